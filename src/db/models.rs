@@ -1,0 +1,56 @@
+//! Rows as stored. Repositories turn them into domain values.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{events, jobs};
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub organiser_office: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub time_zone: String,
+    pub published: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Queryable, QueryableByName, Selectable, Debug, Clone)]
+#[diesel(table_name = jobs)]
+pub struct JobRow {
+    pub id: String,
+    pub kind: String,
+    pub payload: String,
+    pub dedup_key: Option<String>,
+    pub status: String,
+    pub run_at: NaiveDateTime,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: Option<String>,
+    pub locked_by: Option<String>,
+    pub locked_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable, Debug)]
+#[diesel(table_name = jobs)]
+pub struct NewJobRow<'a> {
+    pub id: String,
+    pub kind: &'a str,
+    pub payload: &'a str,
+    pub dedup_key: Option<&'a str>,
+    pub status: &'a str,
+    pub run_at: NaiveDateTime,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}

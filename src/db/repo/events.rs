@@ -1,0 +1,72 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::db::DbConnection;
+use crate::db::models::EventRow;
+use crate::db::schema::events;
+use crate::domain::event::{Event, NewEvent};
+
+pub fn insert(conn: &mut DbConnection, new: &NewEvent, now: DateTime<Utc>) -> QueryResult<Event> {
+    let row = EventRow {
+        id: Uuid::now_v7().to_string(),
+        slug: new.slug.clone(),
+        title: new.title.trim().to_owned(),
+        description: new.description.trim().to_owned(),
+        organiser_office: new.organiser_office.trim().to_owned(),
+        starts_at: new.starts_at.naive_utc(),
+        ends_at: new.ends_at.naive_utc(),
+        time_zone: new.time_zone.name().to_owned(),
+        published: new.published,
+        created_at: now.naive_utc(),
+        updated_at: now.naive_utc(),
+    };
+    diesel::insert_into(events::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(into_event(row))
+}
+
+pub fn find_published_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Event>> {
+    events::table
+        .filter(events::slug.eq(slug))
+        .filter(events::published.eq(true))
+        .select(EventRow::as_select())
+        .first(conn)
+        .optional()
+        .map(|row| row.map(into_event))
+}
+
+/// Published events, soonest first.
+pub fn list_published(conn: &mut DbConnection) -> QueryResult<Vec<Event>> {
+    events::table
+        .filter(events::published.eq(true))
+        .order(events::starts_at.asc())
+        .select(EventRow::as_select())
+        .load(conn)
+        .map(|rows| rows.into_iter().map(into_event).collect())
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    events::table.count().get_result(conn)
+}
+
+fn into_event(row: EventRow) -> Event {
+    Event {
+        id: row.id.parse().unwrap_or_else(|_| {
+            tracing::warn!(id = %row.id, "event id is not a UUID");
+            Uuid::nil()
+        }),
+        time_zone: row.time_zone.parse().unwrap_or_else(|_| {
+            tracing::warn!(slug = %row.slug, zone = %row.time_zone, "unknown time zone, showing UTC");
+            chrono_tz::Tz::UTC
+        }),
+        slug: row.slug,
+        title: row.title,
+        description: row.description,
+        organiser_office: row.organiser_office,
+        starts_at: row.starts_at.and_utc(),
+        ends_at: row.ends_at.and_utc(),
+        published: row.published,
+    }
+}

@@ -1,0 +1,152 @@
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Text, Timestamp};
+use uuid::Uuid;
+
+use crate::db::DbConnection;
+use crate::db::models::{JobRow, NewJobRow};
+use crate::db::repo::is_unique_violation;
+use crate::db::schema::jobs;
+use crate::domain::job::JobStatus;
+
+pub struct NewJob<'a> {
+    pub kind: &'a str,
+    pub payload: String,
+    /// Work that must happen once (one e-mail per message, one Zoom
+    /// registrant per participant) carries a key; enqueueing it again is a no-op.
+    pub dedup_key: Option<String>,
+    pub run_at: DateTime<Utc>,
+    pub max_attempts: u32,
+}
+
+/// Adds a job; `false` when a job with the same dedup key already exists.
+/// Runs in a savepoint so that the duplicate does not abort the caller's
+/// transaction on PostgreSQL.
+pub fn enqueue(conn: &mut DbConnection, job: &NewJob<'_>, now: DateTime<Utc>) -> QueryResult<bool> {
+    let row = NewJobRow {
+        id: Uuid::now_v7().to_string(),
+        kind: job.kind,
+        payload: &job.payload,
+        dedup_key: job.dedup_key.as_deref(),
+        status: JobStatus::Queued.as_str(),
+        run_at: job.run_at.naive_utc(),
+        attempts: 0,
+        max_attempts: i32::try_from(job.max_attempts).unwrap_or(i32::MAX),
+        created_at: now.naive_utc(),
+        updated_at: now.naive_utc(),
+    };
+    let inserted = conn.transaction(|conn| diesel::insert_into(jobs::table).values(&row).execute(conn));
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(error) if job.dedup_key.is_some() && is_unique_violation(&error) => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
+const CLAIMABLE: &str = "(status = 'queued' AND run_at <= $2) OR (status = 'running' AND locked_until < $2)";
+
+/// Takes the next due job (or one whose worker's lease ran out) for `worker`
+/// in one statement, so two workers never take the same row.
+pub fn claim(
+    conn: &mut DbConnection,
+    worker: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> QueryResult<Option<JobRow>> {
+    let now = now.naive_utc();
+    let until = now + lease;
+    let sql = |lock: &str| {
+        format!(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, \
+             locked_by = $1, locked_until = $3, updated_at = $2 \
+             WHERE id = (SELECT id FROM jobs WHERE {CLAIMABLE} \
+             ORDER BY run_at, id LIMIT 1{lock}) RETURNING *"
+        )
+    };
+    match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(sql(" FOR UPDATE SKIP LOCKED"))
+            .bind::<Text, _>(worker)
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(until)
+            .get_result(pg)
+            .optional(),
+        // SQLite takes the write lock for the whole statement.
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(sql(""))
+            .bind::<Text, _>(worker)
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(until)
+            .get_result(sqlite)
+            .optional(),
+    }
+}
+
+/// Marks a claimed job done; `false` when the worker had lost its lease and
+/// someone else holds the job now.
+pub fn finish(conn: &mut DbConnection, id: &str, worker: &str, now: DateTime<Utc>) -> QueryResult<bool> {
+    let now = now.naive_utc();
+    diesel::update(owned(id, worker))
+        .set((
+            jobs::status.eq(JobStatus::Done.as_str()),
+            jobs::last_error.eq(None::<String>),
+            jobs::locked_by.eq(None::<String>),
+            jobs::locked_until.eq(None::<chrono::NaiveDateTime>),
+            jobs::updated_at.eq(now),
+            jobs::finished_at.eq(Some(now)),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// Records a failed attempt: back in the queue at `retry_at`, or failed for
+/// good when there is none.
+pub fn fail(
+    conn: &mut DbConnection,
+    id: &str,
+    worker: &str,
+    error: &str,
+    now: DateTime<Utc>,
+    retry_at: Option<DateTime<Utc>>,
+) -> QueryResult<bool> {
+    let now = now.naive_utc();
+    let (status, run_at, finished_at) = match retry_at {
+        Some(at) => (JobStatus::Queued, at.naive_utc(), None),
+        None => (JobStatus::Failed, now, Some(now)),
+    };
+    diesel::update(owned(id, worker))
+        .set((
+            jobs::status.eq(status.as_str()),
+            jobs::run_at.eq(run_at),
+            jobs::last_error.eq(Some(error)),
+            jobs::locked_by.eq(None::<String>),
+            jobs::locked_until.eq(None::<chrono::NaiveDateTime>),
+            jobs::updated_at.eq(now),
+            jobs::finished_at.eq(finished_at),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// The row `worker` holds. Statuses are literals here because diesel's
+/// `auto_type` needs expressions whose types it can name.
+#[diesel::dsl::auto_type]
+fn owned<'a>(id: &'a str, worker: &'a str) -> _ {
+    jobs::table
+        .filter(jobs::id.eq(id))
+        .filter(jobs::locked_by.eq(worker))
+        .filter(jobs::status.eq("running"))
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<JobRow>> {
+    jobs::table
+        .find(id)
+        .select(JobRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn count_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+    jobs::table
+        .group_by(jobs::status)
+        .select((jobs::status, diesel::dsl::count_star()))
+        .load(conn)
+}

@@ -1,0 +1,11 @@
+//! Queries, one module per aggregate. Every function takes a connection so
+//! that a service can combine several in one transaction.
+
+pub mod events;
+pub mod jobs;
+
+use diesel::result::{DatabaseErrorKind, Error};
+
+pub fn is_unique_violation(error: &Error) -> bool {
+    matches!(error, Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+}

@@ -1,0 +1,107 @@
+//! `bimtek demo`: a fresh database holding the Bengkulu bimtek of 2020
+//! (the programme's own example), placed in time relative to today so that
+//! every flow can be tried, and served at once.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::db::Db;
+use crate::domain::event::NewEvent;
+use crate::domain::time::local_to_utc;
+use crate::error::Error;
+use crate::services;
+
+pub const DEMO_DATABASE: &str = "bimtek-demo.db";
+
+pub const MAIN_EVENT_SLUG: &str = "strategi-pengembangan-perpustakaan-tik";
+
+/// Removes an earlier demo database so that the demo starts fresh.
+pub fn remove_demo_database() {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{DEMO_DATABASE}{suffix}"));
+    }
+}
+
+/// The Monday of next week, at least five days away.
+fn next_week_monday(today: NaiveDate) -> NaiveDate {
+    let days_to_monday = 7 - i64::from(today.weekday().num_days_from_monday());
+    let monday = today + Duration::days(days_to_monday);
+    if (monday - today).num_days() < 5 { monday + Duration::days(7) } else { monday }
+}
+
+fn at(zone: Tz, day: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<Utc> {
+    let local = day.and_hms_opt(hour, minute, 0).expect("valid wall-clock time");
+    local_to_utc(zone, local).expect("Indonesian zones have no gaps")
+}
+
+/// Fills an empty database with the demo events.
+pub async fn seed(db: &Db) -> Result<(), Error> {
+    let today = Utc::now().with_timezone(&Tz::Asia__Jakarta).date_naive();
+    let monday = next_week_monday(today);
+    let wib = Tz::Asia__Jakarta;
+    let wita = Tz::Asia__Makassar;
+    let events = [
+        NewEvent {
+            slug: MAIN_EVENT_SLUG.into(),
+            title: "Bimbingan Teknis Strategi Pengembangan Perpustakaan dan TIK untuk Transformasi \
+                    Layanan Perpustakaan Berbasis Inklusi Sosial Tahun 2020"
+                .into(),
+            description: "Bimtek daring melalui Zoom bagi pengelola perpustakaan provinsi, kabupaten/kota, \
+                          desa dan sekolah di Provinsi Bengkulu, dibuka oleh Kepala Dinas Perpustakaan dan \
+                          Kearsipan Provinsi Bengkulu, H. Meri Sasdi, M.Pd., dengan narasumber dari \
+                          Perpustakaan Nasional RI.\n\n\
+                          Setelah mengikuti bimtek, setiap peserta mampu menyusun Rencana Tindak Lanjut (RTL) \
+                          program transformasi perpustakaannya di era normal baru, berdasarkan tiga strategi \
+                          TPBIS: peningkatan layanan informasi melalui buku, komputer dan internet; \
+                          fasilitasi kegiatan yang dibutuhkan masyarakat; serta advokasi dan kemitraan."
+                .into(),
+            organiser_office: "Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu".into(),
+            starts_at: at(wib, monday, 9, 0),
+            ends_at: at(wib, monday + Duration::days(2), 16, 0),
+            time_zone: wib,
+            published: true,
+        },
+        NewEvent {
+            slug: "literasi-digital-perpustakaan-desa".into(),
+            title: "Bimtek Literasi Digital untuk Pengelola Perpustakaan Desa".into(),
+            description: "Pelatihan singkat pemanfaatan internet dan media sosial untuk kegiatan \
+                          perpustakaan desa."
+                .into(),
+            organiser_office: "Dinas Perpustakaan dan Kearsipan Provinsi Sulawesi Selatan".into(),
+            starts_at: at(wita, monday + Duration::days(14), 8, 30),
+            ends_at: at(wita, monday + Duration::days(14), 12, 0),
+            time_zone: wita,
+            published: true,
+        },
+        NewEvent {
+            slug: "advokasi-kemitraan-perpustakaan".into(),
+            title: "Bimtek Advokasi dan Kemitraan Perpustakaan (draf)".into(),
+            description: String::new(),
+            organiser_office: "Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu".into(),
+            starts_at: at(wib, monday + Duration::days(28), 9, 0),
+            ends_at: at(wib, monday + Duration::days(28), 15, 0),
+            time_zone: wib,
+            published: false,
+        },
+    ];
+    for event in events {
+        services::events::create(db, event).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_starts_next_week() {
+        for day in 1..=14 {
+            let today = NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+            let monday = next_week_monday(today);
+            assert_eq!(monday.weekday(), chrono::Weekday::Mon);
+            let ahead = (monday - today).num_days();
+            assert!((5..=11).contains(&ahead), "{today}: {ahead}");
+        }
+    }
+}

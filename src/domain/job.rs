@@ -1,0 +1,91 @@
+//! Rules of the job queue: its states and how long to wait before a retry.
+
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+impl JobStatus {
+    pub const ALL: [JobStatus; 4] = [
+        JobStatus::Queued,
+        JobStatus::Running,
+        JobStatus::Done,
+        JobStatus::Failed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<JobStatus> {
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+}
+
+const FIRST_RETRY: Duration = Duration::from_secs(30);
+const LONGEST_WAIT: Duration = Duration::from_secs(60 * 60);
+
+/// Wait before retry number `attempt` (1-based): 30 s doubling up to an hour.
+/// `jitter` in [0, 1) spreads retries by up to +25 % so that a recovered
+/// server is not hit by every waiting job in the same second.
+pub fn retry_delay(attempt: u32, jitter: f64) -> Duration {
+    let doublings = attempt.saturating_sub(1).min(16);
+    let base = FIRST_RETRY.saturating_mul(1 << doublings).min(LONGEST_WAIT);
+    base.mul_f64(1.0 + 0.25 * jitter.clamp(0.0, 1.0))
+}
+
+/// How many attempts fit in `window` with [`retry_delay`] (without jitter):
+/// the attempt count that keeps a job retrying for at least that long.
+pub fn attempts_for(window: Duration) -> u32 {
+    let mut waited = Duration::ZERO;
+    let mut attempts = 1;
+    while waited < window {
+        waited += retry_delay(attempts, 0.0);
+        attempts += 1;
+    }
+    attempts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_double_then_cap() {
+        let delays: Vec<u64> = (1..=9).map(|a| retry_delay(a, 0.0).as_secs()).collect();
+        assert_eq!(delays, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(retry_delay(u32::MAX, 0.0), LONGEST_WAIT);
+    }
+
+    #[test]
+    fn jitter_adds_at_most_a_quarter() {
+        assert_eq!(retry_delay(1, 1.0), Duration::from_millis(37_500));
+        assert_eq!(retry_delay(1, 7.0), Duration::from_millis(37_500));
+    }
+
+    #[test]
+    fn a_day_of_retries_needs_about_thirty_attempts() {
+        let attempts = attempts_for(Duration::from_secs(24 * 3600));
+        let total: Duration = (1..attempts).map(|a| retry_delay(a, 0.0)).sum();
+        assert!(total >= Duration::from_secs(24 * 3600));
+        assert!(total - retry_delay(attempts - 1, 0.0) < Duration::from_secs(24 * 3600));
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for status in JobStatus::ALL {
+            assert_eq!(JobStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(JobStatus::parse("lost"), None);
+    }
+}

@@ -1,0 +1,5 @@
+//! Pure rules of the domain: no IO, no actix, no diesel.
+
+pub mod event;
+pub mod job;
+pub mod time;

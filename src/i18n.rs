@@ -1,0 +1,183 @@
+//! Bahasa Indonesia first, English second. Texts live in
+//! `templates/locales/<code>.toml` (nested tables become dotted keys) and are
+//! compiled in; a test keeps both catalogues and the code in step.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::sync::LazyLock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Id,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Id, Lang::En];
+    pub const COOKIE: &'static str = "lang";
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's name in itself, for the language switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Id => "Bahasa Indonesia",
+            Lang::En => "English",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            // "in" is the withdrawn ISO 639 code some old Android phones still send.
+            "id" | "in" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The reader's choice (the cookie) first, then the browser's
+    /// Accept-Language by weight, then Indonesian.
+    pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+        cookie
+            .and_then(Lang::from_code)
+            .or_else(|| accept_language.and_then(best_accepted))
+            .unwrap_or(Lang::Id)
+    }
+
+    pub fn t(self, key: &str) -> &'static str {
+        let catalogues = &*CATALOGUES;
+        catalogues[self as usize]
+            .get(key)
+            .or_else(|| catalogues[Lang::Id as usize].get(key))
+            .map(String::as_str)
+            .unwrap_or_else(|| {
+                tracing::warn!(key, "missing text");
+                "…"
+            })
+    }
+
+    /// A text with named placeholders: `{name}` in the catalogue.
+    pub fn tf(self, key: &str, args: &[(&str, &dyn Display)]) -> String {
+        fill(self.t(key), args)
+    }
+}
+
+pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    out
+}
+
+fn best_accepted(header: &str) -> Option<Lang> {
+    header
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let lang = Lang::from_code(parts.next()?)?;
+            let weight = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            (weight > 0.0).then_some((lang, weight))
+        })
+        // max_by keeps the last of equals; reversing keeps the first listed.
+        .rev()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(lang, _)| lang)
+}
+
+type Catalogue = HashMap<String, String>;
+
+static CATALOGUES: LazyLock<[Catalogue; 2]> = LazyLock::new(|| {
+    [
+        parse_catalogue(include_str!("../templates/locales/id.toml")),
+        parse_catalogue(include_str!("../templates/locales/en.toml")),
+    ]
+});
+
+fn parse_catalogue(text: &str) -> Catalogue {
+    let table: toml::Table = toml::from_str(text).expect("locale catalogues are valid TOML (tested)");
+    let mut out = Catalogue::new();
+    flatten("", &table, &mut out);
+    out
+}
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) {
+    for (key, value) in table {
+        let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match value {
+            toml::Value::Table(inner) => flatten(&key, inner, out),
+            toml::Value::String(text) => {
+                out.insert(key, text.clone());
+            }
+            other => panic!("locale key {key} must be text, found {}", other.type_str()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn both_catalogues_have_the_same_keys() {
+        let [id, en] = &*CATALOGUES;
+        let id: BTreeSet<_> = id.keys().collect();
+        let en: BTreeSet<_> = en.keys().collect();
+        assert_eq!(id.difference(&en).collect::<Vec<_>>(), Vec::<&&String>::new(), "only in id.toml");
+        assert_eq!(en.difference(&id).collect::<Vec<_>>(), Vec::<&&String>::new(), "only in en.toml");
+    }
+
+    /// Every literal key the code passes to `t` or `tf` exists.
+    #[test]
+    fn every_key_used_in_the_code_exists() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut missing = Vec::new();
+        let mut stack = vec![src];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for marker in [".t(\"", ".tf(\""] {
+                    for (at, _) in text.match_indices(marker) {
+                        let rest = &text[at + marker.len()..];
+                        let key = &rest[..rest.find('"').unwrap()];
+                        if !CATALOGUES[0].contains_key(key) {
+                            missing.push(format!("{}: {key}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing texts: {missing:#?}");
+    }
+
+    #[test]
+    fn negotiation_prefers_cookie_then_weights_then_indonesian() {
+        assert_eq!(Lang::negotiate(Some("en"), Some("id")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("fr"), Some("en-GB,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::negotiate(None, Some("fr, en;q=0.5, id;q=0.8")), Lang::Id);
+        assert_eq!(Lang::negotiate(None, Some("en-US,en;q=0.9,id;q=0.9")), Lang::En);
+        assert_eq!(Lang::negotiate(None, Some("in-ID")), Lang::Id);
+        assert_eq!(Lang::negotiate(None, Some("en;q=0")), Lang::Id);
+        assert_eq!(Lang::negotiate(None, Some("de")), Lang::Id);
+        assert_eq!(Lang::negotiate(None, None), Lang::Id);
+    }
+
+    #[test]
+    fn placeholders_are_named() {
+        assert_eq!(fill("{a} dan {b}, {a}", &[("a", &1), ("b", &"dua")]), "1 dan dua, 1");
+    }
+}

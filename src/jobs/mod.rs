@@ -1,0 +1,160 @@
+//! The worker side of the jobs table: claim a due job, run it, record the
+//! outcome. Anything that talks to the outside world runs here, so an outage
+//! delays work without losing it.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::{Notify, watch};
+
+use crate::db::models::JobRow;
+use crate::db::repo::jobs as repo;
+use crate::db::{Db, DbError};
+use crate::domain::job::retry_delay;
+use crate::telemetry::Metrics;
+
+/// A claimed job as a runner sees it.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub id: String,
+    pub kind: String,
+    pub payload: String,
+    /// 1 for the first try.
+    pub attempt: u32,
+    pub max_attempts: u32,
+}
+
+#[derive(Debug)]
+pub enum JobFailure {
+    /// Worth trying again: after `after` when the other side said so (Zoom's
+    /// Retry-After), else after the usual backoff.
+    Retry {
+        error: String,
+        after: Option<Duration>,
+    },
+    /// Trying again cannot help (a malformed payload, a refused address).
+    Permanent(String),
+}
+
+impl JobFailure {
+    pub fn retry(error: impl Into<String>) -> Self {
+        JobFailure::Retry {
+            error: error.into(),
+            after: None,
+        }
+    }
+}
+
+/// Carries out jobs by kind. Must be idempotent: a job whose worker died
+/// after doing the work but before recording it runs again.
+pub trait JobRunner: Send + Sync + 'static {
+    fn run(&self, job: &Job) -> impl Future<Output = Result<(), JobFailure>> + Send;
+}
+
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    pub name: String,
+    /// How long to sleep when the queue is empty and nobody rings.
+    pub idle_poll: Duration,
+    /// How long a claim holds; a job running longer is cut off and retried.
+    pub lease: Duration,
+}
+
+/// Rung after a transaction that enqueued work commits, so that an idle
+/// worker in this process starts at once instead of at its next poll.
+#[derive(Clone, Default)]
+pub struct Wakeup(Arc<Notify>);
+
+impl Wakeup {
+    pub fn ring(&self) {
+        self.0.notify_waiters();
+    }
+}
+
+pub async fn run_worker<R: JobRunner>(
+    db: Db,
+    runner: Arc<R>,
+    config: WorkerConfig,
+    wakeup: Wakeup,
+    metrics: Metrics,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    tracing::debug!(worker = %config.name, "job worker started");
+    while !*shutdown.borrow() {
+        let notified = wakeup.0.notified();
+        match claim(&db, &config).await {
+            Ok(Some(row)) => run_one(&db, &*runner, &config, &metrics, row).await,
+            Ok(None) => {
+                tokio::select! {
+                    _ = notified => {}
+                    _ = tokio::time::sleep(config.idle_poll) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+            Err(error) => {
+                tracing::warn!(worker = %config.name, %error, "could not claim a job");
+                tokio::select! {
+                    _ = tokio::time::sleep(config.idle_poll.max(Duration::from_secs(1))) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+    }
+    tracing::debug!(worker = %config.name, "job worker stopped");
+}
+
+async fn claim(db: &Db, config: &WorkerConfig) -> Result<Option<JobRow>, DbError> {
+    let name = config.name.clone();
+    let lease = chrono::Duration::from_std(config.lease).unwrap_or(chrono::Duration::minutes(5));
+    db.run(move |conn| Ok(repo::claim(conn, &name, Utc::now(), lease)?))
+        .await
+}
+
+async fn run_one<R: JobRunner>(db: &Db, runner: &R, config: &WorkerConfig, metrics: &Metrics, row: JobRow) {
+    let job = Job {
+        attempt: u32::try_from(row.attempts).unwrap_or(1),
+        max_attempts: u32::try_from(row.max_attempts).unwrap_or(1),
+        id: row.id,
+        kind: row.kind,
+        payload: row.payload,
+    };
+    // Stop short of the lease so that nobody else claims a job still running here.
+    let deadline = config.lease.mul_f64(0.9);
+    let outcome = match tokio::time::timeout(deadline, runner.run(&job)).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(JobFailure::retry(format!("timed out after {} s", deadline.as_secs()))),
+    };
+    let now = Utc::now();
+    let (label, retry_at, error) = match outcome {
+        Ok(()) => ("done", None, None),
+        Err(JobFailure::Permanent(error)) => ("failed", None, Some(error)),
+        Err(JobFailure::Retry { error, .. }) if job.attempt >= job.max_attempts => ("failed", None, Some(error)),
+        Err(JobFailure::Retry { error, after }) => {
+            let wait = after.unwrap_or_else(|| retry_delay(job.attempt, rand::random::<f64>()));
+            let at = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1));
+            ("retry", Some(at), Some(error))
+        }
+    };
+    metrics.jobs_run.with_label_values(&[&job.kind, label]).inc();
+    match &error {
+        None => tracing::debug!(job = %job.id, kind = %job.kind, "job done"),
+        Some(error) => tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempt, outcome = label, %error, "job failed"),
+    }
+    let worker = config.name.clone();
+    let recorded = db
+        .run(move |conn| -> Result<bool, DbError> {
+            Ok(match error {
+                None => repo::finish(conn, &job.id, &worker, now)?,
+                Some(error) => repo::fail(conn, &job.id, &worker, &error, now, retry_at)?,
+            })
+        })
+        .await;
+    match recorded {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(worker = %config.name, "lease lapsed before the job finished; another worker has it"),
+        // The lease runs out and the job is claimed again: delayed, not lost.
+        Err(error) => tracing::error!(worker = %config.name, %error, "could not record a job's outcome"),
+    }
+}

@@ -1,0 +1,14 @@
+//! bimtek: online technical guidance events, end to end.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod jobs;
+pub mod services;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,57 @@
+use std::process::ExitCode;
+
+use bimtek::config::{Cli, Command, Settings};
+use bimtek::{cli, telemetry};
+use clap::Parser;
+use clap::error::ErrorKind;
+
+/// Every failure to start ends with exactly one line on stderr that names
+/// the setting at fault, and exit code 2 (settings) or 1 (anything else).
+fn main() -> ExitCode {
+    let args = match Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let message = e.to_string();
+            let first = message.lines().next().unwrap_or("invalid arguments");
+            eprintln!("bimtek: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
+    let database_given = args.settings.database_url.is_some();
+    let settings = match Settings::resolve(args.settings) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("bimtek: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = telemetry::init_logging(&settings.log, settings.log_format) {
+        eprintln!("bimtek: {e}");
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("bimtek: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match args.command.unwrap_or(Command::Serve) {
+            Command::Serve => cli::serve(settings).await,
+            Command::Migrate => cli::migrate(settings).await,
+            Command::Demo => cli::demo(settings, database_given).await,
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bimtek: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Thin handlers: extract, call one service, render.
+
+pub mod ops;
+pub mod public;

@@ -1,0 +1,78 @@
+//! Pages anyone may see.
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration};
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::i18n::Lang;
+use crate::services;
+use crate::web::AppState;
+use crate::web::extract::PageContext;
+use crate::web::views;
+
+pub async fn home(state: web::Data<AppState>, page: PageContext) -> Result<Markup, Error> {
+    let events = services::events::published(&state.db).await?;
+    Ok(views::events::home(&page, &events, Utc::now()))
+}
+
+pub async fn event(state: web::Data<AppState>, page: PageContext, slug: web::Path<String>) -> Result<Markup, Error> {
+    let event = services::events::published_by_slug(&state.db, &slug).await?;
+    Ok(views::events::event_page(&page, &event, Utc::now()))
+}
+
+/// Every path no route claims.
+pub async fn not_found() -> Result<HttpResponse, Error> {
+    Err(Error::NotFound)
+}
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// The language switch: a plain link, so it works without JavaScript. It
+/// remembers the choice for a year and goes back to the page it came from.
+pub async fn set_language(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    query: web::Query<Next>,
+) -> Result<HttpResponse, Error> {
+    let lang = Lang::from_code(&code).filter(|l| l.code() == code.as_str()).ok_or(Error::NotFound)?;
+    let cookie = Cookie::build(Lang::COOKIE, lang.code())
+        .path("/")
+        .max_age(Duration::days(365))
+        .same_site(SameSite::Lax)
+        .http_only(true)
+        .secure(state.https())
+        .finish();
+    Ok(HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header((header::LOCATION, local_path(query.next.as_deref())))
+        .finish())
+}
+
+/// Only a path on this site, never another host (no open redirect).
+fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        _ => "/",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        assert_eq!(local_path(Some("/events/x?lang=1")), "/events/x?lang=1");
+        for outside in ["//evil.example", "https://evil.example", "/\\evil.example", "events"] {
+            assert_eq!(local_path(Some(outside)), "/", "{outside}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+}

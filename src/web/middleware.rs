@@ -1,0 +1,112 @@
+//! Cross-cutting behaviour of every response: request ids, logs and
+//! metrics, and the security headers.
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, Next};
+use actix_web::{Error, HttpMessage, web};
+use tracing::Instrument;
+
+use super::AppState;
+use super::extract::RequestId;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Gives the request an id (the caller's, when it sends a sane one, so that
+/// a proxy's id follows the request), logs one line when it is answered, and
+/// counts it. The route pattern is logged, never the path: paths will carry
+/// sign-in and calendar tokens.
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = Instant::now();
+    let id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| is_sane_id(v))
+        .map_or_else(|| uuid::Uuid::new_v4().simple().to_string(), str::to_owned);
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let method = req.method().clone();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let span = tracing::info_span!("request", id = %id);
+
+    let mut res = next.call(req).instrument(span.clone()).await?;
+
+    let status = res.status();
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "(unmatched)".to_owned());
+    let elapsed = started.elapsed();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID, value);
+    }
+    if let Some(state) = state {
+        state
+            .metrics
+            .http_requests
+            .with_label_values(&[method.as_str(), &route, status.as_str()])
+            .inc();
+        state
+            .metrics
+            .http_seconds
+            .with_label_values(&[&route])
+            .observe(elapsed.as_secs_f64());
+    }
+    span.in_scope(|| {
+        tracing::info!(
+            method = %method,
+            route = %route,
+            status = status.as_u16(),
+            micros = elapsed.as_micros() as u64,
+            "answered"
+        );
+    });
+    Ok(res)
+}
+
+fn is_sane_id(value: &str) -> bool {
+    (1..=64).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// No inline script or style anywhere, so the policy can be strict.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Cross-Origin-Resource-Policy", "same-origin"))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"));
+    if https {
+        headers.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    } else {
+        headers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_from_outside_are_checked() {
+        assert!(is_sane_id("3f2a-91_bc"));
+        assert!(!is_sane_id(""));
+        assert!(!is_sane_id("a b"));
+        assert!(!is_sane_id("x\r\nSet-Cookie: a=b"));
+        assert!(!is_sane_id(&"a".repeat(65)));
+    }
+}

@@ -1,0 +1,82 @@
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+
+use super::{format, layout};
+use crate::domain::event::Event;
+use crate::domain::time::zone_label;
+use crate::web::extract::PageContext;
+
+pub fn home(ctx: &PageContext, events: &[Event], now: DateTime<Utc>) -> Markup {
+    let lang = ctx.lang;
+    let (past, upcoming): (Vec<&Event>, Vec<&Event>) = events.iter().partition(|e| e.has_ended(now));
+    layout::page(
+        ctx,
+        lang.t("home.title"),
+        html! {
+            h1 { (lang.t("home.title")) }
+            p.lead { (lang.t("home.intro")) }
+            section aria-labelledby="upcoming" {
+                h2 #upcoming { (lang.t("home.upcoming")) }
+                @if upcoming.is_empty() {
+                    p { (lang.t("home.none_upcoming")) }
+                } @else {
+                    ul.events { @for event in &upcoming { (summary(ctx, event)) } }
+                }
+            }
+            @if !past.is_empty() {
+                section aria-labelledby="past" {
+                    h2 #past { (lang.t("home.past")) }
+                    ul.events { @for event in past.iter().rev() { (summary(ctx, event)) } }
+                }
+            }
+        },
+    )
+}
+
+fn summary(ctx: &PageContext, event: &Event) -> Markup {
+    html! {
+        li.event {
+            h3 { a href={ "/events/" (event.slug) } { (event.title) } }
+            p.office { (event.organiser_office) }
+            p.when { (format::span(ctx.lang, event.starts_at, event.ends_at, event.time_zone)) }
+        }
+    }
+}
+
+pub fn event_page(ctx: &PageContext, event: &Event, now: DateTime<Utc>) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        &event.title,
+        html! {
+            p.back { a href="/" { (lang.t("event.all_events")) } }
+            article.event-detail {
+                h1 { (event.title) }
+                @if event.has_ended(now) {
+                    p.notice { (lang.t("event.ended")) }
+                }
+                dl.facts {
+                    dt { (lang.t("event.when")) }
+                    dd { (format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
+                    dt { (lang.t("event.time_zone")) }
+                    dd { (zone_label(event.time_zone, event.starts_at)) " (" (event.time_zone.name()) ")" }
+                    dt { (lang.t("event.organiser")) }
+                    dd { (event.organiser_office) }
+                }
+                @if !event.description.is_empty() {
+                    section aria-labelledby="about" {
+                        h2 #about { (lang.t("event.about")) }
+                        @for paragraph in event.description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                            p {
+                                @for (i, line) in paragraph.lines().enumerate() {
+                                    @if i > 0 { br; }
+                                    (line)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
