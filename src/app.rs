@@ -25,17 +25,19 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
-    workers: Vec<JoinHandle<()>>,
-    stop_workers: watch::Sender<bool>,
+    settings: Settings,
 }
 
 impl Application {
     /// Binds first, then opens the database: a port that is taken costs
     /// nothing, and nothing is created for a start that cannot succeed.
+    /// Nothing runs until [`Application::run_until_stopped`].
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         let listener = TcpListener::bind(settings.bind).map_err(|e| {
             StartupError(match e.kind() {
-                std::io::ErrorKind::AddrInUse => format!("BIMTEK_BIND: {} is already in use", settings.bind),
+                std::io::ErrorKind::AddrInUse => {
+                    format!("BIMTEK_BIND: {} is already in use", settings.bind)
+                }
                 _ => format!("BIMTEK_BIND: cannot listen on {}: {e}", settings.bind),
             })
         })?;
@@ -49,12 +51,11 @@ impl Application {
             .map_err(|e| StartupError(format!("opening the database was interrupted: {e}")))?
             .map_err(|e| StartupError(e.to_string()))?;
 
-        let base_url = settings
-            .base_url
-            .clone()
-            .unwrap_or_else(|| url::Url::parse(&format!("http://{local}")).expect("an address makes a URL"));
+        let base_url = settings.base_url.clone().unwrap_or_else(|| {
+            url::Url::parse(&format!("http://{local}")).expect("an address makes a URL")
+        });
         let state = web::Data::new(AppState {
-            db: db.clone(),
+            db,
             metrics: Metrics::new(),
             wakeup: Wakeup::default(),
             base_url,
@@ -69,38 +70,22 @@ impl Application {
                 .wrap(http::errors::handlers())
                 .wrap(middleware::security_headers(https))
                 .wrap(from_fn(middleware::observe))
-        })
-        .listen(listener)
-        .map_err(|e| StartupError(format!("BIMTEK_BIND: {e}")))?
-        .shutdown_timeout(15)
-        .run();
-
-        let (stop_workers, stopped) = watch::channel(false);
-        let runner = Arc::new(Integrations);
-        let workers = (0..settings.job_workers)
-            .map(|n| {
-                let config = WorkerConfig {
-                    name: format!("{}-{n}", &uuid::Uuid::new_v4().simple().to_string()[..8]),
-                    idle_poll: settings.job_idle_poll,
-                    lease: Duration::from_secs(300),
-                };
-                tokio::spawn(jobs::run_worker(
-                    db.clone(),
-                    runner.clone(),
-                    config,
-                    state.wakeup.clone(),
-                    state.metrics.clone(),
-                    stopped.clone(),
-                ))
-            })
-            .collect();
+        });
+        let server = match settings.http_workers {
+            Some(n) => server.workers(n),
+            None => server,
+        };
+        let server = server
+            .listen(listener)
+            .map_err(|e| StartupError(format!("BIMTEK_BIND: {e}")))?
+            .shutdown_timeout(15)
+            .run();
 
         Ok(Application {
             port: local.port(),
             server,
             state,
-            workers,
-            stop_workers,
+            settings,
         })
     }
 
@@ -116,15 +101,40 @@ impl Application {
         &self.state.db
     }
 
-    /// Serves until SIGINT/SIGTERM, then lets running requests and jobs finish.
+    /// Starts the job workers and serves until SIGINT/SIGTERM, then lets
+    /// running requests and jobs finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let (stop_workers, stopped) = watch::channel(false);
+        let workers = self.start_workers(stopped);
         let served = self.server.await;
-        let _ = self.stop_workers.send(true);
-        for worker in self.workers {
+        let _ = stop_workers.send(true);
+        for worker in workers {
             let _ = worker.await;
         }
         tracing::info!("stopped");
         served
+    }
+
+    fn start_workers(&self, stopped: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+        let runner = Arc::new(Integrations);
+        let instance = uuid::Uuid::new_v4().simple().to_string();
+        (0..self.settings.job_workers)
+            .map(|n| {
+                let config = WorkerConfig {
+                    name: format!("{}-{n}", &instance[..8]),
+                    idle_poll: self.settings.job_idle_poll,
+                    lease: Duration::from_secs(300),
+                };
+                tokio::spawn(jobs::run_worker(
+                    self.state.db.clone(),
+                    runner.clone(),
+                    config,
+                    self.state.wakeup.clone(),
+                    self.state.metrics.clone(),
+                    stopped.clone(),
+                ))
+            })
+            .collect()
     }
 }
 
@@ -135,6 +145,9 @@ struct Integrations;
 
 impl JobRunner for Integrations {
     async fn run(&self, job: &Job) -> Result<(), JobFailure> {
-        Err(JobFailure::Permanent(format!("no handler for job kind {:?}", job.kind)))
+        Err(JobFailure::Permanent(format!(
+            "no handler for job kind {:?}",
+            job.kind
+        )))
     }
 }

@@ -38,7 +38,7 @@ pub async fn demo(mut settings: Settings, database_given: bool) -> Result<(), St
         .map_err(|e| StartupError(e.to_string()))?;
     if existing > 0 {
         return Err(StartupError(format!(
-            "BIMTEK_DATABASE_URL: the demo needs an empty database, this one holds {existing} events"
+            "BIMTEK_DATABASE_URL: the demo needs an empty database, and this one already holds {existing} event(s)"
         )));
     }
     demo::seed(app.db())
@@ -46,8 +46,14 @@ pub async fn demo(mut settings: Settings, database_given: bool) -> Result<(), St
         .map_err(|e| StartupError(format!("could not create the demo data: {e}")))?;
     let base = app.base_url().as_str().trim_end_matches('/').to_owned();
     println!("bimtek demo: serving on {base}/");
-    println!("  the Bengkulu bimtek: {base}/events/{}", demo::MAIN_EVENT_SLUG);
-    println!("  in English:          {base}/lang/en?next=/events/{}", demo::MAIN_EVENT_SLUG);
+    println!(
+        "  the Bengkulu bimtek: {base}/events/{}",
+        demo::MAIN_EVENT_SLUG
+    );
+    println!(
+        "  in English:          {base}/lang/en?next=/events/{}",
+        demo::MAIN_EVENT_SLUG
+    );
     println!("  demo sign-ins:       none yet (accounts are not part of this version)");
     println!("  stop with Ctrl-C");
     app.run_until_stopped()

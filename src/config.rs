@@ -49,7 +49,13 @@ pub struct SettingsArgs {
     pub config: Option<PathBuf>,
 
     /// Database: a SQLite file path, sqlite://PATH, or postgres://USER:PASSWORD@HOST:PORT/NAME [default: bimtek.db]
-    #[arg(long, global = true, env = "BIMTEK_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "BIMTEK_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
 
     /// Address and port to listen on [default: 127.0.0.1:8080]
@@ -67,6 +73,10 @@ pub struct SettingsArgs {
     /// Background job workers in this instance [default: 2]
     #[arg(long, global = true, env = "BIMTEK_JOB_WORKERS", value_name = "N", value_parser = parse_job_workers)]
     pub job_workers: Option<usize>,
+
+    /// HTTP worker threads [default: one per CPU core]
+    #[arg(long, global = true, env = "BIMTEK_HTTP_WORKERS", value_name = "N", value_parser = parse_http_workers)]
+    pub http_workers: Option<usize>,
 
     /// Log filter, e.g. info or bimtek=debug,actix_web=warn [default: info]
     #[arg(long, global = true, env = "BIMTEK_LOG", value_name = "FILTER")]
@@ -96,15 +106,25 @@ fn parse_count(raw: &str, min: u32, max: u32) -> Result<u32, String> {
         .ok_or_else(|| format!("must be a whole number from {min} to {max}, not \"{raw}\""))
 }
 
+fn parse_http_workers(raw: &str) -> Result<usize, String> {
+    parse_count(raw, 1, 256)
+        .map(|n| n as usize)
+        .map_err(|e| format!("BIMTEK_HTTP_WORKERS {e}"))
+}
+
 fn parse_log_format(raw: &str) -> Result<LogFormat, String> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "text" => Ok(LogFormat::Text),
         "json" => Ok(LogFormat::Json),
-        _ => Err(format!("BIMTEK_LOG_FORMAT must be text or json, not \"{raw}\"")),
+        _ => Err(format!(
+            "BIMTEK_LOG_FORMAT must be text or json, not \"{raw}\""
+        )),
     }
 }
 
-fn deserialize_log_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<LogFormat>, D::Error> {
+fn deserialize_log_format<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<LogFormat>, D::Error> {
     let raw: Option<String> = Option::deserialize(d)?;
     raw.map(|raw| parse_log_format(&raw).map_err(serde::de::Error::custom))
         .transpose()
@@ -119,6 +139,8 @@ pub struct Settings {
     pub base_url: Option<url::Url>,
     pub db_pool_size: u32,
     pub job_workers: usize,
+    /// `None`: one per CPU core.
+    pub http_workers: Option<usize>,
     pub job_idle_poll: Duration,
     pub log: String,
     pub log_format: LogFormat,
@@ -137,6 +159,7 @@ impl Settings {
             base_url: None,
             db_pool_size: 16,
             job_workers: 2,
+            http_workers: None,
             job_idle_poll: Duration::from_secs(2),
             log: "info".into(),
             log_format: LogFormat::Text,
@@ -154,6 +177,7 @@ impl Settings {
         settings.base_url = args.base_url.as_deref().map(parse_base_url).transpose()?;
         settings.db_pool_size = args.db_pool_size.unwrap_or(settings.db_pool_size);
         settings.job_workers = args.job_workers.unwrap_or(settings.job_workers);
+        settings.http_workers = args.http_workers;
         settings.log = args.log.unwrap_or(settings.log);
         settings.log_format = args.log_format.unwrap_or(settings.log_format);
         Ok(settings)
@@ -166,11 +190,18 @@ fn read_file(explicit: Option<&Path>) -> Result<SettingsArgs, ConfigError> {
         None if Path::new(DEFAULT_CONFIG_FILE).exists() => Path::new(DEFAULT_CONFIG_FILE),
         None => return Ok(SettingsArgs::default()),
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError(format!("BIMTEK_CONFIG: cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigError(format!(
+            "BIMTEK_CONFIG: cannot read {}: {e}",
+            path.display()
+        ))
+    })?;
     toml::from_str(&text).map_err(|e| {
         let reason = e.message().to_owned();
-        ConfigError(format!("BIMTEK_CONFIG: {} is not valid: {reason}", path.display()))
+        ConfigError(format!(
+            "BIMTEK_CONFIG: {} is not valid: {reason}",
+            path.display()
+        ))
     })
 }
 
@@ -182,13 +213,18 @@ fn merge(over: SettingsArgs, under: SettingsArgs) -> SettingsArgs {
         base_url: over.base_url.or(under.base_url),
         db_pool_size: over.db_pool_size.or(under.db_pool_size),
         job_workers: over.job_workers.or(under.job_workers),
+        http_workers: over.http_workers.or(under.http_workers),
         log: over.log.or(under.log),
         log_format: over.log_format.or(under.log_format),
     }
 }
 
 fn parse_bind(raw: &str) -> Result<SocketAddr, ConfigError> {
-    let invalid = || ConfigError(format!("BIMTEK_BIND: \"{raw}\" is not an address like 127.0.0.1:8080"));
+    let invalid = || {
+        ConfigError(format!(
+            "BIMTEK_BIND: \"{raw}\" is not an address like 127.0.0.1:8080"
+        ))
+    };
     raw.trim()
         .to_socket_addrs()
         .map_err(|_| invalid())?
@@ -229,17 +265,40 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_setting() {
-        assert!(parse_bind("nowhere").unwrap_err().0.starts_with("BIMTEK_BIND"));
-        assert!(parse_base_url("ftp://x").unwrap_err().0.starts_with("BIMTEK_BASE_URL"));
-        assert!(parse_pool_size("0").unwrap_err().starts_with("BIMTEK_DB_POOL_SIZE"));
-        assert!(parse_log_format("xml").unwrap_err().starts_with("BIMTEK_LOG_FORMAT"));
+        assert!(
+            parse_bind("nowhere")
+                .unwrap_err()
+                .0
+                .starts_with("BIMTEK_BIND")
+        );
+        assert!(
+            parse_base_url("ftp://x")
+                .unwrap_err()
+                .0
+                .starts_with("BIMTEK_BASE_URL")
+        );
+        assert!(
+            parse_pool_size("0")
+                .unwrap_err()
+                .starts_with("BIMTEK_DB_POOL_SIZE")
+        );
+        assert!(
+            parse_log_format("xml")
+                .unwrap_err()
+                .starts_with("BIMTEK_LOG_FORMAT")
+        );
     }
 
     #[test]
     fn the_file_rejects_unknown_keys() {
         let error = toml::from_str::<SettingsArgs>("databse_url = \"x\"").unwrap_err();
-        assert!(error.message().contains("databse_url"), "{}", error.message());
-        let parsed: SettingsArgs = toml::from_str("db_pool_size = 4\nlog_format = \"json\"").unwrap();
+        assert!(
+            error.message().contains("databse_url"),
+            "{}",
+            error.message()
+        );
+        let parsed: SettingsArgs =
+            toml::from_str("db_pool_size = 4\nlog_format = \"json\"").unwrap();
         assert_eq!(parsed.db_pool_size, Some(4));
         assert_eq!(parsed.log_format, Some(LogFormat::Json));
     }

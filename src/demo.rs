@@ -26,11 +26,17 @@ pub fn remove_demo_database() {
 fn next_week_monday(today: NaiveDate) -> NaiveDate {
     let days_to_monday = 7 - i64::from(today.weekday().num_days_from_monday());
     let monday = today + Duration::days(days_to_monday);
-    if (monday - today).num_days() < 5 { monday + Duration::days(7) } else { monday }
+    if (monday - today).num_days() < 5 {
+        monday + Duration::days(7)
+    } else {
+        monday
+    }
 }
 
 fn at(zone: Tz, day: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<Utc> {
-    let local = day.and_hms_opt(hour, minute, 0).expect("valid wall-clock time");
+    let local = day
+        .and_hms_opt(hour, minute, 0)
+        .expect("valid wall-clock time");
     local_to_utc(zone, local).expect("Indonesian zones have no gaps")
 }
 

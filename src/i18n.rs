@@ -103,7 +103,8 @@ static CATALOGUES: LazyLock<[Catalogue; 2]> = LazyLock::new(|| {
 });
 
 fn parse_catalogue(text: &str) -> Catalogue {
-    let table: toml::Table = toml::from_str(text).expect("locale catalogues are valid TOML (tested)");
+    let table: toml::Table =
+        toml::from_str(text).expect("locale catalogues are valid TOML (tested)");
     let mut out = Catalogue::new();
     flatten("", &table, &mut out);
     out
@@ -111,7 +112,11 @@ fn parse_catalogue(text: &str) -> Catalogue {
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) {
     for (key, value) in table {
-        let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let key = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             toml::Value::Table(inner) => flatten(&key, inner, out),
             toml::Value::String(text) => {
@@ -132,8 +137,16 @@ mod tests {
         let [id, en] = &*CATALOGUES;
         let id: BTreeSet<_> = id.keys().collect();
         let en: BTreeSet<_> = en.keys().collect();
-        assert_eq!(id.difference(&en).collect::<Vec<_>>(), Vec::<&&String>::new(), "only in id.toml");
-        assert_eq!(en.difference(&id).collect::<Vec<_>>(), Vec::<&&String>::new(), "only in en.toml");
+        assert_eq!(
+            id.difference(&en).collect::<Vec<_>>(),
+            Vec::<&&String>::new(),
+            "only in id.toml"
+        );
+        assert_eq!(
+            en.difference(&id).collect::<Vec<_>>(),
+            Vec::<&&String>::new(),
+            "only in en.toml"
+        );
     }
 
     /// Every literal key the code passes to `t` or `tf` exists.
@@ -167,9 +180,18 @@ mod tests {
     #[test]
     fn negotiation_prefers_cookie_then_weights_then_indonesian() {
         assert_eq!(Lang::negotiate(Some("en"), Some("id")), Lang::En);
-        assert_eq!(Lang::negotiate(Some("fr"), Some("en-GB,en;q=0.9")), Lang::En);
-        assert_eq!(Lang::negotiate(None, Some("fr, en;q=0.5, id;q=0.8")), Lang::Id);
-        assert_eq!(Lang::negotiate(None, Some("en-US,en;q=0.9,id;q=0.9")), Lang::En);
+        assert_eq!(
+            Lang::negotiate(Some("fr"), Some("en-GB,en;q=0.9")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(None, Some("fr, en;q=0.5, id;q=0.8")),
+            Lang::Id
+        );
+        assert_eq!(
+            Lang::negotiate(None, Some("en-US,en;q=0.9,id;q=0.9")),
+            Lang::En
+        );
         assert_eq!(Lang::negotiate(None, Some("in-ID")), Lang::Id);
         assert_eq!(Lang::negotiate(None, Some("en;q=0")), Lang::Id);
         assert_eq!(Lang::negotiate(None, Some("de")), Lang::Id);
@@ -178,6 +200,9 @@ mod tests {
 
     #[test]
     fn placeholders_are_named() {
-        assert_eq!(fill("{a} dan {b}, {a}", &[("a", &1), ("b", &"dua")]), "1 dan dua, 1");
+        assert_eq!(
+            fill("{a} dan {b}, {a}", &[("a", &1), ("b", &"dua")]),
+            "1 dan dua, 1"
+        );
     }
 }

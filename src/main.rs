@@ -15,7 +15,11 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            let message = e.to_string();
+            // Our value parsers name the setting; clap's own words name a flag.
+            let message = match std::error::Error::source(&e) {
+                Some(reason) if e.kind() == ErrorKind::ValueValidation => reason.to_string(),
+                _ => e.to_string(),
+            };
             let first = message.lines().next().unwrap_or("invalid arguments");
             eprintln!("bimtek: {}", first.trim_start_matches("error: "));
             return ExitCode::from(2);
@@ -33,7 +37,10 @@ fn main() -> ExitCode {
         eprintln!("bimtek: {e}");
         return ExitCode::from(2);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("bimtek: cannot start the async runtime: {e}");

@@ -1,6 +1,8 @@
 //! Logs (tracing, one line per request with its id) and Prometheus metrics.
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,22 +42,34 @@ impl Metrics {
     pub fn new() -> Metrics {
         let registry = Registry::new_custom(Some("bimtek".into()), None).expect("valid prefix");
         let http_requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests answered, by route and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests answered, by route and status",
+            ),
             &["method", "route", "status"],
         )
         .expect("valid metric");
         let http_seconds = HistogramVec::new(
             HistogramOpts::new("http_request_duration_seconds", "Time to answer a request")
-                .buckets(vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]),
+                .buckets(vec![
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                ]),
             &["route"],
         )
         .expect("valid metric");
         let jobs_run = IntCounterVec::new(
-            Opts::new("jobs_run_total", "Job attempts by kind and outcome (done, retry, failed)"),
+            Opts::new(
+                "jobs_run_total",
+                "Job attempts by kind and outcome (done, retry, failed)",
+            ),
             &["kind", "outcome"],
         )
         .expect("valid metric");
-        let jobs = IntGaugeVec::new(Opts::new("jobs", "Jobs in the table by status"), &["status"]).expect("valid metric");
+        let jobs = IntGaugeVec::new(
+            Opts::new("jobs", "Jobs in the table by status"),
+            &["status"],
+        )
+        .expect("valid metric");
         let db_connections = IntGaugeVec::new(
             Opts::new("db_pool_connections", "Database pool connections by state"),
             &["state"],
@@ -68,7 +82,9 @@ impl Metrics {
             Box::new(jobs.clone()),
             Box::new(db_connections.clone()),
         ] {
-            registry.register(collector).expect("metric registered once");
+            registry
+                .register(collector)
+                .expect("metric registered once");
         }
         Metrics {
             registry,

@@ -60,7 +60,11 @@ impl NewEvent {
         if self.ends_at < self.starts_at {
             fail("ends_at", "event.error.ends_before_start");
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -105,14 +109,26 @@ mod tests {
         bad.slug = "Bimtek 2020".into();
         bad.title = "  ".into();
         bad.ends_at = bad.starts_at - chrono::Duration::hours(1);
-        let fields: Vec<_> = bad.validate().unwrap_err().iter().map(|e| e.field).collect();
+        let fields: Vec<_> = bad
+            .validate()
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["slug", "title", "ends_at"]);
     }
 
     #[test]
     fn slugs_are_plain() {
         assert!(is_valid_slug("bimtek-2020"));
-        for bad in ["ab", "-bimtek", "bimtek-", "bim--tek", "bimtek_2020", "bímtek"] {
+        for bad in [
+            "ab",
+            "-bimtek",
+            "bimtek-",
+            "bim--tek",
+            "bimtek_2020",
+            "bímtek",
+        ] {
             assert!(!is_valid_slug(bad), "{bad}");
         }
         assert!(!is_valid_slug(&"a".repeat(SLUG_MAX + 1)));

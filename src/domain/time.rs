@@ -47,7 +47,10 @@ pub fn local_to_utc(zone: Tz, local: chrono::NaiveDateTime) -> Option<DateTime<U
     let resolved = zone.from_local_datetime(&local);
     resolved
         .earliest()
-        .or_else(|| zone.from_local_datetime(&(local + chrono::Duration::hours(1))).earliest())
+        .or_else(|| {
+            zone.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        })
         .map(|at| at.with_timezone(&Utc))
 }
 
@@ -71,11 +74,17 @@ mod tests {
 
     #[test]
     fn other_zones_keep_abbreviation_or_offset() {
-        assert_eq!(zone_label(Tz::Europe__Amsterdam, at(2020, 7, 27, 2)), "CEST");
+        assert_eq!(
+            zone_label(Tz::Europe__Amsterdam, at(2020, 7, 27, 2)),
+            "CEST"
+        );
         assert_eq!(zone_label(Tz::Europe__Amsterdam, at(2020, 1, 27, 2)), "CET");
         assert_eq!(zone_label(Tz::Asia__Kolkata, at(2020, 1, 27, 2)), "IST");
         assert_eq!(zone_label(Tz::Asia__Singapore, at(2020, 1, 27, 2)), "UTC+8");
-        assert_eq!(zone_label(Tz::Asia__Kathmandu, at(2020, 1, 27, 2)), "UTC+5:45");
+        assert_eq!(
+            zone_label(Tz::Asia__Kathmandu, at(2020, 1, 27, 2)),
+            "UTC+5:45"
+        );
         assert_eq!(zone_label(Tz::UTC, at(2020, 1, 27, 2)), "UTC");
     }
 
@@ -92,9 +101,18 @@ mod tests {
             .unwrap()
             .and_hms_opt(9, 0, 0)
             .unwrap();
-        assert_eq!(local_to_utc(Tz::Asia__Jakarta, nine), Some(at(2020, 7, 27, 2)));
-        assert_eq!(local_to_utc(Tz::Asia__Makassar, nine), Some(at(2020, 7, 27, 1)));
-        assert_eq!(local_to_utc(Tz::Asia__Jayapura, nine), Some(at(2020, 7, 27, 0)));
+        assert_eq!(
+            local_to_utc(Tz::Asia__Jakarta, nine),
+            Some(at(2020, 7, 27, 2))
+        );
+        assert_eq!(
+            local_to_utc(Tz::Asia__Makassar, nine),
+            Some(at(2020, 7, 27, 1))
+        );
+        assert_eq!(
+            local_to_utc(Tz::Asia__Jayapura, nine),
+            Some(at(2020, 7, 27, 0))
+        );
     }
 
     #[test]
@@ -105,6 +123,9 @@ mod tests {
             .and_hms_opt(2, 30, 0)
             .unwrap();
         let resolved = local_to_utc(Tz::Europe__Amsterdam, skipped).unwrap();
-        assert_eq!(resolved, Utc.with_ymd_and_hms(2020, 3, 29, 1, 30, 0).unwrap());
+        assert_eq!(
+            resolved,
+            Utc.with_ymd_and_hms(2020, 3, 29, 1, 30, 0).unwrap()
+        );
     }
 }

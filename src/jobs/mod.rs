@@ -112,7 +112,13 @@ async fn claim(db: &Db, config: &WorkerConfig) -> Result<Option<JobRow>, DbError
         .await
 }
 
-async fn run_one<R: JobRunner>(db: &Db, runner: &R, config: &WorkerConfig, metrics: &Metrics, row: JobRow) {
+async fn run_one<R: JobRunner>(
+    db: &Db,
+    runner: &R,
+    config: &WorkerConfig,
+    metrics: &Metrics,
+    row: JobRow,
+) {
     let job = Job {
         attempt: u32::try_from(row.attempts).unwrap_or(1),
         max_attempts: u32::try_from(row.max_attempts).unwrap_or(1),
@@ -124,23 +130,33 @@ async fn run_one<R: JobRunner>(db: &Db, runner: &R, config: &WorkerConfig, metri
     let deadline = config.lease.mul_f64(0.9);
     let outcome = match tokio::time::timeout(deadline, runner.run(&job)).await {
         Ok(outcome) => outcome,
-        Err(_) => Err(JobFailure::retry(format!("timed out after {} s", deadline.as_secs()))),
+        Err(_) => Err(JobFailure::retry(format!(
+            "timed out after {} s",
+            deadline.as_secs()
+        ))),
     };
     let now = Utc::now();
     let (label, retry_at, error) = match outcome {
         Ok(()) => ("done", None, None),
         Err(JobFailure::Permanent(error)) => ("failed", None, Some(error)),
-        Err(JobFailure::Retry { error, .. }) if job.attempt >= job.max_attempts => ("failed", None, Some(error)),
+        Err(JobFailure::Retry { error, .. }) if job.attempt >= job.max_attempts => {
+            ("failed", None, Some(error))
+        }
         Err(JobFailure::Retry { error, after }) => {
             let wait = after.unwrap_or_else(|| retry_delay(job.attempt, rand::random::<f64>()));
             let at = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1));
             ("retry", Some(at), Some(error))
         }
     };
-    metrics.jobs_run.with_label_values(&[&job.kind, label]).inc();
+    metrics
+        .jobs_run
+        .with_label_values(&[&job.kind, label])
+        .inc();
     match &error {
         None => tracing::debug!(job = %job.id, kind = %job.kind, "job done"),
-        Some(error) => tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempt, outcome = label, %error, "job failed"),
+        Some(error) => {
+            tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempt, outcome = label, %error, "job failed")
+        }
     }
     let worker = config.name.clone();
     let recorded = db
@@ -153,8 +169,12 @@ async fn run_one<R: JobRunner>(db: &Db, runner: &R, config: &WorkerConfig, metri
         .await;
     match recorded {
         Ok(true) => {}
-        Ok(false) => tracing::warn!(worker = %config.name, "lease lapsed before the job finished; another worker has it"),
+        Ok(false) => {
+            tracing::warn!(worker = %config.name, "lease lapsed before the job finished; another worker has it")
+        }
         // The lease runs out and the job is claimed again: delayed, not lost.
-        Err(error) => tracing::error!(worker = %config.name, %error, "could not record a job's outcome"),
+        Err(error) => {
+            tracing::error!(worker = %config.name, %error, "could not record a job's outcome")
+        }
     }
 }

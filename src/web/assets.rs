@@ -10,7 +10,8 @@ use crate::error::Error;
 
 const STYLESHEET: &str = include_str!("../../templates/static/app.css");
 
-static STYLESHEET_NAME: LazyLock<String> = LazyLock::new(|| format!("app.{:016x}.css", fnv1a(STYLESHEET.as_bytes())));
+static STYLESHEET_NAME: LazyLock<String> =
+    LazyLock::new(|| format!("app.{:016x}.css", fnv1a(STYLESHEET.as_bytes())));
 
 /// The path pages link to.
 pub fn stylesheet_url() -> String {

@@ -35,7 +35,9 @@ pub fn handlers<B: MessageBody + 'static>() -> ErrorHandlers<B> {
     ErrorHandlers::new().default_handler(render)
 }
 
-fn render<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+fn render<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
     if already_rendered(&res) {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
@@ -44,7 +46,11 @@ fn render<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Resul
     let ctx = PageContext::of(&req);
     let request_id = request_id_of(&req);
     let mut rendered = if req.path().starts_with("/api/") {
-        HttpResponse::build(status).json(views::errors::json_body(ctx.lang, status, request_id.as_deref()))
+        HttpResponse::build(status).json(views::errors::json_body(
+            ctx.lang,
+            status,
+            request_id.as_deref(),
+        ))
     } else {
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")

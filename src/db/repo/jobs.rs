@@ -35,15 +35,14 @@ pub fn enqueue(conn: &mut DbConnection, job: &NewJob<'_>, now: DateTime<Utc>) ->
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
     };
-    let inserted = conn.transaction(|conn| diesel::insert_into(jobs::table).values(&row).execute(conn));
+    let inserted =
+        conn.transaction(|conn| diesel::insert_into(jobs::table).values(&row).execute(conn));
     match inserted {
         Ok(_) => Ok(true),
         Err(error) if job.dedup_key.is_some() && is_unique_violation(&error) => Ok(false),
         Err(error) => Err(error),
     }
 }
-
-const CLAIMABLE: &str = "(status = 'queued' AND run_at <= $2) OR (status = 'running' AND locked_until < $2)";
 
 /// Takes the next due job (or one whose worker's lease ran out) for `worker`
 /// in one statement, so two workers never take the same row.
@@ -55,23 +54,26 @@ pub fn claim(
 ) -> QueryResult<Option<JobRow>> {
     let now = now.naive_utc();
     let until = now + lease;
-    let sql = |lock: &str| {
+    // Numbered parameters: PostgreSQL writes them $n, SQLite ?n (SQLite
+    // reads $n as a name and numbers names by first appearance).
+    let sql = |p: char, lock: &str| {
         format!(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, \
-             locked_by = $1, locked_until = $3, updated_at = $2 \
-             WHERE id = (SELECT id FROM jobs WHERE {CLAIMABLE} \
+             locked_by = {p}1, locked_until = {p}3, updated_at = {p}2 \
+             WHERE id = (SELECT id FROM jobs \
+             WHERE (status = 'queued' AND run_at <= {p}2) OR (status = 'running' AND locked_until < {p}2) \
              ORDER BY run_at, id LIMIT 1{lock}) RETURNING *"
         )
     };
     match conn {
-        DbConnection::Pg(pg) => diesel::sql_query(sql(" FOR UPDATE SKIP LOCKED"))
+        DbConnection::Pg(pg) => diesel::sql_query(sql('$', " FOR UPDATE SKIP LOCKED"))
             .bind::<Text, _>(worker)
             .bind::<Timestamp, _>(now)
             .bind::<Timestamp, _>(until)
             .get_result(pg)
             .optional(),
         // SQLite takes the write lock for the whole statement.
-        DbConnection::Sqlite(sqlite) => diesel::sql_query(sql(""))
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(sql('?', ""))
             .bind::<Text, _>(worker)
             .bind::<Timestamp, _>(now)
             .bind::<Timestamp, _>(until)
@@ -82,7 +84,12 @@ pub fn claim(
 
 /// Marks a claimed job done; `false` when the worker had lost its lease and
 /// someone else holds the job now.
-pub fn finish(conn: &mut DbConnection, id: &str, worker: &str, now: DateTime<Utc>) -> QueryResult<bool> {
+pub fn finish(
+    conn: &mut DbConnection,
+    id: &str,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
     let now = now.naive_utc();
     diesel::update(owned(id, worker))
         .set((

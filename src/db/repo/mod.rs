@@ -7,5 +7,8 @@ pub mod jobs;
 use diesel::result::{DatabaseErrorKind, Error};
 
 pub fn is_unique_violation(error: &Error) -> bool {
-    matches!(error, Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+    matches!(
+        error,
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
 }

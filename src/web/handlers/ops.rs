@@ -34,13 +34,29 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let metrics = &state.metrics;
     let pool = state.db.pool_state();
-    metrics.db_connections.with_label_values(&["open"]).set(i64::from(pool.connections));
-    metrics.db_connections.with_label_values(&["idle"]).set(i64::from(pool.idle_connections));
-    match state.db.run(|conn| -> Result<_, DbError> { Ok(jobs::count_by_status(conn)?) }).await {
+    metrics
+        .db_connections
+        .with_label_values(&["open"])
+        .set(i64::from(pool.connections));
+    metrics
+        .db_connections
+        .with_label_values(&["idle"])
+        .set(i64::from(pool.idle_connections));
+    match state
+        .db
+        .run(|conn| -> Result<_, DbError> { Ok(jobs::count_by_status(conn)?) })
+        .await
+    {
         Ok(counts) => {
             for status in JobStatus::ALL {
-                let count = counts.iter().find(|(s, _)| s == status.as_str()).map_or(0, |(_, n)| *n);
-                metrics.jobs.with_label_values(&[status.as_str()]).set(count);
+                let count = counts
+                    .iter()
+                    .find(|(s, _)| s == status.as_str())
+                    .map_or(0, |(_, n)| *n);
+                metrics
+                    .jobs
+                    .with_label_values(&[status.as_str()])
+                    .set(count);
             }
         }
         Err(error) => tracing::warn!(%error, "could not count jobs for metrics"),

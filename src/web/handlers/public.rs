@@ -19,7 +19,11 @@ pub async fn home(state: web::Data<AppState>, page: PageContext) -> Result<Marku
     Ok(views::events::home(&page, &events, Utc::now()))
 }
 
-pub async fn event(state: web::Data<AppState>, page: PageContext, slug: web::Path<String>) -> Result<Markup, Error> {
+pub async fn event(
+    state: web::Data<AppState>,
+    page: PageContext,
+    slug: web::Path<String>,
+) -> Result<Markup, Error> {
     let event = services::events::published_by_slug(&state.db, &slug).await?;
     Ok(views::events::event_page(&page, &event, Utc::now()))
 }
@@ -41,7 +45,9 @@ pub async fn set_language(
     code: web::Path<String>,
     query: web::Query<Next>,
 ) -> Result<HttpResponse, Error> {
-    let lang = Lang::from_code(&code).filter(|l| l.code() == code.as_str()).ok_or(Error::NotFound)?;
+    let lang = Lang::from_code(&code)
+        .filter(|l| l.code() == code.as_str())
+        .ok_or(Error::NotFound)?;
     let cookie = Cookie::build(Lang::COOKIE, lang.code())
         .path("/")
         .max_age(Duration::days(365))
@@ -58,7 +64,9 @@ pub async fn set_language(
 /// Only a path on this site, never another host (no open redirect).
 fn local_path(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path
+        }
         _ => "/",
     }
 }
@@ -70,7 +78,12 @@ mod tests {
     #[test]
     fn redirects_stay_on_this_site() {
         assert_eq!(local_path(Some("/events/x?lang=1")), "/events/x?lang=1");
-        for outside in ["//evil.example", "https://evil.example", "/\\evil.example", "events"] {
+        for outside in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "events",
+        ] {
             assert_eq!(local_path(Some(outside)), "/", "{outside}");
         }
         assert_eq!(local_path(None), "/");

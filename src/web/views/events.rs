@@ -8,7 +8,8 @@ use crate::web::extract::PageContext;
 
 pub fn home(ctx: &PageContext, events: &[Event], now: DateTime<Utc>) -> Markup {
     let lang = ctx.lang;
-    let (past, upcoming): (Vec<&Event>, Vec<&Event>) = events.iter().partition(|e| e.has_ended(now));
+    let (past, upcoming): (Vec<&Event>, Vec<&Event>) =
+        events.iter().partition(|e| e.has_ended(now));
     layout::page(
         ctx,
         lang.t("home.title"),

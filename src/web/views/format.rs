@@ -9,18 +9,29 @@ use crate::domain::time::zone_label;
 use crate::i18n::Lang;
 
 pub fn date(lang: Lang, at: &DateTime<Tz>) -> String {
-    let weekday = nth_word(lang.t("date.weekdays"), at.weekday().num_days_from_monday() as usize);
+    let weekday = nth_word(
+        lang.t("date.weekdays"),
+        at.weekday().num_days_from_monday() as usize,
+    );
     let month = nth_word(lang.t("date.months"), at.month0() as usize);
     lang.tf(
         "date.long",
-        &[("weekday", &weekday), ("day", &at.day()), ("month", &month), ("year", &at.year())],
+        &[
+            ("weekday", &weekday),
+            ("day", &at.day()),
+            ("month", &month),
+            ("year", &at.year()),
+        ],
     )
 }
 
 pub fn time(lang: Lang, at: &DateTime<Tz>) -> String {
     lang.tf(
         "date.time",
-        &[("hour", &format_args!("{:02}", at.hour())), ("minute", &format_args!("{:02}", at.minute()))],
+        &[
+            ("hour", &format_args!("{:02}", at.hour())),
+            ("minute", &format_args!("{:02}", at.minute())),
+        ],
     )
 }
 
@@ -72,8 +83,14 @@ mod tests {
     fn one_day_in_indonesian_and_english() {
         let start = Utc.with_ymd_and_hms(2020, 7, 27, 2, 0, 0).unwrap();
         let end = Utc.with_ymd_and_hms(2020, 7, 27, 5, 30, 0).unwrap();
-        assert_eq!(text(span(Lang::Id, start, end, Tz::Asia__Jakarta)), "Senin, 27 Juli 2020, 09.00–12.30 WIB");
-        assert_eq!(text(span(Lang::En, start, end, Tz::Asia__Jakarta)), "Monday 27 July 2020, 09:00–12:30 WIB");
+        assert_eq!(
+            text(span(Lang::Id, start, end, Tz::Asia__Jakarta)),
+            "Senin, 27 Juli 2020, 09.00–12.30 WIB"
+        );
+        assert_eq!(
+            text(span(Lang::En, start, end, Tz::Asia__Jakarta)),
+            "Monday 27 July 2020, 09:00–12:30 WIB"
+        );
     }
 
     #[test]
@@ -89,6 +106,9 @@ mod tests {
             "Senin, 27 Juli 2020, 11.00 – Rabu, 29 Juli 2020, 18.00 WIT"
         );
         let html = span(Lang::Id, start, end, Tz::Asia__Jayapura).into_string();
-        assert!(html.contains(r#"datetime="2020-07-27T11:00:00+09:00""#), "{html}");
+        assert!(
+            html.contains(r#"datetime="2020-07-27T11:00:00+09:00""#),
+            "{html}"
+        );
     }
 }

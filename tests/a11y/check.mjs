@@ -1,0 +1,307 @@
+#!/usr/bin/env node
+// HTML validity and accessibility check for server-rendered pages.
+//
+//   node check.mjs [--max-kb N] BASE_URL PATH [PATH ...]
+//
+// For each PATH (resolved against BASE_URL with `new URL(PATH, BASE_URL)`):
+//   1. fetch the HTML with Node's fetch, keeping the HTTP status (a 404 page
+//      is checked like any other page; the status is reported, never failed);
+//   2. validate it with the Nu Html Checker (vnu.jar, --format json): errors
+//      fail the page, warnings are printed but do not fail it;
+//   3. load it in headless Chromium (Debian's /usr/bin/chromium, through
+//      playwright-core) at 360x740 (phone) and 1280x800 (desktop), each in a
+//      fresh browser context, inject axe-core with page.evaluate() and run the
+//      WCAG 2.0/2.1 A and AA rules: any violation fails the page;
+//   4. weigh it: bytes of the HTML plus every stylesheet it links (each
+//      fetched); with --max-kb N a page heavier than N KiB fails, and a
+//      linked stylesheet that cannot be fetched fails the page too.
+//
+// Why page.evaluate() and not page.addScriptTag(): the site's
+// Content-Security-Policy has no script-src, so an injected <script> element
+// is blocked. page.evaluate() runs through the DevTools protocol
+// (Runtime.evaluate), which CSP does not govern, so the page keeps its real
+// CSP while axe runs (bypassCSP: true would switch the policy off and could
+// hide problems, e.g. an inline style that the real site would block).
+//
+// Exit status: 0 when every page passes everything, 1 when any page fails,
+// 2 on a usage error or when the checker itself breaks (e.g. vnu or Chromium
+// cannot start, or the global watchdog fires).
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+const TIMEOUT_MS = 30_000; // one fetch, one page load, one axe run
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const VIEWPORTS = [
+  { name: 'phone 360x740', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true },
+  { name: 'desktop 1280x800', viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false },
+];
+const AXE_OPTIONS = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } };
+
+function usage(msg) {
+  if (msg) console.error(`check.mjs: ${msg}`);
+  console.error('usage: node check.mjs [--max-kb N] BASE_URL PATH [PATH ...]');
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  let maxKb = null;
+  const rest = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-h' || a === '--help') usage();
+    else if (a === '--max-kb' || a.startsWith('--max-kb=')) {
+      const v = a === '--max-kb' ? argv[++i] : a.slice('--max-kb='.length);
+      maxKb = Number(v);
+      if (v === undefined || v === '' || !Number.isFinite(maxKb) || maxKb <= 0) usage(`--max-kb needs a positive number, got ${v}`);
+    } else if (a.startsWith('--')) usage(`unknown option ${a}`);
+    else rest.push(a);
+  }
+  if (rest.length < 2) usage('need a BASE_URL and at least one PATH');
+  const [base, ...paths] = rest;
+  try { new URL(base); } catch { usage(`not a URL: ${base}`); }
+  return { base, paths, maxKb };
+}
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const oneLine = (s, max = 200) => {
+  const t = String(s ?? '').replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+};
+
+async function fetchBytes(url) {
+  const res = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const body = Buffer.from(await res.arrayBuffer());
+  return { status: res.status, finalUrl: res.url, contentType: res.headers.get('content-type') || '', body };
+}
+
+// Run vnu once over all fetched documents (one JVM start instead of one per page).
+function runVnu(files) {
+  const jar = join(HERE, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+  const args = ['-jar', jar, '--format', 'json', '--stdout', '--exit-zero-always', '--html', ...files];
+  const timeoutMs = 60_000 + 10_000 * files.length;
+  return new Promise((resolve, reject) => {
+    const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`vnu timed out after ${timeoutMs / 1000} s`)); }, timeoutMs);
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', (e) => { clearTimeout(timer); reject(new Error(`cannot run java: ${e.message}`)); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(out).messages || []);
+      } catch {
+        reject(new Error(`vnu exited ${code} without JSON output:\n${oneLine(err || out, 2000)}`));
+      }
+    });
+  });
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function axeOnePage(browser, axeSource, url, vp) {
+  const context = await browser.newContext({
+    viewport: vp.viewport, isMobile: vp.isMobile, hasTouch: vp.hasTouch, deviceScaleFactor: 1,
+    // bypassCSP stays false: the page is tested under its real policy.
+  });
+  const notes = [];
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT_MS);
+    page.setDefaultNavigationTimeout(TIMEOUT_MS);
+    page.on('console', (m) => { if (m.type() === 'error') notes.push(`console error: ${oneLine(m.text())}`); });
+    page.on('pageerror', (e) => notes.push(`page error: ${oneLine(e.message)}`));
+    const response = await page.goto(url, { waitUntil: 'load', timeout: TIMEOUT_MS });
+    if (!response) throw new Error('no response from page.goto');
+    // Stylesheets the browser actually sees, resolved against the final URL.
+    const stylesheets = await page.evaluate(() =>
+      [...document.querySelectorAll('link[rel~="stylesheet" i][href]')].map((l) => l.href));
+    await page.evaluate(axeSource);
+    const result = await withTimeout(page.evaluate(async (opts) => {
+      // eslint-disable-next-line no-undef
+      const r = await axe.run(document, opts);
+      const slim = (list) => list.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, summary: n.failureSummary })),
+      }));
+      return { violations: slim(r.violations), incomplete: slim(r.incomplete) };
+    }, AXE_OPTIONS), TIMEOUT_MS, 'axe.run');
+    return { status: response.status(), stylesheets, ...result, notes };
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+function targetText(target) {
+  // axe targets: an array of selectors; a nested array crosses a shadow root or frame.
+  return (target || []).map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' >> ');
+}
+
+async function main() {
+  const { base, paths, maxKb } = parseArgs(process.argv.slice(2));
+  const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const { chromium } = await import('playwright-core');
+
+  const pages = paths.map((path) => ({
+    path, url: new URL(path, base).href, failures: [], vnuErrors: [], vnuWarnings: [], vnuInfo: [],
+    axe: new Map(), incomplete: new Map(), notes: [], stylesheets: [], cssBytes: 0,
+  }));
+
+  // 1. Fetch every page.
+  const work = await mkdtemp(join(tmpdir(), 'a11y-check-'));
+  try {
+    const files = [];
+    for (const [i, p] of pages.entries()) {
+      try {
+        const r = await fetchBytes(p.url);
+        Object.assign(p, { status: r.status, finalUrl: r.finalUrl, contentType: r.contentType, html: r.body });
+        if (!/html/i.test(r.contentType)) p.notes.push(`content-type is "${r.contentType}", not HTML`);
+        p.file = join(work, `page-${i}.html`);
+        await writeFile(p.file, r.body);
+        files.push(p.file);
+      } catch (e) {
+        p.failures.push(`fetch failed: ${e.cause?.code || e.message}`);
+      }
+    }
+
+    // 2. vnu over every fetched page.
+    if (files.length) {
+      const messages = await runVnu(files);
+      for (const m of messages) {
+        const p = pages.find((q) => q.file && m.url && fileURLToPath(m.url) === q.file);
+        const where = m.lastLine ? `line ${m.firstLine ?? m.lastLine}:${m.firstColumn ?? m.lastColumn ?? '?'}` : '';
+        const text = `${where ? `${where}  ` : ''}${oneLine(m.message, 400)}${m.extract ? `\n        ${oneLine(m.extract, 160)}` : ''}`;
+        if (!p) { // a message vnu could not tie to one file: fail everything rather than lose it
+          for (const q of pages) q.vnuErrors.push(`(vnu, ${m.type}) ${text}`);
+          continue;
+        }
+        if (m.type === 'error' || m.type === 'non-document-error') p.vnuErrors.push(text);
+        else if (m.type === 'info' && m.subType === 'warning') p.vnuWarnings.push(text);
+        else p.vnuInfo.push(text);
+      }
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+
+  // 3. axe in Chromium, two viewports, a fresh context each.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: TIMEOUT_MS });
+  try {
+    for (const p of pages) {
+      if (!p.html) continue;
+      for (const vp of VIEWPORTS) {
+        try {
+          const r = await axeOnePage(browser, axeSource, p.url, vp);
+          if (r.status !== p.status) p.notes.push(`${vp.name}: browser got HTTP ${r.status}, fetch got ${p.status}`);
+          if (!p.stylesheets.length) p.stylesheets = r.stylesheets;
+          for (const n of r.notes) p.notes.push(`${vp.name}: ${n}`);
+          for (const [into, list] of [[p.axe, r.violations], [p.incomplete, r.incomplete]]) {
+            for (const v of list) {
+              const seen = into.get(v.id);
+              if (seen) {
+                seen.viewports.push(vp.name);
+                for (const n of v.nodes) {
+                  const t = targetText(n.target);
+                  if (!seen.nodes.some((s) => targetText(s.target) === t)) seen.nodes.push({ ...n, only: vp.name });
+                }
+              } else into.set(v.id, { ...v, viewports: [vp.name] });
+            }
+          }
+        } catch (e) {
+          p.failures.push(`${vp.name}: browser check failed: ${oneLine(e.message, 300)}`);
+        }
+      }
+    }
+  } finally {
+    await withTimeout(browser.close(), 10_000, 'browser.close').catch(() => {});
+  }
+
+  // 4. Weight: HTML bytes plus each linked stylesheet, fetched once per page.
+  for (const p of pages) {
+    if (!p.html) continue;
+    for (const href of p.stylesheets) {
+      if (!/^https?:/i.test(href)) continue; // data: URLs are already inside the HTML bytes
+      try {
+        const r = await fetchBytes(href);
+        if (r.status < 200 || r.status > 299) p.failures.push(`stylesheet ${href}: HTTP ${r.status}`);
+        p.cssBytes += r.body.length;
+      } catch (e) {
+        p.failures.push(`stylesheet ${href}: fetch failed: ${e.cause?.code || e.message}`);
+      }
+    }
+    p.weight = p.html.length + p.cssBytes;
+    if (maxKb !== null && p.weight > maxKb * 1024) p.failures.push(`page weight ${kib(p.weight)} is over --max-kb ${maxKb}`);
+  }
+
+  // Report.
+  let passed = 0;
+  let failed = 0;
+  for (const p of pages) {
+    console.log(`\n== ${p.path}  ${p.url}${p.status ? `  HTTP ${p.status}` : ''}${p.finalUrl && p.finalUrl !== p.url ? ` (redirected to ${p.finalUrl})` : ''}`);
+    for (const e of p.vnuErrors) console.log(`  vnu error    ${e}`);
+    for (const w of p.vnuWarnings) console.log(`  vnu warning  ${w}`);
+    for (const w of p.vnuInfo) console.log(`  vnu info     ${w}`);
+    for (const v of p.axe.values()) {
+      console.log(`  axe ${v.impact || 'n/a'}  ${v.id}: ${v.help}  [${v.viewports.join(', ')}]`);
+      console.log(`        ${v.helpUrl}`);
+      for (const n of v.nodes) {
+        console.log(`      - ${targetText(n.target)}${n.only ? `  (only ${n.only})` : ''}`);
+        if (n.html) console.log(`          ${oneLine(n.html, 160)}`);
+        if (n.summary) console.log(`          ${oneLine(n.summary, 300)}`);
+      }
+    }
+    for (const v of p.incomplete.values()) {
+      console.log(`  axe needs review (not failed)  ${v.id}: ${v.help}  [${v.viewports.join(', ')}] on ${v.nodes.map((n) => targetText(n.target)).join(', ')}`);
+    }
+    for (const n of p.notes) console.log(`  note         ${n}`);
+    if (p.weight !== undefined) {
+      console.log(`  weight       ${kib(p.weight)} (HTML ${kib(p.html.length)} + ${plural(p.stylesheets.filter((h) => /^https?:/i.test(h)).length, 'stylesheet')} ${kib(p.cssBytes)}, uncompressed)`);
+    }
+    for (const f of p.failures) console.log(`  failure      ${f}`);
+  }
+  console.log('');
+  for (const p of pages) {
+    const ok = !p.failures.length && !p.vnuErrors.length && !p.axe.size;
+    if (ok) passed++; else failed++;
+    const status = p.status && p.status !== 200 ? `HTTP ${p.status}, ` : '';
+    const warn = p.vnuWarnings.length ? `, ${plural(p.vnuWarnings.length, 'warning')}` : '';
+    const weight = p.weight !== undefined ? `, ${kib(p.weight)}` : '';
+    const extra = p.failures.length ? `  ${p.failures.length === 1 ? p.failures[0] : plural(p.failures.length, 'other failure')}` : '';
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${p.path}  (${status}vnu: ${plural(p.vnuErrors.length, 'error')}${warn}, axe: ${plural(p.axe.size, 'violation')}${weight})${extra}`);
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+// Watchdog: however things hang, the checker ends.
+const argCount = Math.max(1, process.argv.length - 3);
+const watchdog = setTimeout(() => {
+  console.error('check.mjs: watchdog fired, giving up');
+  process.exit(2);
+}, 120_000 + argCount * 4 * TIMEOUT_MS);
+watchdog.unref();
+
+main().then(
+  (code) => { process.exitCode = code; },
+  (e) => { console.error(`check.mjs: ${e.stack || e}`); process.exitCode = 2; },
+);

@@ -1,0 +1,337 @@
+//! The `bimtek` binary as an operator runs it: bad settings, migrate, two
+//! instances at once, and the demo.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use bimtek::db::{DatabaseUrl, Db, DbError};
+use chrono_tz::Tz;
+use diesel::prelude::*;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::fixtures::{create_event, event};
+use crate::helpers::{TestDatabase, backends, client};
+
+fn bimtek(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bimtek"));
+    command
+        .current_dir(dir)
+        .env_remove("BIMTEK_DATABASE_URL")
+        .env_remove("BIMTEK_BIND")
+        .env_remove("BIMTEK_CONFIG")
+        .env("BIMTEK_LOG", "warn")
+        .env("BIMTEK_HTTP_WORKERS", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+/// A server process, stopped when dropped.
+struct Running {
+    _child: Child,
+    url: String,
+}
+
+/// Starts the command and waits for the line announcing where it serves.
+async fn start(mut command: Command) -> Running {
+    let mut child = command.spawn().expect("bimtek starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let announced = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(url) = line.split("serving on ").nth(1) {
+                return url.trim_end_matches('/').to_owned();
+            }
+        }
+        panic!("bimtek ended without serving");
+    })
+    .await
+    .expect("bimtek announces its address within a minute");
+    // Keep reading so the process never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Running {
+        _child: child,
+        url: announced,
+    }
+}
+
+struct Failure {
+    code: Option<i32>,
+    stderr: String,
+}
+
+async fn fails(mut command: Command) -> Failure {
+    let output = tokio::time::timeout(Duration::from_secs(60), command.output())
+        .await
+        .expect("bimtek gives up within a minute")
+        .unwrap();
+    assert!(!output.status.success(), "bimtek should have failed");
+    Failure {
+        code: output.status.code(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn a_bad_setting_ends_with_one_clear_line_and_nothing_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let occupied = listener.local_addr().unwrap().to_string();
+    // Each case: the setting, its bad value, a word the message must hold.
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "BIMTEK_DATABASE_URL",
+            "mysql://localhost/bimtek".into(),
+            "\"mysql\"",
+        ),
+        (
+            "BIMTEK_DATABASE_URL",
+            "postgres://bimtek:rahasia@127.0.0.1:1/bimtek".into(),
+            "cannot open",
+        ),
+        (
+            "BIMTEK_DATABASE_URL",
+            "tidak/ada/bimtek.db".into(),
+            "does not exist",
+        ),
+        ("BIMTEK_BIND", occupied.clone(), "already in use"),
+        ("BIMTEK_BIND", "bukan-alamat".into(), "127.0.0.1:8080"),
+        ("BIMTEK_BASE_URL", "ftp://bimtek.example".into(), "http"),
+        ("BIMTEK_DB_POOL_SIZE", "nol".into(), "whole number"),
+        ("BIMTEK_CONFIG", "tidak-ada.toml".into(), "cannot read"),
+        ("BIMTEK_LOG_FORMAT", "xml".into(), "text or json"),
+    ];
+    for (setting, value, detail) in cases {
+        let mut command = bimtek(dir.path());
+        command.env(setting, value);
+        let failure = fails(command).await;
+        let lines: Vec<&str> = failure.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{setting}: {:?}", failure.stderr);
+        assert!(
+            lines[0].starts_with(&format!("bimtek: {setting}")),
+            "{setting}: {}",
+            lines[0]
+        );
+        assert!(lines[0].contains(detail), "{setting}: {}", lines[0]);
+        assert!(
+            !lines[0].contains("rahasia"),
+            "a password in the message: {}",
+            lines[0]
+        );
+        assert!(
+            matches!(failure.code, Some(1 | 2)),
+            "{setting}: exit {:?}",
+            failure.code
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{setting}: left behind {left:?}");
+    }
+
+    // An unreadable settings file, named by the line.
+    std::fs::write(dir.path().join("bimtek.toml"), "databse_url = \"x.db\"\n").unwrap();
+    let failure = fails(bimtek(dir.path())).await;
+    assert_eq!(failure.stderr.lines().count(), 1, "{}", failure.stderr);
+    assert!(
+        failure
+            .stderr
+            .starts_with("bimtek: BIMTEK_CONFIG: bimtek.toml"),
+        "{}",
+        failure.stderr
+    );
+    assert!(failure.stderr.contains("databse_url"), "{}", failure.stderr);
+}
+
+#[tokio::test]
+async fn help_documents_every_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = bimtek(dir.path()).arg("--help").output().await.unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for setting in [
+        "BIMTEK_CONFIG",
+        "BIMTEK_DATABASE_URL",
+        "BIMTEK_BIND",
+        "BIMTEK_BASE_URL",
+        "BIMTEK_DB_POOL_SIZE",
+        "BIMTEK_JOB_WORKERS",
+        "BIMTEK_HTTP_WORKERS",
+        "BIMTEK_LOG",
+        "BIMTEK_LOG_FORMAT",
+        "serve",
+        "migrate",
+        "demo",
+    ] {
+        assert!(
+            help.contains(setting),
+            "--help does not mention {setting}:\n{help}"
+        );
+    }
+}
+
+fn applied_migrations(url: &DatabaseUrl) -> i64 {
+    let db = Db::open(url, 1).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime
+        .block_on(db.run(|conn| -> Result<i64, DbError> {
+            Ok(
+                diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+                    .load::<MigrationVersion>(conn)?
+                    .len() as i64,
+            )
+        }))
+        .unwrap()
+}
+
+#[derive(QueryableByName)]
+struct MigrationVersion {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    #[allow(dead_code)]
+    version: String,
+}
+
+fn migration_folders() -> i64 {
+    std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+        .unwrap()
+        .count() as i64
+}
+
+#[tokio::test]
+async fn migrate_brings_a_database_up_to_date_and_is_repeatable() {
+    for backend in backends() {
+        let database = TestDatabase::create(&backend);
+        for _ in 0..2 {
+            let output = bimtek(database.dir())
+                .arg("migrate")
+                .env("BIMTEK_DATABASE_URL", database.env_value())
+                .output()
+                .await
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let stdout = String::from_utf8(output.stdout).unwrap();
+            assert!(stdout.contains("is up to date"), "{stdout}");
+        }
+        let url = database.url.clone();
+        let applied = tokio::task::spawn_blocking(move || applied_migrations(&url))
+            .await
+            .unwrap();
+        assert_eq!(
+            applied,
+            migration_folders(),
+            "{}",
+            database.backend().name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_instances_started_together_both_come_up_migrated_once() {
+    for backend in backends() {
+        let database = TestDatabase::create(&backend);
+        let command = || {
+            let mut command = bimtek(database.dir());
+            command
+                .arg("serve")
+                .env("BIMTEK_DATABASE_URL", database.env_value())
+                .env("BIMTEK_BIND", "127.0.0.1:0");
+            command
+        };
+        let (first, second) = tokio::join!(start(command()), start(command()));
+        let http = client();
+        for instance in [&first, &second] {
+            let health = http
+                .get(format!("{}/healthz", instance.url))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(health.status(), 200, "{}", database.backend().name());
+        }
+        let url = database.url.clone();
+        let applied = tokio::task::spawn_blocking(move || applied_migrations(&url))
+            .await
+            .unwrap();
+        assert_eq!(
+            applied,
+            migration_folders(),
+            "{}",
+            database.backend().name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = bimtek(dir.path());
+    command.arg("demo").env("BIMTEK_BIND", "127.0.0.1:0");
+    let demo = start(command).await;
+    let http = client();
+    let page = http
+        .get(format!(
+            "{}/events/strategi-pengembangan-perpustakaan-tik",
+            demo.url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"id\">"), "{html}");
+    assert!(
+        html.contains("Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Transformasi Layanan Perpustakaan Berbasis Inklusi Sosial"),
+        "{html}"
+    );
+    assert!(
+        html.contains("09.00</time>") && html.contains(" WIB</dd>"),
+        "{html}"
+    );
+    let home = http
+        .get(format!("{}/", demo.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("literasi-digital-perpustakaan-desa"),
+        "{home}"
+    );
+    assert!(
+        !home.contains("advokasi-kemitraan-perpustakaan"),
+        "the draft is listed: {home}"
+    );
+    assert!(dir.path().join("bimtek-demo.db").exists());
+}
+
+#[tokio::test]
+async fn the_demo_refuses_a_database_that_holds_events() {
+    let database = TestDatabase::create(&backends()[0]);
+    let db = Db::open(&database.url, 1).unwrap();
+    create_event(&db, event("bimtek-lama", Tz::Asia__Jakarta, true)).await;
+    let mut command = bimtek(database.dir());
+    command
+        .arg("demo")
+        .env("BIMTEK_DATABASE_URL", database.env_value())
+        .env("BIMTEK_BIND", "127.0.0.1:0");
+    let failure = fails(command).await;
+    assert_eq!(failure.stderr.lines().count(), 1, "{}", failure.stderr);
+    assert!(
+        failure.stderr.contains("needs an empty database"),
+        "{}",
+        failure.stderr
+    );
+}

@@ -1,0 +1,308 @@
+//! The jobs table and its workers, on real databases: each job runs once
+//! even with several workers (as several instances would run them), failed
+//! attempts are retried and recorded, and a dead worker's job is taken over.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bimtek::db::repo::jobs::{self as repo, NewJob};
+use bimtek::db::{Db, DbError};
+use bimtek::jobs::{Job, JobFailure, JobRunner, Wakeup, WorkerConfig, run_worker};
+use bimtek::telemetry::Metrics;
+use chrono::Utc;
+use tokio::sync::watch;
+
+use crate::helpers::{TestDatabase, backends, spawn_apps};
+
+#[derive(Default)]
+struct Recorder {
+    runs: Mutex<Vec<(String, u32)>>,
+}
+
+impl JobRunner for Recorder {
+    async fn run(&self, job: &Job) -> Result<(), JobFailure> {
+        self.runs
+            .lock()
+            .unwrap()
+            .push((job.id.clone(), job.attempt));
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        let now = Some(Duration::ZERO);
+        match job.kind.as_str() {
+            "flaky" if job.attempt < 3 => Err(JobFailure::Retry {
+                error: format!("try {}", job.attempt),
+                after: now,
+            }),
+            "broken" => Err(JobFailure::Retry {
+                error: "still broken".into(),
+                after: now,
+            }),
+            "poison" => Err(JobFailure::Permanent("cannot ever work".into())),
+            "later" => Err(JobFailure::retry("server down")),
+            _ => Ok(()),
+        }
+    }
+}
+
+struct Workers {
+    stop: watch::Sender<bool>,
+    handles: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Workers {
+    /// `count` workers, each with its own pool, as separate instances would have.
+    fn start(database: &TestDatabase, runner: &Arc<Recorder>, count: usize) -> Workers {
+        let (stop, stopped) = watch::channel(false);
+        let handles = (0..count)
+            .map(|n| {
+                let db = Db::open(&database.url, 2).expect("the database opens");
+                let config = WorkerConfig {
+                    name: format!("worker-{n}"),
+                    idle_poll: Duration::from_millis(20),
+                    lease: Duration::from_secs(60),
+                };
+                tokio::spawn(run_worker(
+                    db,
+                    runner.clone(),
+                    config,
+                    Wakeup::default(),
+                    Metrics::new(),
+                    stopped.clone(),
+                ))
+            })
+            .collect();
+        Workers { stop, handles }
+    }
+
+    async fn stop(self) {
+        self.stop.send(true).unwrap();
+        for handle in self.handles {
+            handle.await.unwrap();
+        }
+    }
+}
+
+async fn enqueue(
+    db: &Db,
+    kind: &'static str,
+    dedup_key: Option<String>,
+    max_attempts: u32,
+) -> bool {
+    db.run(move |conn| -> Result<bool, DbError> {
+        let job = NewJob {
+            kind,
+            payload: "{}".into(),
+            dedup_key,
+            run_at: Utc::now(),
+            max_attempts,
+        };
+        Ok(repo::enqueue(conn, &job, Utc::now())?)
+    })
+    .await
+    .unwrap()
+}
+
+async fn statuses(db: &Db) -> Vec<(String, i64)> {
+    let mut counts = db
+        .run(|conn| -> Result<_, DbError> { Ok(repo::count_by_status(conn)?) })
+        .await
+        .unwrap();
+    counts.sort();
+    counts
+}
+
+async fn wait_for(db: &Db, expected: &[(&str, i64)]) {
+    let expected: Vec<(String, i64)> = expected
+        .iter()
+        .map(|(s, n)| ((*s).to_owned(), *n))
+        .collect();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let now = statuses(db).await;
+        if now == expected {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "jobs stuck at {now:?}, expected {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_run_each_of_many_jobs_exactly_once() {
+    const N: usize = 300;
+    for backend in backends() {
+        let database = TestDatabase::create(&backend);
+        let db = Db::open(&database.url, 2).unwrap();
+        for _ in 0..N {
+            enqueue(&db, "ok", None, 5).await;
+        }
+        let runner = Arc::new(Recorder::default());
+        let workers = Workers::start(&database, &runner, 2);
+        wait_for(&db, &[("done", N as i64)]).await;
+        workers.stop().await;
+
+        let runs = runner.runs.lock().unwrap().clone();
+        let mut ids: Vec<&String> = runs.iter().map(|(id, _)| id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(
+            runs.len(),
+            N,
+            "{}: {} runs for {N} jobs",
+            database.backend().name(),
+            runs.len()
+        );
+        assert_eq!(ids.len(), N, "{}", database.backend().name());
+        assert!(runs.iter().all(|(_, attempt)| *attempt == 1));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_are_retried_and_recorded() {
+    for backend in backends() {
+        let database = TestDatabase::create(&backend);
+        let db = Db::open(&database.url, 2).unwrap();
+        enqueue(&db, "flaky", None, 5).await;
+        enqueue(&db, "broken", None, 3).await;
+        enqueue(&db, "poison", None, 5).await;
+        enqueue(&db, "later", None, 5).await;
+        let runner = Arc::new(Recorder::default());
+        let workers = Workers::start(&database, &runner, 1);
+        wait_for(&db, &[("done", 1), ("failed", 2), ("queued", 1)]).await;
+        workers.stop().await;
+
+        let rows = db
+            .run(|conn| -> Result<_, DbError> {
+                use bimtek::db::schema::jobs::dsl::*;
+                use diesel::prelude::*;
+                Ok(jobs
+                    .select((kind, status, attempts, last_error, run_at))
+                    .load::<(String, String, i32, Option<String>, chrono::NaiveDateTime)>(conn)?)
+            })
+            .await
+            .unwrap();
+        let find = |k: &str| rows.iter().find(|r| r.0 == k).unwrap().clone();
+        let name = database.backend().name();
+
+        let flaky = find("flaky");
+        assert_eq!(
+            (flaky.1.as_str(), flaky.2, flaky.3),
+            ("done", 3, None),
+            "{name}"
+        );
+        let broken = find("broken");
+        assert_eq!(
+            (broken.1.as_str(), broken.2),
+            ("failed", 3),
+            "{name}: gives up after max attempts"
+        );
+        assert_eq!(broken.3.as_deref(), Some("still broken"), "{name}");
+        let poison = find("poison");
+        assert_eq!(
+            (poison.1.as_str(), poison.2),
+            ("failed", 1),
+            "{name}: a permanent failure is not retried"
+        );
+        assert_eq!(poison.3.as_deref(), Some("cannot ever work"), "{name}");
+        let later = find("later");
+        assert_eq!((later.1.as_str(), later.2), ("queued", 1), "{name}");
+        let wait = later.4.and_utc() - Utc::now();
+        assert!(
+            wait > chrono::Duration::seconds(25),
+            "{name}: retried after only {wait}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_workers_job_is_taken_over_when_its_lease_lapses() {
+    for backend in backends() {
+        let database = TestDatabase::create(&backend);
+        let db = Db::open(&database.url, 2).unwrap();
+        enqueue(&db, "ok", None, 5).await;
+        // A worker claims it with a short lease and then "dies".
+        let claimed = db
+            .run(|conn| -> Result<_, DbError> {
+                Ok(repo::claim(
+                    conn,
+                    "doomed",
+                    Utc::now(),
+                    chrono::Duration::milliseconds(200),
+                )?)
+            })
+            .await
+            .unwrap();
+        assert!(claimed.is_some());
+        let runner = Arc::new(Recorder::default());
+        let workers = Workers::start(&database, &runner, 1);
+        wait_for(&db, &[("done", 1)]).await;
+        workers.stop().await;
+        assert_eq!(
+            runner.runs.lock().unwrap()[0].1,
+            2,
+            "{}: the second attempt",
+            database.backend().name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn work_with_a_dedup_key_is_enqueued_once() {
+    for backend in backends() {
+        let database = TestDatabase::create(&backend);
+        let db = Db::open(&database.url, 2).unwrap();
+        assert!(enqueue(&db, "ok", Some("mail:registration-1:confirm".into()), 5).await);
+        assert!(!enqueue(&db, "ok", Some("mail:registration-1:confirm".into()), 5).await);
+        assert!(enqueue(&db, "ok", Some("mail:registration-2:confirm".into()), 5).await);
+        // A duplicate inside a transaction does not spoil the transaction.
+        let in_transaction = db
+            .transaction(|conn| -> Result<bool, DbError> {
+                let job = NewJob {
+                    kind: "ok",
+                    payload: "{}".into(),
+                    dedup_key: Some("mail:registration-1:confirm".into()),
+                    run_at: Utc::now(),
+                    max_attempts: 5,
+                };
+                let first = repo::enqueue(conn, &job, Utc::now())?;
+                let other = NewJob {
+                    dedup_key: Some("mail:registration-3:confirm".into()),
+                    ..job
+                };
+                Ok(!first && repo::enqueue(conn, &other, Utc::now())?)
+            })
+            .await
+            .unwrap();
+        assert!(in_transaction, "{}", database.backend().name());
+        assert_eq!(
+            statuses(&db).await,
+            vec![("queued".to_owned(), 3)],
+            "{}",
+            database.backend().name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_running_application_works_its_queue() {
+    for app in spawn_apps().await {
+        enqueue(&app.db, "unknown-kind", None, 5).await;
+        wait_for(&app.db, &[("failed", 1)]).await;
+        let error = app
+            .db
+            .run(|conn| -> Result<_, DbError> {
+                use bimtek::db::schema::jobs::dsl::*;
+                use diesel::prelude::*;
+                Ok(jobs.select(last_error).first::<Option<String>>(conn)?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            error.as_deref(),
+            Some("no handler for job kind \"unknown-kind\""),
+            "{app}"
+        );
+    }
+}
