@@ -33,10 +33,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Err(e) = telemetry::init_logging(&settings.log, settings.log_format) {
-        eprintln!("bimtek: {e}");
-        return ExitCode::from(2);
-    }
+    let _flush_logs_on_exit = match telemetry::init_logging(&settings.log, settings.log_format) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("bimtek: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

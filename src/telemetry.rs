@@ -3,6 +3,7 @@
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
+use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,12 +13,17 @@ pub enum LogFormat {
 }
 
 /// Logs go to stderr; stdout is kept for what the operator must read
-/// (the address served, the setup link).
-pub fn init_logging(filter: &str, format: LogFormat) -> Result<(), String> {
+/// (the address served, the setup link). Lines are written by a thread of
+/// their own, so a request never waits on the terminal or the log file;
+/// none is dropped. Keep the guard until exit: dropping it flushes.
+pub fn init_logging(filter: &str, format: LogFormat) -> Result<WorkerGuard, String> {
     let filter = EnvFilter::try_new(filter).map_err(|e| format!("BIMTEK_LOG: {e}"))?;
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false);
     // A second start in the same process (tests) keeps the first subscriber.
@@ -25,7 +31,7 @@ pub fn init_logging(filter: &str, format: LogFormat) -> Result<(), String> {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
     };
-    Ok(())
+    Ok(guard)
 }
 
 #[derive(Clone)]

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // HTML validity and accessibility check for server-rendered pages.
 //
-//   node check.mjs [--max-kb N] BASE_URL PATH [PATH ...]
+//   node check.mjs [--max-kb N] [--accept-language TAGS] BASE_URL PATH [PATH ...]
+//
+// --accept-language sends that header with every request (fetches and the
+// browser), to check the pages a server renders for another language.
 //
 // For each PATH (resolved against BASE_URL with `new URL(PATH, BASE_URL)`):
 //   1. fetch the HTML with Node's fetch, keeping the HTTP status (a 404 page
@@ -51,9 +54,12 @@ const AXE_OPTIONS = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wca
 
 function usage(msg) {
   if (msg) console.error(`check.mjs: ${msg}`);
-  console.error('usage: node check.mjs [--max-kb N] BASE_URL PATH [PATH ...]');
+  console.error('usage: node check.mjs [--max-kb N] [--accept-language TAGS] BASE_URL PATH [PATH ...]');
   process.exit(2);
 }
+
+// Set by --accept-language; sent with every request.
+const EXTRA_HEADERS = {};
 
 function parseArgs(argv) {
   let maxKb = null;
@@ -65,6 +71,10 @@ function parseArgs(argv) {
       const v = a === '--max-kb' ? argv[++i] : a.slice('--max-kb='.length);
       maxKb = Number(v);
       if (v === undefined || v === '' || !Number.isFinite(maxKb) || maxKb <= 0) usage(`--max-kb needs a positive number, got ${v}`);
+    } else if (a === '--accept-language' || a.startsWith('--accept-language=')) {
+      const v = a === '--accept-language' ? argv[++i] : a.slice('--accept-language='.length);
+      if (!v) usage('--accept-language needs a value, e.g. en');
+      EXTRA_HEADERS['Accept-Language'] = v;
     } else if (a.startsWith('--')) usage(`unknown option ${a}`);
     else rest.push(a);
   }
@@ -75,6 +85,7 @@ function parseArgs(argv) {
 }
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const size = (bytes) => (bytes < 1024 ? `${bytes} B` : kib(bytes));
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const oneLine = (s, max = 200) => {
   const t = String(s ?? '').replace(/\s+/g, ' ').trim();
@@ -82,7 +93,7 @@ const oneLine = (s, max = 200) => {
 };
 
 async function fetchBytes(url) {
-  const res = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const res = await fetch(url, { redirect: 'follow', headers: EXTRA_HEADERS, signal: AbortSignal.timeout(TIMEOUT_MS) });
   const body = Buffer.from(await res.arrayBuffer());
   return { status: res.status, finalUrl: res.url, contentType: res.headers.get('content-type') || '', body };
 }
@@ -122,6 +133,7 @@ function withTimeout(promise, ms, what) {
 async function axeOnePage(browser, axeSource, url, vp) {
   const context = await browser.newContext({
     viewport: vp.viewport, isMobile: vp.isMobile, hasTouch: vp.hasTouch, deviceScaleFactor: 1,
+    extraHTTPHeaders: EXTRA_HEADERS,
     // bypassCSP stays false: the page is tested under its real policy.
   });
   const notes = [];
@@ -129,7 +141,12 @@ async function axeOnePage(browser, axeSource, url, vp) {
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT_MS);
     page.setDefaultNavigationTimeout(TIMEOUT_MS);
-    page.on('console', (m) => { if (m.type() === 'error') notes.push(`console error: ${oneLine(m.text())}`); });
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      // The page's own non-2xx status is already reported; don't repeat it as a console error.
+      if (m.location()?.url === url && /^Failed to load resource/.test(m.text())) return;
+      notes.push(`console error: ${oneLine(m.text())}`);
+    });
     page.on('pageerror', (e) => notes.push(`page error: ${oneLine(e.message)}`));
     const response = await page.goto(url, { waitUntil: 'load', timeout: TIMEOUT_MS });
     if (!response) throw new Error('no response from page.goto');
@@ -267,7 +284,7 @@ async function main() {
       for (const n of v.nodes) {
         console.log(`      - ${targetText(n.target)}${n.only ? `  (only ${n.only})` : ''}`);
         if (n.html) console.log(`          ${oneLine(n.html, 160)}`);
-        if (n.summary) console.log(`          ${oneLine(n.summary, 300)}`);
+        if (n.summary) console.log(`          ${oneLine(n.summary.replace(/:?\n\s+/g, (m) => (m.startsWith(':') ? ': ' : '; ')), 400)}`);
       }
     }
     for (const v of p.incomplete.values()) {
@@ -275,7 +292,7 @@ async function main() {
     }
     for (const n of p.notes) console.log(`  note         ${n}`);
     if (p.weight !== undefined) {
-      console.log(`  weight       ${kib(p.weight)} (HTML ${kib(p.html.length)} + ${plural(p.stylesheets.filter((h) => /^https?:/i.test(h)).length, 'stylesheet')} ${kib(p.cssBytes)}, uncompressed)`);
+      console.log(`  weight       ${kib(p.weight)} = HTML ${size(p.html.length)} + ${plural(p.stylesheets.filter((h) => /^https?:/i.test(h)).length, 'stylesheet')} ${size(p.cssBytes)} (uncompressed)`);
     }
     for (const f of p.failures) console.log(`  failure      ${f}`);
   }

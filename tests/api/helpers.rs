@@ -134,7 +134,11 @@ fn init_test_logging() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         if let Ok(filter) = std::env::var("TEST_LOG") {
-            bimtek::telemetry::init_logging(&filter, bimtek::telemetry::LogFormat::Text).unwrap();
+            let guard =
+                bimtek::telemetry::init_logging(&filter, bimtek::telemetry::LogFormat::Text)
+                    .unwrap();
+            // Tests log until the process ends.
+            std::mem::forget(guard);
         }
     });
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the HTML validator and axe-core over the demo's pages: the home
+# page, the event page and the 404 page, in Indonesian and in English, each
+# held to 30 KiB with its stylesheet.
+#
+#   bash tests/a11y/demo.sh            # builds the debug binary if needed
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+cargo build --quiet --manifest-path "$root/Cargo.toml"
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(cd "$work" && BIMTEK_BIND=127.0.0.1:$port BIMTEK_LOG=warn exec "$root/target/debug/bimtek" demo >demo.out 2>demo.log) &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do grep -q "serving on" "$work/demo.out" 2>/dev/null && break; sleep 0.1; done
+
+slug=strategi-pengembangan-perpustakaan-tik
+pages=(/ "/events/$slug" /halaman-yang-tidak-ada)
+echo "== Bahasa Indonesia"
+bash "$here/run.sh" --max-kb 30 "http://127.0.0.1:$port" "${pages[@]}"
+echo "== English"
+bash "$here/run.sh" --max-kb 30 --accept-language en "http://127.0.0.1:$port" "${pages[@]}"
