@@ -132,8 +132,15 @@ impl ManageConnection for Manager {
             .map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection that failed (the server restarted, the network broke)
+    /// is dropped after that query instead of being tested before every
+    /// checkout, which would cost PostgreSQL a round trip per request.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        match conn {
+            DbConnection::Pg(pg) => pg.is_broken(),
+            DbConnection::Sqlite(sqlite) => sqlite.is_broken(),
+        }
     }
 }
 
@@ -207,6 +214,7 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| connect_error(one_line(&e.to_string())))?;
