@@ -11,9 +11,17 @@ use actix_web::{App, HttpServer, web};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use actix_session::SessionMiddleware;
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite};
+
 use crate::config::Settings;
 use crate::db::Db;
+use crate::db::repo::{outbox, secrets};
+use crate::integrations::mail::{MailSettings, Mailer, SendError};
 use crate::jobs::{self, Job, JobFailure, JobRunner, Wakeup, WorkerConfig};
+use crate::services::mail;
 use crate::telemetry::Metrics;
 use crate::web::{self as http, AppState, middleware};
 
@@ -26,6 +34,7 @@ pub struct Application {
     server: Server,
     state: web::Data<AppState>,
     settings: Settings,
+    mailer: Arc<Mailer>,
 }
 
 impl Application {
@@ -44,6 +53,7 @@ impl Application {
         let local = listener
             .local_addr()
             .map_err(|e| StartupError(format!("BIMTEK_BIND: {e}")))?;
+        crate::email::validate().map_err(|e| StartupError(format!("e-mail templates: {e}")))?;
         let database = settings.database.clone();
         let pool_size = settings.db_pool_size;
         let db = tokio::task::spawn_blocking(move || Db::open(&database, pool_size))
@@ -54,19 +64,27 @@ impl Application {
         let base_url = settings.base_url.clone().unwrap_or_else(|| {
             url::Url::parse(&format!("http://{local}")).expect("an address makes a URL")
         });
+        let mailer =
+            Arc::new(Mailer::new(mail_settings(&settings, &base_url)).map_err(StartupError)?);
+        let cookie_key = cookie_key(&db, settings.secret_key.as_deref()).await?;
         let state = web::Data::new(AppState {
             db,
             metrics: Metrics::new(),
             wakeup: Wakeup::default(),
             base_url,
+            behind_proxy: settings.behind_proxy,
+            mail_delivery: mailer.delivery().clone(),
         });
         let server_state = state.clone();
         let server = HttpServer::new(move || {
             let https = server_state.https();
             App::new()
                 .app_data(server_state.clone())
+                .app_data(web::PayloadConfig::new(FORM_LIMIT))
                 .configure(http::routes)
                 .default_service(web::to(http::handlers::public::not_found))
+                .wrap(from_fn(middleware::same_origin))
+                .wrap(session_middleware(cookie_key.clone(), https))
                 .wrap(http::errors::handlers())
                 .wrap(middleware::security_headers(https))
                 .wrap(from_fn(middleware::observe))
@@ -86,6 +104,7 @@ impl Application {
             server,
             state,
             settings,
+            mailer,
         })
     }
 
@@ -116,7 +135,10 @@ impl Application {
     }
 
     fn start_workers(&self, stopped: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
-        let runner = Arc::new(Integrations);
+        let runner = Arc::new(Integrations {
+            db: self.state.db.clone(),
+            mailer: self.mailer.clone(),
+        });
         let instance = uuid::Uuid::new_v4().simple().to_string();
         (0..self.settings.job_workers)
             .map(|n| {
@@ -124,6 +146,7 @@ impl Application {
                     name: format!("{}-{n}", &instance[..8]),
                     idle_poll: self.settings.job_idle_poll,
                     lease: Duration::from_secs(300),
+                    first_retry: self.settings.job_first_retry,
                 };
                 tokio::spawn(jobs::run_worker(
                     self.state.db.clone(),
@@ -138,16 +161,120 @@ impl Application {
     }
 }
 
-/// Carries out jobs by kind. Kinds arrive with the features that need them
-/// (mail, Zoom, certificates); until then a job of an unknown kind is a
-/// permanent failure, kept visible in the table.
-struct Integrations;
+/// Form bodies; uploads (materials, plans) get their own limits.
+const FORM_LIMIT: usize = 64 * 1024;
+
+fn mail_settings(settings: &Settings, base_url: &url::Url) -> MailSettings {
+    // An address needs a domain name; an IP (a test, a bare install) has none.
+    let domain = match base_url.host() {
+        Some(url::Host::Domain(domain)) => domain.to_owned(),
+        _ => "localhost".to_owned(),
+    };
+    let from = settings.mail_from.clone().unwrap_or_else(|| {
+        format!("bimtek <noreply@{domain}>")
+            .parse()
+            .expect("a domain from a URL makes a mailbox")
+    });
+    MailSettings {
+        smtp_url: settings.smtp_url.clone(),
+        from,
+        per_minute: settings.mail_per_minute,
+        // Shown to administrators: where to look, whatever the working directory.
+        folder: std::path::absolute(&settings.mail_dir)
+            .unwrap_or_else(|_| settings.mail_dir.clone()),
+        domain,
+    }
+}
+
+/// The configured key, or the installation's own, generated on first start
+/// and kept in the database so that every instance shares it.
+async fn cookie_key(db: &Db, configured: Option<&[u8]>) -> Result<Key, StartupError> {
+    if let Some(key) = configured {
+        return Ok(Key::from(key));
+    }
+    let stored = db
+        .run(|conn| -> Result<String, crate::db::DbError> {
+            Ok(secrets::get_or_create(conn, "cookie_key", || {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.encode(Key::generate().master())
+            })?)
+        })
+        .await
+        .map_err(|e| StartupError(format!("reading the cookie key: {e}")))?;
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(stored)
+        .map_err(|e| StartupError(format!("the stored cookie key is damaged: {e}")))?;
+    Key::try_from(bytes.as_slice())
+        .map_err(|e| StartupError(format!("the stored cookie key is damaged: {e}")))
+}
+
+/// Signed and encrypted, HttpOnly, SameSite=Lax, Secure over HTTPS; gone
+/// when the browser closes (and after 12 hours in any case, see `session`).
+fn session_middleware(key: Key, https: bool) -> SessionMiddleware<CookieSessionStore> {
+    SessionMiddleware::builder(CookieSessionStore::default(), key)
+        .cookie_name("bimtek".to_owned())
+        .cookie_content_security(CookieContentSecurity::Private)
+        .cookie_secure(https)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .build()
+}
+
+/// Carries out jobs by kind.
+struct Integrations {
+    db: Db,
+    mailer: Arc<Mailer>,
+}
 
 impl JobRunner for Integrations {
     async fn run(&self, job: &Job) -> Result<(), JobFailure> {
-        Err(JobFailure::Permanent(format!(
-            "no handler for job kind {:?}",
-            job.kind
-        )))
+        match job.kind.as_str() {
+            mail::JOB_KIND => send_mail(&self.db, &self.mailer, job).await,
+            other => Err(JobFailure::Permanent(format!(
+                "no handler for job kind {other:?}"
+            ))),
+        }
     }
+}
+
+/// Sends one outbox message. A message already marked sent is not sent
+/// again (a job that ran twice); the outbox row keeps the attempts and the
+/// server's last answer for organisers to see.
+async fn send_mail(db: &Db, mailer: &Mailer, job: &Job) -> Result<(), JobFailure> {
+    #[derive(serde::Deserialize)]
+    struct Payload {
+        outbox_id: String,
+    }
+    let payload: Payload = serde_json::from_str(&job.payload)
+        .map_err(|e| JobFailure::Permanent(format!("bad payload: {e}")))?;
+    let id = payload.outbox_id;
+    let lookup = id.clone();
+    let row = db
+        .run(move |conn| -> Result<_, crate::db::DbError> { Ok(outbox::find(conn, &lookup)?) })
+        .await
+        .map_err(|e| JobFailure::retry(e.to_string()))?
+        .ok_or_else(|| JobFailure::Permanent(format!("no outbox message {id}")))?;
+    if row.status == "sent" {
+        return Ok(());
+    }
+    let outcome = mailer.send(&row).await;
+    let last_try = job.attempt >= job.max_attempts;
+    let record = outcome.as_ref().err().map(|e| match e {
+        SendError::Transient(reason) => (reason.clone(), last_try),
+        SendError::Permanent(reason) => (reason.clone(), true),
+    });
+    db.run(move |conn| -> Result<(), crate::db::DbError> {
+        match &record {
+            None => outbox::mark_sent(conn, &id, chrono::Utc::now())?,
+            Some((reason, final_)) => outbox::mark_failed(conn, &id, reason, *final_)?,
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|e| JobFailure::retry(e.to_string()))?;
+    outcome.map_err(|e| match e {
+        SendError::Transient(reason) => JobFailure::retry(reason),
+        SendError::Permanent(reason) => JobFailure::Permanent(reason),
+    })
 }

@@ -3,25 +3,53 @@
 use crate::app::{Application, StartupError};
 use crate::config::Settings;
 use crate::db::{DatabaseUrl, Db};
+use crate::services::accounts;
 use crate::{demo, services};
 
 pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let app = Application::build(settings).await?;
     println!("bimtek: serving on {}", app.base_url());
+    let setup = accounts::setup_link(app.db(), app.base_url())
+        .await
+        .map_err(|e| StartupError(e.to_string()))?;
+    if let Some(link) = setup {
+        println!("bimtek: no administrator yet; create one within 24 hours at {link}");
+    }
     tracing::info!(url = %app.base_url(), "ready");
     app.run_until_stopped()
         .await
         .map_err(|e| StartupError(format!("the server stopped: {e}")))
 }
 
-pub async fn migrate(settings: Settings) -> Result<(), StartupError> {
+async fn open(settings: &Settings) -> Result<Db, StartupError> {
     let database = settings.database.clone();
-    let pool_size = 1;
-    tokio::task::spawn_blocking(move || Db::open(&database, pool_size))
+    tokio::task::spawn_blocking(move || Db::open(&database, 1))
         .await
         .map_err(|e| StartupError(e.to_string()))?
-        .map_err(|e| StartupError(e.to_string()))?;
+        .map_err(|e| StartupError(e.to_string()))
+}
+
+pub async fn migrate(settings: Settings) -> Result<(), StartupError> {
+    open(&settings).await?;
     println!("bimtek: {} is up to date", settings.database);
+    Ok(())
+}
+
+/// `bimtek user add --admin --email …`: prints the link to choose a password.
+pub async fn add_admin(settings: Settings, email: &str, name: &str) -> Result<(), StartupError> {
+    let db = open(&settings).await?;
+    let base_url = settings.base_url.clone().unwrap_or_else(|| {
+        url::Url::parse(&format!("http://{}", settings.bind)).expect("an address makes a URL")
+    });
+    let link = accounts::add_admin(&db, email, name, &base_url)
+        .await
+        .map_err(|e| match e {
+            crate::error::Error::Invalid(_) => {
+                StartupError(format!("--email: \"{email}\" is not an e-mail address"))
+            }
+            other => StartupError(other.to_string()),
+        })?;
+    println!("bimtek: {email} is an administrator; choose the password within 7 days at {link}");
     Ok(())
 }
 
@@ -32,6 +60,7 @@ pub async fn demo(mut settings: Settings, database_given: bool) -> Result<(), St
         demo::remove_demo_database();
         settings.database = DatabaseUrl::Sqlite(demo::DEMO_DATABASE.into());
     }
+    let settings_mail_dir = settings.mail_dir.clone();
     let app = Application::build(settings).await?;
     let existing = services::events::count(app.db())
         .await
@@ -54,7 +83,21 @@ pub async fn demo(mut settings: Settings, database_given: bool) -> Result<(), St
         "  in English:          {base}/lang/en?next=/events/{}",
         demo::MAIN_EVENT_SLUG
     );
-    println!("  demo sign-ins:       none yet (accounts are not part of this version)");
+    println!(
+        "  demo sign-ins at {base}/sign-in (password for all: {}):",
+        demo::PASSWORD
+    );
+    for (email, role) in demo::STAFF {
+        println!("    {email:<26} {role}");
+    }
+    println!(
+        "  participants sign in by e-mail link at {base}/my/sign-in, e.g. {}",
+        demo::PARTICIPANT
+    );
+    println!(
+        "  (no SMTP server is set: e-mails are written to the folder {})",
+        settings_mail_dir.display()
+    );
     println!("  stop with Ctrl-C");
     app.run_until_stopped()
         .await

@@ -30,7 +30,7 @@ pub struct Cli {
     pub settings: SettingsArgs,
 }
 
-#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Serve the web application and run the background workers (the default).
     Serve,
@@ -38,6 +38,25 @@ pub enum Command {
     Migrate,
     /// Create a fresh demo database with the Bengkulu bimtek and serve it at once.
     Demo,
+    /// Manage accounts from the shell.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum UserCommand {
+    /// Create (or promote) an administrator and print a link to choose the password.
+    Add {
+        /// Make the account an administrator (the only kind created from the shell).
+        #[arg(long, required = true)]
+        admin: bool,
+        /// The administrator's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// The administrator's name [default: the e-mail address]
+        #[arg(long, default_value = "")]
+        name: String,
+    },
 }
 
 #[derive(Args, Deserialize, Debug, Clone, Default)]
@@ -73,6 +92,42 @@ pub struct SettingsArgs {
     /// Background job workers in this instance [default: 2]
     #[arg(long, global = true, env = "BIMTEK_JOB_WORKERS", value_name = "N", value_parser = parse_job_workers)]
     pub job_workers: Option<usize>,
+
+    /// SMTP server: smtp://USER:PASSWORD@HOST:PORT (STARTTLS), smtps://… (TLS), smtp://HOST:PORT?tls=none (plain, local relay) [default: none: e-mail is written as .eml files to BIMTEK_MAIL_DIR]
+    #[arg(
+        long,
+        global = true,
+        env = "BIMTEK_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+
+    /// Sender of every e-mail, e.g. "Bimtek Dispusip Bengkulu <bimtek@dispusip.bengkuluprov.go.id>" [default: bimtek <noreply@HOST of BIMTEK_BASE_URL>]
+    #[arg(long, global = true, env = "BIMTEK_MAIL_FROM", value_name = "MAILBOX")]
+    pub mail_from: Option<String>,
+
+    /// E-mails sent per minute by this instance, at most; 0: no limit [default: 0]
+    #[arg(long, global = true, env = "BIMTEK_MAIL_PER_MINUTE", value_name = "N", value_parser = parse_mail_per_minute)]
+    pub mail_per_minute: Option<u32>,
+
+    /// Folder for .eml files when no SMTP server is set [default: mail]
+    #[arg(long, global = true, env = "BIMTEK_MAIL_DIR", value_name = "DIR")]
+    pub mail_dir: Option<PathBuf>,
+
+    /// Key for session cookies, base64 of at least 64 random bytes; instances behind one load balancer need the same [default: generated once and kept in the database]
+    #[arg(
+        long,
+        global = true,
+        env = "BIMTEK_SECRET_KEY",
+        value_name = "BASE64",
+        hide_env_values = true
+    )]
+    pub secret_key: Option<String>,
+
+    /// Behind a reverse proxy that sets X-Forwarded-For: take the client's address from it (true/false) [default: false]
+    #[arg(long, global = true, env = "BIMTEK_BEHIND_PROXY", value_name = "BOOL", value_parser = parse_bool)]
+    pub behind_proxy: Option<bool>,
 
     /// HTTP worker threads [default: one per CPU core]
     #[arg(long, global = true, env = "BIMTEK_HTTP_WORKERS", value_name = "N", value_parser = parse_http_workers)]
@@ -112,6 +167,20 @@ fn parse_http_workers(raw: &str) -> Result<usize, String> {
         .map_err(|e| format!("BIMTEK_HTTP_WORKERS {e}"))
 }
 
+fn parse_mail_per_minute(raw: &str) -> Result<u32, String> {
+    parse_count(raw, 0, 100_000).map_err(|e| format!("BIMTEK_MAIL_PER_MINUTE {e}"))
+}
+
+fn parse_bool(raw: &str) -> Result<bool, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(format!(
+            "BIMTEK_BEHIND_PROXY must be true or false, not \"{raw}\""
+        )),
+    }
+}
+
 fn parse_log_format(raw: &str) -> Result<LogFormat, String> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "text" => Ok(LogFormat::Text),
@@ -144,6 +213,15 @@ pub struct Settings {
     pub job_idle_poll: Duration,
     pub log: String,
     pub log_format: LogFormat,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<lettre::message::Mailbox>,
+    pub mail_per_minute: u32,
+    pub mail_dir: PathBuf,
+    /// Decoded; `None`: generated once and kept in the database.
+    pub secret_key: Option<Vec<u8>>,
+    pub behind_proxy: bool,
+    /// The first wait before a failed job is tried again (tests shorten it).
+    pub job_first_retry: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +241,13 @@ impl Settings {
             job_idle_poll: Duration::from_secs(2),
             log: "info".into(),
             log_format: LogFormat::Text,
+            smtp_url: None,
+            mail_from: None,
+            mail_per_minute: 0,
+            mail_dir: PathBuf::from("mail"),
+            secret_key: None,
+            behind_proxy: false,
+            job_first_retry: Duration::from_secs(30),
         }
     }
 
@@ -180,7 +265,43 @@ impl Settings {
         settings.http_workers = args.http_workers;
         settings.log = args.log.unwrap_or(settings.log);
         settings.log_format = args.log_format.unwrap_or(settings.log_format);
+        settings.smtp_url = args.smtp_url.filter(|u| !u.trim().is_empty());
+        settings.mail_from = args
+            .mail_from
+            .map(|raw| {
+                raw.parse().map_err(|e| {
+                    ConfigError(format!(
+                        "BIMTEK_MAIL_FROM: \"{raw}\" is not a mailbox ({e})"
+                    ))
+                })
+            })
+            .transpose()?;
+        settings.mail_per_minute = args.mail_per_minute.unwrap_or(0);
+        settings.mail_dir = args.mail_dir.unwrap_or(settings.mail_dir);
+        settings.secret_key = args
+            .secret_key
+            .as_deref()
+            .map(parse_secret_key)
+            .transpose()?;
+        settings.behind_proxy = args.behind_proxy.unwrap_or(false);
         Ok(settings)
+    }
+}
+
+fn parse_secret_key(raw: &str) -> Result<Vec<u8>, ConfigError> {
+    use base64::Engine;
+    let engines = [
+        base64::engine::general_purpose::STANDARD,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ];
+    let key = engines
+        .iter()
+        .find_map(|engine| engine.decode(raw.trim()).ok());
+    match key {
+        Some(key) if key.len() >= 64 => Ok(key),
+        _ => Err(ConfigError(
+            "BIMTEK_SECRET_KEY must be base64 of at least 64 random bytes (e.g. openssl rand -base64 64)".into(),
+        )),
     }
 }
 
@@ -214,6 +335,12 @@ fn merge(over: SettingsArgs, under: SettingsArgs) -> SettingsArgs {
         db_pool_size: over.db_pool_size.or(under.db_pool_size),
         job_workers: over.job_workers.or(under.job_workers),
         http_workers: over.http_workers.or(under.http_workers),
+        smtp_url: over.smtp_url.or(under.smtp_url),
+        mail_from: over.mail_from.or(under.mail_from),
+        mail_per_minute: over.mail_per_minute.or(under.mail_per_minute),
+        mail_dir: over.mail_dir.or(under.mail_dir),
+        secret_key: over.secret_key.or(under.secret_key),
+        behind_proxy: over.behind_proxy.or(under.behind_proxy),
         log: over.log.or(under.log),
         log_format: over.log_format.or(under.log_format),
     }

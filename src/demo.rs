@@ -6,14 +6,30 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::db::Db;
+use crate::domain::account::EventRole;
 use crate::domain::event::NewEvent;
 use crate::domain::time::local_to_utc;
 use crate::error::Error;
-use crate::services;
+use crate::services::{self, accounts};
 
 pub const DEMO_DATABASE: &str = "bimtek-demo.db";
 
 pub const MAIN_EVENT_SLUG: &str = "strategi-pengembangan-perpustakaan-tik";
+
+/// The demo's one password, printed when it starts.
+pub const PASSWORD: &str = "bimtek-demo-2020";
+
+pub const STAFF: [(&str, &str); 4] = [
+    ("admin@bimtek.demo", "administrator"),
+    ("panitia@bimtek.demo", "organiser of the Bengkulu bimtek"),
+    ("narasumber@bimtek.demo", "speaker at the Bengkulu bimtek"),
+    (
+        "panitia.sulsel@bimtek.demo",
+        "organiser of the Sulawesi Selatan bimtek",
+    ),
+];
+
+pub const PARTICIPANT: &str = "peserta@bimtek.demo";
 
 /// Removes an earlier demo database so that the demo starts fresh.
 pub fn remove_demo_database() {
@@ -90,9 +106,40 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
             published: false,
         },
     ];
+    let mut created = Vec::new();
     for event in events {
-        services::events::create(db, event).await?;
+        created.push(services::events::create(db, event).await?);
     }
+    let (bengkulu, sulsel) = (created[0].id.to_string(), created[1].id.to_string());
+    let people = [
+        (STAFF[0].0, "Administrator Bimtek", true, None),
+        (
+            STAFF[1].0,
+            "Rina Oktaviani, S.Sos.",
+            false,
+            Some((&bengkulu, EventRole::Organiser)),
+        ),
+        (
+            STAFF[2].0,
+            "Dr. Ahmad Fauzi, M.Hum.",
+            false,
+            Some((&bengkulu, EventRole::Speaker)),
+        ),
+        (
+            STAFF[3].0,
+            "Andi Nurhayati, S.IPI",
+            false,
+            Some((&sulsel, EventRole::Organiser)),
+        ),
+    ];
+    for (email, name, admin, role) in people {
+        let account = accounts::create_with_password(db, email, name, PASSWORD, admin).await?;
+        if let Some((event_id, role)) = role {
+            accounts::add_member(db, event_id, &account.id, role).await?;
+        }
+    }
+    accounts::ensure_participant(db, PARTICIPANT, "Siti Aminah, S.IPI", crate::i18n::Lang::Id)
+        .await?;
     Ok(())
 }
 

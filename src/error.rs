@@ -11,8 +11,32 @@ pub enum Error {
     NotFound,
     #[error("invalid input: {0:?}")]
     Invalid(Vec<FieldError>),
+    /// Signed in, but this is not theirs to see or do.
+    #[error("forbidden")]
+    Forbidden,
+    /// Not signed in; the page to sign in on.
+    #[error("sign-in required")]
+    SignInRequired(&'static str),
+    /// A link that is unknown, expired or already used: one answer for all,
+    /// so that the page does not tell which.
+    #[error("invalid or expired link")]
+    InvalidLink,
+    /// Too many failed attempts; try again later.
+    #[error("too many attempts")]
+    Throttled,
+    /// A form sent without its session's token, or from another site.
+    #[error("forged or expired form")]
+    Csrf,
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, message: &'static str) -> Error {
+        Error::Invalid(vec![FieldError { field, message }])
+    }
 }
 
 impl From<diesel::result::Error> for Error {

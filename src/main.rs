@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use bimtek::config::{Cli, Command, Settings};
+use bimtek::config::{Cli, Command, Settings, UserCommand};
 use bimtek::{cli, telemetry};
 use clap::Parser;
 use clap::error::ErrorKind;
@@ -55,6 +55,11 @@ fn main() -> ExitCode {
             Command::Serve => cli::serve(settings).await,
             Command::Migrate => cli::migrate(settings).await,
             Command::Demo => cli::demo(settings, database_given).await,
+            Command::User(UserCommand::Add {
+                admin: _,
+                email,
+                name,
+            }) => cli::add_admin(settings, &email, &name).await,
         }
     });
     match outcome {

@@ -54,3 +54,48 @@ pub struct NewJobRow<'a> {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::users)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub password_hash: Option<String>,
+    pub is_admin: bool,
+    pub is_organiser: bool,
+    pub lang: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub event_id: Option<String>,
+    pub template: String,
+    pub recipient: String,
+    pub reply_to: Option<String>,
+    pub subject: String,
+    pub body_text: String,
+    pub attachments: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::audit_log)]
+pub struct AuditRow {
+    pub id: String,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub event_id: Option<String>,
+    pub subject: Option<String>,
+    pub address: Option<String>,
+}

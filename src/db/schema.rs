@@ -35,4 +35,97 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(events, jobs);
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        password_hash -> Nullable<Text>,
+        is_admin -> Bool,
+        is_organiser -> Bool,
+        lang -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_members (event_id, user_id, role) {
+        event_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tokens (hash) {
+        hash -> Text,
+        purpose -> Text,
+        user_id -> Nullable<Text>,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (id) {
+        id -> Text,
+        scope -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        event_id -> Nullable<Text>,
+        template -> Text,
+        recipient -> Text,
+        reply_to -> Nullable<Text>,
+        subject -> Text,
+        body_text -> Text,
+        attachments -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_email -> Nullable<Text>,
+        action -> Text,
+        event_id -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        address -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::joinable!(event_members -> events (event_id));
+diesel::joinable!(event_members -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    events,
+    jobs,
+    users,
+    event_members,
+    tokens,
+    sign_in_failures,
+    outbox,
+    audit_log,
+    secrets,
+);

@@ -32,15 +32,16 @@ impl JobStatus {
     }
 }
 
-const FIRST_RETRY: Duration = Duration::from_secs(30);
+pub const FIRST_RETRY: Duration = Duration::from_secs(30);
 const LONGEST_WAIT: Duration = Duration::from_secs(60 * 60);
 
-/// Wait before retry number `attempt` (1-based): 30 s doubling up to an hour.
-/// `jitter` in [0, 1) spreads retries by up to +25 % so that a recovered
-/// server is not hit by every waiting job in the same second.
-pub fn retry_delay(attempt: u32, jitter: f64) -> Duration {
+/// Wait before retry number `attempt` (1-based): `first` (normally 30 s)
+/// doubling up to an hour. `jitter` in [0, 1) spreads retries by up to
+/// +25 % so that a recovered server is not hit by every waiting job in the
+/// same second.
+pub fn retry_delay(attempt: u32, first: Duration, jitter: f64) -> Duration {
     let doublings = attempt.saturating_sub(1).min(16);
-    let base = FIRST_RETRY.saturating_mul(1 << doublings).min(LONGEST_WAIT);
+    let base = first.saturating_mul(1 << doublings).min(LONGEST_WAIT);
     base.mul_f64(1.0 + 0.25 * jitter.clamp(0.0, 1.0))
 }
 
@@ -50,7 +51,7 @@ pub fn attempts_for(window: Duration) -> u32 {
     let mut waited = Duration::ZERO;
     let mut attempts = 1;
     while waited < window {
-        waited += retry_delay(attempts, 0.0);
+        waited += retry_delay(attempts, FIRST_RETRY, 0.0);
         attempts += 1;
     }
     attempts
@@ -62,23 +63,39 @@ mod tests {
 
     #[test]
     fn delays_double_then_cap() {
-        let delays: Vec<u64> = (1..=9).map(|a| retry_delay(a, 0.0).as_secs()).collect();
+        let delays: Vec<u64> = (1..=9)
+            .map(|a| retry_delay(a, FIRST_RETRY, 0.0).as_secs())
+            .collect();
         assert_eq!(delays, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
-        assert_eq!(retry_delay(u32::MAX, 0.0), LONGEST_WAIT);
+        assert_eq!(retry_delay(u32::MAX, FIRST_RETRY, 0.0), LONGEST_WAIT);
+        assert_eq!(
+            retry_delay(3, Duration::from_millis(100), 0.0),
+            Duration::from_millis(400)
+        );
     }
 
     #[test]
     fn jitter_adds_at_most_a_quarter() {
-        assert_eq!(retry_delay(1, 1.0), Duration::from_millis(37_500));
-        assert_eq!(retry_delay(1, 7.0), Duration::from_millis(37_500));
+        assert_eq!(
+            retry_delay(1, FIRST_RETRY, 1.0),
+            Duration::from_millis(37_500)
+        );
+        assert_eq!(
+            retry_delay(1, FIRST_RETRY, 7.0),
+            Duration::from_millis(37_500)
+        );
     }
 
     #[test]
     fn a_day_of_retries_needs_about_thirty_attempts() {
         let attempts = attempts_for(Duration::from_secs(24 * 3600));
-        let total: Duration = (1..attempts).map(|a| retry_delay(a, 0.0)).sum();
+        let total: Duration = (1..attempts)
+            .map(|a| retry_delay(a, FIRST_RETRY, 0.0))
+            .sum();
         assert!(total >= Duration::from_secs(24 * 3600));
-        assert!(total - retry_delay(attempts - 1, 0.0) < Duration::from_secs(24 * 3600));
+        assert!(
+            total - retry_delay(attempts - 1, FIRST_RETRY, 0.0) < Duration::from_secs(24 * 3600)
+        );
     }
 
     #[test]

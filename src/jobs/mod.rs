@@ -60,6 +60,8 @@ pub struct WorkerConfig {
     pub idle_poll: Duration,
     /// How long a claim holds; a job running longer is cut off and retried.
     pub lease: Duration,
+    /// The wait before the first retry; it doubles with each attempt.
+    pub first_retry: Duration,
 }
 
 /// Rung after a transaction that enqueued work commits, so that an idle
@@ -143,7 +145,9 @@ async fn run_one<R: JobRunner>(
             ("failed", None, Some(error))
         }
         Err(JobFailure::Retry { error, after }) => {
-            let wait = after.unwrap_or_else(|| retry_delay(job.attempt, rand::random::<f64>()));
+            let wait = after.unwrap_or_else(|| {
+                retry_delay(job.attempt, config.first_retry, rand::random::<f64>())
+            });
             let at = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1));
             ("retry", Some(at), Some(error))
         }

@@ -14,20 +14,48 @@ use super::extract::{PageContext, request_id_of};
 use super::views;
 use crate::error::Error;
 
+/// A more precise text than the status's own, by catalogue prefix
+/// (`<key>.title`, `<key>.body`).
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorText(pub &'static str);
+
 impl ResponseError for Error {
     fn status_code(&self) -> StatusCode {
         match self {
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::Db(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Forbidden | Error::Csrf => StatusCode::FORBIDDEN,
+            Error::SignInRequired(_) => StatusCode::SEE_OTHER,
+            Error::InvalidLink => StatusCode::BAD_REQUEST,
+            Error::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            Error::Db(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Error::Db(error) = self {
-            tracing::error!(%error, "request failed");
+        let mut response = HttpResponse::new(self.status_code());
+        match self {
+            Error::Db(_) | Error::Internal(_) => tracing::error!(error = %self, "request failed"),
+            Error::SignInRequired(page) => {
+                response
+                    .headers_mut()
+                    .insert(header::LOCATION, HeaderValue::from_static(page));
+            }
+            Error::InvalidLink => {
+                response.extensions_mut().insert(ErrorText("error.link"));
+            }
+            Error::Csrf => {
+                response.extensions_mut().insert(ErrorText("error.csrf"));
+            }
+            Error::Throttled => {
+                let wait = crate::domain::account::FAILURE_WINDOW.as_secs().to_string();
+                if let Ok(value) = HeaderValue::from_str(&wait) {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+            }
+            _ => {}
         }
-        HttpResponse::new(self.status_code())
+        response
     }
 }
 
@@ -38,23 +66,26 @@ pub fn handlers<B: MessageBody + 'static>() -> ErrorHandlers<B> {
 fn render<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    if already_rendered(&res) {
+    if already_rendered(&res) || res.status().is_redirection() {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let (req, original) = res.into_parts();
     let status = original.status();
+    let text = original.extensions().get::<ErrorText>().copied();
     let ctx = PageContext::of(&req);
     let request_id = request_id_of(&req);
     let mut rendered = if req.path().starts_with("/api/") {
         HttpResponse::build(status).json(views::errors::json_body(
             ctx.lang,
             status,
+            text,
             request_id.as_deref(),
         ))
     } else {
+        let body = views::errors::page(&ctx, status, text, request_id.as_deref());
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
-            .body(views::errors::page(&ctx, status, request_id.as_deref()).into_string())
+            .body(body.into_string())
     };
     // Keep what the original said about itself (Allow on a 405, Retry-After).
     for (name, value) in original.headers() {

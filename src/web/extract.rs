@@ -1,23 +1,36 @@
-//! What handlers and views need to know about the request.
+//! What handlers and views need to know about the request: its language,
+//! who is signed in, and forms that carry their CSRF token.
 
 use std::convert::Infallible;
 use std::future::{Ready, ready};
 
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header};
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
+use super::AppState;
+use super::session::{self, SignInMethod, SignedIn};
+use crate::domain::account::Account;
+use crate::error::Error;
 use crate::i18n::Lang;
+use crate::services::accounts::{self, Origin};
 
 /// The request's id, set by the `observe` middleware; shown on error pages
 /// so that a participant's report can be found in the logs.
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
 
-/// Language and location of the page being rendered.
-#[derive(Clone, Debug)]
+/// What every page needs: its language, its address (for links that come
+/// back here) and the session (who is signed in, the form token).
+#[derive(Clone)]
 pub struct PageContext {
     pub lang: Lang,
-    /// Path and query, for links that come back here (the language switch).
     pub path: String,
+    session: Session,
 }
 
 impl PageContext {
@@ -28,7 +41,17 @@ impl PageContext {
                 .uri()
                 .path_and_query()
                 .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned()),
+            session: req.get_session(),
         }
+    }
+
+    pub fn signed_in(&self) -> Option<SignedIn> {
+        session::signed_in(&self.session)
+    }
+
+    /// For a form on the page; creates the session's token when needed.
+    pub fn csrf_token(&self) -> String {
+        session::csrf_token(&self.session)
     }
 }
 
@@ -51,5 +74,160 @@ impl FromRequest for PageContext {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(PageContext::of(req)))
+    }
+}
+
+fn state(req: &HttpRequest) -> web::Data<AppState> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .expect("the app registers its state")
+}
+
+/// Where the request comes from, for services: links, audit, throttling.
+impl FromRequest for Origin {
+    type Error = Infallible;
+    type Future = Ready<Result<Self, Infallible>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = state(req);
+        let address = if state.behind_proxy {
+            req.connection_info()
+                .realip_remote_addr()
+                .map(str::to_owned)
+        } else {
+            req.peer_addr().map(|a| a.ip().to_string())
+        };
+        ready(Ok(Origin {
+            base_url: state.base_url.clone(),
+            address,
+            lang: lang_of(req),
+        }))
+    }
+}
+
+/// Whoever is signed in, if anyone, read fresh from the database so that
+/// a role taken away counts at once.
+pub struct Viewer {
+    pub account: Option<Account>,
+    pub method: Option<SignInMethod>,
+}
+
+impl FromRequest for Viewer {
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let state = state(req);
+        Box::pin(async move {
+            let Some(signed_in) = session::signed_in(&session) else {
+                return Ok(Viewer {
+                    account: None,
+                    method: None,
+                });
+            };
+            let account = accounts::account(&state.db, &signed_in.user_id).await?;
+            if account.is_none() {
+                session::end(&session);
+            }
+            Ok(Viewer {
+                method: account.as_ref().map(|_| signed_in.method),
+                account,
+            })
+        })
+    }
+}
+
+/// Anyone signed in (participants by link included).
+pub struct Member(pub Account);
+
+impl FromRequest for Member {
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let viewer = Viewer::from_request(req, payload);
+        Box::pin(async move {
+            viewer
+                .await?
+                .account
+                .map(Member)
+                .ok_or(Error::SignInRequired("/my/sign-in"))
+        })
+    }
+}
+
+/// Organisers, speakers and administrators, signed in with their password.
+/// What each may touch is checked against the event by the handler.
+pub struct Staff(pub Account);
+
+impl FromRequest for Staff {
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let viewer = Viewer::from_request(req, payload);
+        Box::pin(async move {
+            let viewer = viewer.await?;
+            match (viewer.account, viewer.method) {
+                (Some(account), Some(SignInMethod::Password)) if account.is_staff() => {
+                    Ok(Staff(account))
+                }
+                (Some(_), Some(SignInMethod::Password)) => Err(Error::Forbidden),
+                _ => Err(Error::SignInRequired("/sign-in")),
+            }
+        })
+    }
+}
+
+pub struct Admin(pub Account);
+
+impl FromRequest for Admin {
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let viewer = Viewer::from_request(req, payload);
+        Box::pin(async move {
+            let viewer = viewer.await?;
+            match (viewer.account, viewer.method) {
+                (Some(account), Some(SignInMethod::Password)) if account.is_admin => {
+                    Ok(Admin(account))
+                }
+                (Some(_), Some(SignInMethod::Password)) => Err(Error::Forbidden),
+                _ => Err(Error::SignInRequired("/sign-in")),
+            }
+        })
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct CsrfField {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// A submitted form whose CSRF token matched the session's. Fields the
+/// form struct does not know are ignored; missing ones take their defaults,
+/// so that a form with holes gets messages, not a bare 400.
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let body = body.await.map_err(|_| Error::Invalid(Vec::new()))?;
+            let sent: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+            if !session::csrf_matches(&session, &sent.csrf_token) {
+                return Err(Error::Csrf);
+            }
+            serde_urlencoded::from_bytes(&body)
+                .map(Form)
+                .map_err(|_| Error::Invalid(Vec::new()))
+        })
     }
 }

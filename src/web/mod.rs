@@ -5,6 +5,7 @@ pub mod errors;
 pub mod extract;
 pub mod handlers;
 pub mod middleware;
+pub mod session;
 pub mod views;
 
 use actix_web::web;
@@ -19,6 +20,10 @@ pub struct AppState {
     pub metrics: Metrics,
     pub wakeup: Wakeup,
     pub base_url: url::Url,
+    /// Take the client's address from X-Forwarded-For / Forwarded (set
+    /// only behind a reverse proxy that overwrites them).
+    pub behind_proxy: bool,
+    pub mail_delivery: crate::integrations::mail::Delivery,
 }
 
 impl AppState {
@@ -29,11 +34,60 @@ impl AppState {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use handlers::{ops, public};
-    cfg.service(web::resource("/").route(web::get().to(public::home)))
-        .service(web::resource("/events/{slug}").route(web::get().to(public::event)))
-        .service(web::resource("/lang/{code}").route(web::get().to(public::set_language)))
-        .service(web::resource("/static/{file}").route(web::get().to(assets::stylesheet)))
-        .service(web::resource("/healthz").route(web::get().to(ops::healthz)))
-        .service(web::resource("/metrics").route(web::get().to(ops::metrics)));
+    use handlers::{accounts, ops, public, staff};
+    use web::{get, post, resource};
+    cfg.service(resource("/").route(get().to(public::home)))
+        .service(resource("/events/{slug}").route(get().to(public::event)))
+        .service(resource("/lang/{code}").route(get().to(public::set_language)))
+        .service(resource("/static/{file}").route(get().to(assets::stylesheet)))
+        .service(resource("/healthz").route(get().to(ops::healthz)))
+        .service(resource("/metrics").route(get().to(ops::metrics)))
+        // Accounts
+        .service(
+            resource("/sign-in")
+                .route(get().to(accounts::sign_in_page))
+                .route(post().to(accounts::sign_in)),
+        )
+        .service(resource("/sign-out").route(post().to(accounts::sign_out)))
+        .service(
+            resource("/password/forgot")
+                .route(get().to(accounts::forgot_page))
+                .route(post().to(accounts::forgot)),
+        )
+        .service(
+            resource("/password/reset/{token}")
+                .route(get().to(accounts::reset_page))
+                .route(post().to(accounts::reset)),
+        )
+        .service(
+            resource("/invitation/{token}")
+                .route(get().to(accounts::invitation_page))
+                .route(post().to(accounts::accept_invitation)),
+        )
+        .service(
+            resource("/setup/{token}")
+                .route(get().to(accounts::setup_page))
+                .route(post().to(accounts::setup)),
+        )
+        .service(
+            resource("/my/sign-in")
+                .route(get().to(accounts::participant_page))
+                .route(post().to(accounts::participant_request)),
+        )
+        .service(
+            resource("/my/sign-in/{token}")
+                .route(get().to(accounts::link_page))
+                .route(post().to(accounts::use_link)),
+        )
+        .service(resource("/my").route(get().to(accounts::my_page)))
+        // Staff
+        .service(resource("/admin").route(get().to(staff::dashboard)))
+        .service(resource("/admin/invitations").route(post().to(staff::invite_organiser)))
+        .service(resource("/admin/outbox").route(get().to(staff::outbox)))
+        .service(resource("/admin/audit").route(get().to(staff::audit)))
+        .service(resource("/outbox/{id}/resend").route(post().to(staff::resend)))
+        .service(resource("/manage/events/{slug}").route(get().to(staff::manage_event)))
+        .service(
+            resource("/manage/events/{slug}/invitations").route(post().to(staff::invite_member)),
+        );
 }

@@ -110,6 +110,20 @@ impl fmt::Display for TestApp {
 }
 
 impl TestApp {
+    /// Where this app writes .eml files when no SMTP server is set.
+    pub fn mail_dir(&self) -> std::path::PathBuf {
+        self._database.dir().join("mail")
+    }
+
+    /// A new browser: its own cookies, so its own session.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            address: self.address.clone(),
+            client: client(),
+            label: self.to_string(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -149,29 +163,50 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     settings.db_pool_size = 4;
     settings.http_workers = Some(1);
     settings.job_idle_poll = Duration::from_millis(50);
+    settings.job_first_retry = Duration::from_millis(200);
+    settings.mail_dir = database.dir().join("mail");
     settings
 }
 
 pub async fn spawn_app(backend: &TestBackend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// An application whose settings the test adjusts (an SMTP server, …).
+pub async fn spawn_app_with(
+    backend: &TestBackend,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     init_test_logging();
     let database = TestDatabase::create(backend);
-    let app = Application::build(test_settings(&database))
-        .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "the application starts on {}: {e}",
-                database.backend().name()
-            )
-        });
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let db = app.db().clone();
-    tokio::spawn(app.run_until_stopped());
+    let mut settings = test_settings(&database);
+    configure(&mut settings);
+    let (address, db) = start(settings).await;
     TestApp {
         address,
         client: client(),
         db,
         _database: database,
     }
+}
+
+/// Starts one more instance on the database of `app` (as a second server
+/// behind a load balancer would be).
+pub async fn start_instance(app: &TestApp, configure: impl FnOnce(&mut Settings)) -> String {
+    let mut settings = test_settings(&app._database);
+    configure(&mut settings);
+    start(settings).await.0
+}
+
+async fn start(settings: Settings) -> (String, Db) {
+    let backend = settings.database.backend().name();
+    let app = Application::build(settings)
+        .await
+        .unwrap_or_else(|e| panic!("the application starts on {backend}: {e}"));
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    (address, db)
 }
 
 /// One running application per configured backend.
@@ -191,4 +226,94 @@ pub fn client() -> reqwest::Client {
         .timeout(Duration::from_secs(30))
         .build()
         .expect("an HTTP client")
+}
+
+/// One person's browser: keeps cookies, never follows redirects by itself.
+pub struct Browser {
+    pub address: String,
+    pub client: reqwest::Client,
+    label: String,
+}
+
+impl fmt::Display for Browser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// The CSRF token of the first form on a page.
+pub fn csrf_in(html: &str) -> String {
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the page has a form with a token: {html}"))
+        .to_owned()
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.address)
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn text(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// This session's form token, read from a page with a form.
+    pub async fn csrf(&self) -> String {
+        let (_, html) = self.text("/my/sign-in").await;
+        csrf_in(&html)
+    }
+
+    /// Posts a form the way a browser does, with this session's token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        self.post_with_token(path, fields, &token).await
+    }
+
+    pub async fn post_with_token(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        token: &str,
+    ) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", token));
+        self.client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Signs in as staff; panics unless it works.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let response = self
+            .post("/sign-in", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(
+            response.status(),
+            303,
+            "{self}: signing in as {email}: {}",
+            response.text().await.unwrap()
+        );
+    }
+
+    pub fn location(response: &reqwest::Response) -> String {
+        response.headers()["location"].to_str().unwrap().to_owned()
+    }
 }

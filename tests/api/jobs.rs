@@ -59,6 +59,7 @@ impl Workers {
                     name: format!("worker-{n}"),
                     idle_poll: Duration::from_millis(20),
                     lease: Duration::from_secs(60),
+                    first_retry: Duration::from_secs(30),
                 };
                 tokio::spawn(run_worker(
                     db,

@@ -1,10 +1,14 @@
 //! The integration suite: the real server over HTTP, real databases.
 
 mod helpers;
+mod smtp;
 
+mod accounts;
+mod authorisation;
 mod cli;
 mod fixtures;
 mod jobs;
+mod mail;
 mod ops;
 mod pages;
 mod security;

@@ -37,11 +37,39 @@ pub fn find_published_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResul
         .map(|row| row.map(into_event))
 }
 
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Event>> {
+    events::table
+        .find(id)
+        .select(EventRow::as_select())
+        .first(conn)
+        .optional()
+        .map(|row| row.map(into_event))
+}
+
+/// Any event by its slug, published or not (for its organisers).
+pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Event>> {
+    events::table
+        .filter(events::slug.eq(slug))
+        .select(EventRow::as_select())
+        .first(conn)
+        .optional()
+        .map(|row| row.map(into_event))
+}
+
 /// Published events, soonest first.
 pub fn list_published(conn: &mut DbConnection) -> QueryResult<Vec<Event>> {
     events::table
         .filter(events::published.eq(true))
         .order(events::starts_at.asc())
+        .select(EventRow::as_select())
+        .load(conn)
+        .map(|rows| rows.into_iter().map(into_event).collect())
+}
+
+/// Every event, newest first (for administrators).
+pub fn list_all(conn: &mut DbConnection) -> QueryResult<Vec<Event>> {
+    events::table
+        .order(events::starts_at.desc())
         .select(EventRow::as_select())
         .load(conn)
         .map(|rows| rows.into_iter().map(into_event).collect())

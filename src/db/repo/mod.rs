@@ -1,8 +1,14 @@
 //! Queries, one module per aggregate. Every function takes a connection so
 //! that a service can combine several in one transaction.
 
+pub mod audit;
 pub mod events;
+pub mod failures;
 pub mod jobs;
+pub mod outbox;
+pub mod secrets;
+pub mod tokens;
+pub mod users;
 
 use diesel::result::{DatabaseErrorKind, Error};
 

@@ -1,4 +1,53 @@
-//! Thin handlers: extract, call one service, render.
+//! Thin handlers: extract, authorise, call one service, render.
 
+pub mod accounts;
 pub mod ops;
 pub mod public;
+pub mod staff;
+
+use actix_web::HttpResponse;
+use actix_web::http::{StatusCode, header};
+use maud::Markup;
+
+/// A page with a status other than 200 (a form sent back with messages).
+pub fn page(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+/// After a successful POST: go and GET the next page.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// Only a path on this site, never another host (no open redirect).
+pub fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path
+        }
+        _ => "/",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        assert_eq!(local_path(Some("/events/x?lang=1")), "/events/x?lang=1");
+        for outside in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "events",
+        ] {
+            assert_eq!(local_path(Some(outside)), "/", "{outside}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+}

@@ -12,6 +12,7 @@ use crate::i18n::Lang;
 use crate::services;
 use crate::web::AppState;
 use crate::web::extract::PageContext;
+use crate::web::handlers::local_path;
 use crate::web::views;
 
 pub async fn home(state: web::Data<AppState>, page: PageContext) -> Result<Markup, Error> {
@@ -59,33 +60,4 @@ pub async fn set_language(
         .cookie(cookie)
         .insert_header((header::LOCATION, local_path(query.next.as_deref())))
         .finish())
-}
-
-/// Only a path on this site, never another host (no open redirect).
-fn local_path(next: Option<&str>) -> &str {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path
-        }
-        _ => "/",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::local_path;
-
-    #[test]
-    fn redirects_stay_on_this_site() {
-        assert_eq!(local_path(Some("/events/x?lang=1")), "/events/x?lang=1");
-        for outside in [
-            "//evil.example",
-            "https://evil.example",
-            "/\\evil.example",
-            "events",
-        ] {
-            assert_eq!(local_path(Some(outside)), "/", "{outside}");
-        }
-        assert_eq!(local_path(None), "/");
-    }
 }

@@ -4,24 +4,32 @@ use serde_json::{Value, json};
 
 use super::layout;
 use crate::i18n::Lang;
+use crate::web::errors::ErrorText;
 use crate::web::extract::PageContext;
 
-/// The catalogue's texts for a status: its own, or the family's (4xx/5xx).
-fn texts(lang: Lang, status: StatusCode) -> (&'static str, &'static str) {
-    let key = match status.as_u16() {
-        code @ (400 | 403 | 404 | 405 | 413 | 422 | 429 | 503) => code.to_string(),
-        code if code >= 500 => "5xx".to_owned(),
-        _ => "4xx".to_owned(),
+/// The catalogue's texts for an error: its own when it has them, else the
+/// status's, else the family's (4xx/5xx).
+fn texts(lang: Lang, status: StatusCode, text: Option<ErrorText>) -> (&'static str, &'static str) {
+    let key = match (text, status.as_u16()) {
+        (Some(ErrorText(key)), _) => key.to_owned(),
+        (None, code @ (400 | 403 | 404 | 405 | 413 | 422 | 429 | 503)) => format!("error.{code}"),
+        (None, code) if code >= 500 => "error.5xx".to_owned(),
+        (None, _) => "error.4xx".to_owned(),
     };
     (
-        lang.t(&format!("error.{key}.title")),
-        lang.t(&format!("error.{key}.body")),
+        lang.t(&format!("{key}.title")),
+        lang.t(&format!("{key}.body")),
     )
 }
 
-pub fn page(ctx: &PageContext, status: StatusCode, request_id: Option<&str>) -> Markup {
+pub fn page(
+    ctx: &PageContext,
+    status: StatusCode,
+    text: Option<ErrorText>,
+    request_id: Option<&str>,
+) -> Markup {
     let lang = ctx.lang;
-    let (title, body) = texts(lang, status);
+    let (title, body) = texts(lang, status, text);
     layout::page(
         ctx,
         title,
@@ -38,8 +46,13 @@ pub fn page(ctx: &PageContext, status: StatusCode, request_id: Option<&str>) -> 
     )
 }
 
-pub fn json_body(lang: Lang, status: StatusCode, request_id: Option<&str>) -> Value {
-    let (title, body) = texts(lang, status);
+pub fn json_body(
+    lang: Lang,
+    status: StatusCode,
+    text: Option<ErrorText>,
+    request_id: Option<&str>,
+) -> Value {
+    let (title, body) = texts(lang, status, text);
     json!({
         "status": status.as_u16(),
         "error": title,

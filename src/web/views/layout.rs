@@ -2,6 +2,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use super::forms;
 use crate::i18n::Lang;
 use crate::web::assets::stylesheet_url;
 use crate::web::extract::PageContext;
@@ -23,6 +24,17 @@ pub fn page(ctx: &PageContext, title: &str, content: Markup) -> Markup {
                 a.skip href="#main" { (lang.t("layout.skip")) }
                 header.site {
                     a.brand href="/" { "bimtek" }
+                    nav aria-label=(lang.t("layout.account")) {
+                        ul.account {
+                            @if let Some(me) = ctx.signed_in() {
+                                li { a href="/my" { (lang.t("my.title")) } }
+                                @if me.is_admin { li { a href="/admin" { (lang.t("admin.title")) } } }
+                                li { (forms::post_button(ctx, "/sign-out", lang.t("layout.sign_out"), &[])) }
+                            } @else {
+                                li { a href="/my/sign-in" { (lang.t("layout.sign_in")) } }
+                            }
+                        }
+                    }
                     nav aria-label=(lang.t("layout.language")) {
                         ul.languages {
                             @for other in Lang::ALL {

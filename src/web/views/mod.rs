@@ -1,6 +1,9 @@
 //! maud views: functions from domain values to HTML.
 
+pub mod accounts;
+pub mod admin;
 pub mod errors;
 pub mod events;
 pub mod format;
+pub mod forms;
 pub mod layout;

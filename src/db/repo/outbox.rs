@@ -1,0 +1,67 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::models::OutboxRow;
+use crate::db::schema::outbox;
+
+pub fn insert(conn: &mut DbConnection, row: &OutboxRow) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OutboxRow>> {
+    outbox::table
+        .find(id)
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn mark_sent(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("sent"),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(None::<String>),
+            outbox::sent_at.eq(Some(now.naive_utc())),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records a failed attempt; `final_` when no retry will follow.
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    error: &str,
+    final_: bool,
+) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(if final_ { "failed" } else { "queued" }),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(Some(error)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Newest first; only those of `event_id` when given.
+pub fn recent(
+    conn: &mut DbConnection,
+    event_id: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    let mut query = outbox::table
+        .order((outbox::created_at.desc(), outbox::id.desc()))
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .into_boxed();
+    if let Some(event_id) = event_id {
+        query = query.filter(outbox::event_id.eq(event_id));
+    }
+    query.load(conn)
+}

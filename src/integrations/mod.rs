@@ -1,0 +1,3 @@
+//! Talking to the outside world. Only job runners call these.
+
+pub mod mail;

@@ -1,0 +1,141 @@
+//! The outbox: every e-mail is a row written in the transaction of the
+//! change that causes it, plus a job that sends it.
+
+use std::fmt::Display;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use diesel::QueryResult;
+use uuid::Uuid;
+
+use crate::db::models::OutboxRow;
+use crate::db::repo::{audit, jobs, outbox, users};
+use crate::db::{Db, DbConnection};
+use crate::domain::account::Account;
+use crate::domain::job::attempts_for;
+use crate::email::{Template, render};
+use crate::error::Error;
+use crate::i18n::Lang;
+use crate::integrations::mail::StoredAttachment;
+
+pub const JOB_KIND: &str = "mail";
+
+/// Retries cover at least a day: a provider's outage over a night delays
+/// mail, it does not lose it.
+pub static ATTEMPTS: LazyLock<u32> = LazyLock::new(|| attempts_for(Duration::from_secs(24 * 3600)));
+
+pub struct Outgoing<'a> {
+    pub template: Template,
+    pub lang: Lang,
+    pub to: &'a str,
+    /// The event it concerns: its organisers see the message, and the
+    /// first of them gets the replies.
+    pub event_id: Option<&'a str>,
+    pub args: &'a [(&'a str, &'a dyn Display)],
+    pub attachments: Vec<StoredAttachment>,
+}
+
+/// Writes the message and its sending job; returns the outbox id.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    mail: Outgoing<'_>,
+    now: DateTime<Utc>,
+) -> QueryResult<String> {
+    let rendered = render(mail.template, mail.lang, mail.args);
+    let reply_to = match mail.event_id {
+        Some(event_id) => users::first_organiser_email(conn, event_id)?,
+        None => None,
+    };
+    let row = OutboxRow {
+        id: Uuid::now_v7().simple().to_string(),
+        event_id: mail.event_id.map(str::to_owned),
+        template: mail.template.key().to_owned(),
+        recipient: mail.to.to_owned(),
+        reply_to,
+        subject: rendered.subject,
+        body_text: rendered.text,
+        attachments: serde_json::to_string(&mail.attachments).expect("attachments serialise"),
+        status: "queued".into(),
+        attempts: 0,
+        last_error: None,
+        created_at: now.naive_utc(),
+        sent_at: None,
+    };
+    outbox::insert(conn, &row)?;
+    queue_sending(conn, &row.id, now)?;
+    Ok(row.id)
+}
+
+fn queue_sending(
+    conn: &mut DbConnection,
+    outbox_id: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let job = jobs::NewJob {
+        kind: JOB_KIND,
+        payload: serde_json::json!({ "outbox_id": outbox_id }).to_string(),
+        dedup_key: Some(format!("mail:{outbox_id}")),
+        run_at: now,
+        max_attempts: *ATTEMPTS,
+    };
+    jobs::enqueue(conn, &job, now)
+}
+
+/// Sends a message again as a new message (a new Message-ID): the person
+/// asked for it, so it is not a duplicate.
+pub async fn resend(
+    db: &Db,
+    actor: &Account,
+    outbox_id: &str,
+    address: Option<String>,
+) -> Result<String, Error> {
+    let actor = actor.clone();
+    let outbox_id = outbox_id.to_owned();
+    db.transaction(move |conn| {
+        let original = outbox::find(conn, &outbox_id)?.ok_or(Error::NotFound)?;
+        let allowed = actor.is_admin
+            || original
+                .event_id
+                .as_deref()
+                .is_some_and(|e| actor.may_manage(e));
+        if !allowed {
+            return Err(Error::Forbidden);
+        }
+        let now = Utc::now();
+        let copy = OutboxRow {
+            id: Uuid::now_v7().simple().to_string(),
+            status: "queued".into(),
+            attempts: 0,
+            last_error: None,
+            created_at: now.naive_utc(),
+            sent_at: None,
+            ..original
+        };
+        outbox::insert(conn, &copy)?;
+        queue_sending(conn, &copy.id, now)?;
+        audit::record(
+            conn,
+            &audit::Entry {
+                actor: Some((&actor.id, &actor.email)),
+                action: "mail.resend",
+                event_id: copy.event_id.as_deref(),
+                subject: Some(&copy.recipient),
+                address: address.as_deref(),
+            },
+            now,
+        )?;
+        Ok(copy.id)
+    })
+    .await
+}
+
+/// The newest messages: all of them for an administrator, else one event's.
+pub async fn recent(
+    db: &Db,
+    event_id: Option<String>,
+    limit: i64,
+) -> Result<Vec<OutboxRow>, Error> {
+    db.run(move |conn| Ok(outbox::recent(conn, event_id.as_deref(), limit)?))
+        .await
+}

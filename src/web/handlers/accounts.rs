@@ -1,0 +1,345 @@
+//! Signing in and out, passwords, invitations, the first administrator,
+//! participants' links, and "Bimtek saya".
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use maud::Markup;
+use serde::Deserialize;
+
+use super::{page, see_other};
+use crate::domain::account::TokenPurpose;
+use crate::error::Error;
+use crate::services::accounts::{self, NewAdmin, Origin};
+use crate::services::events;
+use crate::web::AppState;
+use crate::web::extract::{Form, Member, PageContext, Viewer};
+use crate::web::session::{self, SignInMethod};
+use crate::web::views::accounts as views;
+
+#[derive(Deserialize, Default)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SetupForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+pub async fn sign_in_page(ctx: PageContext) -> Markup {
+    views::sign_in(&ctx, "", &[], false)
+}
+
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    session: Session,
+    Form(form): Form<SignInForm>,
+) -> Result<HttpResponse, Error> {
+    match accounts::sign_in(&state.db, &form.email, &form.password, &origin).await {
+        Ok(account) => {
+            session::start(&session, &account, SignInMethod::Password);
+            Ok(see_other(if account.is_admin { "/admin" } else { "/my" }))
+        }
+        Err(Error::Invalid(errors)) => Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::sign_in(&ctx, &form.email, &errors, false),
+        )),
+        Err(Error::Throttled) => Ok(page(
+            StatusCode::TOO_MANY_REQUESTS,
+            views::sign_in(&ctx, &form.email, &[], true),
+        )),
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn sign_out(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    origin: Origin,
+    session: Session,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, Error> {
+    if let Some(account) = &viewer.account {
+        accounts::record_sign_out(&state.db, account, &origin).await?;
+    }
+    session::end(&session);
+    Ok(see_other("/"))
+}
+
+pub async fn forgot_page(ctx: PageContext) -> Markup {
+    views::forgot(&ctx, "", &[])
+}
+
+pub async fn forgot(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    Form(form): Form<EmailForm>,
+) -> Result<HttpResponse, Error> {
+    match accounts::request_password_reset(&state.db, &form.email, &origin).await {
+        Ok(()) => {
+            state.wakeup.ring();
+            Ok(page(StatusCode::OK, views::check_your_mail(&ctx)))
+        }
+        Err(Error::Invalid(errors)) => Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::forgot(&ctx, &form.email, &errors),
+        )),
+        Err(error) => Err(error),
+    }
+}
+
+fn link_action(purpose: TokenPurpose, token: &str) -> String {
+    match purpose {
+        TokenPurpose::Invitation => format!("/invitation/{token}"),
+        _ => format!("/password/reset/{token}"),
+    }
+}
+
+async fn choose_password_page(
+    state: &AppState,
+    ctx: &PageContext,
+    purpose: TokenPurpose,
+    token: &str,
+    status: StatusCode,
+    errors: &[crate::domain::event::FieldError],
+) -> Result<HttpResponse, Error> {
+    let user = accounts::check_link(&state.db, purpose, token)
+        .await?
+        .ok_or(Error::InvalidLink)?;
+    let invitation = purpose == TokenPurpose::Invitation;
+    Ok(page(
+        status,
+        views::choose_password(
+            ctx,
+            &link_action(purpose, token),
+            &user.name,
+            invitation,
+            errors,
+        ),
+    ))
+}
+
+async fn choose_password(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    session: Session,
+    purpose: TokenPurpose,
+    token: String,
+    password: String,
+) -> Result<HttpResponse, Error> {
+    match accounts::set_password_by_link(&state.db, purpose, &token, password, &origin).await {
+        Ok(account) => {
+            session::start(&session, &account, SignInMethod::Password);
+            Ok(see_other(if account.is_admin { "/admin" } else { "/my" }))
+        }
+        Err(Error::Invalid(errors)) => {
+            choose_password_page(
+                &state,
+                &ctx,
+                purpose,
+                &token,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &errors,
+            )
+            .await
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn reset_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    token: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    choose_password_page(
+        &state,
+        &ctx,
+        TokenPurpose::PasswordReset,
+        &token,
+        StatusCode::OK,
+        &[],
+    )
+    .await
+}
+
+pub async fn reset(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    session: Session,
+    token: web::Path<String>,
+    Form(form): Form<PasswordForm>,
+) -> Result<HttpResponse, Error> {
+    let purpose = TokenPurpose::PasswordReset;
+    choose_password(
+        state,
+        ctx,
+        origin,
+        session,
+        purpose,
+        token.into_inner(),
+        form.password,
+    )
+    .await
+}
+
+pub async fn invitation_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    token: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    choose_password_page(
+        &state,
+        &ctx,
+        TokenPurpose::Invitation,
+        &token,
+        StatusCode::OK,
+        &[],
+    )
+    .await
+}
+
+pub async fn accept_invitation(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    session: Session,
+    token: web::Path<String>,
+    Form(form): Form<PasswordForm>,
+) -> Result<HttpResponse, Error> {
+    let purpose = TokenPurpose::Invitation;
+    choose_password(
+        state,
+        ctx,
+        origin,
+        session,
+        purpose,
+        token.into_inner(),
+        form.password,
+    )
+    .await
+}
+
+pub async fn setup_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    token: web::Path<String>,
+) -> Result<Markup, Error> {
+    accounts::check_link(&state.db, TokenPurpose::Setup, &token).await?;
+    Ok(views::setup(&ctx, &format!("/setup/{token}"), "", "", &[]))
+}
+
+pub async fn setup(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    session: Session,
+    token: web::Path<String>,
+    Form(form): Form<SetupForm>,
+) -> Result<HttpResponse, Error> {
+    let (name, email) = (form.name.clone(), form.email.clone());
+    let admin = NewAdmin {
+        name: form.name,
+        email: form.email,
+        password: form.password,
+    };
+    match accounts::complete_setup(&state.db, &token, admin, &origin).await {
+        Ok(account) => {
+            session::start(&session, &account, SignInMethod::Password);
+            Ok(see_other("/admin"))
+        }
+        Err(Error::Invalid(errors)) => Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::setup(&ctx, &format!("/setup/{token}"), &name, &email, &errors),
+        )),
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn participant_page(ctx: PageContext) -> Markup {
+    views::participant_sign_in(&ctx, "", &[])
+}
+
+pub async fn participant_request(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    Form(form): Form<EmailForm>,
+) -> Result<HttpResponse, Error> {
+    match accounts::request_sign_in_link(&state.db, &form.email, &origin).await {
+        Ok(()) => {
+            state.wakeup.ring();
+            Ok(page(StatusCode::OK, views::check_your_mail(&ctx)))
+        }
+        Err(Error::Invalid(errors)) => Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::participant_sign_in(&ctx, &form.email, &errors),
+        )),
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn link_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    token: web::Path<String>,
+) -> Result<Markup, Error> {
+    let user = accounts::check_link(&state.db, TokenPurpose::SignIn, &token)
+        .await?
+        .ok_or(Error::InvalidLink)?;
+    Ok(views::confirm_link(
+        &ctx,
+        &format!("/my/sign-in/{token}"),
+        &user.name,
+    ))
+}
+
+pub async fn use_link(
+    state: web::Data<AppState>,
+    origin: Origin,
+    session: Session,
+    token: web::Path<String>,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, Error> {
+    let account = accounts::sign_in_by_link(&state.db, &token, &origin).await?;
+    session::start(&session, &account, SignInMethod::Link);
+    Ok(see_other("/my"))
+}
+
+pub async fn my_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    Member(account): Member,
+) -> Result<Markup, Error> {
+    let events = events::of_account(&state.db, &account).await?;
+    Ok(views::my_page(&ctx, &account, &events))
+}

@@ -1,0 +1,106 @@
+//! The signed-in state lives in an encrypted, signed cookie (actix-session's
+//! private cookie store): nothing on the server to share between instances.
+
+use actix_session::Session;
+use chrono::Utc;
+
+use crate::domain::account::Account;
+
+const USER: &str = "uid";
+const NAME: &str = "name";
+const ADMIN: &str = "admin";
+const STAFF: &str = "staff";
+/// "password" or "link": only a password opens the organiser pages.
+const METHOD: &str = "via";
+const SINCE: &str = "since";
+const CSRF: &str = "csrf";
+
+/// A session older than this must sign in again, even if the browser kept
+/// the cookie (a shared office PC left on).
+const MAX_AGE_SECONDS: i64 = 12 * 3600;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInMethod {
+    Password,
+    Link,
+}
+
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user_id: String,
+    pub name: String,
+    pub is_admin: bool,
+    pub is_staff: bool,
+    pub method: SignInMethod,
+}
+
+/// Starts a fresh session for `account`: a new cookie (no fixation) and a
+/// new form token.
+pub fn start(session: &Session, account: &Account, method: SignInMethod) {
+    session.renew();
+    session.clear();
+    let via = match method {
+        SignInMethod::Password => "password",
+        SignInMethod::Link => "link",
+    };
+    let _ = session.insert(USER, &account.id);
+    let _ = session.insert(NAME, &account.name);
+    let _ = session.insert(ADMIN, account.is_admin);
+    let _ = session.insert(STAFF, account.is_staff());
+    let _ = session.insert(METHOD, via);
+    let _ = session.insert(SINCE, Utc::now().timestamp());
+    let _ = session.insert(CSRF, new_token());
+}
+
+pub fn end(session: &Session) {
+    session.purge();
+}
+
+pub fn signed_in(session: &Session) -> Option<SignedIn> {
+    let user_id = session.get::<String>(USER).ok().flatten()?;
+    let since = session.get::<i64>(SINCE).ok().flatten()?;
+    if Utc::now().timestamp() - since > MAX_AGE_SECONDS {
+        return None;
+    }
+    Some(SignedIn {
+        user_id,
+        name: session.get(NAME).ok().flatten().unwrap_or_default(),
+        is_admin: session.get(ADMIN).ok().flatten().unwrap_or(false),
+        is_staff: session.get(STAFF).ok().flatten().unwrap_or(false),
+        method: match session.get::<String>(METHOD).ok().flatten().as_deref() {
+            Some("password") => SignInMethod::Password,
+            _ => SignInMethod::Link,
+        },
+    })
+}
+
+/// The session's form token, created on first use: a page with a form gives
+/// even an anonymous visitor a session.
+pub fn csrf_token(session: &Session) -> String {
+    match session.get::<String>(CSRF).ok().flatten() {
+        Some(token) => token,
+        None => {
+            let token = new_token();
+            let _ = session.insert(CSRF, &token);
+            token
+        }
+    }
+}
+
+/// Compares in constant time: how much of a guess was right must not show
+/// in how long the answer takes.
+pub fn csrf_matches(session: &Session, sent: &str) -> bool {
+    let Some(expected) = session.get::<String>(CSRF).ok().flatten() else {
+        return false;
+    };
+    expected.len() == sent.len()
+        && expected
+            .bytes()
+            .zip(sent.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+fn new_token() -> String {
+    crate::db::repo::tokens::new_secret()
+}

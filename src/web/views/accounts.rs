@@ -1,0 +1,195 @@
+//! Signing in and out, passwords, links, and "Bimtek saya".
+
+use maud::{Markup, html};
+
+use super::forms::{self, Field, csrf, input, summary};
+use super::layout;
+use crate::domain::account::{Account, EventRole};
+use crate::domain::event::{Event, FieldError};
+use crate::web::extract::PageContext;
+
+pub fn sign_in(ctx: &PageContext, email: &str, errors: &[FieldError], throttled: bool) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("account.sign_in.title"),
+        html! {
+            h1 { (lang.t("account.sign_in.title")) }
+            p { (lang.t("account.sign_in.intro")) }
+            @if throttled {
+                div.alert role="alert" { p { (lang.t("account.error.throttled")) } }
+            }
+            (summary(lang, errors))
+            form method="post" action="/sign-in" novalidate {
+                (csrf(ctx))
+                (input(lang, Field::new("email", lang.t("account.email"), "email", email).autocomplete("username"), errors))
+                (input(lang, Field::new("password", lang.t("account.password"), "password", "").autocomplete("current-password"), &[]))
+                button type="submit" { (lang.t("account.sign_in.submit")) }
+            }
+            p { a href="/password/forgot" { (lang.t("account.forgot.link")) } }
+            p { (lang.t("account.sign_in.participant")) " " a href="/my/sign-in" { (lang.t("account.participant.link")) } }
+        },
+    )
+}
+
+pub fn forgot(ctx: &PageContext, email: &str, errors: &[FieldError]) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("account.forgot.title"),
+        html! {
+            h1 { (lang.t("account.forgot.title")) }
+            p { (lang.t("account.forgot.intro")) }
+            (summary(lang, errors))
+            form method="post" action="/password/forgot" novalidate {
+                (csrf(ctx))
+                (input(lang, Field::new("email", lang.t("account.email"), "email", email).autocomplete("email"), errors))
+                button type="submit" { (lang.t("account.forgot.submit")) }
+            }
+        },
+    )
+}
+
+/// After a reset or sign-in link was asked for: the same words whether or
+/// not the address is known.
+pub fn check_your_mail(ctx: &PageContext) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("account.sent.title"),
+        html! {
+            h1 { (lang.t("account.sent.title")) }
+            p role="status" { (lang.t("account.sent.body")) }
+            p { a href="/" { (lang.t("error.home")) } }
+        },
+    )
+}
+
+/// Choosing a password through an invitation or reset link.
+pub fn choose_password(
+    ctx: &PageContext,
+    action: &str,
+    name: &str,
+    invitation: bool,
+    errors: &[FieldError],
+) -> Markup {
+    let lang = ctx.lang;
+    let title = if invitation {
+        lang.t("account.invitation.title")
+    } else {
+        lang.t("account.reset.title")
+    };
+    layout::page(
+        ctx,
+        title,
+        html! {
+            h1 { (title) }
+            p { (lang.tf("account.greeting", &[("name", &name)])) }
+            (summary(lang, errors))
+            form method="post" action=(action) novalidate {
+                (csrf(ctx))
+                (input(lang, Field::new("password", lang.t("account.new_password"), "password", "")
+                    .autocomplete("new-password").hint(lang.t("account.password_hint")), errors))
+                button type="submit" { (lang.t("account.save_password")) }
+            }
+        },
+    )
+}
+
+pub fn setup(
+    ctx: &PageContext,
+    action: &str,
+    name: &str,
+    email: &str,
+    errors: &[FieldError],
+) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("account.setup.title"),
+        html! {
+            h1 { (lang.t("account.setup.title")) }
+            p { (lang.t("account.setup.intro")) }
+            (summary(lang, errors))
+            form method="post" action=(action) novalidate {
+                (csrf(ctx))
+                (input(lang, Field::new("name", lang.t("account.name"), "text", name).autocomplete("name"), errors))
+                (input(lang, Field::new("email", lang.t("account.email"), "email", email).autocomplete("username"), errors))
+                (input(lang, Field::new("password", lang.t("account.password"), "password", "")
+                    .autocomplete("new-password").hint(lang.t("account.password_hint")), errors))
+                button type="submit" { (lang.t("account.setup.submit")) }
+            }
+        },
+    )
+}
+
+pub fn participant_sign_in(ctx: &PageContext, email: &str, errors: &[FieldError]) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("account.participant.title"),
+        html! {
+            h1 { (lang.t("account.participant.title")) }
+            p { (lang.t("account.participant.intro")) }
+            (summary(lang, errors))
+            form method="post" action="/my/sign-in" novalidate {
+                (csrf(ctx))
+                (input(lang, Field::new("email", lang.t("account.email"), "email", email).autocomplete("email"), errors))
+                button type="submit" { (lang.t("account.participant.submit")) }
+            }
+            p { (lang.t("account.participant.staff")) " " a href="/sign-in" { (lang.t("account.sign_in.title")) } }
+        },
+    )
+}
+
+/// The link from the e-mail opens this page; the button uses it up. A link
+/// scanner that fetches the page therefore spends nothing.
+pub fn confirm_link(ctx: &PageContext, action: &str, name: &str) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("account.participant.title"),
+        html! {
+            h1 { (lang.t("account.participant.title")) }
+            p { (lang.tf("account.greeting", &[("name", &name)])) }
+            form method="post" action=(action) {
+                (csrf(ctx))
+                button type="submit" { (lang.t("account.participant.confirm")) }
+            }
+        },
+    )
+}
+
+pub fn my_page(ctx: &PageContext, account: &Account, events: &[(Event, Vec<EventRole>)]) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("my.title"),
+        html! {
+            h1 { (lang.t("my.title")) }
+            p { (lang.tf("account.greeting", &[("name", &account.name)])) }
+            @if account.is_admin {
+                p { a href="/admin" { (lang.t("admin.title")) } }
+            }
+            @if events.is_empty() {
+                p { (lang.t("my.none")) }
+            } @else {
+                ul.events {
+                    @for (event, roles) in events {
+                        li.event {
+                            h2 { a href={ "/events/" (event.slug) } { (event.title) } }
+                            p { @for (i, role) in roles.iter().enumerate() {
+                                @if i > 0 { ", " }
+                                (lang.t(match role { EventRole::Organiser => "role.organiser", EventRole::Speaker => "role.speaker" }))
+                            } }
+                            @if account.may_manage(&event.id.to_string()) {
+                                p { a href={ "/manage/events/" (event.slug) } { (lang.t("manage.open")) } }
+                            }
+                        }
+                    }
+                }
+            }
+            (forms::post_button(ctx, "/sign-out", lang.t("layout.sign_out"), &[]))
+        },
+    )
+}

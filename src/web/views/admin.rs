@@ -1,0 +1,263 @@
+//! The administrator's pages and the parts organisers share with them.
+
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+
+use super::forms::{self, Field, csrf, input, select, summary};
+use super::layout;
+use crate::db::models::{AuditRow, OutboxRow, UserRow};
+use crate::domain::event::{Event, FieldError};
+use crate::i18n::Lang;
+use crate::integrations::mail::Delivery;
+use crate::web::extract::PageContext;
+
+/// What an invitation form held, to show it again with its messages.
+#[derive(Default, Clone, serde::Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub lang: String,
+    /// An event id (administrators) or a role (organisers).
+    #[serde(default)]
+    pub event_id: String,
+    #[serde(default)]
+    pub role: String,
+}
+
+fn when(lang: Lang, at: chrono::NaiveDateTime) -> String {
+    let at: DateTime<Utc> = at.and_utc();
+    let local = at.with_timezone(&chrono_tz::Tz::Asia__Jakarta);
+    format!(
+        "{} {} WIB",
+        local.format("%Y-%m-%d"),
+        super::format::time(lang, &local)
+    )
+}
+
+pub fn language_options() -> Vec<(String, String)> {
+    Lang::ALL
+        .iter()
+        .map(|l| (l.code().to_owned(), l.native_name().to_owned()))
+        .collect()
+}
+
+pub fn delivery_notice(lang: Lang, delivery: &Delivery) -> Markup {
+    html! {
+        @match delivery {
+            Delivery::Smtp { server } => p { (lang.tf("admin.mail.smtp", &[("server", server)])) },
+            Delivery::Folder(folder) => div.notice {
+                p { (lang.tf("admin.mail.folder", &[("folder", &folder.display())])) }
+            },
+        }
+    }
+}
+
+pub fn dashboard(
+    ctx: &PageContext,
+    delivery: &Delivery,
+    users: &[UserRow],
+    events: &[Event],
+    form: &InviteForm,
+    errors: &[FieldError],
+    invited: bool,
+) -> Markup {
+    let lang = ctx.lang;
+    let mut event_options = vec![(String::new(), lang.t("admin.invite.no_event").to_owned())];
+    event_options.extend(events.iter().map(|e| (e.id.to_string(), e.title.clone())));
+    layout::page(
+        ctx,
+        lang.t("admin.title"),
+        html! {
+            h1 { (lang.t("admin.title")) }
+            nav aria-label=(lang.t("admin.title")) {
+                ul.links {
+                    li { a href="/admin/outbox" { (lang.t("outbox.title")) } }
+                    li { a href="/admin/audit" { (lang.t("audit.title")) } }
+                }
+            }
+            (delivery_notice(lang, delivery))
+            section aria-labelledby="invite" {
+                h2 #invite { (lang.t("admin.invite.title")) }
+                @if invited { p.success role="status" { (lang.t("admin.invite.sent")) } }
+                (summary(lang, errors))
+                form method="post" action="/admin/invitations" novalidate {
+                    (csrf(ctx))
+                    (input(lang, Field::new("name", lang.t("account.name"), "text", &form.name), errors))
+                    (input(lang, Field::new("email", lang.t("account.email"), "email", &form.email), errors))
+                    (select(lang, "event_id", lang.t("admin.invite.event"), &event_options, &form.event_id, errors))
+                    (select(lang, "lang", lang.t("admin.invite.lang"), &language_options(), &form.lang, errors))
+                    button type="submit" { (lang.t("admin.invite.submit")) }
+                }
+            }
+            section aria-labelledby="users" {
+                h2 #users { (lang.t("admin.users")) }
+                div.table {
+                    table {
+                        thead { tr {
+                            th scope="col" { (lang.t("account.name")) }
+                            th scope="col" { (lang.t("account.email")) }
+                            th scope="col" { (lang.t("admin.roles")) }
+                        } }
+                        tbody {
+                            @for user in users {
+                                tr {
+                                    td { (user.name) }
+                                    td { (user.email) }
+                                    td {
+                                        @if user.is_admin { (lang.t("role.admin")) " " }
+                                        @if user.is_organiser { (lang.t("role.organiser")) " " }
+                                        @if user.password_hash.is_none() { "(" (lang.t("admin.no_password")) ")" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Messages with their state and, for failures, the server's answer; each
+/// can be sent again.
+pub fn outbox_table(ctx: &PageContext, rows: &[OutboxRow]) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        @if rows.is_empty() {
+            p { (lang.t("outbox.empty")) }
+        } @else {
+            div.table {
+                table {
+                    thead { tr {
+                        th scope="col" { (lang.t("outbox.created")) }
+                        th scope="col" { (lang.t("outbox.recipient")) }
+                        th scope="col" { (lang.t("outbox.subject")) }
+                        th scope="col" { (lang.t("outbox.state")) }
+                        th scope="col" { span.visually-hidden { (lang.t("outbox.actions")) } }
+                    } }
+                    tbody {
+                        @for row in rows {
+                            tr {
+                                td { (when(lang, row.created_at)) }
+                                td { (row.recipient) }
+                                td { (row.subject) }
+                                td {
+                                    span class={ "state " (row.status) } { (lang.t(&format!("outbox.status.{}", row.status))) }
+                                    @if row.attempts > 1 || (row.status != "sent" && row.attempts > 0) {
+                                        " (" (lang.tf("outbox.attempts", &[("n", &row.attempts)])) ")"
+                                    }
+                                    @if let Some(error) = &row.last_error { br; small { (error) } }
+                                }
+                                td { (forms::post_button(ctx, &format!("/outbox/{}/resend", row.id), lang.t("outbox.resend"), &[("back", &ctx.path)])) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn outbox(ctx: &PageContext, delivery: &Delivery, rows: &[OutboxRow]) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("outbox.title"),
+        html! {
+            p.back { a href="/admin" { (lang.t("admin.title")) } }
+            h1 { (lang.t("outbox.title")) }
+            (delivery_notice(lang, delivery))
+            (outbox_table(ctx, rows))
+        },
+    )
+}
+
+pub fn audit(ctx: &PageContext, rows: &[AuditRow]) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("audit.title"),
+        html! {
+            p.back { a href="/admin" { (lang.t("admin.title")) } }
+            h1 { (lang.t("audit.title")) }
+            div.table {
+                table {
+                    thead { tr {
+                        th scope="col" { (lang.t("audit.when")) }
+                        th scope="col" { (lang.t("audit.who")) }
+                        th scope="col" { (lang.t("audit.what")) }
+                        th scope="col" { (lang.t("audit.subject")) }
+                        th scope="col" { (lang.t("audit.address")) }
+                    } }
+                    tbody {
+                        @for row in rows {
+                            tr {
+                                td { (when(lang, row.at)) }
+                                td { (row.actor_email.as_deref().unwrap_or("—")) }
+                                td { code { (row.action) } }
+                                td { (row.subject.as_deref().unwrap_or("")) }
+                                td { (row.address.as_deref().unwrap_or("")) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn manage_event(
+    ctx: &PageContext,
+    event: &Event,
+    team: &[(String, UserRow)],
+    outbox: &[OutboxRow],
+    form: &InviteForm,
+    errors: &[FieldError],
+    invited: bool,
+) -> Markup {
+    let lang = ctx.lang;
+    let roles = vec![
+        ("speaker".to_owned(), lang.t("role.speaker").to_owned()),
+        ("organiser".to_owned(), lang.t("role.organiser").to_owned()),
+    ];
+    layout::page(
+        ctx,
+        &event.title,
+        html! {
+            p.back { a href={ "/events/" (event.slug) } { (lang.t("manage.public_page")) } }
+            h1 { (event.title) }
+            section aria-labelledby="team" {
+                h2 #team { (lang.t("manage.team")) }
+                @if team.is_empty() {
+                    p { (lang.t("manage.no_team")) }
+                } @else {
+                    ul {
+                        @for (role, user) in team {
+                            li { (user.name) " <" (user.email) "> — " (lang.t(&format!("role.{role}"))) }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="invite" {
+                h2 #invite { (lang.t("manage.invite")) }
+                @if invited { p.success role="status" { (lang.t("admin.invite.sent")) } }
+                (summary(lang, errors))
+                form method="post" action={ "/manage/events/" (event.slug) "/invitations" } novalidate {
+                    (csrf(ctx))
+                    (input(lang, Field::new("name", lang.t("account.name"), "text", &form.name), errors))
+                    (input(lang, Field::new("email", lang.t("account.email"), "email", &form.email), errors))
+                    (select(lang, "role", lang.t("manage.role"), &roles, &form.role, errors))
+                    (select(lang, "lang", lang.t("admin.invite.lang"), &language_options(), &form.lang, errors))
+                    button type="submit" { (lang.t("admin.invite.submit")) }
+                }
+            }
+            section aria-labelledby="mail" {
+                h2 #mail { (lang.t("outbox.title")) }
+                (outbox_table(ctx, outbox))
+            }
+        },
+    )
+}

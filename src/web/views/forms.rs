@@ -1,0 +1,147 @@
+//! Form pieces: every field has a label, keeps what was typed, and carries
+//! its own message (linked with aria-describedby) when it is wrong.
+
+use maud::{Markup, html};
+
+use crate::domain::event::FieldError;
+use crate::i18n::Lang;
+use crate::web::extract::PageContext;
+
+pub struct Field<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub autocomplete: &'a str,
+    pub required: bool,
+    pub hint: Option<&'a str>,
+}
+
+impl<'a> Field<'a> {
+    pub fn new(name: &'a str, label: &'a str, kind: &'a str, value: &'a str) -> Field<'a> {
+        Field {
+            name,
+            label,
+            kind,
+            value,
+            autocomplete: "off",
+            required: true,
+            hint: None,
+        }
+    }
+
+    pub fn autocomplete(mut self, value: &'a str) -> Self {
+        self.autocomplete = value;
+        self
+    }
+
+    pub fn optional(mut self) -> Self {
+        self.required = false;
+        self
+    }
+
+    pub fn hint(mut self, hint: &'a str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+}
+
+fn message_for<'e>(errors: &'e [FieldError], name: &str) -> Option<&'e FieldError> {
+    errors.iter().find(|e| e.field == name)
+}
+
+fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
+    let parts: Vec<String> = [
+        hint.then(|| format!("{id}-hint")),
+        error.then(|| format!("{id}-error")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+pub fn input(lang: Lang, field: Field<'_>, errors: &[FieldError]) -> Markup {
+    let id = format!("f-{}", field.name);
+    let error = message_for(errors, field.name);
+    // Passwords are never sent back to the page.
+    let value = if field.kind == "password" {
+        ""
+    } else {
+        field.value
+    };
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (field.label) @if !field.required { " " span.optional { (lang.t("form.optional")) } } }
+            @if let Some(hint) = field.hint { p.hint id={ (id) "-hint" } { (hint) } }
+            input id=(id) name=(field.name) type=(field.kind) value=(value)
+                autocomplete=(field.autocomplete) required[field.required]
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[described_by(&id, field.hint.is_some(), error.is_some())];
+            @if let Some(error) = error { p.error id={ (id) "-error" } { (lang.t(error.message)) } }
+        }
+    }
+}
+
+pub fn select(
+    lang: Lang,
+    name: &str,
+    label: &str,
+    options: &[(String, String)],
+    selected: &str,
+    errors: &[FieldError],
+) -> Markup {
+    let id = format!("f-{name}");
+    let error = message_for(errors, name);
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (label) }
+            select id=(id) name=(name) aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[error.map(|_| format!("{id}-error"))] {
+                @for (value, text) in options {
+                    option value=(value) selected[value == selected] { (text) }
+                }
+            }
+            @if let Some(error) = error { p.error id={ (id) "-error" } { (lang.t(error.message)) } }
+        }
+    }
+}
+
+/// The hidden token every state-changing form carries.
+pub fn csrf(ctx: &PageContext) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(ctx.csrf_token()); }
+}
+
+/// A summary on top of a form that came back with errors, each linking to
+/// its field: screen-reader users hear at once that something is wrong.
+pub fn summary(lang: Lang, errors: &[FieldError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.alert role="alert" {
+                p { strong { (lang.t("form.has_errors")) } }
+                ul {
+                    @for error in errors {
+                        li { a href={ "#f-" (error.field) } { (lang.t(error.message)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A button that POSTs (sign out, resend): a form, so that it works without
+/// JavaScript and carries the token.
+pub fn post_button(
+    ctx: &PageContext,
+    action: &str,
+    label: &str,
+    hidden: &[(&str, &str)],
+) -> Markup {
+    html! {
+        form.inline method="post" action=(action) {
+            (csrf(ctx))
+            @for (name, value) in hidden { input type="hidden" name=(name) value=(value); }
+            button type="submit" { (label) }
+        }
+    }
+}

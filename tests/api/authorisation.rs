@@ -1,0 +1,232 @@
+//! Every route × every kind of visitor, with the status each must get.
+//! A new route joins the table in the same change that adds it.
+
+use bimtek::db::DbError;
+use bimtek::db::repo::tokens;
+use bimtek::domain::account::{EventRole, TokenPurpose};
+use chrono::Utc;
+use chrono_tz::Tz;
+
+use crate::fixtures::{PASSWORD, create_event, event, participant, staff};
+use crate::helpers::{Browser, TestApp, spawn_apps};
+
+/// Sent to a sign-in page (303 to /sign-in or /my/sign-in).
+const SIGN_IN: u16 = 0;
+
+const ROLES: [&str; 6] = [
+    "anonymous",
+    "participant",
+    "speaker",
+    "organiser of another event",
+    "organiser",
+    "administrator",
+];
+
+struct Case {
+    method: &'static str,
+    path: String,
+    /// Form fields for POST (empty: the form comes back with its messages,
+    /// which shows the request was let through).
+    fields: Vec<(&'static str, String)>,
+    expect: [u16; 6],
+}
+
+fn get(path: impl Into<String>, expect: [u16; 6]) -> Case {
+    Case {
+        method: "GET",
+        path: path.into(),
+        fields: Vec::new(),
+        expect,
+    }
+}
+
+fn post(path: impl Into<String>, fields: &[(&'static str, &str)], expect: [u16; 6]) -> Case {
+    let fields = fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+    Case {
+        method: "POST",
+        path: path.into(),
+        fields,
+        expect,
+    }
+}
+
+async fn signed_in_as_participant(app: &TestApp) -> Browser {
+    let person = participant(&app.db, "siti@perpusdes.example.id", "Siti Aminah").await;
+    let secret = app
+        .db
+        .run(move |conn| -> Result<String, DbError> {
+            Ok(tokens::issue(
+                conn,
+                TokenPurpose::SignIn,
+                Some(&person.id),
+                Utc::now(),
+            )?)
+        })
+        .await
+        .unwrap();
+    let browser = app.browser();
+    let response = browser.post(&format!("/my/sign-in/{secret}"), &[]).await;
+    assert_eq!(response.status(), 303);
+    browser
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_it_should() {
+    for app in spawn_apps().await {
+        let ours = create_event(&app.db, event("bimtek-kita", Tz::Asia__Jakarta, true)).await;
+        let theirs = create_event(&app.db, event("bimtek-mereka", Tz::Asia__Jakarta, true)).await;
+        staff(
+            &app.db,
+            "narasumber@perpusnas.example.id",
+            false,
+            Some((&ours, EventRole::Speaker)),
+        )
+        .await;
+        staff(
+            &app.db,
+            "andi@perpus.example.id",
+            false,
+            Some((&theirs, EventRole::Organiser)),
+        )
+        .await;
+        staff(
+            &app.db,
+            "rina@perpus.example.id",
+            false,
+            Some((&ours, EventRole::Organiser)),
+        )
+        .await;
+        staff(&app.db, "admin@dispusip.example.id", true, None).await;
+
+        let mut browsers = vec![app.browser(), signed_in_as_participant(&app).await];
+        for email in [
+            "narasumber@perpusnas.example.id",
+            "andi@perpus.example.id",
+            "rina@perpus.example.id",
+            "admin@dispusip.example.id",
+        ] {
+            let browser = app.browser();
+            browser.sign_in(email, PASSWORD).await;
+            browsers.push(browser);
+        }
+        // A message of our event, to resend.
+        let rina = &browsers[4];
+        rina.post(
+            "/manage/events/bimtek-kita/invitations",
+            &[
+                ("name", "Tamu"),
+                ("email", "tamu@perpus.example.id"),
+                ("role", "speaker"),
+                ("lang", "id"),
+            ],
+        )
+        .await;
+        let message = bimtek::services::mail::recent(&app.db, Some(ours.id.to_string()), 1)
+            .await
+            .unwrap()[0]
+            .id
+            .clone();
+        let css = app.page("/").await;
+        let css = css
+            .split("href=\"/static/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+
+        let all = |status| [status; 6];
+        let staff_only = |organiser, admin| [SIGN_IN, SIGN_IN, 403, 403, organiser, admin];
+        let cases = vec![
+            // Public
+            get("/", all(200)),
+            get("/events/bimtek-kita", all(200)),
+            get(format!("/static/{css}"), all(200)),
+            get("/healthz", all(200)),
+            get("/metrics", all(200)),
+            get("/tidak-ada", all(404)),
+            // Accounts
+            get("/sign-in", all(200)),
+            post("/sign-in", &[], all(422)),
+            get("/password/forgot", all(200)),
+            post("/password/forgot", &[], all(422)),
+            get("/password/reset/palsu", all(400)),
+            post(
+                "/password/reset/palsu",
+                &[("password", "perpustakaan-2026")],
+                all(400),
+            ),
+            get("/invitation/palsu", all(400)),
+            post(
+                "/invitation/palsu",
+                &[("password", "perpustakaan-2026")],
+                all(400),
+            ),
+            get("/setup/palsu", all(400)),
+            post("/setup/palsu", &[], all(400)),
+            get("/my/sign-in", all(200)),
+            post("/my/sign-in", &[], all(422)),
+            get("/my/sign-in/palsu", all(400)),
+            post("/my/sign-in/palsu", &[], all(400)),
+            get("/my", [SIGN_IN, 200, 200, 200, 200, 200]),
+            // Staff
+            get("/admin", staff_only(403, 200)),
+            post("/admin/invitations", &[], staff_only(403, 422)),
+            get("/admin/outbox", staff_only(403, 200)),
+            get("/admin/audit", staff_only(403, 200)),
+            get("/manage/events/bimtek-kita", staff_only(200, 200)),
+            post(
+                "/manage/events/bimtek-kita/invitations",
+                &[],
+                staff_only(422, 422),
+            ),
+            get(
+                "/manage/events/tidak-ada",
+                [SIGN_IN, SIGN_IN, 404, 404, 404, 404],
+            ),
+            post(
+                format!("/outbox/{message}/resend"),
+                &[("back", "/selesai")],
+                staff_only(303, 303),
+            ),
+            // Last: these change the browser's state.
+            get("/lang/en", all(303)),
+            post("/sign-out", &[], all(303)),
+        ];
+        let mut wrong = Vec::new();
+        for case in &cases {
+            for (role, browser) in browsers.iter().enumerate() {
+                let response = match case.method {
+                    "GET" => browser.get(&case.path).await,
+                    _ => {
+                        let fields: Vec<(&str, &str)> =
+                            case.fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        browser.post(&case.path, &fields).await
+                    }
+                };
+                let status = response.status().as_u16();
+                let location = response
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                let seen = match status {
+                    303 if location.starts_with("/sign-in")
+                        || location.starts_with("/my/sign-in") =>
+                    {
+                        SIGN_IN
+                    }
+                    other => other,
+                };
+                if seen != case.expect[role] {
+                    wrong.push(format!(
+                        "{} {} as {}: expected {}, got {status} {location}",
+                        case.method, case.path, ROLES[role], case.expect[role]
+                    ));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{app}:\n{}", wrong.join("\n"));
+    }
+}

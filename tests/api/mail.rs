@@ -1,0 +1,395 @@
+//! The outbox over real SMTP: nothing lost while the server is down,
+//! nothing sent twice (also by two instances), every message well formed,
+//! and the state visible to the people who can resend it.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use base64::Engine;
+use bimtek::db::DbError;
+use bimtek::db::models::OutboxRow;
+use bimtek::email::Template;
+use bimtek::i18n::Lang;
+use bimtek::integrations::mail::{MailSettings, Mailer, SendError, StoredAttachment};
+use bimtek::services::mail;
+use chrono::Utc;
+use chrono_tz::Tz;
+
+use bimtek::domain::account::EventRole;
+
+use crate::fixtures::{PASSWORD, create_event, event, participant, staff};
+use crate::helpers::{backends, spawn_app_with, start_instance};
+use crate::smtp::SmtpServer;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+/// Queues `n` sign-in e-mails in one transaction, as a burst of requests would.
+async fn queue(db: &bimtek::db::Db, n: usize, event_id: Option<String>) {
+    db.transaction(move |conn| -> Result<(), DbError> {
+        for i in 0..n {
+            let to = format!("peserta{i}@perpusdes.example.id");
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("name", &"Peserta"),
+                ("link", &"http://x/y"),
+                ("minutes", &30),
+            ];
+            let outgoing = mail::Outgoing {
+                template: Template::SignIn,
+                lang: Lang::Id,
+                to: &to,
+                event_id: event_id.as_deref(),
+                args: &args,
+                attachments: Vec::new(),
+            };
+            mail::enqueue(conn, outgoing, Utc::now())?;
+        }
+        Ok(())
+    })
+    .await
+    .unwrap();
+}
+
+async fn outbox(db: &bimtek::db::Db) -> Vec<OutboxRow> {
+    mail::recent(db, None, 10_000).await.unwrap()
+}
+
+fn message_ids(received: &[crate::smtp::Received]) -> HashSet<String> {
+    received
+        .iter()
+        .map(|m| m.header("Message-ID").expect("a Message-ID"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_waits_out_an_smtp_outage_and_arrives_once() {
+    for backend in backends() {
+        let port = SmtpServer::free_port();
+        let app = spawn_app_with(&backend, |s| {
+            s.smtp_url = Some(format!("smtp://127.0.0.1:{port}?tls=none"))
+        })
+        .await;
+        queue(&app.db, 5, None).await;
+
+        // Down: every message stays queued, with the reason on record.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let rows = outbox(&app.db).await;
+            if rows.iter().all(|r| r.attempts >= 2) {
+                assert!(rows.iter().all(|r| r.status == "queued"), "{app}: {rows:?}");
+                assert!(
+                    rows.iter().all(|r| r.last_error.is_some()),
+                    "{app}: {rows:?}"
+                );
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{app}: no retries: {rows:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        // Up again, on the same address: all arrive, each once.
+        let smtp = SmtpServer::start_on(port).await;
+        let received = smtp.wait_for(5, WAIT).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let received_later = smtp.received();
+        assert_eq!(
+            received_later.len(),
+            5,
+            "{app}: {} deliveries of 5 messages",
+            received_later.len()
+        );
+        assert_eq!(message_ids(&received).len(), 5, "{app}");
+        let rows = outbox(&app.db).await;
+        assert!(
+            rows.iter()
+                .all(|r| r.status == "sent" && r.last_error.is_none()),
+            "{app}: {rows:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_deliver_each_message_exactly_once() {
+    const N: usize = 120;
+    for backend in backends() {
+        let smtp = SmtpServer::start().await;
+        let url = smtp.url();
+        let app = spawn_app_with(&backend, |s| {
+            s.smtp_url = Some(url.clone());
+            s.job_workers = 3;
+        })
+        .await;
+        start_instance(&app, |s| {
+            s.smtp_url = Some(url.clone());
+            s.job_workers = 3;
+        })
+        .await;
+        queue(&app.db, N, None).await;
+        smtp.wait_for(N, WAIT).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let received = smtp.received();
+        assert_eq!(
+            received.len(),
+            N,
+            "{app}: {} deliveries of {N} messages",
+            received.len()
+        );
+        assert_eq!(
+            message_ids(&received).len(),
+            N,
+            "{app}: a message was delivered twice"
+        );
+        let recipients: HashSet<_> = received.iter().flat_map(|m| m.rcpt_to.clone()).collect();
+        assert_eq!(recipients.len(), N, "{app}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organisers_see_each_messages_state_and_can_resend() {
+    for backend in backends() {
+        let smtp = SmtpServer::start().await;
+        let url = smtp.url();
+        let app = spawn_app_with(&backend, |s| s.smtp_url = Some(url)).await;
+        let bimtek = create_event(&app.db, event("bimtek-surat", Tz::Asia__Jakarta, true)).await;
+        let other = create_event(&app.db, event("bimtek-lain", Tz::Asia__Jakarta, true)).await;
+        staff(
+            &app.db,
+            "rina@perpus.example.id",
+            false,
+            Some((&bimtek, EventRole::Organiser)),
+        )
+        .await;
+        staff(
+            &app.db,
+            "andi@perpus.example.id",
+            false,
+            Some((&other, EventRole::Organiser)),
+        )
+        .await;
+
+        smtp.fail_next(2);
+        queue(&app.db, 1, Some(bimtek.id.to_string())).await;
+        let first = smtp.wait_for(1, WAIT).await.remove(0);
+        assert_eq!(
+            first.header("Reply-To").as_deref(),
+            Some("rina@perpus.example.id"),
+            "{app}"
+        );
+
+        let rina = app.browser();
+        rina.sign_in("rina@perpus.example.id", PASSWORD).await;
+        let (status, html) = rina.text("/manage/events/bimtek-surat").await;
+        assert_eq!(status, 200, "{app}");
+        assert!(
+            html.contains("peserta0@perpusdes.example.id"),
+            "{app}: {html}"
+        );
+        assert!(
+            html.contains(r#"class="state sent">terkirim"#),
+            "{app}: {html}"
+        );
+        assert!(
+            html.contains("3 kali dicoba"),
+            "{app}: two refusals, then sent: {html}"
+        );
+
+        let id = outbox(&app.db).await[0].id.clone();
+        let resend = format!("/outbox/{id}/resend");
+        // Not hers to resend: another event's organiser.
+        let andi = app.browser();
+        andi.sign_in("andi@perpus.example.id", PASSWORD).await;
+        assert_eq!(
+            andi.post(&resend, &[("back", "/")]).await.status(),
+            403,
+            "{app}"
+        );
+        let response = rina
+            .post(&resend, &[("back", "/manage/events/bimtek-surat")])
+            .await;
+        assert_eq!(response.status(), 303, "{app}");
+        assert_eq!(
+            response.headers()["location"],
+            "/manage/events/bimtek-surat"
+        );
+        let both = smtp.wait_for(2, WAIT).await;
+        assert_eq!(
+            message_ids(&both).len(),
+            2,
+            "{app}: a resend is a new message"
+        );
+        assert_eq!(both[1].subject(), both[0].subject());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_message_is_shown_with_the_servers_answer() {
+    for backend in backends() {
+        let smtp = SmtpServer::start().await;
+        let url = smtp.url();
+        let app = spawn_app_with(&backend, |s| s.smtp_url = Some(url)).await;
+        staff(&app.db, "admin@dispusip.example.id", true, None).await;
+        smtp.fail_next(1_000);
+        queue(&app.db, 1, None).await;
+        let admin = app.browser();
+        admin.sign_in("admin@dispusip.example.id", PASSWORD).await;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let (_, html) = admin.text("/admin/outbox").await;
+            if html.contains("451") {
+                assert!(
+                    html.contains(r#"class="state queued">dalam antrean"#),
+                    "{app}: {html}"
+                );
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{app}: {html}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+fn row(id: &str, attachments: Vec<StoredAttachment>) -> OutboxRow {
+    OutboxRow {
+        id: id.into(),
+        event_id: None,
+        template: "sign_in".into(),
+        recipient: "Siti Aminah <siti@perpusdes.example.id>".into(),
+        reply_to: Some("panitia@dispusip.example.id".into()),
+        subject: "Sertifikat Bimbingan Teknis – Perpustakaan".into(),
+        body_text: "Yth. Siti,\n\nTerlampir sertifikat Anda.\n".into(),
+        attachments: serde_json::to_string(&attachments).unwrap(),
+        status: "queued".into(),
+        attempts: 0,
+        last_error: None,
+        created_at: Utc::now().naive_utc(),
+        sent_at: None,
+    }
+}
+
+#[tokio::test]
+async fn messages_carry_their_headers_text_and_attachments() {
+    let smtp = SmtpServer::start().await;
+    let mailer = Mailer::new(MailSettings {
+        smtp_url: Some(smtp.url()),
+        from: "Bimtek Dispusip Bengkulu <bimtek@dispusip.example.id>"
+            .parse()
+            .unwrap(),
+        per_minute: 0,
+        folder: "unused".into(),
+        domain: "bimtek.example.id".into(),
+    })
+    .unwrap();
+    let pdf = b"%PDF-1.7 sertifikat".to_vec();
+    let ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n".to_vec();
+    let encode = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let attachments = vec![
+        StoredAttachment {
+            filename: "sertifikat.pdf".into(),
+            content_type: "application/pdf".into(),
+            base64: encode(&pdf),
+        },
+        StoredAttachment {
+            filename: "bimtek.ics".into(),
+            content_type: "text/calendar; method=REQUEST".into(),
+            base64: encode(&ics),
+        },
+    ];
+    mailer
+        .send(&row("0195f0c1d2e3", attachments))
+        .await
+        .unwrap();
+    let mail = smtp.wait_for(1, WAIT).await.remove(0);
+    assert_eq!(
+        mail.header("Message-ID").as_deref(),
+        Some("<0195f0c1d2e3@bimtek.example.id>")
+    );
+    assert_eq!(
+        mail.header("Reply-To").as_deref(),
+        Some("panitia@dispusip.example.id")
+    );
+    assert!(
+        mail.header("From")
+            .unwrap()
+            .contains("bimtek@dispusip.example.id")
+    );
+    assert_eq!(mail.subject(), "Sertifikat Bimbingan Teknis – Perpustakaan");
+    assert!(
+        mail.text().contains("Terlampir sertifikat Anda."),
+        "{}",
+        mail.text()
+    );
+    let files = mail.attachments();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(
+        (files[0].0.as_str(), files[0].1.as_str(), &files[0].2),
+        ("sertifikat.pdf", "application/pdf", &pdf)
+    );
+    assert_eq!(files[1].0, "bimtek.ics");
+    assert!(files[1].1.starts_with("text/calendar"), "{}", files[1].1);
+
+    // A malformed address is refused for good, not retried for a day.
+    let mut bad = row("0195f0c1d2e4", Vec::new());
+    bad.recipient = "bukan alamat".into();
+    assert!(matches!(
+        mailer.send(&bad).await,
+        Err(SendError::Permanent(_))
+    ));
+}
+
+#[tokio::test]
+async fn without_smtp_messages_are_written_to_the_mail_folder() {
+    for backend in backends() {
+        let app = spawn_app_with(&backend, |_| {}).await;
+        staff(&app.db, "admin@dispusip.example.id", true, None).await;
+        participant(&app.db, "siti@perpusdes.example.id", "Siti Aminah").await;
+        let browser = app.browser();
+        assert_eq!(
+            browser
+                .post("/my/sign-in", &[("email", "siti@perpusdes.example.id")])
+                .await
+                .status(),
+            200
+        );
+        let folder = app.mail_dir();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let file = loop {
+            let files: Vec<_> = std::fs::read_dir(&folder)
+                .map(|d| {
+                    d.filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(file) = files.into_iter().next() {
+                break file;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{app}: no .eml in {}",
+                folder.display()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let raw = std::fs::read(&file).unwrap();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&raw)
+            .expect("a valid message");
+        assert_eq!(parsed.subject(), Some("Tautan masuk bimtek"));
+        let id = file.file_stem().unwrap().to_str().unwrap();
+        assert_eq!(
+            parsed.message_id(),
+            Some(format!("{id}@localhost").as_str())
+        );
+
+        let admin = app.browser();
+        admin.sign_in("admin@dispusip.example.id", PASSWORD).await;
+        let (_, html) = admin.text("/admin").await;
+        assert!(
+            html.contains(&folder.display().to_string()),
+            "{app}: the admin page does not say where mail goes: {html}"
+        );
+    }
+}
