@@ -134,30 +134,30 @@ impl Application {
         served
     }
 
+    /// One claiming loop per instance, running up to `job_workers` jobs at once.
     fn start_workers(&self, stopped: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+        if self.settings.job_workers == 0 {
+            return Vec::new();
+        }
         let runner = Arc::new(Integrations {
             db: self.state.db.clone(),
             mailer: self.mailer.clone(),
         });
-        let instance = uuid::Uuid::new_v4().simple().to_string();
-        (0..self.settings.job_workers)
-            .map(|n| {
-                let config = WorkerConfig {
-                    name: format!("{}-{n}", &instance[..8]),
-                    idle_poll: self.settings.job_idle_poll,
-                    lease: Duration::from_secs(300),
-                    first_retry: self.settings.job_first_retry,
-                };
-                tokio::spawn(jobs::run_worker(
-                    self.state.db.clone(),
-                    runner.clone(),
-                    config,
-                    self.state.wakeup.clone(),
-                    self.state.metrics.clone(),
-                    stopped.clone(),
-                ))
-            })
-            .collect()
+        let config = WorkerConfig {
+            name: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
+            idle_poll: self.settings.job_idle_poll,
+            lease: Duration::from_secs(300),
+            first_retry: self.settings.job_first_retry,
+            concurrency: self.settings.job_workers,
+        };
+        vec![tokio::spawn(jobs::run_worker(
+            self.state.db.clone(),
+            runner,
+            config,
+            self.state.wakeup.clone(),
+            self.state.metrics.clone(),
+            stopped,
+        ))]
     }
 }
 
@@ -177,6 +177,7 @@ fn mail_settings(settings: &Settings, base_url: &url::Url) -> MailSettings {
     });
     MailSettings {
         smtp_url: settings.smtp_url.clone(),
+        connections: u32::try_from(settings.job_workers).unwrap_or(u32::MAX),
         from,
         per_minute: settings.mail_per_minute,
         // Shown to administrators: where to look, whatever the working directory.

@@ -89,7 +89,7 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "BIMTEK_DB_POOL_SIZE", value_name = "N", value_parser = parse_pool_size)]
     pub db_pool_size: Option<u32>,
 
-    /// Background job workers in this instance [default: 2]
+    /// Background jobs run at once by this instance (each sending e-mail holds one SMTP connection) [default: 32]
     #[arg(long, global = true, env = "BIMTEK_JOB_WORKERS", value_name = "N", value_parser = parse_job_workers)]
     pub job_workers: Option<usize>,
 
@@ -236,7 +236,7 @@ impl Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: None,
             db_pool_size: 16,
-            job_workers: 2,
+            job_workers: 32,
             http_workers: None,
             job_idle_poll: Duration::from_secs(2),
             log: "info".into(),

@@ -177,6 +177,45 @@ mod tests {
         assert!(missing.is_empty(), "missing texts: {missing:#?}");
     }
 
+    /// Keys the code builds at run time, which the scan above cannot see.
+    #[test]
+    fn keys_built_at_run_time_exist() {
+        let mut keys: Vec<String> = Vec::new();
+        for status in ["queued", "sent", "failed"] {
+            keys.push(format!("outbox.status.{status}"));
+        }
+        for role in ["organiser", "speaker", "admin"] {
+            keys.push(format!("role.{role}"));
+        }
+        for prefix in [
+            "400", "403", "404", "405", "413", "422", "429", "503", "4xx", "5xx", "link", "csrf",
+        ] {
+            keys.push(format!("error.{prefix}.title"));
+            keys.push(format!("error.{prefix}.body"));
+        }
+        for message in [
+            "account.error.email",
+            "account.error.name",
+            "account.error.password_short",
+            "account.error.password_long",
+            "account.error.password_is_email",
+            "account.error.sign_in_failed",
+            "manage.error.role",
+            "event.error.slug",
+            "event.error.slug_taken",
+            "event.error.title",
+            "event.error.office",
+            "event.error.ends_before_start",
+        ] {
+            keys.push(message.to_owned());
+        }
+        let missing: Vec<_> = keys
+            .iter()
+            .filter(|k| !CATALOGUES[0].contains_key(k.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
     #[test]
     fn negotiation_prefers_cookie_then_weights_then_indonesian() {
         assert_eq!(Lang::negotiate(Some("en"), Some("id")), Lang::En);

@@ -59,6 +59,9 @@ pub struct Mailer {
 
 pub struct MailSettings {
     pub smtp_url: Option<String>,
+    /// SMTP connections kept open: one per job worker, since a message
+    /// spends most of its time waiting for the server's answers.
+    pub connections: u32,
     pub from: Mailbox,
     pub per_minute: u32,
     pub folder: PathBuf,
@@ -69,8 +72,8 @@ impl Mailer {
     pub fn new(settings: MailSettings) -> Result<Mailer, String> {
         let (transport, delivery) = match &settings.smtp_url {
             Some(url) => {
-                let (transport, server) =
-                    smtp_transport(url).map_err(|e| format!("BIMTEK_SMTP_URL: {e}"))?;
+                let (transport, server) = smtp_transport(url, settings.connections)
+                    .map_err(|e| format!("BIMTEK_SMTP_URL: {e}"))?;
                 (Transport::Smtp(transport), Delivery::Smtp { server })
             }
             None => (
@@ -157,7 +160,10 @@ impl Mailer {
 /// `smtp://user:pass@host:port` (STARTTLS required, port 587),
 /// `smtps://…` (TLS from the start, port 465), `…?tls=none` (plain, port 25:
 /// a relay on the same machine or network).
-fn smtp_transport(raw: &str) -> Result<(AsyncSmtpTransport<Tokio1Executor>, String), String> {
+fn smtp_transport(
+    raw: &str,
+    connections: u32,
+) -> Result<(AsyncSmtpTransport<Tokio1Executor>, String), String> {
     let url = url::Url::parse(raw).map_err(|e| format!("not a URL ({e})"))?;
     let host = url
         .host_str()
@@ -194,7 +200,7 @@ fn smtp_transport(raw: &str) -> Result<(AsyncSmtpTransport<Tokio1Executor>, Stri
         .timeout(Some(Duration::from_secs(30)))
         .pool_config(
             PoolConfig::new()
-                .max_size(8)
+                .max_size(connections.max(1))
                 .idle_timeout(Duration::from_secs(60)),
         );
     if !url.username().is_empty() {
@@ -260,19 +266,19 @@ mod tests {
     // The pooled transport starts its reaper task: it needs a runtime.
     #[tokio::test]
     async fn smtp_urls_choose_tls_and_port() {
-        let (_, server) = smtp_transport("smtp://user:p%40ss@mail.example.id").unwrap();
+        let (_, server) = smtp_transport("smtp://user:p%40ss@mail.example.id", 4).unwrap();
         assert_eq!(server, "mail.example.id:587");
-        let (_, server) = smtp_transport("smtps://mail.example.id").unwrap();
+        let (_, server) = smtp_transport("smtps://mail.example.id", 4).unwrap();
         assert_eq!(server, "mail.example.id:465");
-        let (_, server) = smtp_transport("smtp://127.0.0.1:2525?tls=none").unwrap();
+        let (_, server) = smtp_transport("smtp://127.0.0.1:2525?tls=none", 4).unwrap();
         assert_eq!(server, "127.0.0.1:2525");
         assert!(
-            smtp_transport("http://mail.example.id")
+            smtp_transport("http://mail.example.id", 4)
                 .unwrap_err()
                 .contains("\"http\"")
         );
-        assert!(smtp_transport("smtp://mail.example.id?tls=maybe").is_err());
-        assert!(smtp_transport("smtps://mail.example.id?tls=none").is_err());
+        assert!(smtp_transport("smtp://mail.example.id?tls=maybe", 4).is_err());
+        assert!(smtp_transport("smtps://mail.example.id?tls=none", 4).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
 
 use crate::db::models::JobRow;
 use crate::db::repo::jobs as repo;
@@ -62,6 +63,9 @@ pub struct WorkerConfig {
     pub lease: Duration,
     /// The wait before the first retry; it doubles with each attempt.
     pub first_retry: Duration,
+    /// Jobs run at once. Most jobs wait on a remote server (SMTP, Zoom),
+    /// so this is about latency, not cores.
+    pub concurrency: usize,
 }
 
 /// Rung after a transaction that enqueued work commits, so that an idle
@@ -75,6 +79,10 @@ impl Wakeup {
     }
 }
 
+/// Claims due jobs and runs up to `config.concurrency` of them at once, until
+/// `shutdown`; then lets the running ones finish. One loop per instance:
+/// an idle instance asks the database once per `idle_poll`, however many
+/// jobs it may run at once.
 pub async fn run_worker<R: JobRunner>(
     db: Db,
     runner: Arc<R>,
@@ -83,27 +91,43 @@ pub async fn run_worker<R: JobRunner>(
     metrics: Metrics,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    tracing::debug!(worker = %config.name, "job worker started");
+    tracing::debug!(worker = %config.name, concurrency = config.concurrency, "job worker started");
+    let mut running = JoinSet::new();
     while !*shutdown.borrow() {
+        // Registered before looking, so that a ring during the look is not missed.
         let notified = wakeup.0.notified();
-        match claim(&db, &config).await {
-            Ok(Some(row)) => run_one(&db, &*runner, &config, &metrics, row).await,
-            Ok(None) => {
-                tokio::select! {
-                    _ = notified => {}
-                    _ = tokio::time::sleep(config.idle_poll) => {}
-                    _ = shutdown.changed() => {}
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let mut failed_to_claim = false;
+        while running.len() < config.concurrency.max(1) {
+            match claim(&db, &config).await {
+                Ok(Some(row)) => {
+                    let (db, runner, config, metrics) =
+                        (db.clone(), runner.clone(), config.clone(), metrics.clone());
+                    running
+                        .spawn(async move { run_one(&db, &*runner, &config, &metrics, row).await });
                 }
-            }
-            Err(error) => {
-                tracing::warn!(worker = %config.name, %error, "could not claim a job");
-                tokio::select! {
-                    _ = tokio::time::sleep(config.idle_poll.max(Duration::from_secs(1))) => {}
-                    _ = shutdown.changed() => {}
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::warn!(worker = %config.name, %error, "could not claim a job");
+                    failed_to_claim = true;
+                    break;
                 }
             }
         }
+        let pause = if failed_to_claim {
+            config.idle_poll.max(Duration::from_secs(1))
+        } else {
+            config.idle_poll
+        };
+        tokio::select! {
+            Some(_) = running.join_next(), if !running.is_empty() => {}
+            _ = &mut notified, if !failed_to_claim => {}
+            _ = tokio::time::sleep(pause) => {}
+            _ = shutdown.changed() => {}
+        }
     }
+    while running.join_next().await.is_some() {}
     tracing::debug!(worker = %config.name, "job worker stopped");
 }
 

@@ -315,6 +315,20 @@ async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
         "the draft is listed: {home}"
     );
     assert!(dir.path().join("bimtek-demo.db").exists());
+
+    // The printed demo sign-ins work.
+    let organiser = crate::helpers::Browser::new(&demo.url);
+    organiser
+        .sign_in("panitia@bimtek.demo", bimtek::demo::PASSWORD)
+        .await;
+    let (status, html) = organiser
+        .text(&format!("/manage/events/{}", bimtek::demo::MAIN_EVENT_SLUG))
+        .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("Dr. Ahmad Fauzi, M.Hum."),
+        "the demo speaker is in the team: {html}"
+    );
 }
 
 #[tokio::test]
@@ -334,4 +348,93 @@ async fn the_demo_refuses_a_database_that_holds_events() {
         "{}",
         failure.stderr
     );
+}
+
+#[tokio::test]
+async fn serve_prints_a_setup_link_while_there_is_no_administrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = bimtek(dir.path());
+    command.arg("serve").env("BIMTEK_BIND", "127.0.0.1:0");
+    let mut child = command.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let link = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            printed.push(line.clone());
+            if let Some(link) = line.split(" at ").nth(1).filter(|l| l.contains("/setup/")) {
+                return link.to_owned();
+            }
+        }
+        panic!("no setup link in {printed:?}");
+    })
+    .await
+    .expect("a setup link within a minute");
+    let http = client();
+    let page = http.get(&link).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Buat akun administrator pertama")
+    );
+    drop(child);
+}
+
+#[tokio::test]
+async fn user_add_makes_an_administrator_from_the_shell() {
+    for backend in backends() {
+        let database = TestDatabase::create(&backend);
+        let output = bimtek(database.dir())
+            .args([
+                "user",
+                "add",
+                "--admin",
+                "--email",
+                "Kepala@Dispusip.example.id",
+                "--name",
+                "H. Meri Sasdi, M.Pd.",
+            ])
+            .env("BIMTEK_DATABASE_URL", database.env_value())
+            .env("BIMTEK_BASE_URL", "https://bimtek.example.id")
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let link = stdout.split(" at ").nth(1).expect("a link").trim();
+        assert!(
+            link.starts_with("https://bimtek.example.id/invitation/"),
+            "{stdout}"
+        );
+        let token = link.rsplit('/').next().unwrap().to_owned();
+
+        let db = Db::open(&database.url, 1).unwrap();
+        let users = bimtek::services::accounts::all_users(&db).await.unwrap();
+        assert_eq!(users.len(), 1);
+        assert!(users[0].is_admin && users[0].email == "kepala@dispusip.example.id");
+        let valid = bimtek::services::accounts::check_link(
+            &db,
+            bimtek::domain::account::TokenPurpose::Invitation,
+            &token,
+        )
+        .await
+        .unwrap();
+        assert_eq!(valid.unwrap().name, "H. Meri Sasdi, M.Pd.");
+
+        let bad = bimtek(database.dir())
+            .args(["user", "add", "--admin", "--email", "bukan-alamat"])
+            .env("BIMTEK_DATABASE_URL", database.env_value())
+            .output()
+            .await
+            .unwrap();
+        assert!(!bad.status.success());
+        let stderr = String::from_utf8(bad.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("--email"), "{stderr}");
+    }
 }

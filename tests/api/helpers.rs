@@ -162,6 +162,7 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     settings.bind = SocketAddr::from(([127, 0, 0, 1], 0));
     settings.db_pool_size = 4;
     settings.http_workers = Some(1);
+    settings.job_workers = 4;
     settings.job_idle_poll = Duration::from_millis(50);
     settings.job_first_retry = Duration::from_millis(200);
     settings.mail_dir = database.dir().join("mail");
@@ -251,6 +252,15 @@ pub fn csrf_in(html: &str) -> String {
 }
 
 impl Browser {
+    /// A browser for a server started outside this harness.
+    pub fn new(address: &str) -> Browser {
+        Browser {
+            address: address.to_owned(),
+            client: client(),
+            label: address.to_owned(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         if path.starts_with("http") {
             path.to_owned()

@@ -49,7 +49,8 @@ struct Workers {
 }
 
 impl Workers {
-    /// `count` workers, each with its own pool, as separate instances would have.
+    /// `count` workers, each with its own pool and running four jobs at once,
+    /// as separate instances would.
     fn start(database: &TestDatabase, runner: &Arc<Recorder>, count: usize) -> Workers {
         let (stop, stopped) = watch::channel(false);
         let handles = (0..count)
@@ -60,6 +61,7 @@ impl Workers {
                     idle_poll: Duration::from_millis(20),
                     lease: Duration::from_secs(60),
                     first_retry: Duration::from_secs(30),
+                    concurrency: 4,
                 };
                 tokio::spawn(run_worker(
                     db,

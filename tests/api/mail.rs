@@ -273,6 +273,7 @@ async fn messages_carry_their_headers_text_and_attachments() {
     let smtp = SmtpServer::start().await;
     let mailer = Mailer::new(MailSettings {
         smtp_url: Some(smtp.url()),
+        connections: 2,
         from: "Bimtek Dispusip Bengkulu <bimtek@dispusip.example.id>"
             .parse()
             .unwrap(),

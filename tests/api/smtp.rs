@@ -80,21 +80,23 @@ impl Received {
 
     /// The first text body, decoded from its transfer encoding and charset
     /// (an HTML-only message yields its HTML turned into text), or "" when
-    /// the message has no body.
+    /// the message has no body. Line ends are "\n", as in the template that
+    /// produced it: CRLF is only how SMTP carries text.
     pub fn text(&self) -> String {
         let message = self.parsed();
         message
             .body_text(0)
-            .map(|text| text.into_owned())
+            .map(|text| text.replace("\r\n", "\n"))
             .unwrap_or_default()
     }
 
-    /// The first HTML body, decoded, or "" when there is none.
+    /// The first HTML body, decoded, with "\n" line ends, or "" when there is
+    /// none.
     pub fn html(&self) -> String {
         let message = self.parsed();
         message
             .body_html(0)
-            .map(|html| html.into_owned())
+            .map(|html| html.replace("\r\n", "\n"))
             .unwrap_or_default()
     }
 

@@ -1,0 +1,111 @@
+//! Outbox throughput: messages per second from the jobs table to a local
+//! SMTP server, with the throttle off.
+//!
+//!   cargo bench --bench outbox                    # SQLite
+//!   BIMTEK_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1/postgres cargo bench --bench outbox
+//!
+//! MESSAGES (default 5000) and WORKERS (job workers, default 32 as in production) change the run.
+
+#[path = "../tests/api/smtp.rs"]
+mod smtp;
+
+use std::time::{Duration, Instant};
+
+use bimtek::app::Application;
+use bimtek::config::Settings;
+use bimtek::db::{DatabaseUrl, DbError};
+use bimtek::email::Template;
+use bimtek::i18n::Lang;
+use bimtek::services::mail;
+use chrono::Utc;
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+
+fn number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() {
+    let messages = number("MESSAGES", 5000);
+    let workers = number("WORKERS", 32);
+    let dir = tempfile::tempdir().unwrap();
+    let mut runs = vec![(
+        "sqlite",
+        DatabaseUrl::Sqlite(dir.path().join("bench.db")),
+        None,
+    )];
+    if let Ok(server) = std::env::var("BIMTEK_BENCH_POSTGRES_URL") {
+        let name = format!("bimtek_bench_outbox_{}", std::process::id());
+        let mut admin = PgConnection::establish(&server).expect("PostgreSQL answers");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let mut url = url::Url::parse(&server).unwrap();
+        url.set_path(&name);
+        runs.push((
+            "postgres",
+            DatabaseUrl::Postgres(url.to_string()),
+            Some((server, name)),
+        ));
+    }
+    println!("outbox: {messages} messages, {workers} job workers, throttle off, SMTP on 127.0.0.1");
+    for (label, database, cleanup) in runs {
+        let smtp = smtp::SmtpServer::start().await;
+        let mut settings = Settings::with_database(database);
+        settings.bind = "127.0.0.1:0".parse().unwrap();
+        settings.smtp_url = Some(smtp.url());
+        settings.job_workers = workers;
+        settings.job_idle_poll = Duration::from_millis(20);
+        settings.mail_dir = dir.path().join("mail");
+        let app = Application::build(settings)
+            .await
+            .expect("the application starts");
+        let db = app.db().clone();
+        tokio::spawn(app.run_until_stopped());
+
+        let started = Instant::now();
+        db.transaction(move |conn| -> Result<(), DbError> {
+            for i in 0..messages {
+                let to = format!("peserta{i}@perpusdes.example.id");
+                let args: [(&str, &dyn std::fmt::Display); 3] = [
+                    ("name", &"Peserta Bimtek"),
+                    ("link", &"https://bimtek.example.id/my/sign-in/x"),
+                    ("minutes", &30),
+                ];
+                let outgoing = mail::Outgoing {
+                    template: Template::SignIn,
+                    lang: Lang::Id,
+                    to: &to,
+                    event_id: None,
+                    args: &args,
+                    attachments: Vec::new(),
+                };
+                mail::enqueue(conn, outgoing, Utc::now())?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+        let queued = started.elapsed();
+        let delivered = Instant::now();
+        smtp.wait_for(messages, Duration::from_secs(600)).await;
+        let elapsed = delivered.elapsed();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let received = smtp.received().len();
+        println!(
+            "{label:<9} queued in {:>6.2} s   delivered in {:>6.2} s   {:>7.0} messages/s   ({received} received for {messages})",
+            queued.as_secs_f64(),
+            elapsed.as_secs_f64(),
+            messages as f64 / elapsed.as_secs_f64()
+        );
+        assert_eq!(received, messages, "every message exactly once");
+        if let Some((server, name)) = cleanup {
+            let mut admin = PgConnection::establish(&server).unwrap();
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
