@@ -367,21 +367,8 @@ pub async fn invite(
     let (inviter, origin) = (inviter.clone(), origin.clone());
     db.transaction(move |conn| {
         let now = Utc::now();
-        let user = match users::find_by_email(conn, &email)? {
-            Some(user) => user,
-            None => users::insert(
-                conn,
-                &users::NewUser {
-                    email: &email,
-                    name: &invitation.name,
-                    password_hash: None,
-                    is_admin: false,
-                    is_organiser: false,
-                    lang: invitation.lang.code(),
-                },
-                now,
-            )?,
-        };
+        let user =
+            users::find_or_create(conn, &email, &invitation.name, invitation.lang.code(), now)?;
         let (event_id, role, role_key) = match &invitation.role {
             Invited::Organiser { event_id } => {
                 users::grant(conn, &user.id, false, true, now)?;
@@ -532,25 +519,17 @@ pub async fn add_admin(db: &Db, email: &str, name: &str, base_url: &Url) -> Resu
     let (name, base_url) = (name.to_owned(), base_url.clone());
     db.transaction(move |conn| {
         let now = Utc::now();
-        let user = match users::find_by_email(conn, &email)? {
-            Some(user) => user,
-            None => users::insert(
-                conn,
-                &users::NewUser {
-                    email: &email,
-                    name: if name.trim().is_empty() {
-                        &email
-                    } else {
-                        &name
-                    },
-                    password_hash: None,
-                    is_admin: true,
-                    is_organiser: true,
-                    lang: Lang::Id.code(),
-                },
-                now,
-            )?,
-        };
+        let user = users::find_or_create(
+            conn,
+            &email,
+            if name.trim().is_empty() {
+                &email
+            } else {
+                &name
+            },
+            Lang::Id.code(),
+            now,
+        )?;
         users::grant(conn, &user.id, true, true, now)?;
         tokens::revoke(conn, TokenPurpose::Invitation, Some(&user.id), now)?;
         let secret = tokens::issue(conn, TokenPurpose::Invitation, Some(&user.id), now)?;
@@ -581,21 +560,7 @@ pub async fn ensure_participant(
         normalise_email(email).ok_or_else(|| Error::invalid("email", "account.error.email"))?;
     let name = name.to_owned();
     db.transaction(move |conn| {
-        let user = match users::find_by_email(conn, &email)? {
-            Some(user) => user,
-            None => users::insert(
-                conn,
-                &users::NewUser {
-                    email: &email,
-                    name: &name,
-                    password_hash: None,
-                    is_admin: false,
-                    is_organiser: false,
-                    lang: lang.code(),
-                },
-                Utc::now(),
-            )?,
-        };
+        let user = users::find_or_create(conn, &email, &name, lang.code(), Utc::now())?;
         users::account(conn, &user.id)?.ok_or(Error::NotFound)
     })
     .await

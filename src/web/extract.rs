@@ -157,8 +157,21 @@ impl FromRequest for Member {
     }
 }
 
-/// Organisers, speakers and administrators, signed in with their password.
-/// What each may touch is checked against the event by the handler.
+/// Staff pages need a password sign-in (a link from an e-mail is not
+/// enough) and an account that `allowed` accepts.
+fn signed_in_with_password(
+    viewer: Viewer,
+    allowed: fn(&Account) -> bool,
+) -> Result<Account, Error> {
+    match (viewer.account, viewer.method) {
+        (Some(account), Some(SignInMethod::Password)) if allowed(&account) => Ok(account),
+        (Some(_), Some(SignInMethod::Password)) => Err(Error::Forbidden),
+        _ => Err(Error::SignInRequired("/sign-in")),
+    }
+}
+
+/// Organisers, speakers and administrators. What each may touch is checked
+/// against the event by the handler.
 pub struct Staff(pub Account);
 
 impl FromRequest for Staff {
@@ -167,16 +180,9 @@ impl FromRequest for Staff {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let viewer = Viewer::from_request(req, payload);
-        Box::pin(async move {
-            let viewer = viewer.await?;
-            match (viewer.account, viewer.method) {
-                (Some(account), Some(SignInMethod::Password)) if account.is_staff() => {
-                    Ok(Staff(account))
-                }
-                (Some(_), Some(SignInMethod::Password)) => Err(Error::Forbidden),
-                _ => Err(Error::SignInRequired("/sign-in")),
-            }
-        })
+        Box::pin(
+            async move { signed_in_with_password(viewer.await?, Account::is_staff).map(Staff) },
+        )
     }
 }
 
@@ -188,16 +194,7 @@ impl FromRequest for Admin {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let viewer = Viewer::from_request(req, payload);
-        Box::pin(async move {
-            let viewer = viewer.await?;
-            match (viewer.account, viewer.method) {
-                (Some(account), Some(SignInMethod::Password)) if account.is_admin => {
-                    Ok(Admin(account))
-                }
-                (Some(_), Some(SignInMethod::Password)) => Err(Error::Forbidden),
-                _ => Err(Error::SignInRequired("/sign-in")),
-            }
-        })
+        Box::pin(async move { signed_in_with_password(viewer.await?, |a| a.is_admin).map(Admin) })
     }
 }
 

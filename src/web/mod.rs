@@ -11,6 +11,7 @@ pub mod views;
 use actix_web::web;
 
 use crate::db::Db;
+use crate::domain::account::TokenPurpose;
 use crate::jobs::Wakeup;
 use crate::telemetry::Metrics;
 
@@ -31,6 +32,14 @@ impl AppState {
     pub fn https(&self) -> bool {
         self.base_url.scheme() == "https"
     }
+}
+
+fn password_link(path: &str, purpose: TokenPurpose) -> actix_web::Resource {
+    use handlers::accounts;
+    web::resource(path)
+        .app_data(web::Data::new(purpose))
+        .route(web::get().to(accounts::password_link_page))
+        .route(web::post().to(accounts::use_password_link))
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -54,16 +63,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(get().to(accounts::forgot_page))
                 .route(post().to(accounts::forgot)),
         )
-        .service(
-            resource("/password/reset/{token}")
-                .route(get().to(accounts::reset_page))
-                .route(post().to(accounts::reset)),
-        )
-        .service(
-            resource("/invitation/{token}")
-                .route(get().to(accounts::invitation_page))
-                .route(post().to(accounts::accept_invitation)),
-        )
+        .service(password_link(
+            "/password/reset/{token}",
+            TokenPurpose::PasswordReset,
+        ))
+        .service(password_link(
+            "/invitation/{token}",
+            TokenPurpose::Invitation,
+        ))
         .service(
             resource("/setup/{token}")
                 .route(get().to(accounts::setup_page))

@@ -38,6 +38,29 @@ pub fn insert(
     Ok(row)
 }
 
+/// The user with this address, created without a password (and without
+/// roles) when there is none: the invited, participants.
+pub fn find_or_create(
+    conn: &mut DbConnection,
+    email: &str,
+    name: &str,
+    lang: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<UserRow> {
+    if let Some(user) = find_by_email(conn, email)? {
+        return Ok(user);
+    }
+    let new = NewUser {
+        email,
+        name,
+        password_hash: None,
+        is_admin: false,
+        is_organiser: false,
+        lang,
+    };
+    insert(conn, &new, now)
+}
+
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }

@@ -146,16 +146,28 @@ async fn choose_password_page(
     ))
 }
 
-async fn choose_password(
+/// `/password/reset/{token}` and `/invitation/{token}`: the same page and
+/// the same steps; the route says which kind of link it serves.
+pub async fn password_link_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    purpose: web::Data<TokenPurpose>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    choose_password_page(&state, &ctx, **purpose, &token, StatusCode::OK, &[]).await
+}
+
+pub async fn use_password_link(
     state: web::Data<AppState>,
     ctx: PageContext,
     origin: Origin,
     session: Session,
-    purpose: TokenPurpose,
-    token: String,
-    password: String,
+    purpose: web::Data<TokenPurpose>,
+    token: web::Path<String>,
+    Form(form): Form<PasswordForm>,
 ) -> Result<HttpResponse, Error> {
-    match accounts::set_password_by_link(&state.db, purpose, &token, password, &origin).await {
+    let purpose = **purpose;
+    match accounts::set_password_by_link(&state.db, purpose, &token, form.password, &origin).await {
         Ok(account) => {
             session::start(&session, &account, SignInMethod::Password);
             Ok(see_other(if account.is_admin { "/admin" } else { "/my" }))
@@ -173,80 +185,6 @@ async fn choose_password(
         }
         Err(error) => Err(error),
     }
-}
-
-pub async fn reset_page(
-    state: web::Data<AppState>,
-    ctx: PageContext,
-    token: web::Path<String>,
-) -> Result<HttpResponse, Error> {
-    choose_password_page(
-        &state,
-        &ctx,
-        TokenPurpose::PasswordReset,
-        &token,
-        StatusCode::OK,
-        &[],
-    )
-    .await
-}
-
-pub async fn reset(
-    state: web::Data<AppState>,
-    ctx: PageContext,
-    origin: Origin,
-    session: Session,
-    token: web::Path<String>,
-    Form(form): Form<PasswordForm>,
-) -> Result<HttpResponse, Error> {
-    let purpose = TokenPurpose::PasswordReset;
-    choose_password(
-        state,
-        ctx,
-        origin,
-        session,
-        purpose,
-        token.into_inner(),
-        form.password,
-    )
-    .await
-}
-
-pub async fn invitation_page(
-    state: web::Data<AppState>,
-    ctx: PageContext,
-    token: web::Path<String>,
-) -> Result<HttpResponse, Error> {
-    choose_password_page(
-        &state,
-        &ctx,
-        TokenPurpose::Invitation,
-        &token,
-        StatusCode::OK,
-        &[],
-    )
-    .await
-}
-
-pub async fn accept_invitation(
-    state: web::Data<AppState>,
-    ctx: PageContext,
-    origin: Origin,
-    session: Session,
-    token: web::Path<String>,
-    Form(form): Form<PasswordForm>,
-) -> Result<HttpResponse, Error> {
-    let purpose = TokenPurpose::Invitation;
-    choose_password(
-        state,
-        ctx,
-        origin,
-        session,
-        purpose,
-        token.into_inner(),
-        form.password,
-    )
-    .await
 }
 
 pub async fn setup_page(

@@ -32,22 +32,49 @@ pub fn sign_in(ctx: &PageContext, email: &str, errors: &[FieldError], throttled:
     )
 }
 
-pub fn forgot(ctx: &PageContext, email: &str, errors: &[FieldError]) -> Markup {
+/// A form that asks only for an address (a reset link, a sign-in link).
+struct EmailForm<'a> {
+    title: &'a str,
+    intro: &'a str,
+    action: &'a str,
+    submit: &'a str,
+    after: Markup,
+}
+
+fn email_form(
+    ctx: &PageContext,
+    form: EmailForm<'_>,
+    email: &str,
+    errors: &[FieldError],
+) -> Markup {
     let lang = ctx.lang;
     layout::page(
         ctx,
-        lang.t("account.forgot.title"),
+        form.title,
         html! {
-            h1 { (lang.t("account.forgot.title")) }
-            p { (lang.t("account.forgot.intro")) }
+            h1 { (form.title) }
+            p { (form.intro) }
             (summary(lang, errors))
-            form method="post" action="/password/forgot" novalidate {
+            form method="post" action=(form.action) novalidate {
                 (csrf(ctx))
                 (input(lang, Field::new("email", lang.t("account.email"), "email", email).autocomplete("email"), errors))
-                button type="submit" { (lang.t("account.forgot.submit")) }
+                button type="submit" { (form.submit) }
             }
+            (form.after)
         },
     )
+}
+
+pub fn forgot(ctx: &PageContext, email: &str, errors: &[FieldError]) -> Markup {
+    let lang = ctx.lang;
+    let form = EmailForm {
+        title: lang.t("account.forgot.title"),
+        intro: lang.t("account.forgot.intro"),
+        action: "/password/forgot",
+        submit: lang.t("account.forgot.submit"),
+        after: html! {},
+    };
+    email_form(ctx, form, email, errors)
 }
 
 /// After a reset or sign-in link was asked for: the same words whether or
@@ -125,21 +152,16 @@ pub fn setup(
 
 pub fn participant_sign_in(ctx: &PageContext, email: &str, errors: &[FieldError]) -> Markup {
     let lang = ctx.lang;
-    layout::page(
-        ctx,
-        lang.t("account.participant.title"),
-        html! {
-            h1 { (lang.t("account.participant.title")) }
-            p { (lang.t("account.participant.intro")) }
-            (summary(lang, errors))
-            form method="post" action="/my/sign-in" novalidate {
-                (csrf(ctx))
-                (input(lang, Field::new("email", lang.t("account.email"), "email", email).autocomplete("email"), errors))
-                button type="submit" { (lang.t("account.participant.submit")) }
-            }
+    let form = EmailForm {
+        title: lang.t("account.participant.title"),
+        intro: lang.t("account.participant.intro"),
+        action: "/my/sign-in",
+        submit: lang.t("account.participant.submit"),
+        after: html! {
             p { (lang.t("account.participant.staff")) " " a href="/sign-in" { (lang.t("account.sign_in.title")) } }
         },
-    )
+    };
+    email_form(ctx, form, email, errors)
 }
 
 /// The link from the e-mail opens this page; the button uses it up. A link
