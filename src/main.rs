@@ -8,6 +8,7 @@ use clap::error::ErrorKind;
 /// Every failure to start ends with exactly one line on stderr that names
 /// the setting at fault, and exit code 2 (settings) or 1 (anything else).
 fn main() -> ExitCode {
+    keep_large_allocations_out_of_the_heap();
     let args = match Cli::try_parse() {
         Ok(args) => args,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
@@ -68,5 +69,19 @@ fn main() -> ExitCode {
             eprintln!("bimtek: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Each argon2id hash borrows 19 MiB. glibc raises its mmap threshold after
+/// freeing such a block, so the next ones stay in per-thread heaps for good
+/// (measured: RSS from 34 to 80 MiB after four sign-ins, and fewer requests
+/// per second). A fixed threshold keeps every large block mapped and
+/// returned to the system when freed.
+fn keep_large_allocations_out_of_the_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; it is called before
+    // any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
     }
 }

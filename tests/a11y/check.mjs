@@ -6,7 +6,11 @@
 // --accept-language sends that header with every request (fetches and the
 // browser), to check the pages a server renders for another language.
 //
-// For each PATH (resolved against BASE_URL with `new URL(PATH, BASE_URL)`):
+// A PATH is either a plain path, or `submit:PATH?NAME=VALUE&...` to check the
+// page a form submission leads to (see "Form submissions" below), e.g.
+//   submit:/sign-in?email=bukan-email&password=x
+//
+// For each plain PATH (resolved against BASE_URL with `new URL(PATH, BASE_URL)`):
 //   1. fetch the HTML with Node's fetch, keeping the HTTP status (a 404 page
 //      is checked like any other page; the status is reported, never failed);
 //   2. validate it with the Nu Html Checker (vnu.jar, --format json): errors
@@ -18,6 +22,36 @@
 //   4. weigh it: bytes of the HTML plus every stylesheet it links (each
 //      fetched); with --max-kb N a page heavier than N KiB fails, and a
 //      linked stylesheet that cannot be fetched fails the page too.
+//
+// Form submissions, `submit:PATH?NAME=VALUE&...`:
+//   The query string is not part of the page's URL: it lists the fields to
+//   fill, in order, each NAME and VALUE URL-decoded as a form would encode
+//   them (so `+` is a space; write %2B for a plus sign, %26 for &). In a fresh
+//   browser context (so the session cookie the form page sets, e.g. for its
+//   CSRF token, is kept for the submission) the checker opens PATH, finds the
+//   first input, select or textarea named like the first field, and fills
+//   every field inside that field's form: fill() for inputs and textareas,
+//   selectOption() (by value or label) for a select; a hidden input gets its
+//   value set directly, a checkbox is checked unless VALUE is empty, and for
+//   a radio group the radio with that value is checked. Then it clicks the
+//   form's first button[type=submit] (if there is none: its first
+//   input[type=submit] or button without a type) and waits for the
+//   navigation to finish. With no fields (`submit:PATH`) the first form on
+//   the page is submitted as it is. If the form has no novalidate and the
+//   browser's own constraint validation would block the submission, the page
+//   fails with the browser's messages instead of waiting for a navigation
+//   that never comes.
+//   The page the submission leads to (after any redirects) is then checked
+//   like a plain page, with two differences: the HTML that vnu validates and
+//   that is weighed is the body of the navigation's final response as the
+//   server sent it (page.waitForResponse + response.body(), not
+//   page.content(), which is the browser's re-serialisation of the DOM);
+//   and step 1 and the phone axe run happen in the same browser context, the
+//   desktop axe run repeats the whole open-fill-submit in a fresh context.
+//   The result's HTTP status (e.g. 422 for a form re-rendered with field
+//   errors) is reported like any page's status and never failed; a form page
+//   that does not answer 2xx is noted. A form page that needs a query string
+//   of its own cannot be given in this syntax.
 //
 // Why page.evaluate() and not page.addScriptTag(): the site's
 // Content-Security-Policy has no script-src, so an injected <script> element
@@ -55,6 +89,7 @@ const AXE_OPTIONS = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wca
 function usage(msg) {
   if (msg) console.error(`check.mjs: ${msg}`);
   console.error('usage: node check.mjs [--max-kb N] [--accept-language TAGS] BASE_URL PATH [PATH ...]');
+  console.error('       PATH is a path (/events/x) or submit:PATH?NAME=VALUE&... (submit:/sign-in?email=bukan-email&password=x)');
   process.exit(2);
 }
 
@@ -82,6 +117,28 @@ function parseArgs(argv) {
   const [base, ...paths] = rest;
   try { new URL(base); } catch { usage(`not a URL: ${base}`); }
   return { base, paths, maxKb };
+}
+
+const SUBMIT = 'submit:';
+
+// A PATH argument -> { url, fields }; fields is null for a plain page and an
+// array of [name, value] (URL-decoded) for `submit:PATH?NAME=VALUE&...`.
+function parsePath(path, base) {
+  if (!path.startsWith(SUBMIT)) return { url: new URL(path, base).href, fields: null };
+  const rest = path.slice(SUBMIT.length);
+  if (!rest) usage(`${path}: a path must follow "${SUBMIT}"`);
+  let u;
+  try { u = new URL(rest, base); } catch { usage(`${path}: not a path`); }
+  const fields = [...u.searchParams];
+  const names = new Set();
+  for (const [name] of fields) {
+    if (!name) usage(`${path}: a field without a name`);
+    if (names.has(name)) usage(`${path}: field "${name}" is given twice`);
+    names.add(name);
+  }
+  u.search = '';
+  u.hash = '';
+  return { url: u.href, fields };
 }
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -130,26 +187,123 @@ function withTimeout(promise, ms, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
-async function axeOnePage(browser, axeSource, url, vp) {
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const fieldSelector = (name) => {
+  const q = JSON.stringify(name); // a valid CSS string for any ordinary field name
+  return `input[name=${q}], select[name=${q}], textarea[name=${q}]`;
+};
+
+// Fill the fields of one form on `page` and submit it (see the comment at the
+// top); resolves with the final response of the navigation the submission
+// causes (redirects followed), once that page has loaded.
+async function submitForm(page, fields) {
+  let form;
+  let formOf;
+  if (fields.length) {
+    const [firstName] = fields[0];
+    const first = page.locator(fieldSelector(firstName)).first();
+    if (!(await first.count())) throw new Error(`no input, select or textarea named "${firstName}" on the form page`);
+    // The field's form owner (el.form also follows a form="id" attribute).
+    const index = await first.evaluate((el) => (el.form ? [...document.querySelectorAll('form')].indexOf(el.form) : -1));
+    if (index < 0) throw new Error(`field "${firstName}" is not in a form`);
+    form = page.locator('form').nth(index);
+    formOf = `the form of field "${firstName}"`;
+  } else {
+    form = page.locator('form').first();
+    if (!(await form.count())) throw new Error('no form on the form page');
+    formOf = 'the first form';
+  }
+  for (const [name, value] of fields) {
+    const field = form.locator(fieldSelector(name)).first();
+    if (!(await field.count())) throw new Error(`no input, select or textarea named "${name}" in ${formOf}`);
+    const { tag, type } = await field.evaluate((el) => ({ tag: el.localName, type: (el.getAttribute('type') || '').toLowerCase() }));
+    try {
+      if (tag === 'select') await field.selectOption(value);
+      else if (tag === 'input' && type === 'hidden') await field.evaluate((el, v) => { el.value = v; }, value);
+      else if (tag === 'input' && type === 'checkbox') await field.setChecked(value !== '');
+      else if (tag === 'input' && type === 'radio') {
+        const radio = form.locator(`input[type=radio i][name=${JSON.stringify(name)}][value=${JSON.stringify(value)}]`).first();
+        if (!(await radio.count())) throw new Error(`no radio button with value "${value}"`);
+        await radio.check();
+      } else await field.fill(value);
+    } catch (e) {
+      throw new Error(`cannot fill field "${name}" (${tag}${type ? ` type=${type}` : ''}) with "${value}": ${e.message.split('\n')[0]}`);
+    }
+  }
+  let button = form.locator('button[type=submit i]').first();
+  if (!(await button.count())) button = form.locator('input[type=submit i], input[type=image i], button:not([type])').first();
+  if (!(await button.count())) throw new Error(`no submit button in ${formOf}`);
+  // Without novalidate the browser's constraint validation would silently
+  // refuse to submit; say so rather than time out waiting for a navigation.
+  const blocked = await button.evaluate((b) => {
+    const f = b.form;
+    if (!f || f.noValidate || b.formNoValidate) return [];
+    return [...f.elements].filter((el) => el.willValidate && !el.validity.valid)
+      .map((el) => `${el.name || el.id || el.localName}: ${el.validationMessage}`);
+  });
+  if (blocked.length) {
+    throw new Error(`the browser's own form validation blocks this submission (the form has no novalidate): ${blocked.join('; ')}`);
+  }
+  // The final response of a main-frame navigation: what the server sent for
+  // the page the submission leads to (a redirect's response has no page).
+  const isResult = (r) => r.frame() === page.mainFrame() && r.request().isNavigationRequest() && !REDIRECT_STATUSES.has(r.status());
+  try {
+    const [response] = await Promise.all([
+      page.waitForResponse(isResult, { timeout: TIMEOUT_MS }),
+      page.waitForNavigation({ waitUntil: 'load', timeout: TIMEOUT_MS }),
+      button.click(),
+    ]);
+    return response;
+  } catch (e) {
+    throw new Error(`submitting ${formOf}: ${e.message.split('\n')[0]}`);
+  }
+}
+
+// Load one page in a fresh context at one viewport (for a submit: PATH, open
+// the form page, fill it in and submit it) and run axe on it.
+async function browserCheck(browser, axeSource, p, vp) {
   const context = await browser.newContext({
     viewport: vp.viewport, isMobile: vp.isMobile, hasTouch: vp.hasTouch, deviceScaleFactor: 1,
     extraHTTPHeaders: EXTRA_HEADERS,
     // bypassCSP stays false: the page is tested under its real policy.
   });
   const notes = [];
+  const consoleErrors = [];
+  let onFormPage = !!p.fields;
   try {
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT_MS);
     page.setDefaultNavigationTimeout(TIMEOUT_MS);
     page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      // The page's own non-2xx status is already reported; don't repeat it as a console error.
-      if (m.location()?.url === url && /^Failed to load resource/.test(m.text())) return;
-      notes.push(`console error: ${oneLine(m.text())}`);
+      if (m.type() === 'error') consoleErrors.push({ url: m.location()?.url, text: m.text(), onFormPage });
     });
-    page.on('pageerror', (e) => notes.push(`page error: ${oneLine(e.message)}`));
-    const response = await page.goto(url, { waitUntil: 'load', timeout: TIMEOUT_MS });
+    page.on('pageerror', (e) => notes.push(`page error${onFormPage ? ' (on the form page)' : ''}: ${oneLine(e.message)}`));
+    let response = await page.goto(p.url, { waitUntil: 'load', timeout: TIMEOUT_MS });
     if (!response) throw new Error('no response from page.goto');
+    const documentUrls = new Set([p.url, response.url()]);
+    let body = null;
+    let bodyFrom = null;
+    if (p.fields) {
+      const formStatus = response.status();
+      if (!response.ok()) notes.push(`the form page answered HTTP ${formStatus}`);
+      try {
+        response = await submitForm(page, p.fields);
+      } catch (e) {
+        if (!response.ok()) e.message = `${e.message} (the form page answered HTTP ${formStatus})`;
+        throw e;
+      }
+      onFormPage = false;
+      documentUrls.add(response.url());
+      try {
+        body = await response.body();
+        bodyFrom = 'response';
+      } catch (e) {
+        // Should not happen; fall back to the DOM, and say so.
+        body = Buffer.from(await page.content());
+        bodyFrom = 'dom';
+        notes.push(`the response body could not be read (${oneLine(e.message, 120)}); vnu and the weight use page.content() instead`);
+      }
+    }
     // Stylesheets the browser actually sees, resolved against the final URL.
     const stylesheets = await page.evaluate(() =>
       [...document.querySelectorAll('link[rel~="stylesheet" i][href]')].map((l) => l.href));
@@ -163,7 +317,16 @@ async function axeOnePage(browser, axeSource, url, vp) {
       }));
       return { violations: slim(r.violations), incomplete: slim(r.incomplete) };
     }, AXE_OPTIONS), TIMEOUT_MS, 'axe.run');
-    return { status: response.status(), stylesheets, ...result, notes };
+    for (const c of consoleErrors) {
+      // A document's own non-2xx status is already reported; don't repeat it as a console error.
+      if (documentUrls.has(c.url) && /^Failed to load resource/.test(c.text)) continue;
+      notes.push(`console error${c.onFormPage ? ' (on the form page)' : ''}: ${oneLine(c.text)}`);
+    }
+    const request = response.request();
+    return {
+      status: response.status(), finalUrl: response.url(), method: request.method(), redirected: !!request.redirectedFrom(),
+      contentType: response.headers()['content-type'] || '', body, bodyFrom, stylesheets, ...result, notes,
+    };
   } finally {
     await context.close().catch(() => {});
   }
@@ -180,56 +343,73 @@ async function main() {
   const { chromium } = await import('playwright-core');
 
   const pages = paths.map((path) => ({
-    path, url: new URL(path, base).href, failures: [], vnuErrors: [], vnuWarnings: [], vnuInfo: [],
+    path, ...parsePath(path, base), failures: [], vnuErrors: [], vnuWarnings: [], vnuInfo: [],
     axe: new Map(), incomplete: new Map(), notes: [], stylesheets: [], cssBytes: 0,
   }));
 
-  // 1. Fetch every page.
-  const work = await mkdtemp(join(tmpdir(), 'a11y-check-'));
-  try {
-    const files = [];
-    for (const [i, p] of pages.entries()) {
-      try {
-        const r = await fetchBytes(p.url);
-        Object.assign(p, { status: r.status, finalUrl: r.finalUrl, contentType: r.contentType, html: r.body });
-        if (!/html/i.test(r.contentType)) p.notes.push(`content-type is "${r.contentType}", not HTML`);
-        p.file = join(work, `page-${i}.html`);
-        await writeFile(p.file, r.body);
-        files.push(p.file);
-      } catch (e) {
-        p.failures.push(`fetch failed: ${e.cause?.code || e.message}`);
-      }
-    }
-
-    // 2. vnu over every fetched page.
-    if (files.length) {
-      const messages = await runVnu(files);
-      for (const m of messages) {
-        const p = pages.find((q) => q.file && m.url && fileURLToPath(m.url) === q.file);
-        const where = m.lastLine ? `line ${m.firstLine ?? m.lastLine}:${m.firstColumn ?? m.lastColumn ?? '?'}` : '';
-        const text = `${where ? `${where}  ` : ''}${oneLine(m.message, 400)}${m.extract ? `\n        ${oneLine(m.extract, 160)}` : ''}`;
-        if (!p) { // a message vnu could not tie to one file: fail everything rather than lose it
-          for (const q of pages) q.vnuErrors.push(`(vnu, ${m.type}) ${text}`);
-          continue;
-        }
-        if (m.type === 'error' || m.type === 'non-document-error') p.vnuErrors.push(text);
-        else if (m.type === 'info' && m.subType === 'warning') p.vnuWarnings.push(text);
-        else p.vnuInfo.push(text);
-      }
-    }
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-
-  // 3. axe in Chromium, two viewports, a fresh context each.
+  // The browser is started first: a submit: page's HTML comes from a form
+  // submission in the browser.
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: TIMEOUT_MS });
   try {
+    // 1. Fetch every page; for a submit: page, submit its form in the browser
+    //    at the first viewport and keep that run's axe result for step 3.
+    const work = await mkdtemp(join(tmpdir(), 'a11y-check-'));
+    try {
+      const files = [];
+      for (const [i, p] of pages.entries()) {
+        try {
+          let r;
+          if (p.fields) {
+            p.firstRun = await browserCheck(browser, axeSource, p, VIEWPORTS[0]);
+            r = p.firstRun;
+            Object.assign(p, { method: r.method, redirected: r.redirected });
+          } else r = await fetchBytes(p.url);
+          Object.assign(p, { status: r.status, finalUrl: r.finalUrl, contentType: r.contentType, html: r.body });
+          if (!/html/i.test(r.contentType)) p.notes.push(`content-type is "${r.contentType}", not HTML`);
+          p.file = join(work, `page-${i}.html`);
+          await writeFile(p.file, r.body);
+          files.push(p.file);
+        } catch (e) {
+          if (p.fields) p.failures.push(`${VIEWPORTS[0].name}: browser check failed: ${oneLine(e.message, 300)}`);
+          else p.failures.push(`fetch failed: ${e.cause?.code || e.message}`);
+        }
+      }
+
+      // 2. vnu over every fetched page.
+      if (files.length) {
+        const messages = await runVnu(files);
+        for (const m of messages) {
+          const p = pages.find((q) => q.file && m.url && fileURLToPath(m.url) === q.file);
+          const where = m.lastLine ? `line ${m.firstLine ?? m.lastLine}:${m.firstColumn ?? m.lastColumn ?? '?'}` : '';
+          const text = `${where ? `${where}  ` : ''}${oneLine(m.message, 400)}${m.extract ? `\n        ${oneLine(m.extract, 160)}` : ''}`;
+          if (!p) { // a message vnu could not tie to one file: fail everything rather than lose it
+            for (const q of pages) q.vnuErrors.push(`(vnu, ${m.type}) ${text}`);
+            continue;
+          }
+          if (m.type === 'error' || m.type === 'non-document-error') p.vnuErrors.push(text);
+          else if (m.type === 'info' && m.subType === 'warning') p.vnuWarnings.push(text);
+          else p.vnuInfo.push(text);
+        }
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+
+    // 3. axe in Chromium, two viewports, a fresh context each (a submit: page
+    //    is opened, filled in and submitted again in each).
     for (const p of pages) {
       if (!p.html) continue;
       for (const vp of VIEWPORTS) {
         try {
-          const r = await axeOnePage(browser, axeSource, p.url, vp);
-          if (r.status !== p.status) p.notes.push(`${vp.name}: browser got HTTP ${r.status}, fetch got ${p.status}`);
+          // The first viewport's run of a submit: page happened in step 1.
+          const r = (vp === VIEWPORTS[0] && p.firstRun) || await browserCheck(browser, axeSource, p, vp);
+          if (r === p.firstRun) {
+            // That run produced p.status and p.html: nothing to compare.
+          } else if (!p.fields) {
+            if (r.status !== p.status) p.notes.push(`${vp.name}: browser got HTTP ${r.status}, fetch got ${p.status}`);
+          } else if (r.status !== p.status || r.finalUrl !== p.finalUrl) {
+            p.notes.push(`${vp.name}: this submission got HTTP ${r.status} from ${r.finalUrl}, the ${VIEWPORTS[0].name} one HTTP ${p.status} from ${p.finalUrl}`);
+          }
           if (!p.stylesheets.length) p.stylesheets = r.stylesheets;
           for (const n of r.notes) p.notes.push(`${vp.name}: ${n}`);
           for (const [into, list] of [[p.axe, r.violations], [p.incomplete, r.incomplete]]) {
@@ -274,7 +454,10 @@ async function main() {
   let passed = 0;
   let failed = 0;
   for (const p of pages) {
-    console.log(`\n== ${p.path}  ${p.url}${p.status ? `  HTTP ${p.status}` : ''}${p.finalUrl && p.finalUrl !== p.url ? ` (redirected to ${p.finalUrl})` : ''}`);
+    if (p.fields) {
+      const result = p.finalUrl ? `  submitted: ${p.method} ${p.finalUrl}${p.redirected ? ' (after a redirect)' : ''}` : '';
+      console.log(`\n== ${p.path}  form page ${p.url}${result}${p.status ? `  HTTP ${p.status}` : ''}`);
+    } else console.log(`\n== ${p.path}  ${p.url}${p.status ? `  HTTP ${p.status}` : ''}${p.finalUrl && p.finalUrl !== p.url ? ` (redirected to ${p.finalUrl})` : ''}`);
     for (const e of p.vnuErrors) console.log(`  vnu error    ${e}`);
     for (const w of p.vnuWarnings) console.log(`  vnu warning  ${w}`);
     for (const w of p.vnuInfo) console.log(`  vnu info     ${w}`);
@@ -292,7 +475,7 @@ async function main() {
     }
     for (const n of p.notes) console.log(`  note         ${n}`);
     if (p.weight !== undefined) {
-      console.log(`  weight       ${kib(p.weight)} = HTML ${size(p.html.length)} + ${plural(p.stylesheets.filter((h) => /^https?:/i.test(h)).length, 'stylesheet')} ${size(p.cssBytes)} (uncompressed)`);
+      console.log(`  weight       ${kib(p.weight)} = HTML ${size(p.html.length)}${p.fields ? ` (${p.firstRun?.bodyFrom === 'dom' ? 'page.content()' : 'response body'})` : ''} + ${plural(p.stylesheets.filter((h) => /^https?:/i.test(h)).length, 'stylesheet')} ${size(p.cssBytes)} (uncompressed)`);
     }
     for (const f of p.failures) console.log(`  failure      ${f}`);
   }
@@ -310,8 +493,10 @@ async function main() {
   return failed ? 1 : 0;
 }
 
-// Watchdog: however things hang, the checker ends.
-const argCount = Math.max(1, process.argv.length - 3);
+// Watchdog: however things hang, the checker ends. A submit: page loads two
+// pages per viewport instead of one, so it counts double.
+const argCount = Math.max(1, process.argv.length - 3)
+  + process.argv.slice(2).filter((a) => a.startsWith(SUBMIT)).length;
 const watchdog = setTimeout(() => {
   console.error('check.mjs: watchdog fired, giving up');
   process.exit(2);

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs the HTML validator and axe-core over the demo's pages: the home
-# page, the event page and the 404 page, in Indonesian and in English, each
-# held to 30 KiB with its stylesheet.
+# page, the event page, the 404 page and the three sign-in forms (staff
+# sign-in, participant e-mail-link sign-in, forgotten password), each form
+# also as re-rendered with its field errors after an invalid submission
+# (HTTP 422), in Indonesian and in English, each held to 30 KiB with its
+# stylesheet.
 #
 #   bash tests/a11y/demo.sh            # builds the debug binary if needed
 set -euo pipefail
@@ -17,7 +20,10 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do grep -q "serving on" "$work/demo.out" 2>/dev/null && break; sleep 0.1; done
 
 slug=strategi-pengembangan-perpustakaan-tik
-pages=(/ "/events/$slug" /halaman-yang-tidak-ada)
+pages=(/ "/events/$slug" /halaman-yang-tidak-ada
+  /sign-in 'submit:/sign-in?email=bukan-email&password=x'
+  /my/sign-in 'submit:/my/sign-in?email='
+  /password/forgot 'submit:/password/forgot?email=salah@')
 echo "== Bahasa Indonesia"
 bash "$here/run.sh" --max-kb 30 "http://127.0.0.1:$port" "${pages[@]}"
 echo "== English"

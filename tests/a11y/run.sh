@@ -3,6 +3,10 @@
 #
 #   bash tests/a11y/run.sh [--max-kb N] [--accept-language TAGS] BASE_URL PATH [PATH ...]
 #
+# A PATH is a page's path, or submit:PATH?NAME=VALUE&... to fill in and submit
+# the form on PATH and check the page that follows (e.g. the form re-rendered
+# with its field errors): see the comment at the top of check.mjs.
+#
 # Works from any directory. Installs what is missing first:
 #   - Debian's chromium (apt) when /usr/bin/chromium is absent,
 #   - a Java runtime (apt, default-jre-headless) when java is absent,
@@ -13,7 +17,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 if [ "$#" -lt 2 ]; then
-  echo "usage: bash $0 [--max-kb N] BASE_URL PATH [PATH ...]" >&2
+  echo "usage: bash $0 [--max-kb N] [--accept-language TAGS] BASE_URL PATH [PATH ...]" >&2
+  echo "       PATH is a path (/events/x) or submit:PATH?NAME=VALUE&... (submit:/sign-in?email=bukan-email&password=x)" >&2
   exit 2
 fi
 
