@@ -115,6 +115,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    regions (code) {
+        code -> Text,
+        level -> Text,
+        name -> Text,
+        province_code -> Nullable<Text>,
+        time_zone -> Text,
+    }
+}
+
 diesel::joinable!(event_members -> events (event_id));
 diesel::joinable!(event_members -> users (user_id));
 
@@ -128,4 +138,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     audit_log,
     secrets,
+    regions,
 );

@@ -3,4 +3,5 @@
 pub mod account;
 pub mod event;
 pub mod job;
+pub mod region;
 pub mod time;

@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod events;
 pub mod mail;
 pub mod passwords;
+pub mod regions;

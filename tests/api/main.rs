@@ -11,4 +11,5 @@ mod jobs;
 mod mail;
 mod ops;
 mod pages;
+mod regions;
 mod security;

@@ -6,6 +6,7 @@ pub mod events;
 pub mod failures;
 pub mod jobs;
 pub mod outbox;
+pub mod regions;
 pub mod secrets;
 pub mod tokens;
 pub mod users;
