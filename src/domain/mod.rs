@@ -4,4 +4,5 @@ pub mod account;
 pub mod event;
 pub mod job;
 pub mod region;
+pub mod registration;
 pub mod time;

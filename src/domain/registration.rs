@@ -1,0 +1,271 @@
+//! Registration rules: how a participant's contact data is checked and
+//! normalised, and which state a registration takes as seats fill up.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Indonesian mobile numbers as people write them ("0812-3456-7890",
+/// "+62 812 3456 7890", "62812…", "(0812) 3456 7890") become +62…, the
+/// form WhatsApp links need. Only mobile numbers (8…) are accepted.
+pub fn normalise_whatsapp(raw: &str) -> Option<String> {
+    let trimmed = raw.trim();
+    if trimmed
+        .chars()
+        .any(|c| !(c.is_ascii_digit() || " -.()+".contains(c)))
+    {
+        return None;
+    }
+    let plus = trimmed.starts_with('+');
+    let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+    let national = if plus {
+        digits.strip_prefix("62")?
+    } else if let Some(rest) = digits.strip_prefix("62") {
+        rest
+    } else {
+        digits.strip_prefix('0').unwrap_or(&digits)
+    };
+    let valid = national.starts_with('8') && (9..=12).contains(&national.len());
+    valid.then(|| format!("+62{national}"))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+/// What an 18-digit civil-servant number (NIP) says about its holder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nip {
+    pub birth_date: NaiveDate,
+    pub gender: Gender,
+}
+
+/// NIP = birth date (YYYYMMDD) + appointment month (YYYYMM) + gender
+/// (1 male, 2 female) + a sequence (001–999). A number is plausible when
+/// each part is a real value: an adult born at most 70 years ago, appointed
+/// at 18 or later and not in the future. Returns a catalogue key otherwise.
+pub fn check_nip(raw: &str, today: NaiveDate) -> Result<Nip, &'static str> {
+    let nip: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    if nip.len() != 18 || !nip.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("registration.error.nip_format");
+    }
+    let number = |range: std::ops::Range<usize>| nip[range].parse::<u32>().expect("digits");
+    let birth_date = NaiveDate::from_ymd_opt(number(0..4) as i32, number(4..6), number(6..8))
+        .ok_or("registration.error.nip_birth_date")?;
+    let age = today
+        .years_since(birth_date)
+        .ok_or("registration.error.nip_birth_date")?;
+    if !(18..=70).contains(&age) {
+        return Err("registration.error.nip_birth_date");
+    }
+    let appointed = NaiveDate::from_ymd_opt(number(8..12) as i32, number(12..14), 1)
+        .ok_or("registration.error.nip_appointment")?;
+    let adult = NaiveDate::from_ymd_opt(birth_date.year() + 18, 1, 1).expect("a valid year");
+    if appointed < adult || appointed > today {
+        return Err("registration.error.nip_appointment");
+    }
+    let gender = match &nip[14..15] {
+        "1" => Gender::Male,
+        "2" => Gender::Female,
+        _ => return Err("registration.error.nip_gender"),
+    };
+    if number(15..18) == 0 {
+        return Err("registration.error.nip_format");
+    }
+    Ok(Nip { birth_date, gender })
+}
+
+/// Where a registration stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Waiting for the participant to confirm their address.
+    Unconfirmed,
+    /// Confirmed address, the event is moderated: an organiser decides.
+    AwaitingApproval,
+    /// No seat free; in line, first come first served.
+    Waitlisted,
+    Confirmed,
+    Rejected,
+    Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Unconfirmed,
+        Status::AwaitingApproval,
+        Status::Waitlisted,
+        Status::Confirmed,
+        Status::Rejected,
+        Status::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Unconfirmed => "unconfirmed",
+            Status::AwaitingApproval => "awaiting_approval",
+            Status::Waitlisted => "waitlisted",
+            Status::Confirmed => "confirmed",
+            Status::Rejected => "rejected",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+
+    /// Still wants a seat (and may be told about changes).
+    pub fn is_active(self) -> bool {
+        !matches!(self, Status::Rejected | Status::Cancelled)
+    }
+}
+
+/// The seat situation of an event when a decision is made: taken under the
+/// event's lock, so two decisions never see the same free seat.
+#[derive(Clone, Copy, Debug)]
+pub struct Seats {
+    pub confirmed: u32,
+    /// `None`: no limit.
+    pub quota: Option<u32>,
+}
+
+impl Seats {
+    pub fn free(self) -> bool {
+        self.quota.is_none_or(|quota| self.confirmed < quota)
+    }
+}
+
+/// The participant confirmed their address.
+pub fn on_address_confirmed(moderated: bool, seats: Seats) -> Status {
+    match (moderated, seats.free()) {
+        (true, _) => Status::AwaitingApproval,
+        (false, true) => Status::Confirmed,
+        (false, false) => Status::Waitlisted,
+    }
+}
+
+/// An organiser approved a registration awaiting approval (or moved one
+/// from the waiting list): a seat if there is one, else the waiting list.
+pub fn on_approved(seats: Seats) -> Status {
+    if seats.free() {
+        Status::Confirmed
+    } else {
+        Status::Waitlisted
+    }
+}
+
+/// Whether the first in line gets the seat that just came free.
+pub fn promote_after_cancel(seats: Seats, someone_waiting: bool) -> bool {
+    someone_waiting && seats.free()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn whatsapp_numbers_in_every_usual_form() {
+        for raw in [
+            "0812-3456-7890",
+            "+62 812 3456 7890",
+            "6281234567890",
+            "(0812) 3456 7890",
+            "812.3456.7890",
+        ] {
+            assert_eq!(
+                normalise_whatsapp(raw).as_deref(),
+                Some("+6281234567890"),
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            normalise_whatsapp("0811 234 567").as_deref(),
+            Some("+62811234567")
+        );
+        for bad in [
+            "",
+            "0736-21234",
+            "+1 812 3456 7890",
+            "0812",
+            "0812345678901234",
+            "0812-3456-789O",
+            "+62 +812",
+        ] {
+            assert_eq!(normalise_whatsapp(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_plausible_nip_tells_birth_date_and_gender() {
+        let today = day(2026, 11, 24);
+        let nip = check_nip("19850317 201001 2 004", today).unwrap();
+        assert_eq!(
+            nip,
+            Nip {
+                birth_date: day(1985, 3, 17),
+                gender: Gender::Female
+            }
+        );
+        assert_eq!(
+            check_nip("198503172010011004", today).unwrap().gender,
+            Gender::Male
+        );
+    }
+
+    #[test]
+    fn implausible_nips_say_what_is_wrong() {
+        let today = day(2026, 11, 24);
+        let cases = [
+            ("1985031720100120", "registration.error.nip_format"),
+            ("19850317201001200A", "registration.error.nip_format"),
+            ("198502302010012004", "registration.error.nip_birth_date"),
+            ("201503172010012004", "registration.error.nip_birth_date"),
+            ("194003172010012004", "registration.error.nip_birth_date"),
+            ("198503172030012004", "registration.error.nip_appointment"),
+            ("198503171999012004", "registration.error.nip_appointment"),
+            ("198503172010132004", "registration.error.nip_appointment"),
+            ("198503172010013004", "registration.error.nip_gender"),
+            ("198503172010012000", "registration.error.nip_format"),
+        ];
+        for (nip, expected) in cases {
+            assert_eq!(check_nip(nip, today), Err(expected), "{nip}");
+        }
+    }
+
+    #[test]
+    fn seats_decide_between_confirmed_and_the_waiting_list() {
+        let full = Seats {
+            confirmed: 50,
+            quota: Some(50),
+        };
+        let open = Seats {
+            confirmed: 49,
+            quota: Some(50),
+        };
+        let unlimited = Seats {
+            confirmed: 10_000,
+            quota: None,
+        };
+        assert_eq!(on_address_confirmed(false, open), Status::Confirmed);
+        assert_eq!(on_address_confirmed(false, full), Status::Waitlisted);
+        assert_eq!(on_address_confirmed(false, unlimited), Status::Confirmed);
+        assert_eq!(on_address_confirmed(true, open), Status::AwaitingApproval);
+        assert_eq!(on_approved(open), Status::Confirmed);
+        assert_eq!(on_approved(full), Status::Waitlisted);
+        assert!(promote_after_cancel(open, true));
+        assert!(!promote_after_cancel(open, false));
+        assert!(!promote_after_cancel(full, true));
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for status in Status::ALL {
+            assert_eq!(Status::parse(status.as_str()), Some(status));
+        }
+        assert!(!Status::Cancelled.is_active() && Status::Waitlisted.is_active());
+    }
+}
