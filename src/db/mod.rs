@@ -9,7 +9,10 @@ pub mod schema;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -171,6 +174,11 @@ pub enum OpenError {
 pub struct Db {
     pool: Pool,
     backend: Backend,
+    /// One permit per pooled connection. Work waits here, asynchronously and
+    /// first come first served, rather than on a blocking thread parked in
+    /// the pool, whose wake-ups are not fair: under load some requests
+    /// starved for seconds (measured on PostgreSQL at 64 connections).
+    permits: Arc<Semaphore>,
 }
 
 impl Db {
@@ -221,6 +229,7 @@ impl Db {
         Ok(Db {
             pool,
             backend: url.backend(),
+            permits: Arc::new(Semaphore::new(pool_size as usize)),
         })
     }
 
@@ -235,8 +244,15 @@ impl Db {
         E: From<DbError> + Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| DbError::Cancelled)?;
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut conn = pool.get().map_err(DbError::from)?;
             work(&mut conn)
         })

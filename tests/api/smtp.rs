@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use mail_parser::{Message, MessageParser, MimeHeaders};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Notify, oneshot};
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -199,8 +199,7 @@ impl SmtpServer {
     /// Listens on 127.0.0.1:port, for tests where the relay comes back up on
     /// the address the application already knows. Panics if it cannot bind.
     pub async fn start_on(port: u16) -> SmtpServer {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
-            .await
+        let listener = listen(port)
             .unwrap_or_else(|e| panic!("the test SMTP server cannot listen on port {port}: {e}"));
         let port = listener
             .local_addr()
@@ -300,6 +299,20 @@ impl Drop for SmtpServer {
             accept.abort();
         }
     }
+}
+
+/// Binds like `TcpListener::bind`, SO_REUSEADDR included so that `start_on`
+/// can take a port back while the old connections are in TIME_WAIT, but
+/// with a deep accept queue: lettre's pool opens one connection per
+/// concurrent send, and with the default 128 a burst of them overflows the
+/// queue and waits for SYN retransmits (1 s, 3 s, 7 s...), which reads as a
+/// slow or stuck mailer.
+fn listen(port: u16) -> io::Result<TcpListener> {
+    let socket = TcpSocket::new_v4()?;
+    socket.set_reuseaddr(true)?;
+    socket.bind((Ipv4Addr::LOCALHOST, port).into())?;
+    // The kernel caps it at net.core.somaxconn.
+    socket.listen(4096)
 }
 
 /// Accepts until told to stop, then closes the listener and every open
