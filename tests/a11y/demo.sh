@@ -23,7 +23,10 @@ slug=strategi-pengembangan-perpustakaan-tik
 pages=(/ "/events/$slug" /halaman-yang-tidak-ada
   /sign-in 'submit:/sign-in?email=bukan-email&password=x'
   /my/sign-in 'submit:/my/sign-in?email='
-  /password/forgot 'submit:/password/forgot?email=salah@')
+  /password/forgot 'submit:/password/forgot?email=salah@'
+  # Signing in lands on the administrator's dashboard and the organiser's "Bimtek saya".
+  'submit:/sign-in?email=admin@bimtek.demo&password=bimtek-demo-2020'
+  'submit:/sign-in?email=panitia@bimtek.demo&password=bimtek-demo-2020')
 echo "== Bahasa Indonesia"
 bash "$here/run.sh" --max-kb 30 "http://127.0.0.1:$port" "${pages[@]}"
 echo "== English"
