@@ -144,6 +144,11 @@ pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 pub const ACCOUNT_FAILURES: i64 = 5;
 pub const ADDRESS_FAILURES: i64 = 20;
 
+/// Links sent to one person by e-mail on request (reset, sign-in), at most
+/// this many per hour: the forms are public, and must not become a way to
+/// flood someone's inbox. Past it, the answer stays the same and nothing is sent.
+pub const LINKS_PER_HOUR: i64 = 5;
+
 pub fn sign_in_allowed(account_failures: i64, address_failures: i64) -> bool {
     account_failures < ACCOUNT_FAILURES && address_failures < ADDRESS_FAILURES
 }

@@ -9,8 +9,8 @@ use crate::db::Db;
 use crate::db::models::UserRow;
 use crate::db::repo::{audit, events, failures, tokens, users};
 use crate::domain::account::{
-    ACCOUNT_FAILURES, Account, EventRole, FAILURE_WINDOW, TokenPurpose, check_password,
-    normalise_email, sign_in_allowed,
+    ACCOUNT_FAILURES, Account, EventRole, FAILURE_WINDOW, LINKS_PER_HOUR, TokenPurpose,
+    check_password, normalise_email, sign_in_allowed,
 };
 use crate::domain::event::FieldError;
 use crate::email::Template;
@@ -47,6 +47,17 @@ fn entry<'a>(
         subject: None,
         address: origin.address.as_deref(),
     }
+}
+
+/// Within the hourly allowance of e-mailed links for this person and purpose.
+fn may_send_link(
+    conn: &mut crate::db::DbConnection,
+    purpose: TokenPurpose,
+    user_id: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<bool, Error> {
+    let sent = tokens::issued_since(conn, purpose, user_id, now - chrono::Duration::hours(1))?;
+    Ok(sent < LINKS_PER_HOUR)
 }
 
 fn lang_of(code: &str) -> Lang {
@@ -250,6 +261,9 @@ pub async fn request_password_reset(db: &Db, email: &str, origin: &Origin) -> Re
             return Ok(());
         };
         let now = Utc::now();
+        if !may_send_link(conn, TokenPurpose::PasswordReset, &user.id, now)? {
+            return Ok(());
+        }
         tokens::revoke(conn, TokenPurpose::PasswordReset, Some(&user.id), now)?;
         let secret = tokens::issue(conn, TokenPurpose::PasswordReset, Some(&user.id), now)?;
         let link = origin.link(&format!("/password/reset/{secret}"));
@@ -460,6 +474,9 @@ pub async fn request_sign_in_link(db: &Db, email: &str, origin: &Origin) -> Resu
             return Ok(());
         };
         let now = Utc::now();
+        if !may_send_link(conn, TokenPurpose::SignIn, &user.id, now)? {
+            return Ok(());
+        }
         tokens::revoke(conn, TokenPurpose::SignIn, Some(&user.id), now)?;
         let secret = tokens::issue(conn, TokenPurpose::SignIn, Some(&user.id), now)?;
         let link = origin.link(&format!("/my/sign-in/{secret}"));

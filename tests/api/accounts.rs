@@ -615,3 +615,25 @@ async fn the_session_cookie_is_locked_down() {
         );
     }
 }
+
+#[tokio::test]
+async fn link_requests_cannot_flood_an_inbox() {
+    for backend in backends() {
+        let (app, smtp) = app_with_smtp(&backend).await;
+        participant(&app.db, "siti@perpusdes.example.id", "Siti Aminah").await;
+        let browser = app.browser();
+        for _ in 0..8 {
+            let response = browser
+                .post("/my/sign-in", &[("email", "siti@perpusdes.example.id")])
+                .await;
+            assert_eq!(response.status(), 200, "{app}: the answer stays the same");
+        }
+        smtp.wait_for(5, WAIT).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            smtp.received().len(),
+            5,
+            "{app}: more than five links in an hour"
+        );
+    }
+}
