@@ -99,3 +99,28 @@ pub struct AuditRow {
     pub subject: Option<String>,
     pub address: Option<String>,
 }
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::registrations)]
+pub struct RegistrationRow {
+    pub id: String,
+    pub event_id: String,
+    pub user_id: String,
+    pub status: String,
+    pub full_name: String,
+    pub email: String,
+    pub whatsapp: String,
+    pub nip: Option<String>,
+    pub institution: String,
+    pub position: String,
+    pub province_code: String,
+    pub regency_code: String,
+    pub library_type: String,
+    pub gender: String,
+    pub disability: Option<String>,
+    pub consent_at: NaiveDateTime,
+    pub address_confirmed_at: Option<NaiveDateTime>,
+    pub queued_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}

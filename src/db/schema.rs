@@ -13,6 +13,35 @@ diesel::table! {
         published -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        seat_quota -> Nullable<Integer>,
+        moderated -> Bool,
+        registration_opens_at -> Nullable<Timestamp>,
+        registration_closes_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    registrations (id) {
+        id -> Text,
+        event_id -> Text,
+        user_id -> Text,
+        status -> Text,
+        full_name -> Text,
+        email -> Text,
+        whatsapp -> Text,
+        nip -> Nullable<Text>,
+        institution -> Text,
+        position -> Text,
+        province_code -> Text,
+        regency_code -> Text,
+        library_type -> Text,
+        gender -> Text,
+        disability -> Nullable<Text>,
+        consent_at -> Timestamp,
+        address_confirmed_at -> Nullable<Timestamp>,
+        queued_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -125,6 +154,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(registrations -> events (event_id));
 diesel::joinable!(event_members -> events (event_id));
 diesel::joinable!(event_members -> users (user_id));
 
@@ -139,4 +169,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     secrets,
     regions,
+    registrations,
 );

@@ -75,6 +75,118 @@ pub fn check_nip(raw: &str, today: NaiveDate) -> Result<Nip, &'static str> {
     Ok(Nip { birth_date, gender })
 }
 
+/// The kinds of library a participant works at.
+pub const LIBRARY_TYPES: [&str; 7] = [
+    "provinsi",
+    "kabupaten_kota",
+    "desa",
+    "sekolah",
+    "perguruan_tinggi",
+    "khusus",
+    "lainnya",
+];
+
+pub const GENDERS: [&str; 2] = ["perempuan", "laki_laki"];
+
+/// What a participant typed, as received.
+#[derive(Clone, Debug, Default)]
+pub struct Form {
+    pub full_name: String,
+    pub email: String,
+    pub whatsapp: String,
+    pub nip: String,
+    pub institution: String,
+    pub position: String,
+    pub province_code: String,
+    pub regency_code: String,
+    pub library_type: String,
+    pub gender: String,
+    pub disability: String,
+    pub consent: bool,
+}
+
+/// The same, checked and normalised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked {
+    pub full_name: String,
+    pub email: String,
+    pub whatsapp: String,
+    pub nip: Option<String>,
+    pub institution: String,
+    pub position: String,
+    pub province_code: String,
+    pub regency_code: String,
+    pub library_type: String,
+    pub gender: String,
+    pub disability: Option<String>,
+}
+
+/// Checks every field and reports all that are wrong at once. Whether the
+/// region codes exist is the service's question (it needs the list).
+pub fn check_form(form: &Form, today: NaiveDate) -> Result<Checked, Vec<super::event::FieldError>> {
+    use super::event::FieldError;
+    let mut errors = Vec::new();
+    let mut fail = |field, message| errors.push(FieldError { field, message });
+    let required = |value: &str| value.trim().to_owned();
+    let full_name = required(&form.full_name);
+    if full_name.is_empty() {
+        fail("full_name", "registration.error.full_name");
+    }
+    let email = super::account::normalise_email(&form.email);
+    if email.is_none() {
+        fail("email", "account.error.email");
+    }
+    let whatsapp = normalise_whatsapp(&form.whatsapp);
+    if whatsapp.is_none() {
+        fail("whatsapp", "registration.error.whatsapp");
+    }
+    let nip: String = form.nip.chars().filter(|c| !c.is_whitespace()).collect();
+    if !nip.is_empty() {
+        if let Err(message) = check_nip(&nip, today) {
+            fail("nip", message);
+        }
+    }
+    for (field, value) in [
+        ("institution", &form.institution),
+        ("position", &form.position),
+    ] {
+        if value.trim().is_empty() {
+            fail(field, "registration.error.required");
+        }
+    }
+    if form.province_code.trim().is_empty() {
+        fail("province_code", "registration.error.province");
+    }
+    if !super::region::lies_in(form.regency_code.trim(), form.province_code.trim()) {
+        fail("regency_code", "registration.error.regency");
+    }
+    if !LIBRARY_TYPES.contains(&form.library_type.as_str()) {
+        fail("library_type", "registration.error.choose");
+    }
+    if !GENDERS.contains(&form.gender.as_str()) {
+        fail("gender", "registration.error.choose");
+    }
+    if !form.consent {
+        fail("consent", "registration.error.consent");
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Checked {
+        full_name,
+        email: email.expect("checked"),
+        whatsapp: whatsapp.expect("checked"),
+        nip: (!nip.is_empty()).then_some(nip),
+        institution: required(&form.institution),
+        position: required(&form.position),
+        province_code: required(&form.province_code),
+        regency_code: required(&form.regency_code),
+        library_type: form.library_type.clone(),
+        gender: form.gender.clone(),
+        disability: Some(required(&form.disability)).filter(|d| !d.is_empty()),
+    })
+}
+
 /// Where a registration stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -259,6 +371,61 @@ mod tests {
         assert!(promote_after_cancel(open, true));
         assert!(!promote_after_cancel(open, false));
         assert!(!promote_after_cancel(full, true));
+    }
+
+    fn form() -> Form {
+        Form {
+            full_name: "Siti Aminah, S.IPI".into(),
+            email: "Siti@PerpusDes.example.id".into(),
+            whatsapp: "0812-3456-7890".into(),
+            nip: String::new(),
+            institution: "Perpustakaan Desa Sukamaju".into(),
+            position: "Pustakawan".into(),
+            province_code: "17".into(),
+            regency_code: "17.71".into(),
+            library_type: "desa".into(),
+            gender: "perempuan".into(),
+            disability: " ".into(),
+            consent: true,
+        }
+    }
+
+    #[test]
+    fn a_complete_form_is_normalised() {
+        let checked = check_form(&form(), day(2026, 11, 24)).unwrap();
+        assert_eq!(checked.email, "siti@perpusdes.example.id");
+        assert_eq!(checked.whatsapp, "+6281234567890");
+        assert_eq!((checked.nip, checked.disability), (None, None));
+        assert_eq!(checked.full_name, "Siti Aminah, S.IPI");
+    }
+
+    #[test]
+    fn every_wrong_field_is_named_at_once() {
+        let bad = Form {
+            full_name: " ".into(),
+            whatsapp: "0736-21234".into(),
+            nip: "12345".into(),
+            regency_code: "16.71".into(),
+            library_type: "rumah".into(),
+            consent: false,
+            ..form()
+        };
+        let fields: Vec<_> = check_form(&bad, day(2026, 11, 24))
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "full_name",
+                "whatsapp",
+                "nip",
+                "regency_code",
+                "library_type",
+                "consent"
+            ]
+        );
     }
 
     #[test]

@@ -5,3 +5,4 @@ pub mod events;
 pub mod mail;
 pub mod passwords;
 pub mod regions;
+pub mod registrations;

@@ -12,4 +12,5 @@ mod mail;
 mod ops;
 mod pages;
 mod regions;
+mod registrations;
 mod security;

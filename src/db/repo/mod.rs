@@ -7,6 +7,7 @@ pub mod failures;
 pub mod jobs;
 pub mod outbox;
 pub mod regions;
+pub mod registrations;
 pub mod secrets;
 pub mod tokens;
 pub mod users;
