@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use crate::db::Db;
 use crate::domain::account::EventRole;
-use crate::domain::event::NewEvent;
+use crate::domain::event::{NewEvent, Seating};
 use crate::domain::time::local_to_utc;
 use crate::error::Error;
 use crate::services::{self, accounts};
@@ -82,6 +82,13 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
             ends_at: at(wib, monday + Duration::days(2), 16, 0),
             time_zone: wib,
             published: true,
+            seats: Seating {
+                quota: Some(150),
+                moderated: false,
+                registration_opens_at: None,
+                registration_closes_at: Some(at(wib, monday - Duration::days(1), 23, 59)),
+                contact: "Rina Oktaviani (panitia), WhatsApp 0812-7300-2020".into(),
+            },
         },
         NewEvent {
             slug: "literasi-digital-perpustakaan-desa".into(),
@@ -94,6 +101,7 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
             ends_at: at(wita, monday + Duration::days(14), 12, 0),
             time_zone: wita,
             published: true,
+            seats: Seating::default(),
         },
         NewEvent {
             slug: "advokasi-kemitraan-perpustakaan".into(),
@@ -104,6 +112,7 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
             ends_at: at(wib, monday + Duration::days(28), 15, 0),
             time_zone: wib,
             published: false,
+            seats: Seating::default(),
         },
     ];
     let mut created = Vec::new();

@@ -217,6 +217,10 @@ mod tests {
             "event.error.title",
             "event.error.office",
             "event.error.ends_before_start",
+            "event.error.time_zone",
+            "event.error.date",
+            "event.error.quota",
+            "event.error.closes_before_opens",
         ] {
             keys.push(message.to_owned());
         }

@@ -19,6 +19,11 @@ pub struct EventRow {
     pub published: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub seat_quota: Option<i32>,
+    pub moderated: bool,
+    pub registration_opens_at: Option<NaiveDateTime>,
+    pub registration_closes_at: Option<NaiveDateTime>,
+    pub contact: String,
 }
 
 #[derive(Queryable, QueryableByName, Selectable, Debug, Clone)]

@@ -17,6 +17,7 @@ diesel::table! {
         moderated -> Bool,
         registration_opens_at -> Nullable<Timestamp>,
         registration_closes_at -> Nullable<Timestamp>,
+        contact -> Text,
     }
 }
 

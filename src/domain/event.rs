@@ -15,6 +15,20 @@ pub struct Event {
     pub ends_at: DateTime<Utc>,
     pub time_zone: Tz,
     pub published: bool,
+    pub seats: Seating,
+}
+
+/// Who may take a seat, and when.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Seating {
+    /// `None`: no limit.
+    pub quota: Option<u32>,
+    /// Organisers approve each registration.
+    pub moderated: bool,
+    pub registration_opens_at: Option<DateTime<Utc>>,
+    pub registration_closes_at: Option<DateTime<Utc>>,
+    /// Who answers participants' questions (a name and a number or address).
+    pub contact: String,
 }
 
 impl Event {
@@ -33,6 +47,7 @@ pub struct NewEvent {
     pub ends_at: DateTime<Utc>,
     pub time_zone: Tz,
     pub published: bool,
+    pub seats: Seating,
 }
 
 /// A broken rule, named by the field it concerns and a catalogue key.
@@ -60,6 +75,14 @@ impl NewEvent {
         if self.ends_at < self.starts_at {
             fail("ends_at", "event.error.ends_before_start");
         }
+        if let (Some(opens), Some(closes)) = (
+            self.seats.registration_opens_at,
+            self.seats.registration_closes_at,
+        ) {
+            if closes < opens {
+                fail("registration_closes_at", "event.error.closes_before_opens");
+            }
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -68,16 +91,170 @@ impl NewEvent {
     }
 }
 
+/// Paths under /manage/events/ that are pages, not events.
+const RESERVED_SLUGS: [&str; 1] = ["new"];
+
 /// Lower-case letters, digits and single hyphens: safe in a URL and easy to
 /// read aloud or type from a WhatsApp message.
 pub fn is_valid_slug(slug: &str) -> bool {
-    (3..=SLUG_MAX).contains(&slug.len())
+    !RESERVED_SLUGS.contains(&slug)
+        && (3..=SLUG_MAX).contains(&slug.len())
         && slug
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !slug.contains("--")
+}
+
+/// An event form as typed: dates (YYYY-MM-DD) and times (HH:MM) in the
+/// event's own zone, which is what organisers think in.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct EventForm {
+    pub title: String,
+    pub slug: String,
+    pub description: String,
+    pub organiser_office: String,
+    pub time_zone: String,
+    pub start_date: String,
+    pub start_time: String,
+    pub end_date: String,
+    pub end_time: String,
+    pub seat_quota: String,
+    pub moderated: Option<String>,
+    pub opens_date: String,
+    pub opens_time: String,
+    pub closes_date: String,
+    pub closes_time: String,
+    pub contact: String,
+}
+
+impl EventForm {
+    /// The form of an existing event, times in its own zone.
+    pub fn of(event: &Event) -> EventForm {
+        let local = |at: DateTime<Utc>| at.with_timezone(&event.time_zone);
+        let date = |at: Option<DateTime<Utc>>| {
+            at.map(|at| local(at).format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        };
+        let time = |at: Option<DateTime<Utc>>| {
+            at.map(|at| local(at).format("%H:%M").to_string())
+                .unwrap_or_default()
+        };
+        EventForm {
+            title: event.title.clone(),
+            slug: event.slug.clone(),
+            description: event.description.clone(),
+            organiser_office: event.organiser_office.clone(),
+            time_zone: event.time_zone.name().to_owned(),
+            start_date: date(Some(event.starts_at)),
+            start_time: time(Some(event.starts_at)),
+            end_date: date(Some(event.ends_at)),
+            end_time: time(Some(event.ends_at)),
+            seat_quota: event.seats.quota.map(|q| q.to_string()).unwrap_or_default(),
+            moderated: event.seats.moderated.then(|| "on".to_owned()),
+            opens_date: date(event.seats.registration_opens_at),
+            opens_time: time(event.seats.registration_opens_at),
+            closes_date: date(event.seats.registration_closes_at),
+            closes_time: time(event.seats.registration_closes_at),
+            contact: event.seats.contact.clone(),
+        }
+    }
+}
+
+/// Reads a date and a time in `zone`; `None` when both are empty.
+fn local_instant(zone: Tz, date: &str, time: &str) -> Result<Option<DateTime<Utc>>, ()> {
+    if date.trim().is_empty() && time.trim().is_empty() {
+        return Ok(None);
+    }
+    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(drop)?;
+    let time = match time.trim() {
+        "" => chrono::NaiveTime::MIN,
+        t => chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(drop)?,
+    };
+    super::time::local_to_utc(zone, date.and_time(time))
+        .map(Some)
+        .ok_or(())
+}
+
+/// Checks a form and turns it into an event (not yet published), naming
+/// every wrong field at once.
+pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let zone = super::time::parse_zone(&form.time_zone);
+    if zone.is_none() {
+        errors.push(FieldError {
+            field: "time_zone",
+            message: "event.error.time_zone",
+        });
+    }
+    let zone = zone.unwrap_or(Tz::Asia__Jakarta);
+    let mut instant =
+        |field: &'static str, date: &str, time: &str, required: bool| match local_instant(
+            zone, date, time,
+        ) {
+            Ok(None) if required => {
+                errors.push(FieldError {
+                    field,
+                    message: "event.error.date",
+                });
+                None
+            }
+            Ok(at) => at,
+            Err(()) => {
+                errors.push(FieldError {
+                    field,
+                    message: "event.error.date",
+                });
+                None
+            }
+        };
+    let starts_at = instant("start_date", &form.start_date, &form.start_time, true);
+    let ends_at = instant("end_date", &form.end_date, &form.end_time, true);
+    let opens = instant("opens_date", &form.opens_date, &form.opens_time, false);
+    let closes = instant("closes_date", &form.closes_date, &form.closes_time, false);
+    let quota = match form.seat_quota.trim() {
+        "" => None,
+        raw => match raw.parse::<u32>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                errors.push(FieldError {
+                    field: "seat_quota",
+                    message: "event.error.quota",
+                });
+                None
+            }
+        },
+    };
+    let event = NewEvent {
+        slug: form.slug.trim().to_lowercase(),
+        title: form.title.trim().to_owned(),
+        description: form.description.trim().to_owned(),
+        organiser_office: form.organiser_office.trim().to_owned(),
+        starts_at: starts_at.unwrap_or_default(),
+        ends_at: ends_at.or(starts_at).unwrap_or_default(),
+        time_zone: zone,
+        published: false,
+        seats: Seating {
+            quota,
+            moderated: form.moderated.is_some(),
+            registration_opens_at: opens,
+            registration_closes_at: closes,
+            contact: form.contact.trim().to_owned(),
+        },
+    };
+    if let Err(more) = event.validate() {
+        errors.extend(
+            more.into_iter()
+                .filter(|e| e.field != "ends_at" || (starts_at.is_some() && ends_at.is_some())),
+        );
+    }
+    if errors.is_empty() {
+        Ok(event)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -95,6 +272,7 @@ mod tests {
             ends_at: Utc.with_ymd_and_hms(2020, 7, 29, 9, 0, 0).unwrap(),
             time_zone: Tz::Asia__Jakarta,
             published: true,
+            seats: Seating::default(),
         }
     }
 
@@ -116,6 +294,57 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["slug", "title", "ends_at"]);
+    }
+
+    fn form() -> EventForm {
+        EventForm {
+            title: "Bimtek TIK".into(),
+            slug: "Bimtek-TIK-2026".into(),
+            organiser_office: "Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu".into(),
+            time_zone: "WITA".into(),
+            start_date: "2026-12-07".into(),
+            start_time: "09:00".into(),
+            end_date: "2026-12-07".into(),
+            end_time: "12:00".into(),
+            seat_quota: "150".into(),
+            moderated: Some("on".into()),
+            closes_date: "2026-12-05".into(),
+            ..EventForm::default()
+        }
+    }
+
+    #[test]
+    fn a_form_becomes_an_unpublished_event_in_its_zone() {
+        let event = check_event_form(&form()).unwrap();
+        assert_eq!(event.slug, "bimtek-tik-2026");
+        assert_eq!(event.time_zone, Tz::Asia__Makassar);
+        assert_eq!(
+            event.starts_at,
+            Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0).unwrap()
+        );
+        assert_eq!(event.seats.quota, Some(150));
+        assert!(event.seats.moderated && !event.published);
+        assert_eq!(
+            event.seats.registration_closes_at,
+            Some(Utc.with_ymd_and_hms(2026, 12, 4, 16, 0, 0).unwrap())
+        );
+    }
+
+    #[test]
+    fn a_bad_form_names_each_field() {
+        let bad = EventForm {
+            time_zone: "Mars".into(),
+            start_date: "7 Desember".into(),
+            seat_quota: "0".into(),
+            title: String::new(),
+            ..form()
+        };
+        let fields: Vec<_> = check_event_form(&bad)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["time_zone", "start_date", "seat_quota", "title"]);
     }
 
     #[test]

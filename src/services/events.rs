@@ -1,7 +1,7 @@
 use chrono::Utc;
 
 use crate::db::Db;
-use crate::db::repo::{events as repo, is_unique_violation};
+use crate::db::repo::{audit, events as repo, is_unique_violation, users};
 use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError, NewEvent};
 use crate::error::Error;
@@ -63,6 +63,110 @@ pub async fn of_account(db: &Db, account: &Account) -> Result<Vec<(Event, Vec<Ev
         }
         events.sort_by_key(|(e, _)| e.starts_at);
         Ok(events)
+    })
+    .await
+}
+
+fn audit_line<'a>(
+    actor: &'a Account,
+    action: &'a str,
+    event_id: &'a str,
+    address: Option<&'a str>,
+) -> audit::Entry<'a> {
+    audit::Entry {
+        actor: Some((&actor.id, &actor.email)),
+        action,
+        event_id: Some(event_id),
+        subject: None,
+        address,
+    }
+}
+
+fn slug_taken(error: &diesel::result::Error) -> Option<Error> {
+    is_unique_violation(error).then(|| Error::invalid("slug", "event.error.slug_taken"))
+}
+
+/// An organiser (or administrator) creates an event, unpublished, and
+/// becomes its organiser.
+pub async fn create_by(
+    db: &Db,
+    actor: &Account,
+    new: NewEvent,
+    address: Option<String>,
+) -> Result<Event, Error> {
+    if !(actor.is_organiser || actor.is_admin) {
+        return Err(Error::Forbidden);
+    }
+    new.validate().map_err(Error::Invalid)?;
+    let actor = actor.clone();
+    db.transaction(move |conn| {
+        let now = Utc::now();
+        let event =
+            repo::insert(conn, &new, now).map_err(|e| slug_taken(&e).unwrap_or(e.into()))?;
+        let id = event.id.to_string();
+        users::add_membership(conn, &id, &actor.id, EventRole::Organiser, now)?;
+        audit::record(
+            conn,
+            &audit_line(&actor, "event.created", &id, address.as_deref()),
+            now,
+        )?;
+        Ok(event)
+    })
+    .await
+}
+
+pub async fn update_by(
+    db: &Db,
+    actor: &Account,
+    event: &Event,
+    new: NewEvent,
+    address: Option<String>,
+) -> Result<(), Error> {
+    let id = event.id.to_string();
+    if !actor.may_manage(&id) {
+        return Err(Error::Forbidden);
+    }
+    new.validate().map_err(Error::Invalid)?;
+    let actor = actor.clone();
+    db.transaction(move |conn| {
+        let now = Utc::now();
+        repo::update(conn, &id, &new, now).map_err(|e| slug_taken(&e).unwrap_or(e.into()))?;
+        audit::record(
+            conn,
+            &audit_line(&actor, "event.updated", &id, address.as_deref()),
+            now,
+        )?;
+        Ok(())
+    })
+    .await
+}
+
+pub async fn set_published(
+    db: &Db,
+    actor: &Account,
+    event: &Event,
+    published: bool,
+    address: Option<String>,
+) -> Result<(), Error> {
+    let id = event.id.to_string();
+    if !actor.may_manage(&id) {
+        return Err(Error::Forbidden);
+    }
+    let actor = actor.clone();
+    db.transaction(move |conn| {
+        let now = Utc::now();
+        repo::set_published(conn, &id, published, now)?;
+        let action = if published {
+            "event.published"
+        } else {
+            "event.unpublished"
+        };
+        audit::record(
+            conn,
+            &audit_line(&actor, action, &id, address.as_deref()),
+            now,
+        )?;
+        Ok(())
     })
     .await
 }

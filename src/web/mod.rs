@@ -93,7 +93,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/admin/outbox").route(get().to(staff::outbox)))
         .service(resource("/admin/audit").route(get().to(staff::audit)))
         .service(resource("/outbox/{id}/resend").route(post().to(staff::resend)))
+        .service(resource("/manage/events/new").route(get().to(staff::new_event_page)))
+        .service(resource("/manage/events").route(post().to(staff::create_event)))
         .service(resource("/manage/events/{slug}").route(get().to(staff::manage_event)))
+        .service(
+            resource("/manage/events/{slug}/edit")
+                .route(get().to(staff::edit_event_page))
+                .route(post().to(staff::update_event)),
+        )
+        .service(resource("/manage/events/{slug}/publish").route(post().to(staff::publish_event)))
         .service(
             resource("/manage/events/{slug}/invitations").route(post().to(staff::invite_member)),
         );

@@ -2,7 +2,7 @@
 
 use bimtek::db::Db;
 use bimtek::domain::account::{Account, EventRole};
-use bimtek::domain::event::{Event, NewEvent};
+use bimtek::domain::event::{Event, NewEvent, Seating};
 use bimtek::domain::time::local_to_utc;
 use bimtek::i18n::Lang;
 use bimtek::services;
@@ -22,6 +22,7 @@ pub fn event(slug: &str, zone: Tz, published: bool) -> NewEvent {
         ends_at: local_to_utc(zone, day.and_hms_opt(12, 0, 0).unwrap()).unwrap(),
         time_zone: zone,
         published,
+        seats: Seating::default(),
     }
 }
 

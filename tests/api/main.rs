@@ -6,6 +6,7 @@ mod smtp;
 mod accounts;
 mod authorisation;
 mod cli;
+mod events;
 mod fixtures;
 mod jobs;
 mod mail;

@@ -1,4 +1,5 @@
 DROP TABLE registrations;
+ALTER TABLE events DROP COLUMN contact;
 ALTER TABLE events DROP COLUMN registration_closes_at;
 ALTER TABLE events DROP COLUMN registration_opens_at;
 ALTER TABLE events DROP COLUMN moderated;

@@ -3,6 +3,7 @@ ALTER TABLE events ADD COLUMN seat_quota INTEGER;                         -- NUL
 ALTER TABLE events ADD COLUMN moderated BOOLEAN NOT NULL DEFAULT FALSE;   -- organisers approve each registration
 ALTER TABLE events ADD COLUMN registration_opens_at TIMESTAMP;            -- NULL: open from publication
 ALTER TABLE events ADD COLUMN registration_closes_at TIMESTAMP;           -- NULL: until the event starts
+ALTER TABLE events ADD COLUMN contact TEXT NOT NULL DEFAULT '';            -- who answers participants' questions
 
 CREATE TABLE registrations (
     id                   TEXT PRIMARY KEY NOT NULL,

@@ -5,7 +5,7 @@ use uuid::Uuid;
 use crate::db::DbConnection;
 use crate::db::models::EventRow;
 use crate::db::schema::events;
-use crate::domain::event::{Event, NewEvent};
+use crate::domain::event::{Event, NewEvent, Seating};
 
 pub fn insert(conn: &mut DbConnection, new: &NewEvent, now: DateTime<Utc>) -> QueryResult<Event> {
     let row = EventRow {
@@ -20,11 +20,66 @@ pub fn insert(conn: &mut DbConnection, new: &NewEvent, now: DateTime<Utc>) -> Qu
         published: new.published,
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
+        seat_quota: new
+            .seats
+            .quota
+            .map(|q| i32::try_from(q).unwrap_or(i32::MAX)),
+        moderated: new.seats.moderated,
+        registration_opens_at: new.seats.registration_opens_at.map(|at| at.naive_utc()),
+        registration_closes_at: new.seats.registration_closes_at.map(|at| at.naive_utc()),
+        contact: new.seats.contact.clone(),
     };
     diesel::insert_into(events::table)
         .values(&row)
         .execute(conn)?;
     Ok(into_event(row))
+}
+
+/// Replaces what an organiser can edit; publication has its own switch.
+pub fn update(
+    conn: &mut DbConnection,
+    id: &str,
+    new: &NewEvent,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(events::table.find(id))
+        .set((
+            events::slug.eq(&new.slug),
+            events::title.eq(&new.title),
+            events::description.eq(&new.description),
+            events::organiser_office.eq(&new.organiser_office),
+            events::starts_at.eq(new.starts_at.naive_utc()),
+            events::ends_at.eq(new.ends_at.naive_utc()),
+            events::time_zone.eq(new.time_zone.name()),
+            events::seat_quota.eq(new
+                .seats
+                .quota
+                .map(|q| i32::try_from(q).unwrap_or(i32::MAX))),
+            events::moderated.eq(new.seats.moderated),
+            events::registration_opens_at
+                .eq(new.seats.registration_opens_at.map(|at| at.naive_utc())),
+            events::registration_closes_at
+                .eq(new.seats.registration_closes_at.map(|at| at.naive_utc())),
+            events::contact.eq(&new.seats.contact),
+            events::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn set_published(
+    conn: &mut DbConnection,
+    id: &str,
+    published: bool,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(events::table.find(id))
+        .set((
+            events::published.eq(published),
+            events::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn find_published_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Event>> {
@@ -96,5 +151,12 @@ fn into_event(row: EventRow) -> Event {
         starts_at: row.starts_at.and_utc(),
         ends_at: row.ends_at.and_utc(),
         published: row.published,
+        seats: Seating {
+            quota: row.seat_quota.and_then(|q| u32::try_from(q).ok()),
+            moderated: row.moderated,
+            registration_opens_at: row.registration_opens_at.map(|at| at.and_utc()),
+            registration_closes_at: row.registration_closes_at.map(|at| at.and_utc()),
+            contact: row.contact,
+        },
     }
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{local_path, page, see_other};
 use crate::domain::account::EventRole;
-use crate::domain::event::FieldError;
+use crate::domain::event::{EventForm, FieldError, check_event_form};
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::services::accounts::{self, Invitation, Invited, Origin};
@@ -195,4 +195,141 @@ pub async fn invite_member(
         )),
         Err(error) => Err(error),
     }
+}
+
+fn may_create(account: &crate::domain::account::Account) -> Result<(), Error> {
+    if account.is_organiser || account.is_admin {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+pub async fn new_event_page(ctx: PageContext, Staff(account): Staff) -> Result<Markup, Error> {
+    may_create(&account)?;
+    let form = EventForm {
+        time_zone: "Asia/Jakarta".into(),
+        ..EventForm::default()
+    };
+    Ok(views::event_form(
+        &ctx,
+        ctx.lang.t("manage.new"),
+        "/manage/events",
+        &form,
+        &[],
+    ))
+}
+
+pub async fn create_event(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    Staff(account): Staff,
+    Form(form): Form<EventForm>,
+) -> Result<HttpResponse, Error> {
+    may_create(&account)?;
+    let outcome = match check_event_form(&form) {
+        Ok(new) => events::create_by(&state.db, &account, new, origin.address.clone()).await,
+        Err(errors) => Err(Error::Invalid(errors)),
+    };
+    match outcome {
+        Ok(event) => Ok(see_other(&format!("/manage/events/{}", event.slug))),
+        Err(Error::Invalid(errors)) => Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::event_form(
+                &ctx,
+                ctx.lang.t("manage.new"),
+                "/manage/events",
+                &form,
+                &errors,
+            ),
+        )),
+        Err(error) => Err(error),
+    }
+}
+
+async fn managed_event(
+    state: &AppState,
+    account: &crate::domain::account::Account,
+    slug: &str,
+) -> Result<crate::domain::event::Event, Error> {
+    let event = events::by_slug(&state.db, slug).await?;
+    if account.may_manage(&event.id.to_string()) {
+        Ok(event)
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+pub async fn edit_event_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    Staff(account): Staff,
+    slug: web::Path<String>,
+) -> Result<Markup, Error> {
+    let event = managed_event(&state, &account, &slug).await?;
+    let action = format!("/manage/events/{}/edit", event.slug);
+    Ok(views::event_form(
+        &ctx,
+        ctx.lang.t("manage.edit"),
+        &action,
+        &EventForm::of(&event),
+        &[],
+    ))
+}
+
+pub async fn update_event(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    Staff(account): Staff,
+    slug: web::Path<String>,
+    Form(form): Form<EventForm>,
+) -> Result<HttpResponse, Error> {
+    let event = managed_event(&state, &account, &slug).await?;
+    let outcome = match check_event_form(&form) {
+        Ok(new) => {
+            let slug = new.slug.clone();
+            events::update_by(&state.db, &account, &event, new, origin.address.clone())
+                .await
+                .map(|()| slug)
+        }
+        Err(errors) => Err(Error::Invalid(errors)),
+    };
+    match outcome {
+        Ok(slug) => Ok(see_other(&format!("/manage/events/{slug}"))),
+        Err(Error::Invalid(errors)) => {
+            let action = format!("/manage/events/{}/edit", event.slug);
+            Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::event_form(&ctx, ctx.lang.t("manage.edit"), &action, &form, &errors),
+            ))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct Publish {
+    #[serde(default)]
+    published: String,
+}
+
+pub async fn publish_event(
+    state: web::Data<AppState>,
+    origin: Origin,
+    Staff(account): Staff,
+    slug: web::Path<String>,
+    Form(form): Form<Publish>,
+) -> Result<HttpResponse, Error> {
+    let event = managed_event(&state, &account, &slug).await?;
+    events::set_published(
+        &state.db,
+        &account,
+        &event,
+        form.published == "1",
+        origin.address.clone(),
+    )
+    .await?;
+    Ok(see_other(&format!("/manage/events/{}", event.slug)))
 }

@@ -193,6 +193,9 @@ pub fn my_page(ctx: &PageContext, account: &Account, events: &[(Event, Vec<Event
             @if account.is_admin {
                 p { a href="/admin" { (lang.t("admin.title")) } }
             }
+            @if account.is_organiser || account.is_admin {
+                p { a href="/manage/events/new" { (lang.t("manage.new")) } }
+            }
             @if events.is_empty() {
                 p { (lang.t("my.none")) }
             } @else {

@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use super::forms::{self, Field, csrf, input, select, summary};
+use super::forms::{self, Field, checkbox, csrf, input, select, summary, textarea};
 use super::layout;
 use crate::db::models::{AuditRow, OutboxRow, UserRow};
+use crate::domain::event::EventForm;
 use crate::domain::event::{Event, FieldError};
 use crate::i18n::Lang;
 use crate::integrations::mail::Delivery;
@@ -229,6 +230,12 @@ pub fn manage_event(
         html! {
             p.back { a href={ "/events/" (event.slug) } { (lang.t("manage.public_page")) } }
             h1 { (event.title) }
+            p {
+                strong { (lang.t(if event.published { "manage.published" } else { "manage.draft" })) }
+                " · " a href={ "/manage/events/" (event.slug) "/edit" } { (lang.t("manage.edit")) }
+            }
+            @let toggle = if event.published { ("0", lang.t("manage.unpublish")) } else { ("1", lang.t("manage.publish")) };
+            (forms::post_button(ctx, &format!("/manage/events/{}/publish", event.slug), toggle.1, &[("published", toggle.0)]))
             section aria-labelledby="team" {
                 h2 #team { (lang.t("manage.team")) }
                 @if team.is_empty() {
@@ -257,6 +264,59 @@ pub fn manage_event(
             section aria-labelledby="mail" {
                 h2 #mail { (lang.t("outbox.title")) }
                 (outbox_table(ctx, outbox))
+            }
+        },
+    )
+}
+
+/// Creating or editing an event: every time in the event's own zone.
+pub fn event_form(
+    ctx: &PageContext,
+    heading: &str,
+    action: &str,
+    form: &EventForm,
+    errors: &[FieldError],
+) -> Markup {
+    let lang = ctx.lang;
+    let t = |key| lang.t(key);
+    let pair = |date: (&str, &str), time: (&str, &str), legend: &str, required: bool| {
+        let date_field = Field::new(date.0, t("event.form.date"), "date", date.1);
+        let time_field = Field::new(time.0, t("event.form.time"), "time", time.1);
+        let (date_field, time_field) = if required {
+            (date_field, time_field)
+        } else {
+            (date_field.optional(), time_field.optional())
+        };
+        html! {
+            fieldset.pair {
+                legend { (legend) }
+                (input(lang, date_field, errors))
+                (input(lang, time_field, errors))
+            }
+        }
+    };
+    layout::page(
+        ctx,
+        heading,
+        html! {
+            p.back { a href="/my" { (t("my.title")) } }
+            h1 { (heading) }
+            (summary(lang, errors))
+            form method="post" action=(action) novalidate {
+                (csrf(ctx))
+                (input(lang, Field::new("title", t("event.form.title"), "text", &form.title), errors))
+                (input(lang, Field::new("slug", t("event.form.slug"), "text", &form.slug).hint(t("event.form.slug_hint")), errors))
+                (input(lang, Field::new("organiser_office", t("event.organiser"), "text", &form.organiser_office), errors))
+                (textarea(lang, "description", t("event.about"), &form.description, None, errors))
+                (input(lang, Field::new("time_zone", t("event.time_zone"), "text", &form.time_zone).hint(t("event.form.zone_hint")), errors))
+                (pair(("start_date", &form.start_date), ("start_time", &form.start_time), t("event.form.starts"), true))
+                (pair(("end_date", &form.end_date), ("end_time", &form.end_time), t("event.form.ends"), true))
+                (input(lang, Field::new("seat_quota", t("event.form.quota"), "number", &form.seat_quota).optional().hint(t("event.form.quota_hint")), errors))
+                (checkbox("moderated", t("event.form.moderated"), form.moderated.is_some(), Some(t("event.form.moderated_hint"))))
+                (pair(("opens_date", &form.opens_date), ("opens_time", &form.opens_time), t("event.form.opens"), false))
+                (pair(("closes_date", &form.closes_date), ("closes_time", &form.closes_time), t("event.form.closes"), false))
+                (input(lang, Field::new("contact", t("event.form.contact"), "text", &form.contact).optional(), errors))
+                button type="submit" { (t("event.form.save")) }
             }
         },
     )

@@ -46,6 +46,20 @@ impl<'a> Field<'a> {
     }
 }
 
+/// What goes back into a field. Passwords never do. Date, time and number
+/// fields only hold well-formed values (what browsers send from them), so a
+/// hand-made value is dropped rather than written into invalid HTML.
+fn shown_value<'a>(kind: &str, value: &'a str) -> &'a str {
+    let well_formed = match kind {
+        "password" => false,
+        "date" => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok(),
+        "time" => chrono::NaiveTime::parse_from_str(value, "%H:%M").is_ok(),
+        "number" => value.parse::<f64>().is_ok(),
+        _ => true,
+    };
+    if well_formed { value } else { "" }
+}
+
 fn message_for<'e>(errors: &'e [FieldError], name: &str) -> Option<&'e FieldError> {
     errors.iter().find(|e| e.field == name)
 }
@@ -64,12 +78,7 @@ fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
 pub fn input(lang: Lang, field: Field<'_>, errors: &[FieldError]) -> Markup {
     let id = format!("f-{}", field.name);
     let error = message_for(errors, field.name);
-    // Passwords are never sent back to the page.
-    let value = if field.kind == "password" {
-        ""
-    } else {
-        field.value
-    };
+    let value = shown_value(field.kind, field.value);
     html! {
         div.field.invalid[error.is_some()] {
             label for=(id) { (field.label) @if !field.required { " " span.optional { (lang.t("form.optional")) } } }
@@ -103,6 +112,40 @@ pub fn select(
                 }
             }
             @if let Some(error) = error { p.error id={ (id) "-error" } { (lang.t(error.message)) } }
+        }
+    }
+}
+
+pub fn textarea(
+    lang: Lang,
+    name: &str,
+    label: &str,
+    value: &str,
+    hint: Option<&str>,
+    errors: &[FieldError],
+) -> Markup {
+    let id = format!("f-{name}");
+    let error = message_for(errors, name);
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (label) " " span.optional { (lang.t("form.optional")) } }
+            @if let Some(hint) = hint { p.hint id={ (id) "-hint" } { (hint) } }
+            textarea id=(id) name=(name) rows="6"
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[described_by(&id, hint.is_some(), error.is_some())] { (value) }
+            @if let Some(error) = error { p.error id={ (id) "-error" } { (lang.t(error.message)) } }
+        }
+    }
+}
+
+pub fn checkbox(name: &str, label: &str, checked: bool, hint: Option<&str>) -> Markup {
+    let id = format!("f-{name}");
+    html! {
+        div.field.check {
+            input id=(id) name=(name) type="checkbox" checked[checked]
+                aria-describedby=[hint.map(|_| format!("{id}-hint"))];
+            label for=(id) { (label) }
+            @if let Some(hint) = hint { p.hint id={ (id) "-hint" } { (hint) } }
         }
     }
 }
@@ -143,5 +186,21 @@ pub fn post_button(
             @for (name, value) in hidden { input type="hidden" name=(name) value=(value); }
             button type="submit" { (label) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_value;
+
+    #[test]
+    fn fields_get_back_only_what_they_can_hold() {
+        assert_eq!(shown_value("text", "kemarin"), "kemarin");
+        assert_eq!(shown_value("date", "kemarin"), "");
+        assert_eq!(shown_value("date", "2026-12-07"), "2026-12-07");
+        assert_eq!(shown_value("time", "08:30"), "08:30");
+        assert_eq!(shown_value("number", "-1"), "-1");
+        assert_eq!(shown_value("number", "seratus"), "");
+        assert_eq!(shown_value("password", "rahasia"), "");
     }
 }
