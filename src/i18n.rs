@@ -218,7 +218,10 @@ mod tests {
             "event.error.office",
             "event.error.ends_before_start",
             "event.error.time_zone",
-            "event.error.date",
+            "event.error.start",
+            "event.error.end",
+            "event.error.opens",
+            "event.error.closes",
             "event.error.quota",
             "event.error.closes_before_opens",
         ] {

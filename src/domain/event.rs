@@ -190,30 +190,49 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
         });
     }
     let zone = zone.unwrap_or(Tz::Asia__Jakarta);
+    // Each date has its own message: the summary on top lists them all.
     let mut instant =
-        |field: &'static str, date: &str, time: &str, required: bool| match local_instant(
-            zone, date, time,
-        ) {
-            Ok(None) if required => {
-                errors.push(FieldError {
-                    field,
-                    message: "event.error.date",
-                });
-                None
-            }
-            Ok(at) => at,
-            Err(()) => {
-                errors.push(FieldError {
-                    field,
-                    message: "event.error.date",
-                });
-                None
+        |field: &'static str, message: &'static str, date: &str, time: &str, required: bool| {
+            match local_instant(zone, date, time) {
+                Ok(None) if required => {
+                    errors.push(FieldError { field, message });
+                    None
+                }
+                Ok(at) => at,
+                Err(()) => {
+                    errors.push(FieldError { field, message });
+                    None
+                }
             }
         };
-    let starts_at = instant("start_date", &form.start_date, &form.start_time, true);
-    let ends_at = instant("end_date", &form.end_date, &form.end_time, true);
-    let opens = instant("opens_date", &form.opens_date, &form.opens_time, false);
-    let closes = instant("closes_date", &form.closes_date, &form.closes_time, false);
+    let starts_at = instant(
+        "start_date",
+        "event.error.start",
+        &form.start_date,
+        &form.start_time,
+        true,
+    );
+    let ends_at = instant(
+        "end_date",
+        "event.error.end",
+        &form.end_date,
+        &form.end_time,
+        true,
+    );
+    let opens = instant(
+        "opens_date",
+        "event.error.opens",
+        &form.opens_date,
+        &form.opens_time,
+        false,
+    );
+    let closes = instant(
+        "closes_date",
+        "event.error.closes",
+        &form.closes_date,
+        &form.closes_time,
+        false,
+    );
     let quota = match form.seat_quota.trim() {
         "" => None,
         raw => match raw.parse::<u32>() {

@@ -12,6 +12,9 @@ use crate::i18n::Lang;
 use crate::integrations::mail::Delivery;
 use crate::web::extract::PageContext;
 
+// Tables scroll sideways on a phone. Their wrapper is a labelled region that
+// takes keyboard focus, so that it can be scrolled without a mouse.
+
 /// What an invitation form held, to show it again with its messages.
 #[derive(Default, Clone, serde::Deserialize)]
 pub struct InviteForm {
@@ -95,7 +98,7 @@ pub fn dashboard(
             }
             section aria-labelledby="users" {
                 h2 #users { (lang.t("admin.users")) }
-                div.table {
+                div.table tabindex="0" role="region" aria-label=(lang.t("admin.users")) {
                     table {
                         thead { tr {
                             th scope="col" { (lang.t("account.name")) }
@@ -130,7 +133,7 @@ pub fn outbox_table(ctx: &PageContext, rows: &[OutboxRow]) -> Markup {
         @if rows.is_empty() {
             p { (lang.t("outbox.empty")) }
         } @else {
-            div.table {
+            div.table tabindex="0" role="region" aria-label=(lang.t("outbox.title")) {
                 table {
                     thead { tr {
                         th scope="col" { (lang.t("outbox.created")) }
@@ -184,7 +187,7 @@ pub fn audit(ctx: &PageContext, rows: &[AuditRow]) -> Markup {
         html! {
             p.back { a href="/admin" { (lang.t("admin.title")) } }
             h1 { (lang.t("audit.title")) }
-            div.table {
+            div.table tabindex="0" role="region" aria-label=(lang.t("audit.title")) {
                 table {
                     thead { tr {
                         th scope="col" { (lang.t("audit.when")) }
