@@ -256,40 +256,74 @@ pub async fn request_password_reset(db: &Db, email: &str, origin: &Origin) -> Re
         normalise_email(email).ok_or_else(|| Error::invalid("email", "account.error.email"))?;
     let origin = origin.clone();
     db.transaction(move |conn| {
-        let Some(user) = users::find_by_email(conn, &email)?.filter(|u| u.password_hash.is_some())
-        else {
-            return Ok(());
-        };
-        let now = Utc::now();
-        if !may_send_link(conn, TokenPurpose::PasswordReset, &user.id, now)? {
-            return Ok(());
+        match users::find_by_email(conn, &email)?.filter(|u| u.password_hash.is_some()) {
+            Some(user) => {
+                let lang = lang_of(&user.lang);
+                send_link(conn, &user, &LinkMail::PASSWORD_RESET, lang, &origin)
+            }
+            None => Ok(()),
         }
-        tokens::revoke(conn, TokenPurpose::PasswordReset, Some(&user.id), now)?;
-        let secret = tokens::issue(conn, TokenPurpose::PasswordReset, Some(&user.id), now)?;
-        let link = origin.link(&format!("/password/reset/{secret}"));
-        let minutes = TokenPurpose::PasswordReset.lifetime().as_secs() / 60;
-        mail::enqueue(
-            conn,
-            mail::Outgoing {
-                template: Template::PasswordReset,
-                lang: lang_of(&user.lang),
-                to: &user.email,
-                event_id: None,
-                args: &[("name", &user.name), ("link", &link), ("minutes", &minutes)],
-                attachments: Vec::new(),
-            },
-            now,
-        )?;
-        let mut line = entry(
-            Some((&user.id, &user.email)),
-            "password.reset_requested",
-            &origin,
-        );
-        line.subject = Some(&user.email);
-        audit::record(conn, &line, now)?;
-        Ok(())
     })
     .await
+}
+
+/// A kind of single-use link sent on request.
+struct LinkMail {
+    purpose: TokenPurpose,
+    template: Template,
+    /// The page the link opens, the secret appended.
+    path: &'static str,
+    action: &'static str,
+}
+
+impl LinkMail {
+    const PASSWORD_RESET: LinkMail = LinkMail {
+        purpose: TokenPurpose::PasswordReset,
+        template: Template::PasswordReset,
+        path: "/password/reset/",
+        action: "password.reset_requested",
+    };
+    const SIGN_IN: LinkMail = LinkMail {
+        purpose: TokenPurpose::SignIn,
+        template: Template::SignIn,
+        path: "/my/sign-in/",
+        action: "sign_in.link_requested",
+    };
+}
+
+/// E-mails `user` a fresh link of the kind (older ones stop working),
+/// within the hourly allowance, and notes it in the audit log.
+fn send_link(
+    conn: &mut crate::db::DbConnection,
+    user: &UserRow,
+    kind: &LinkMail,
+    lang: Lang,
+    origin: &Origin,
+) -> Result<(), Error> {
+    let now = Utc::now();
+    if !may_send_link(conn, kind.purpose, &user.id, now)? {
+        return Ok(());
+    }
+    tokens::revoke(conn, kind.purpose, Some(&user.id), now)?;
+    let secret = tokens::issue(conn, kind.purpose, Some(&user.id), now)?;
+    let link = origin.link(&format!("{}{secret}", kind.path));
+    let minutes = kind.purpose.lifetime().as_secs() / 60;
+    mail::enqueue(
+        conn,
+        mail::Outgoing {
+            template: kind.template,
+            lang,
+            to: &user.email,
+            event_id: None,
+            args: &[("name", &user.name), ("link", &link), ("minutes", &minutes)],
+            attachments: Vec::new(),
+        },
+        now,
+    )?;
+    let mut line = entry(Some((&user.id, &user.email)), kind.action, origin);
+    line.subject = Some(&user.email);
+    audit::record(conn, &line, now)?;
+    Ok(())
 }
 
 /// Sets a password through a reset or invitation link, which it uses up.
@@ -463,44 +497,15 @@ pub async fn invite(
     .await
 }
 
-/// A participant asks for a sign-in link. The answer is the same whether or
-/// not the address is known.
+/// A participant asks for a sign-in link, in the language of the page they
+/// are on. The answer is the same whether or not the address is known.
 pub async fn request_sign_in_link(db: &Db, email: &str, origin: &Origin) -> Result<(), Error> {
     let email =
         normalise_email(email).ok_or_else(|| Error::invalid("email", "account.error.email"))?;
     let origin = origin.clone();
-    db.transaction(move |conn| {
-        let Some(user) = users::find_by_email(conn, &email)? else {
-            return Ok(());
-        };
-        let now = Utc::now();
-        if !may_send_link(conn, TokenPurpose::SignIn, &user.id, now)? {
-            return Ok(());
-        }
-        tokens::revoke(conn, TokenPurpose::SignIn, Some(&user.id), now)?;
-        let secret = tokens::issue(conn, TokenPurpose::SignIn, Some(&user.id), now)?;
-        let link = origin.link(&format!("/my/sign-in/{secret}"));
-        let minutes = TokenPurpose::SignIn.lifetime().as_secs() / 60;
-        mail::enqueue(
-            conn,
-            mail::Outgoing {
-                template: Template::SignIn,
-                lang: origin.lang,
-                to: &user.email,
-                event_id: None,
-                args: &[("name", &user.name), ("link", &link), ("minutes", &minutes)],
-                attachments: Vec::new(),
-            },
-            now,
-        )?;
-        let mut line = entry(
-            Some((&user.id, &user.email)),
-            "sign_in.link_requested",
-            &origin,
-        );
-        line.subject = Some(&user.email);
-        audit::record(conn, &line, now)?;
-        Ok(())
+    db.transaction(move |conn| match users::find_by_email(conn, &email)? {
+        Some(user) => send_link(conn, &user, &LinkMail::SIGN_IN, origin.lang, &origin),
+        None => Ok(()),
     })
     .await
 }
