@@ -149,10 +149,7 @@ pub async fn manage_event(
     slug: web::Path<String>,
     flash: web::Query<Flash>,
 ) -> Result<Markup, Error> {
-    let event = events::by_slug(&state.db, &slug).await?;
-    if !account.may_manage(&event.id.to_string()) {
-        return Err(Error::Forbidden);
-    }
+    let event = managed_event(&state, &account, &slug).await?;
     let form = InviteForm {
         lang: ctx.lang.code().to_owned(),
         role: EventRole::Speaker.as_str().to_owned(),
@@ -169,11 +166,8 @@ pub async fn invite_member(
     slug: web::Path<String>,
     Form(form): Form<InviteForm>,
 ) -> Result<HttpResponse, Error> {
-    let event = events::by_slug(&state.db, &slug).await?;
+    let event = managed_event(&state, &account, &slug).await?;
     let event_id = event.id.to_string();
-    if !account.may_manage(&event_id) {
-        return Err(Error::Forbidden);
-    }
     let outcome = match EventRole::parse(&form.role) {
         Some(role) => {
             let invitation = invitation(&form, &ctx, Invited::Member { event_id, role });
