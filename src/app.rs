@@ -74,6 +74,9 @@ impl Application {
             base_url,
             behind_proxy: settings.behind_proxy,
             mail_delivery: mailer.delivery().clone(),
+            registration_limit: crate::web::rate_limit::RateLimit::per_minute(
+                settings.registrations_per_minute,
+            ),
         });
         let server_state = state.clone();
         let server = HttpServer::new(move || {

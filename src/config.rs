@@ -111,6 +111,10 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "BIMTEK_MAIL_PER_MINUTE", value_name = "N", value_parser = parse_mail_per_minute)]
     pub mail_per_minute: Option<u32>,
 
+    /// Registrations accepted per minute from one client address; 0: no limit [default: 20]
+    #[arg(long, global = true, env = "BIMTEK_REGISTRATIONS_PER_MINUTE", value_name = "N", value_parser = parse_registrations_per_minute)]
+    pub registrations_per_minute: Option<u32>,
+
     /// Folder for .eml files when no SMTP server is set [default: mail]
     #[arg(long, global = true, env = "BIMTEK_MAIL_DIR", value_name = "DIR")]
     pub mail_dir: Option<PathBuf>,
@@ -171,6 +175,10 @@ fn parse_mail_per_minute(raw: &str) -> Result<u32, String> {
     parse_count(raw, 0, 100_000).map_err(|e| format!("BIMTEK_MAIL_PER_MINUTE {e}"))
 }
 
+fn parse_registrations_per_minute(raw: &str) -> Result<u32, String> {
+    parse_count(raw, 0, 1_000_000).map_err(|e| format!("BIMTEK_REGISTRATIONS_PER_MINUTE {e}"))
+}
+
 fn parse_bool(raw: &str) -> Result<bool, String> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Ok(true),
@@ -216,6 +224,8 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub mail_from: Option<lettre::message::Mailbox>,
     pub mail_per_minute: u32,
+    /// Per client address; 0: no limit.
+    pub registrations_per_minute: u32,
     pub mail_dir: PathBuf,
     /// Decoded; `None`: generated once and kept in the database.
     pub secret_key: Option<Vec<u8>>,
@@ -244,6 +254,7 @@ impl Settings {
             smtp_url: None,
             mail_from: None,
             mail_per_minute: 0,
+            registrations_per_minute: 20,
             mail_dir: PathBuf::from("mail"),
             secret_key: None,
             behind_proxy: false,
@@ -277,6 +288,9 @@ impl Settings {
             })
             .transpose()?;
         settings.mail_per_minute = args.mail_per_minute.unwrap_or(0);
+        settings.registrations_per_minute = args
+            .registrations_per_minute
+            .unwrap_or(settings.registrations_per_minute);
         settings.mail_dir = args.mail_dir.unwrap_or(settings.mail_dir);
         settings.secret_key = args
             .secret_key
@@ -338,6 +352,9 @@ fn merge(over: SettingsArgs, under: SettingsArgs) -> SettingsArgs {
         smtp_url: over.smtp_url.or(under.smtp_url),
         mail_from: over.mail_from.or(under.mail_from),
         mail_per_minute: over.mail_per_minute.or(under.mail_per_minute),
+        registrations_per_minute: over
+            .registrations_per_minute
+            .or(under.registrations_per_minute),
         mail_dir: over.mail_dir.or(under.mail_dir),
         secret_key: over.secret_key.or(under.secret_key),
         behind_proxy: over.behind_proxy.or(under.behind_proxy),

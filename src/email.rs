@@ -14,14 +14,26 @@ pub enum Template {
     RoleGranted,
     PasswordReset,
     SignIn,
+    ConfirmAddress,
+    RegistrationConfirmed,
+    RegistrationWaitlisted,
+    RegistrationAwaitingApproval,
+    RegistrationRejected,
+    RegistrationCancelled,
 }
 
 impl Template {
-    pub const ALL: [Template; 4] = [
+    pub const ALL: [Template; 10] = [
         Template::Invitation,
         Template::RoleGranted,
         Template::PasswordReset,
         Template::SignIn,
+        Template::ConfirmAddress,
+        Template::RegistrationConfirmed,
+        Template::RegistrationWaitlisted,
+        Template::RegistrationAwaitingApproval,
+        Template::RegistrationRejected,
+        Template::RegistrationCancelled,
     ];
 
     pub fn key(self) -> &'static str {
@@ -30,6 +42,12 @@ impl Template {
             Template::RoleGranted => "role_granted",
             Template::PasswordReset => "password_reset",
             Template::SignIn => "sign_in",
+            Template::ConfirmAddress => "confirm_address",
+            Template::RegistrationConfirmed => "registration_confirmed",
+            Template::RegistrationWaitlisted => "registration_waitlisted",
+            Template::RegistrationAwaitingApproval => "registration_awaiting_approval",
+            Template::RegistrationRejected => "registration_rejected",
+            Template::RegistrationCancelled => "registration_cancelled",
         }
     }
 
@@ -38,6 +56,12 @@ impl Template {
             Template::Invitation => &["name", "inviter", "role", "link", "days"],
             Template::RoleGranted => &["name", "inviter", "role", "link"],
             Template::PasswordReset | Template::SignIn => &["name", "link", "minutes"],
+            Template::ConfirmAddress => &["name", "event", "when", "link", "days"],
+            Template::RegistrationConfirmed
+            | Template::RegistrationWaitlisted
+            | Template::RegistrationAwaitingApproval
+            | Template::RegistrationRejected
+            | Template::RegistrationCancelled => &["name", "event", "when", "link", "contact"],
         }
     }
 }

@@ -24,6 +24,9 @@ pub enum Error {
     /// Too many failed attempts; try again later.
     #[error("too many attempts")]
     Throttled,
+    /// An upload over its limit.
+    #[error("payload too large")]
+    TooLarge,
     /// A form sent without its session's token, or from another site.
     #[error("forged or expired form")]
     Csrf,
@@ -35,7 +38,7 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(field: &'static str, message: &'static str) -> Error {
-        Error::Invalid(vec![FieldError { field, message }])
+        Error::Invalid(vec![FieldError::new(field, message)])
     }
 }
 

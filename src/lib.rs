@@ -12,5 +12,6 @@ pub mod i18n;
 pub mod integrations;
 pub mod jobs;
 pub mod services;
+pub mod spreadsheet;
 pub mod telemetry;
 pub mod web;

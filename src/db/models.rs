@@ -128,4 +128,40 @@ pub struct RegistrationRow {
     pub queued_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub confirmation_hash: Option<String>,
+    pub added_by: Option<String>,
+    pub search_text: String,
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq)]
+#[diesel(table_name = super::schema::event_questions)]
+pub struct QuestionRow {
+    pub id: String,
+    pub event_id: String,
+    pub position: i32,
+    pub kind: String,
+    pub label: String,
+    pub choices: String,
+    pub required: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::registration_answers)]
+pub struct AnswerRow {
+    pub registration_id: String,
+    pub question_id: String,
+    pub answer: String,
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::imports)]
+pub struct ImportRow {
+    pub id: String,
+    pub event_id: String,
+    pub created_by: String,
+    pub filename: String,
+    pub rows: String,
+    pub created_at: NaiveDateTime,
+    pub imported_at: Option<NaiveDateTime>,
 }

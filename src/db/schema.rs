@@ -43,6 +43,42 @@ diesel::table! {
         queued_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        confirmation_hash -> Nullable<Text>,
+        added_by -> Nullable<Text>,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    event_questions (id) {
+        id -> Text,
+        event_id -> Text,
+        position -> Integer,
+        kind -> Text,
+        label -> Text,
+        choices -> Text,
+        required -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    registration_answers (registration_id, question_id) {
+        registration_id -> Text,
+        question_id -> Text,
+        answer -> Text,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> Text,
+        event_id -> Text,
+        created_by -> Text,
+        filename -> Text,
+        rows -> Text,
+        created_at -> Timestamp,
+        imported_at -> Nullable<Timestamp>,
     }
 }
 
@@ -156,6 +192,9 @@ diesel::table! {
 }
 
 diesel::joinable!(registrations -> events (event_id));
+diesel::joinable!(event_questions -> events (event_id));
+diesel::joinable!(registration_answers -> registrations (registration_id));
+diesel::joinable!(registration_answers -> event_questions (question_id));
 diesel::joinable!(event_members -> events (event_id));
 diesel::joinable!(event_members -> users (user_id));
 
@@ -171,4 +210,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     secrets,
     regions,
     registrations,
+    event_questions,
+    registration_answers,
+    imports,
 );

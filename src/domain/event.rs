@@ -31,9 +31,37 @@ pub struct Seating {
     pub contact: String,
 }
 
+/// Whether the registration form takes registrations now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Window {
+    NotYet(DateTime<Utc>),
+    Open,
+    Closed,
+}
+
 impl Event {
     pub fn has_ended(&self, now: DateTime<Utc>) -> bool {
         self.ends_at < now
+    }
+
+    /// Open from publication (or the opening time) until the closing time,
+    /// or until the event starts when none is set.
+    pub fn registration(&self, now: DateTime<Utc>) -> Window {
+        let closes = self.seats.registration_closes_at.unwrap_or(self.starts_at);
+        match self.seats.registration_opens_at {
+            _ if !self.published || now >= closes => Window::Closed,
+            Some(opens) if now < opens => Window::NotYet(opens),
+            _ => Window::Open,
+        }
+    }
+
+    /// Who participants write to: the contact set, else the office.
+    pub fn contact_or_office(&self) -> &str {
+        if self.seats.contact.trim().is_empty() {
+            &self.organiser_office
+        } else {
+            &self.seats.contact
+        }
     }
 }
 
@@ -53,8 +81,18 @@ pub struct NewEvent {
 /// A broken rule, named by the field it concerns and a catalogue key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// Owned only for fields named at run time (an event's own questions).
+    pub field: std::borrow::Cow<'static, str>,
     pub message: &'static str,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<std::borrow::Cow<'static, str>>, message: &'static str) -> Self {
+        FieldError {
+            field: field.into(),
+            message,
+        }
+    }
 }
 
 pub const SLUG_MAX: usize = 80;
@@ -62,7 +100,7 @@ pub const SLUG_MAX: usize = 80;
 impl NewEvent {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut fail = |field, message| errors.push(FieldError { field, message });
+        let mut fail = |field, message| errors.push(FieldError::new(field, message));
         if !is_valid_slug(&self.slug) {
             fail("slug", "event.error.slug");
         }
@@ -184,10 +222,7 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
     let mut errors = Vec::new();
     let zone = super::time::parse_zone(&form.time_zone);
     if zone.is_none() {
-        errors.push(FieldError {
-            field: "time_zone",
-            message: "event.error.time_zone",
-        });
+        errors.push(FieldError::new("time_zone", "event.error.time_zone"));
     }
     let zone = zone.unwrap_or(Tz::Asia__Jakarta);
     // Each date has its own message: the summary on top lists them all.
@@ -195,12 +230,12 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
         |field: &'static str, message: &'static str, date: &str, time: &str, required: bool| {
             match local_instant(zone, date, time) {
                 Ok(None) if required => {
-                    errors.push(FieldError { field, message });
+                    errors.push(FieldError::new(field, message));
                     None
                 }
                 Ok(at) => at,
                 Err(()) => {
-                    errors.push(FieldError { field, message });
+                    errors.push(FieldError::new(field, message));
                     None
                 }
             }
@@ -238,10 +273,7 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
         raw => match raw.parse::<u32>() {
             Ok(n) if n > 0 => Some(n),
             _ => {
-                errors.push(FieldError {
-                    field: "seat_quota",
-                    message: "event.error.quota",
-                });
+                errors.push(FieldError::new("seat_quota", "event.error.quota"));
                 None
             }
         },
@@ -309,7 +341,7 @@ mod tests {
         let fields: Vec<_> = bad
             .validate()
             .unwrap_err()
-            .iter()
+            .into_iter()
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["slug", "title", "ends_at"]);
@@ -360,7 +392,7 @@ mod tests {
         };
         let fields: Vec<_> = check_event_form(&bad)
             .unwrap_err()
-            .iter()
+            .into_iter()
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["time_zone", "start_date", "seat_quota", "title"]);

@@ -1,8 +1,10 @@
 //! Pure rules of the domain: no IO, no actix, no diesel.
 
 pub mod account;
+pub mod calendar;
 pub mod event;
 pub mod job;
+pub mod question;
 pub mod region;
 pub mod registration;
 pub mod time;

@@ -105,6 +105,27 @@ pub struct Form {
     pub consent: bool,
 }
 
+impl Form {
+    /// From submitted form fields by name; an unchecked box is absent.
+    pub fn from_fields(fields: &std::collections::HashMap<String, String>) -> Form {
+        let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
+        Form {
+            full_name: field("full_name"),
+            email: field("email"),
+            whatsapp: field("whatsapp"),
+            nip: field("nip"),
+            institution: field("institution"),
+            position: field("position"),
+            province_code: field("province_code"),
+            regency_code: field("regency_code"),
+            library_type: field("library_type"),
+            gender: field("gender"),
+            disability: field("disability"),
+            consent: fields.contains_key("consent"),
+        }
+    }
+}
+
 /// The same, checked and normalised.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checked {
@@ -126,7 +147,7 @@ pub struct Checked {
 pub fn check_form(form: &Form, today: NaiveDate) -> Result<Checked, Vec<super::event::FieldError>> {
     use super::event::FieldError;
     let mut errors = Vec::new();
-    let mut fail = |field, message| errors.push(FieldError { field, message });
+    let mut fail = |field, message| errors.push(FieldError::new(field, message));
     let required = |value: &str| value.trim().to_owned();
     let full_name = required(&form.full_name);
     if full_name.is_empty() {
@@ -185,6 +206,21 @@ pub fn check_form(form: &Form, today: NaiveDate) -> Result<Checked, Vec<super::e
         gender: form.gender.clone(),
         disability: Some(required(&form.disability)).filter(|d| !d.is_empty()),
     })
+}
+
+impl Checked {
+    /// What the organisers' search matches: one lower-cased line.
+    pub fn search_text(&self) -> String {
+        [
+            self.full_name.as_str(),
+            &self.email,
+            &self.institution,
+            &self.whatsapp,
+            self.nip.as_deref().unwrap_or(""),
+        ]
+        .join(" ")
+        .to_lowercase()
+    }
 }
 
 /// Where a registration stands.
@@ -266,6 +302,41 @@ pub fn on_approved(seats: Seats) -> Status {
     }
 }
 
+/// What organisers may do with registrations, one or many at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    Reject,
+    /// From the waiting list to a seat, even past the quota: the
+    /// organiser has decided to make room.
+    Promote,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Reject => "reject",
+            Decision::Promote => "promote",
+        }
+    }
+}
+
+/// Where a decision takes a registration, or `None` when it does not apply
+/// to its state (a bulk action skips those).
+pub fn decide(current: Status, decision: Decision, seats: Seats) -> Option<Status> {
+    match (decision, current) {
+        (Decision::Approve, Status::AwaitingApproval | Status::Rejected) => {
+            Some(on_approved(seats))
+        }
+        (Decision::Reject, Status::Cancelled | Status::Rejected) => None,
+        (Decision::Reject, _) => Some(Status::Rejected),
+        (Decision::Promote, Status::Waitlisted) => Some(Status::Confirmed),
+        _ => None,
+    }
+}
+
 /// Whether the first in line gets the seat that just came free.
 pub fn promote_after_cancel(seats: Seats, someone_waiting: bool) -> bool {
     someone_waiting && seats.free()
@@ -277,6 +348,38 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn decisions_apply_only_where_they_make_sense() {
+        let full = Seats {
+            confirmed: 2,
+            quota: Some(2),
+        };
+        let free = Seats {
+            confirmed: 1,
+            quota: Some(2),
+        };
+        use Decision::*;
+        assert_eq!(
+            decide(Status::AwaitingApproval, Approve, free),
+            Some(Status::Confirmed)
+        );
+        assert_eq!(
+            decide(Status::AwaitingApproval, Approve, full),
+            Some(Status::Waitlisted)
+        );
+        assert_eq!(decide(Status::Confirmed, Approve, free), None);
+        assert_eq!(
+            decide(Status::Waitlisted, Promote, full),
+            Some(Status::Confirmed)
+        );
+        assert_eq!(decide(Status::Confirmed, Promote, free), None);
+        assert_eq!(
+            decide(Status::Confirmed, Reject, full),
+            Some(Status::Rejected)
+        );
+        assert_eq!(decide(Status::Cancelled, Reject, full), None);
     }
 
     #[test]
@@ -412,7 +515,7 @@ mod tests {
         };
         let fields: Vec<_> = check_form(&bad, day(2026, 11, 24))
             .unwrap_err()
-            .iter()
+            .into_iter()
             .map(|e| e.field)
             .collect();
         assert_eq!(

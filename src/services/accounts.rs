@@ -116,23 +116,14 @@ pub async fn complete_setup(
     check_link(db, TokenPurpose::Setup, secret).await?;
     let mut errors = Vec::new();
     if form.name.trim().is_empty() {
-        errors.push(FieldError {
-            field: "name",
-            message: "account.error.name",
-        });
+        errors.push(FieldError::new("name", "account.error.name"));
     }
     let email = normalise_email(&form.email);
     if email.is_none() {
-        errors.push(FieldError {
-            field: "email",
-            message: "account.error.email",
-        });
+        errors.push(FieldError::new("email", "account.error.email"));
     }
     if let Err(message) = check_password(&form.password, &form.email) {
-        errors.push(FieldError {
-            field: "password",
-            message,
-        });
+        errors.push(FieldError::new("password", message));
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
@@ -326,6 +317,16 @@ fn send_link(
     Ok(())
 }
 
+/// A sign-in link for a participant who tried to register twice.
+pub(crate) fn send_sign_in_link(
+    conn: &mut crate::db::DbConnection,
+    user: &UserRow,
+    lang: Lang,
+    origin: &Origin,
+) -> Result<(), Error> {
+    send_link(conn, user, &LinkMail::SIGN_IN, lang, origin)
+}
+
 /// Sets a password through a reset or invitation link, which it uses up.
 pub async fn set_password_by_link(
     db: &Db,
@@ -397,16 +398,10 @@ pub async fn invite(
     let mut errors = Vec::new();
     let email = normalise_email(&invitation.email);
     if email.is_none() {
-        errors.push(FieldError {
-            field: "email",
-            message: "account.error.email",
-        });
+        errors.push(FieldError::new("email", "account.error.email"));
     }
     if invitation.name.trim().is_empty() {
-        errors.push(FieldError {
-            field: "name",
-            message: "account.error.name",
-        });
+        errors.push(FieldError::new("name", "account.error.name"));
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));

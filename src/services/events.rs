@@ -19,10 +19,10 @@ pub async fn published_by_slug(db: &Db, slug: &str) -> Result<Event, Error> {
 pub async fn create(db: &Db, new: NewEvent) -> Result<Event, Error> {
     new.validate().map_err(Error::Invalid)?;
     db.transaction(move |conn| match repo::insert(conn, &new, Utc::now()) {
-        Err(error) if is_unique_violation(&error) => Err(Error::Invalid(vec![FieldError {
-            field: "slug",
-            message: "event.error.slug_taken",
-        }])),
+        Err(error) if is_unique_violation(&error) => Err(Error::Invalid(vec![FieldError::new(
+            "slug",
+            "event.error.slug_taken",
+        )])),
         other => Ok(other?),
     })
     .await

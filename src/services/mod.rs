@@ -2,7 +2,10 @@
 
 pub mod accounts;
 pub mod events;
+pub mod invitations;
 pub mod mail;
 pub mod passwords;
+pub mod questions;
 pub mod regions;
 pub mod registrations;
+pub mod roster;

@@ -28,6 +28,7 @@ impl ResponseError for Error {
             Error::SignInRequired(_) => StatusCode::SEE_OTHER,
             Error::InvalidLink => StatusCode::BAD_REQUEST,
             Error::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Db(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

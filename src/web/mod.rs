@@ -5,6 +5,7 @@ pub mod errors;
 pub mod extract;
 pub mod handlers;
 pub mod middleware;
+pub mod rate_limit;
 pub mod session;
 pub mod views;
 
@@ -25,6 +26,7 @@ pub struct AppState {
     /// only behind a reverse proxy that overwrites them).
     pub behind_proxy: bool,
     pub mail_delivery: crate::integrations::mail::Delivery,
+    pub registration_limit: rate_limit::RateLimit,
 }
 
 impl AppState {
@@ -43,10 +45,20 @@ fn password_link(path: &str, purpose: TokenPurpose) -> actix_web::Resource {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use handlers::{accounts, ops, public, staff};
+    use handlers::{accounts, ops, public, registration, roster, staff};
     use web::{get, post, resource};
     cfg.service(resource("/").route(get().to(public::home)))
         .service(resource("/events/{slug}").route(get().to(public::event)))
+        .service(
+            resource("/events/{slug}/register")
+                .route(get().to(registration::register_page))
+                .route(post().to(registration::register)),
+        )
+        .service(
+            resource("/registrations/confirm/{token}")
+                .route(get().to(registration::confirm_page))
+                .route(post().to(registration::confirm)),
+        )
         .service(resource("/lang/{code}").route(get().to(public::set_language)))
         .service(resource("/static/{file}").route(get().to(assets::stylesheet)))
         .service(resource("/healthz").route(get().to(ops::healthz)))
@@ -87,6 +99,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(accounts::use_link)),
         )
         .service(resource("/my").route(get().to(accounts::my_page)))
+        .service(
+            resource("/my/registrations/{id}/cancel")
+                .route(get().to(registration::cancel_page))
+                .route(post().to(registration::cancel)),
+        )
+        .service(
+            resource("/my/registrations/{id}/invitation.ics")
+                .route(get().to(registration::invitation)),
+        )
         // Staff
         .service(resource("/admin").route(get().to(staff::dashboard)))
         .service(resource("/admin/invitations").route(post().to(staff::invite_organiser)))
@@ -104,5 +125,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/manage/events/{slug}/publish").route(post().to(staff::publish_event)))
         .service(
             resource("/manage/events/{slug}/invitations").route(post().to(staff::invite_member)),
+        )
+        .service(resource("/manage/events/{slug}/registrations").route(get().to(roster::list)))
+        .service(
+            resource("/manage/events/{slug}/registrations/decide").route(post().to(roster::decide)),
+        )
+        .service(
+            resource("/manage/events/{slug}/registrations/new")
+                .route(get().to(roster::add_page))
+                .route(post().to(roster::add)),
+        )
+        .service(
+            resource("/manage/events/{slug}/registrations/export").route(get().to(roster::export)),
+        )
+        .service(
+            resource("/manage/events/{slug}/registrations/import").route(post().to(roster::upload)),
+        )
+        .service(
+            resource("/manage/events/{slug}/registrations/import/{id}")
+                .route(get().to(roster::preview))
+                .route(post().to(roster::confirm_import)),
+        )
+        .service(
+            resource("/manage/events/{slug}/questions")
+                .route(get().to(roster::questions_page))
+                .route(post().to(roster::add_question)),
+        )
+        .service(
+            resource("/manage/events/{slug}/questions/{id}/delete")
+                .route(post().to(roster::remove_question)),
         );
 }

@@ -146,6 +146,10 @@ async fn every_route_answers_each_role_as_it_should() {
             get("/healthz", all(200)),
             get("/metrics", all(200)),
             get("/tidak-ada", all(404)),
+            get("/events/bimtek-kita/register", all(200)),
+            post("/events/bimtek-kita/register", &[], all(422)),
+            get("/registrations/confirm/palsu", all(200)),
+            post("/registrations/confirm/palsu", &[], all(400)),
             // Accounts
             get("/sign-in", all(200)),
             post("/sign-in", &[], all(422)),
@@ -170,6 +174,19 @@ async fn every_route_answers_each_role_as_it_should() {
             get("/my/sign-in/palsu", all(400)),
             post("/my/sign-in/palsu", &[], all(400)),
             get("/my", [SIGN_IN, 200, 200, 200, 200, 200]),
+            get(
+                "/my/registrations/tidak-ada/cancel",
+                [SIGN_IN, 404, 404, 404, 404, 404],
+            ),
+            post(
+                "/my/registrations/tidak-ada/cancel",
+                &[],
+                [SIGN_IN, 404, 404, 404, 404, 404],
+            ),
+            get(
+                "/my/registrations/tidak-ada/invitation.ics",
+                [SIGN_IN, 404, 404, 404, 404, 404],
+            ),
             // Staff
             get("/admin", staff_only(403, 200)),
             post("/admin/invitations", &[], staff_only(403, 422)),
@@ -180,6 +197,53 @@ async fn every_route_answers_each_role_as_it_should() {
                 "/manage/events/bimtek-kita/invitations",
                 &[],
                 staff_only(422, 422),
+            ),
+            get(
+                "/manage/events/bimtek-kita/registrations",
+                staff_only(200, 200),
+            ),
+            post(
+                "/manage/events/bimtek-kita/registrations/decide",
+                &[("decision", "approve"), ("ids", "tidak-ada")],
+                staff_only(303, 303),
+            ),
+            get(
+                "/manage/events/bimtek-kita/registrations/new",
+                staff_only(200, 200),
+            ),
+            post(
+                "/manage/events/bimtek-kita/registrations/new",
+                &[],
+                staff_only(422, 422),
+            ),
+            get(
+                "/manage/events/bimtek-kita/registrations/export?format=csv",
+                staff_only(200, 200),
+            ),
+            post(
+                "/manage/events/bimtek-kita/registrations/import",
+                &[],
+                staff_only(422, 422),
+            ),
+            get(
+                "/manage/events/bimtek-kita/registrations/import/tidak-ada",
+                staff_only(404, 404),
+            ),
+            post(
+                "/manage/events/bimtek-kita/registrations/import/tidak-ada",
+                &[],
+                staff_only(404, 404),
+            ),
+            get("/manage/events/bimtek-kita/questions", staff_only(200, 200)),
+            post(
+                "/manage/events/bimtek-kita/questions",
+                &[],
+                staff_only(422, 422),
+            ),
+            post(
+                "/manage/events/bimtek-kita/questions/tidak-ada/delete",
+                &[],
+                staff_only(404, 404),
             ),
             get(
                 "/manage/events/tidak-ada",

@@ -134,7 +134,7 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     events::table.count().get_result(conn)
 }
 
-fn into_event(row: EventRow) -> Event {
+pub fn into_event(row: EventRow) -> Event {
     Event {
         id: row.id.parse().unwrap_or_else(|_| {
             tracing::warn!(id = %row.id, "event id is not a UUID");

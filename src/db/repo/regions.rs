@@ -60,3 +60,12 @@ pub fn find(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Region>> 
         .optional()
         .map(|row| row.map(into_region))
 }
+
+/// The whole list (552 rows), for matching names in imports and naming codes in lists.
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Region>> {
+    regions::table
+        .order(regions::code.asc())
+        .select(columns())
+        .load::<Row>(conn)
+        .map(|rows| rows.into_iter().map(into_region).collect())
+}

@@ -2,9 +2,10 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use crate::db::DbConnection;
-use crate::db::models::RegistrationRow;
-use crate::db::schema::{events, registrations};
+use crate::db::models::{AnswerRow, EventRow, ImportRow, QuestionRow, RegistrationRow};
+use crate::db::schema::{event_questions, events, imports, registration_answers, registrations};
+use crate::db::{DbConnection, MultiBackend as DbBackend};
+use crate::domain::event::Event;
 use crate::domain::registration::{Seats, Status};
 
 /// Serialises seat decisions for one event until the transaction ends.
@@ -130,6 +131,196 @@ pub fn set_seats(
             events::seat_quota.eq(quota),
             events::moderated.eq(moderated),
         ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_by_confirmation(
+    conn: &mut DbConnection,
+    hash: &str,
+) -> QueryResult<Option<RegistrationRow>> {
+    registrations::table
+        .filter(registrations::confirmation_hash.eq(hash))
+        .select(RegistrationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A new confirmation link replaces the old one; `None` retires it.
+/// The link's age counts from `updated_at`, stamped here.
+pub fn set_confirmation(
+    conn: &mut DbConnection,
+    id: &str,
+    hash: Option<&str>,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(registrations::table.find(id))
+        .set((
+            registrations::confirmation_hash.eq(hash),
+            registrations::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// A participant's registrations, newest event first.
+pub fn of_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> QueryResult<Vec<(RegistrationRow, Event)>> {
+    let rows: Vec<(RegistrationRow, EventRow)> = registrations::table
+        .inner_join(events::table)
+        .filter(registrations::user_id.eq(user_id))
+        .order(events::starts_at.desc())
+        .select((RegistrationRow::as_select(), EventRow::as_select()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(registration, event)| (registration, super::events::into_event(event)))
+        .collect())
+}
+
+/// What organisers look for in the list.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Matched anywhere in name, e-mail, institution, WhatsApp or NIP.
+    pub text: Option<String>,
+    pub status: Option<Status>,
+    pub province_code: Option<String>,
+    pub regency_code: Option<String>,
+}
+
+fn filtered<'a>(event_id: &'a str, filter: &'a Filter) -> registrations::BoxedQuery<'a, DbBackend> {
+    let mut query = registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .into_boxed();
+    if let Some(text) = &filter.text {
+        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+        query = query.filter(registrations::search_text.like(pattern).escape('\\'));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(registrations::status.eq(status.as_str()));
+    }
+    if let Some(code) = &filter.province_code {
+        query = query.filter(registrations::province_code.eq(code));
+    }
+    if let Some(code) = &filter.regency_code {
+        query = query.filter(registrations::regency_code.eq(code));
+    }
+    query
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+pub fn count(conn: &mut DbConnection, event_id: &str, filter: &Filter) -> QueryResult<i64> {
+    filtered(event_id, filter).count().get_result(conn)
+}
+
+/// One page of the list, newest first.
+pub fn page(
+    conn: &mut DbConnection,
+    event_id: &str,
+    filter: &Filter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<RegistrationRow>> {
+    filtered(event_id, filter)
+        .order((registrations::created_at.desc(), registrations::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(RegistrationRow::as_select())
+        .load(conn)
+}
+
+/// How many registrations of the event are in each state.
+pub fn counts_by_status(
+    conn: &mut DbConnection,
+    event_id: &str,
+) -> QueryResult<Vec<(String, i64)>> {
+    registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .group_by(registrations::status)
+        .select((registrations::status, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// One statement per answer: a multi-row insert is not available on both
+/// backends through one connection type, and an event has few questions.
+pub fn insert_answers(conn: &mut DbConnection, answers: &[AnswerRow]) -> QueryResult<()> {
+    for answer in answers {
+        diesel::insert_into(registration_answers::table)
+            .values(answer)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The answers of the given registrations (for a page of the list or an export).
+pub fn answers_of(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<AnswerRow>> {
+    let mut answers = Vec::new();
+    // Bound parameters are limited per statement (SQLite: 32,766).
+    for chunk in ids.chunks(10_000) {
+        answers.extend(
+            registration_answers::table
+                .filter(registration_answers::registration_id.eq_any(chunk))
+                .select(AnswerRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(answers)
+}
+
+pub fn questions(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<QuestionRow>> {
+    event_questions::table
+        .filter(event_questions::event_id.eq(event_id))
+        .order((event_questions::position.asc(), event_questions::id.asc()))
+        .select(QuestionRow::as_select())
+        .load(conn)
+}
+
+pub fn insert_question(conn: &mut DbConnection, row: &QuestionRow) -> QueryResult<()> {
+    diesel::insert_into(event_questions::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn delete_question(conn: &mut DbConnection, event_id: &str, id: &str) -> QueryResult<usize> {
+    diesel::delete(
+        event_questions::table
+            .filter(event_questions::event_id.eq(event_id))
+            .filter(event_questions::id.eq(id)),
+    )
+    .execute(conn)
+}
+
+pub fn insert_import(conn: &mut DbConnection, row: &ImportRow) -> QueryResult<()> {
+    diesel::insert_into(imports::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_import(
+    conn: &mut DbConnection,
+    event_id: &str,
+    id: &str,
+) -> QueryResult<Option<ImportRow>> {
+    imports::table
+        .filter(imports::event_id.eq(event_id))
+        .filter(imports::id.eq(id))
+        .select(ImportRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn mark_imported(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(imports::table.find(id))
+        .set(imports::imported_at.eq(Some(now.naive_utc())))
         .execute(conn)
         .map(drop)
 }

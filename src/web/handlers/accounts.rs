@@ -279,5 +279,12 @@ pub async fn my_page(
     Member(account): Member,
 ) -> Result<Markup, Error> {
     let events = events::of_account(&state.db, &account).await?;
-    Ok(views::my_page(&ctx, &account, &events))
+    let registrations = crate::services::registrations::of_account(&state.db, &account).await?;
+    Ok(views::my_page(
+        &ctx,
+        &account,
+        &events,
+        &registrations,
+        chrono::Utc::now(),
+    ))
 }

@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod ops;
 pub mod public;
+pub mod registration;
+pub mod roster;
 pub mod staff;
 
 use actix_web::HttpResponse;

@@ -26,7 +26,8 @@ pub async fn event(
     slug: web::Path<String>,
 ) -> Result<Markup, Error> {
     let event = services::events::published_by_slug(&state.db, &slug).await?;
-    Ok(views::events::event_page(&page, &event, Utc::now()))
+    let seats = services::registrations::seats(&state.db, &event.id.to_string()).await?;
+    Ok(views::events::event_page(&page, &event, seats, Utc::now()))
 }
 
 /// Every path no route claims.

@@ -242,7 +242,7 @@ pub async fn create_event(
     }
 }
 
-async fn managed_event(
+pub(crate) async fn managed_event(
     state: &AppState,
     account: &crate::domain::account::Account,
     slug: &str,

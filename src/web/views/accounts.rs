@@ -4,8 +4,10 @@ use maud::{Markup, html};
 
 use super::forms::{self, Field, csrf, input, summary};
 use super::layout;
+use crate::db::models::RegistrationRow;
 use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError};
+use crate::domain::registration::Status;
 use crate::web::extract::PageContext;
 
 pub fn sign_in(ctx: &PageContext, email: &str, errors: &[FieldError], throttled: bool) -> Markup {
@@ -182,7 +184,13 @@ pub fn confirm_link(ctx: &PageContext, action: &str, name: &str) -> Markup {
     )
 }
 
-pub fn my_page(ctx: &PageContext, account: &Account, events: &[(Event, Vec<EventRole>)]) -> Markup {
+pub fn my_page(
+    ctx: &PageContext,
+    account: &Account,
+    events: &[(Event, Vec<EventRole>)],
+    registrations: &[(RegistrationRow, Event)],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Markup {
     let lang = ctx.lang;
     layout::page(
         ctx,
@@ -196,9 +204,29 @@ pub fn my_page(ctx: &PageContext, account: &Account, events: &[(Event, Vec<Event
             @if account.is_organiser || account.is_admin {
                 p { a href="/manage/events/new" { (lang.t("manage.new")) } }
             }
-            @if events.is_empty() {
+            @if !registrations.is_empty() {
+                section aria-labelledby="registrations" {
+                    h2 #registrations { (lang.t("my.registrations")) }
+                    ul.events {
+                        @for (registration, event) in registrations {
+                            li.event {
+                                h3 { a href={ "/events/" (event.slug) } { (event.title) } }
+                                p.when { (super::format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
+                                p { (lang.t("my.status")) ": " strong { (super::registration::status_label(lang, &registration.status)) } }
+                                @if registration.status == Status::Confirmed.as_str() {
+                                    p { a href={ "/my/registrations/" (registration.id) "/invitation.ics" } { (lang.t("my.ics")) } }
+                                }
+                                @if Status::parse(&registration.status).is_some_and(Status::is_active) && !event.has_ended(now) {
+                                    p { a href={ "/my/registrations/" (registration.id) "/cancel" } { (lang.t("my.cancel")) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if events.is_empty() && registrations.is_empty() {
                 p { (lang.t("my.none")) }
-            } @else {
+            } @else if !events.is_empty() {
                 ul.events {
                     @for (event, roles) in events {
                         li.event {

@@ -37,7 +37,7 @@ fn when(lang: Lang, at: chrono::NaiveDateTime) -> String {
     format!(
         "{} {} WIB",
         local.format("%Y-%m-%d"),
-        super::format::time(lang, &local)
+        crate::i18n::dates::time(lang, &local)
     )
 }
 
@@ -239,6 +239,12 @@ pub fn manage_event(
             }
             @let toggle = if event.published { ("0", lang.t("manage.unpublish")) } else { ("1", lang.t("manage.publish")) };
             (forms::post_button(ctx, &format!("/manage/events/{}/publish", event.slug), toggle.1, &[("published", toggle.0)]))
+            nav aria-label=(lang.t("manage.sections")) {
+                ul.links {
+                    li { a href={ "/manage/events/" (event.slug) "/registrations" } { (lang.t("roster.title")) } }
+                    li { a href={ "/manage/events/" (event.slug) "/questions" } { (lang.t("questions.title")) } }
+                }
+            }
             section aria-labelledby="team" {
                 h2 #team { (lang.t("manage.team")) }
                 @if team.is_empty() {
@@ -315,7 +321,7 @@ pub fn event_form(
                 (pair(("start_date", &form.start_date), ("start_time", &form.start_time), t("event.form.starts"), true))
                 (pair(("end_date", &form.end_date), ("end_time", &form.end_time), t("event.form.ends"), true))
                 (input(lang, Field::new("seat_quota", t("event.form.quota"), "number", &form.seat_quota).optional().hint(t("event.form.quota_hint")), errors))
-                (checkbox("moderated", t("event.form.moderated"), form.moderated.is_some(), Some(t("event.form.moderated_hint"))))
+                (checkbox(lang, "moderated", t("event.form.moderated"), form.moderated.is_some(), Some(t("event.form.moderated_hint")), errors))
                 (pair(("opens_date", &form.opens_date), ("opens_time", &form.opens_time), t("event.form.opens"), false))
                 (pair(("closes_date", &form.closes_date), ("closes_time", &form.closes_time), t("event.form.closes"), false))
                 (input(lang, Field::new("contact", t("event.form.contact"), "text", &form.contact).optional(), errors))

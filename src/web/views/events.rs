@@ -2,7 +2,8 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use super::{format, layout};
-use crate::domain::event::Event;
+use crate::domain::event::{Event, Window};
+use crate::domain::registration::Seats;
 use crate::domain::time::zone_label;
 use crate::web::extract::PageContext;
 
@@ -44,7 +45,7 @@ fn summary(ctx: &PageContext, event: &Event) -> Markup {
     }
 }
 
-pub fn event_page(ctx: &PageContext, event: &Event, now: DateTime<Utc>) -> Markup {
+pub fn event_page(ctx: &PageContext, event: &Event, seats: Seats, now: DateTime<Utc>) -> Markup {
     let lang = ctx.lang;
     layout::page(
         ctx,
@@ -56,6 +57,7 @@ pub fn event_page(ctx: &PageContext, event: &Event, now: DateTime<Utc>) -> Marku
                 @if event.has_ended(now) {
                     p.notice { (lang.t("event.ended")) }
                 }
+                (registration_call(ctx, event, seats, now))
                 dl.facts {
                     dt { (lang.t("event.when")) }
                     dd { (format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
@@ -80,4 +82,28 @@ pub fn event_page(ctx: &PageContext, event: &Event, now: DateTime<Utc>) -> Marku
             }
         },
     )
+}
+
+/// Register, or why not now; and how many seats are left.
+fn registration_call(ctx: &PageContext, event: &Event, seats: Seats, now: DateTime<Utc>) -> Markup {
+    let lang = ctx.lang;
+    let window = event.registration(now);
+    html! {
+        @if event.has_ended(now) {
+        } @else if window == Window::Open {
+            div.register {
+                p { a.button href={ "/events/" (event.slug) "/register" } { (lang.t("registration.submit")) } }
+                @if let Some(quota) = seats.quota {
+                    @if seats.free() {
+                        p { (lang.tf("registration.seats_left", &[("n", &(quota - seats.confirmed))])) }
+                    } @else {
+                        p { (lang.t("registration.full")) }
+                    }
+                }
+                @if event.seats.moderated { p { (lang.t("registration.moderated")) } }
+            }
+        } @else {
+            p.notice { (super::registration::window_notice(lang, event, window).unwrap_or_default()) }
+        }
+    }
 }

@@ -138,14 +138,24 @@ pub fn textarea(
     }
 }
 
-pub fn checkbox(name: &str, label: &str, checked: bool, hint: Option<&str>) -> Markup {
+pub fn checkbox(
+    lang: Lang,
+    name: &str,
+    label: &str,
+    checked: bool,
+    hint: Option<&str>,
+    errors: &[FieldError],
+) -> Markup {
     let id = format!("f-{name}");
+    let error = message_for(errors, name);
     html! {
-        div.field.check {
+        div.field.check.invalid[error.is_some()] {
             input id=(id) name=(name) type="checkbox" checked[checked]
-                aria-describedby=[hint.map(|_| format!("{id}-hint"))];
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[described_by(&id, hint.is_some(), error.is_some())];
             label for=(id) { (label) }
             @if let Some(hint) = hint { p.hint id={ (id) "-hint" } { (hint) } }
+            @if let Some(error) = error { p.error id={ (id) "-error" } { (lang.t(error.message)) } }
         }
     }
 }

@@ -7,3 +7,5 @@ pub mod events;
 pub mod format;
 pub mod forms;
 pub mod layout;
+pub mod registration;
+pub mod roster;

@@ -2,6 +2,8 @@
 //! `templates/locales/<code>.toml` (nested tables become dotted keys) and are
 //! compiled in; a test keeps both catalogues and the code in step.
 
+pub mod dates;
+
 use std::collections::HashMap;
 use std::fmt::Display;
 use std::sync::LazyLock;
@@ -97,8 +99,8 @@ type Catalogue = HashMap<String, String>;
 
 static CATALOGUES: LazyLock<[Catalogue; 2]> = LazyLock::new(|| {
     [
-        parse_catalogue(include_str!("../templates/locales/id.toml")),
-        parse_catalogue(include_str!("../templates/locales/en.toml")),
+        parse_catalogue(include_str!("../../templates/locales/id.toml")),
+        parse_catalogue(include_str!("../../templates/locales/en.toml")),
     ]
 });
 
@@ -224,8 +226,55 @@ mod tests {
             "event.error.closes",
             "event.error.quota",
             "event.error.closes_before_opens",
+            "registration.closed",
+            "registration.error.already",
+            "question.error.required",
+            "question.error.choose",
+            "question.error.too_long",
+            "question.error.label",
+            "question.error.kind",
+            "question.error.choices",
+            "question.error.too_many",
         ] {
             keys.push(message.to_owned());
+        }
+        use crate::domain::registration::{GENDERS, LIBRARY_TYPES, Status};
+        for library in LIBRARY_TYPES {
+            keys.push(format!("registration.library.{library}"));
+        }
+        for gender in GENDERS {
+            keys.push(format!("registration.gender_{gender}"));
+        }
+        for status in Status::ALL {
+            keys.push(format!("registration.status.{}", status.as_str()));
+        }
+        for decision in ["approve", "reject", "promote"] {
+            keys.push(format!("roster.decision.{decision}"));
+        }
+        for kind in ["text", "choice", "yes_no"] {
+            keys.push(format!("questions.kind.{kind}"));
+        }
+        for error in [
+            "format",
+            "none",
+            "unreadable",
+            "empty",
+            "too_many_rows",
+            "too_many_columns",
+            "extra_cells",
+            "too_large",
+            "duplicate_in_file",
+            "done",
+        ] {
+            keys.push(format!("import.error.{error}"));
+        }
+        keys.push("roster.error.decision".into());
+        for outcome in [
+            Status::Confirmed,
+            Status::Waitlisted,
+            Status::AwaitingApproval,
+        ] {
+            keys.push(format!("registration.outcome.{}", outcome.as_str()));
         }
         let missing: Vec<_> = keys
             .iter()

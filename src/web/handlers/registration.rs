@@ -1,0 +1,189 @@
+//! Registering for an event, confirming the address, and a participant's
+//! own registrations (cancel, calendar invitation).
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use actix_session::Session;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use maud::Markup;
+
+use super::accounts::NoFields;
+use super::{page, see_other};
+use crate::domain::event::{Event, FieldError, Window};
+use crate::error::Error;
+use crate::services::accounts::Origin;
+use crate::services::{events, invitations, questions, regions, registrations};
+use crate::web::AppState;
+use crate::web::extract::{Form, Member, PageContext};
+use crate::web::session::{self, SignInMethod};
+use crate::web::views::registration as views;
+
+/// Submitted fields by name (the event's own questions have run-time names).
+pub type Fields = Vec<(String, String)>;
+
+/// The form with what was typed, the regencies of the chosen province and
+/// the event's questions; shared by participants and organisers.
+pub async fn form_response(
+    state: &AppState,
+    ctx: &PageContext,
+    event: &Event,
+    action: &str,
+    fields: &HashMap<String, String>,
+    errors: &[FieldError],
+    by_organiser: bool,
+) -> Result<HttpResponse, Error> {
+    let provinces = regions::provinces(&state.db).await?;
+    let regencies = match fields.get("province_code").map(|c| c.trim()) {
+        Some(code) if !code.is_empty() => regions::within(&state.db, code).await?,
+        _ => Vec::new(),
+    };
+    let questions = questions::of_event(&state.db, &event.id.to_string()).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(page(
+        status,
+        views::form(
+            ctx,
+            &views::FormPage {
+                event,
+                action,
+                fields,
+                provinces: &provinces,
+                regencies: &regencies,
+                questions: &questions,
+                errors,
+                by_organiser,
+            },
+        ),
+    ))
+}
+
+/// The province button: the same form again, with that province's list.
+pub fn wants_regencies(fields: &HashMap<String, String>) -> bool {
+    fields.get("step").map(String::as_str) == Some("province")
+}
+
+pub async fn register_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let event = events::published_by_slug(&state.db, &slug).await?;
+    match event.registration(Utc::now()) {
+        Window::Open => {
+            let action = format!("/events/{}/register", event.slug);
+            form_response(&state, &ctx, &event, &action, &HashMap::new(), &[], false).await
+        }
+        window => Ok(page(StatusCode::OK, views::closed(&ctx, &event, window))),
+    }
+}
+
+pub async fn register(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    slug: web::Path<String>,
+    Form(fields): Form<Fields>,
+) -> Result<HttpResponse, Error> {
+    let event = events::published_by_slug(&state.db, &slug).await?;
+    let window = event.registration(Utc::now());
+    if window != Window::Open {
+        return Ok(page(StatusCode::OK, views::closed(&ctx, &event, window)));
+    }
+    let fields: HashMap<String, String> = fields.into_iter().collect();
+    let action = format!("/events/{}/register", event.slug);
+    if wants_regencies(&fields) {
+        return form_response(&state, &ctx, &event, &action, &fields, &[], false).await;
+    }
+    let email = fields.get("email").cloned().unwrap_or_default();
+    if fields.get("website").is_some_and(|v| !v.is_empty()) {
+        tracing::info!(event = %event.slug, "honeypot filled in; nothing stored");
+        return Ok(page(StatusCode::OK, views::sent(&ctx, &event, &email)));
+    }
+    if !state
+        .registration_limit
+        .allow(origin.address.as_deref(), Instant::now())
+    {
+        return Err(Error::Throttled);
+    }
+    match registrations::register(&state.db, &event, fields.clone(), &origin).await {
+        Ok(_) => Ok(page(
+            StatusCode::OK,
+            views::sent(&ctx, &event, email.trim()),
+        )),
+        Err(Error::Invalid(errors)) => {
+            form_response(&state, &ctx, &event, &action, &fields, &errors, false).await
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn confirm_page(ctx: PageContext, token: web::Path<String>) -> Markup {
+    views::confirm(&ctx, &format!("/registrations/confirm/{token}"))
+}
+
+pub async fn confirm(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    session: Session,
+    token: web::Path<String>,
+    Form(_): Form<NoFields>,
+) -> Result<Markup, Error> {
+    let confirmed = registrations::confirm_address(&state.db, &token, &origin).await?;
+    // Someone already signed in as this person keeps their session (a
+    // password sign-in is worth more than a link's).
+    let same_person =
+        session::signed_in(&session).is_some_and(|s| s.user_id == confirmed.account.id);
+    if !same_person {
+        session::start(&session, &confirmed.account, SignInMethod::Link);
+    }
+    Ok(views::confirmed(&ctx, confirmed.status))
+}
+
+pub async fn cancel_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    Member(account): Member,
+    id: web::Path<String>,
+) -> Result<Markup, Error> {
+    let (_, event) = registrations::own(&state.db, &account, &id).await?;
+    Ok(views::cancel(
+        &ctx,
+        &event,
+        &format!("/my/registrations/{id}/cancel"),
+    ))
+}
+
+pub async fn cancel(
+    state: web::Data<AppState>,
+    origin: Origin,
+    Member(account): Member,
+    id: web::Path<String>,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, Error> {
+    registrations::cancel(&state.db, &id, &account, &origin).await?;
+    Ok(see_other("/my"))
+}
+
+pub async fn invitation(
+    state: web::Data<AppState>,
+    Member(account): Member,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let (filename, ics) =
+        invitations::for_participant(&state.db, &account, &id, &state.base_url).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(ics))
+}

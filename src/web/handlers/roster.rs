@@ -1,0 +1,359 @@
+//! The organisers' registration list: filter, decide in bulk, add by hand,
+//! import and export. Every route checks the organiser's hold on the event.
+
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use actix_session::Session;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+use maud::Markup;
+use serde::Deserialize;
+
+use super::registration::{Fields, form_response, wants_regencies};
+use super::staff::managed_event;
+use super::{page, see_other};
+use crate::db::repo::registrations::Filter;
+use crate::domain::question::QuestionForm;
+use crate::domain::registration::{Decision, Status};
+use crate::error::Error;
+use crate::services::accounts::Origin;
+use crate::services::{questions, regions, registrations, roster};
+use crate::spreadsheet::Format;
+use crate::web::AppState;
+use crate::web::extract::{Form, PageContext, Staff};
+use crate::web::session;
+use crate::web::views::roster as views;
+
+/// An uploaded list larger than this is not a participant list.
+pub const UPLOAD_LIMIT: usize = 5 * 1024 * 1024;
+
+/// The list's filters and page, as they travel in its address.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub province: String,
+    #[serde(default)]
+    pub regency: String,
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// After a bulk decision: how many changed, how many did not apply.
+    #[serde(default)]
+    pub changed: Option<usize>,
+    #[serde(default)]
+    pub skipped: Option<usize>,
+    #[serde(default)]
+    pub added: Option<usize>,
+}
+
+impl ListQuery {
+    pub fn filter(&self) -> Filter {
+        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Filter {
+            text: some(&self.q),
+            status: Status::parse(self.status.trim()),
+            province_code: some(&self.province),
+            regency_code: some(&self.regency).filter(|_| !self.province.trim().is_empty()),
+        }
+    }
+
+    /// The address of the same list at another page (0-based).
+    pub fn query_string(&self, page: u32) -> String {
+        serde_urlencoded::to_string([
+            ("q", self.q.as_str()),
+            ("status", &self.status),
+            ("province", &self.province),
+            ("regency", &self.regency),
+            ("page", &page.to_string()),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    Staff(account): Staff,
+    slug: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<Markup, Error> {
+    let event = managed_event(&state, &account, &slug).await?;
+    let number = query.page.unwrap_or(0);
+    let listed = roster::page(
+        &state.db,
+        &event.id.to_string(),
+        query.filter(),
+        i64::from(number),
+    )
+    .await?;
+    let provinces = regions::provinces(&state.db).await?;
+    let regencies = match query.filter().province_code {
+        Some(code) => regions::within(&state.db, &code).await?,
+        None => Vec::new(),
+    };
+    Ok(views::list(
+        &ctx,
+        &views::ListPage {
+            event: &event,
+            query: &query,
+            page: &listed,
+            number,
+            provinces: &provinces,
+            regencies: &regencies,
+        },
+    ))
+}
+
+pub async fn decide(
+    state: web::Data<AppState>,
+    origin: Origin,
+    Staff(account): Staff,
+    slug: web::Path<String>,
+    Form(fields): Form<Fields>,
+) -> Result<HttpResponse, Error> {
+    let event = managed_event(&state, &account, &slug).await?;
+    let mut ids = Vec::new();
+    let mut decision = None;
+    let mut back = String::new();
+    for (name, value) in fields {
+        match name.as_str() {
+            "ids" => ids.push(value),
+            "decision" => {
+                decision =
+                    serde_json::from_value::<Decision>(serde_json::Value::String(value)).ok();
+            }
+            "back" => back = value,
+            _ => {}
+        }
+    }
+    let decision = decision.ok_or_else(|| Error::invalid("decision", "roster.error.decision"))?;
+    let decided =
+        registrations::decide_many(&state.db, &event, ids, decision, &account, &origin).await?;
+    let back: ListQuery = serde_urlencoded::from_str(&back).unwrap_or_default();
+    Ok(see_other(&format!(
+        "/manage/events/{}/registrations?{}&changed={}&skipped={}",
+        event.slug,
+        back.query_string(back.page.unwrap_or(0)),
+        decided.changed,
+        decided.skipped
+    )))
+}
+
+pub async fn add_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    Staff(account): Staff,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let event = managed_event(&state, &account, &slug).await?;
+    let action = format!("/manage/events/{}/registrations/new", event.slug);
+    form_response(&state, &ctx, &event, &action, &HashMap::new(), &[], true).await
+}
+
+pub async fn add(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    Staff(account): Staff,
+    slug: web::Path<String>,
+    Form(fields): Form<Fields>,
+) -> Result<HttpResponse, Error> {
+    let event = managed_event(&state, &account, &slug).await?;
+    let fields: HashMap<String, String> = fields.into_iter().collect();
+    let action = format!("/manage/events/{}/registrations/new", event.slug);
+    if wants_regencies(&fields) {
+        return form_response(&state, &ctx, &event, &action, &fields, &[], true).await;
+    }
+    match registrations::add_by_hand(&state.db, &event, fields.clone(), &account, &origin).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/manage/events/{}/registrations?added=1",
+            event.slug
+        ))),
+        Err(Error::Invalid(errors)) => {
+            form_response(&state, &ctx, &event, &action, &fields, &errors, true).await
+        }
+        Err(error) => Err(error),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    #[serde(flatten)]
+    list: ListQuery,
+    #[serde(default)]
+    format: String,
+}
+
+pub async fn export(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    Staff(account): Staff,
+    slug: web::Path<String>,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, Error> {
+    let event = managed_event(&state, &account, &slug).await?;
+    let format = Format::from_filename(&format!("x.{}", query.format)).ok_or(Error::NotFound)?;
+    let bytes = roster::export(&state.db, &event, query.list.filter(), format, ctx.lang).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"{}-peserta.{}\"",
+                event.slug,
+                format.extension()
+            ),
+        ))
+        .body(bytes))
+}
+
+/// A spreadsheet upload: the CSRF token travels as a form field beside the
+/// file, and the file may not exceed [`UPLOAD_LIMIT`].
+pub async fn upload(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    session: Session,
+    Staff(account): Staff,
+    slug: web::Path<String>,
+    request: HttpRequest,
+    body: web::Payload,
+) -> Result<HttpResponse, Error> {
+    // Read only once the organiser's hold on the event is known.
+    let event = managed_event(&state, &account, &slug).await?;
+    let mut payload = Multipart::new(request.headers(), body);
+    let mut csrf = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|_| Error::Invalid(Vec::new()))?;
+        let name = field.name().unwrap_or("").to_owned();
+        let filename = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .unwrap_or("")
+            .to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| Error::Invalid(Vec::new()))?;
+            if bytes.len() + chunk.len() > UPLOAD_LIMIT {
+                return Err(Error::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "csrf_token" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" if !filename.is_empty() => file = Some((filename, bytes)),
+            _ => {}
+        }
+    }
+    if !session::csrf_matches(&session, &csrf) {
+        return Err(Error::Csrf);
+    }
+    let outcome = match file {
+        Some((filename, bytes)) => {
+            roster::preview_import(&state.db, &event, &filename, bytes, &account).await
+        }
+        None => Err(Error::invalid("file", "import.error.none")),
+    };
+    match outcome {
+        Ok(id) => Ok(see_other(&format!(
+            "/manage/events/{}/registrations/import/{id}",
+            event.slug
+        ))),
+        Err(Error::Invalid(errors)) => Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::upload_failed(&ctx, &event, &errors),
+        )),
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn preview(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    Staff(account): Staff,
+    path: web::Path<(String, String)>,
+) -> Result<Markup, Error> {
+    let (slug, id) = path.into_inner();
+    let event = managed_event(&state, &account, &slug).await?;
+    let preview = roster::import_preview(&state.db, &event.id.to_string(), &id).await?;
+    Ok(views::preview(&ctx, &event, &preview))
+}
+
+pub async fn confirm_import(
+    state: web::Data<AppState>,
+    origin: Origin,
+    Staff(account): Staff,
+    path: web::Path<(String, String)>,
+    Form(_): Form<super::accounts::NoFields>,
+) -> Result<HttpResponse, Error> {
+    let (slug, id) = path.into_inner();
+    let event = managed_event(&state, &account, &slug).await?;
+    let (added, skipped) =
+        roster::confirm_import(&state.db, &event, &id, &account, &origin).await?;
+    Ok(see_other(&format!(
+        "/manage/events/{}/registrations?added={added}&skipped={skipped}",
+        event.slug
+    )))
+}
+
+pub async fn questions_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    Staff(account): Staff,
+    slug: web::Path<String>,
+) -> Result<Markup, Error> {
+    let event = managed_event(&state, &account, &slug).await?;
+    let list = questions::of_event(&state.db, &event.id.to_string()).await?;
+    Ok(views::questions(
+        &ctx,
+        &event,
+        &list,
+        &QuestionForm::default(),
+        &[],
+    ))
+}
+
+pub async fn add_question(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    Staff(account): Staff,
+    slug: web::Path<String>,
+    Form(form): Form<QuestionForm>,
+) -> Result<HttpResponse, Error> {
+    let event = managed_event(&state, &account, &slug).await?;
+    let event_id = event.id.to_string();
+    match questions::add(&state.db, &event_id, form.clone(), &account).await {
+        Ok(()) => Ok(see_other(&format!(
+            "/manage/events/{}/questions",
+            event.slug
+        ))),
+        Err(Error::Invalid(errors)) => {
+            let list = questions::of_event(&state.db, &event_id).await?;
+            Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::questions(&ctx, &event, &list, &form, &errors),
+            ))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn remove_question(
+    state: web::Data<AppState>,
+    Staff(account): Staff,
+    path: web::Path<(String, String)>,
+    Form(_): Form<super::accounts::NoFields>,
+) -> Result<HttpResponse, Error> {
+    let (slug, id) = path.into_inner();
+    let event = managed_event(&state, &account, &slug).await?;
+    questions::remove(&state.db, &event.id.to_string(), &id, &account).await?;
+    Ok(see_other(&format!(
+        "/manage/events/{}/questions",
+        event.slug
+    )))
+}

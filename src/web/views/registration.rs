@@ -1,0 +1,295 @@
+//! The registration form and the pages around it: sent, closed, the
+//! address confirmation, and cancelling.
+
+use std::collections::HashMap;
+
+use maud::{Markup, html};
+
+use super::forms::{self, Field};
+use super::{format, layout};
+use crate::domain::event::{Event, FieldError, Window};
+use crate::domain::question::{self, Kind, Question};
+use crate::domain::region::Region;
+use crate::domain::registration::{GENDERS, LIBRARY_TYPES, Status};
+use crate::i18n::Lang;
+use crate::web::extract::PageContext;
+
+/// Everything the form shows. Organisers adding someone by hand see the
+/// same form with a statement of consent instead of the participant's own.
+pub struct FormPage<'a> {
+    pub event: &'a Event,
+    pub action: &'a str,
+    pub fields: &'a HashMap<String, String>,
+    pub provinces: &'a [Region],
+    /// The chosen province's regencies and cities.
+    pub regencies: &'a [Region],
+    pub questions: &'a [Question],
+    pub errors: &'a [FieldError],
+    pub by_organiser: bool,
+}
+
+fn choices(
+    lang: Lang,
+    placeholder: &str,
+    options: impl Iterator<Item = (String, String)>,
+) -> Vec<(String, String)> {
+    std::iter::once((String::new(), lang.t(placeholder).to_owned()))
+        .chain(options)
+        .collect()
+}
+
+/// A set of radio buttons (a few options read faster than a list).
+fn radios(
+    lang: Lang,
+    name: &str,
+    legend: &str,
+    options: &[(String, String)],
+    chosen: &str,
+    required: bool,
+    errors: &[FieldError],
+) -> Markup {
+    let error = errors.iter().find(|e| e.field == name);
+    let id = format!("f-{name}");
+    html! {
+        fieldset.field.invalid[error.is_some()] aria-describedby=[error.map(|_| format!("{id}-error"))] {
+            legend { (legend) @if !required { " " span.optional { (lang.t("form.optional")) } } }
+            @for (i, (value, text)) in options.iter().enumerate() {
+                div.choice {
+                    input type="radio" id=(if i == 0 { id.clone() } else { format!("{id}-{i}") })
+                        name=(name) value=(value) checked[value == chosen] required[required];
+                    label for=(if i == 0 { id.clone() } else { format!("{id}-{i}") }) { (text) }
+                }
+            }
+            @if let Some(error) = error { p.error id={ (id) "-error" } { (lang.t(error.message)) } }
+        }
+    }
+}
+
+fn question_field(lang: Lang, question: &Question, value: &str, errors: &[FieldError]) -> Markup {
+    let name = question.field();
+    match &question.kind {
+        Kind::Text => {
+            let field = Field::new(&name, &question.label, "text", value);
+            forms::input(
+                lang,
+                if question.required {
+                    field
+                } else {
+                    field.optional()
+                },
+                errors,
+            )
+        }
+        Kind::Choice(options) => {
+            let options: Vec<(String, String)> =
+                options.iter().map(|o| (o.clone(), o.clone())).collect();
+            radios(
+                lang,
+                &name,
+                &question.label,
+                &options,
+                value,
+                question.required,
+                errors,
+            )
+        }
+        Kind::YesNo => {
+            let options = [
+                (question::YES.to_owned(), lang.t("question.yes").to_owned()),
+                (question::NO.to_owned(), lang.t("question.no").to_owned()),
+            ];
+            radios(
+                lang,
+                &name,
+                &question.label,
+                &options,
+                value,
+                question.required,
+                errors,
+            )
+        }
+    }
+}
+
+pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
+    let lang = ctx.lang;
+    let value = |name: &str| page.fields.get(name).map_or("", String::as_str);
+    let errors = page.errors;
+    let title = if page.by_organiser {
+        lang.t("registration.add_title")
+    } else {
+        lang.t("registration.title")
+    };
+    let provinces = choices(
+        lang,
+        "registration.choose",
+        page.provinces
+            .iter()
+            .map(|r| (r.code.clone(), r.name.clone())),
+    );
+    let regencies = choices(
+        lang,
+        if page.regencies.is_empty() {
+            "registration.province_first"
+        } else {
+            "registration.choose"
+        },
+        page.regencies
+            .iter()
+            .map(|r| (r.code.clone(), r.name.clone())),
+    );
+    let library_types = choices(
+        lang,
+        "registration.choose",
+        LIBRARY_TYPES.iter().map(|t| {
+            (
+                (*t).to_owned(),
+                lang.t(&format!("registration.library.{t}")).to_owned(),
+            )
+        }),
+    );
+    let genders: Vec<(String, String)> = GENDERS
+        .iter()
+        .map(|g| {
+            (
+                (*g).to_owned(),
+                lang.t(&format!("registration.gender_{g}")).to_owned(),
+            )
+        })
+        .collect();
+    let purpose = lang.tf(
+        "registration.consent_purpose",
+        &[("office", &page.event.organiser_office)],
+    );
+    layout::page(
+        ctx,
+        &format!("{title}: {}", page.event.title),
+        html! {
+            p.back { a href={ "/events/" (page.event.slug) } { "← " (page.event.title) } }
+            h1 { (title) }
+            p.lead { (page.event.title) br; (format::span(lang, page.event.starts_at, page.event.ends_at, page.event.time_zone)) }
+            @if !page.by_organiser { p { (lang.t("registration.intro")) } }
+            (forms::summary(lang, errors))
+            form method="post" action=(page.action) novalidate {
+                (forms::csrf(ctx))
+                (forms::input(lang, Field::new("full_name", lang.t("registration.full_name"), "text", value("full_name")).autocomplete("name").hint(lang.t("registration.full_name_hint")), errors))
+                (forms::input(lang, Field::new("email", lang.t("registration.email"), "email", value("email")).autocomplete("email").hint(lang.t("registration.email_hint")), errors))
+                (forms::input(lang, Field::new("whatsapp", lang.t("registration.whatsapp"), "tel", value("whatsapp")).autocomplete("tel").hint(lang.t("registration.whatsapp_hint")), errors))
+                (forms::input(lang, Field::new("nip", lang.t("registration.nip"), "text", value("nip")).optional().hint(lang.t("registration.nip_hint")), errors))
+                (forms::input(lang, Field::new("institution", lang.t("registration.institution"), "text", value("institution")).autocomplete("organization"), errors))
+                (forms::input(lang, Field::new("position", lang.t("registration.position"), "text", value("position")).autocomplete("organization-title"), errors))
+                (forms::select(lang, "province_code", lang.t("registration.province"), &provinces, value("province_code"), errors))
+                // Without JavaScript, the regencies of a province come with
+                // the page sent back by this button; everything typed stays.
+                p.step { button.secondary type="submit" name="step" value="province" formnovalidate { (lang.t("registration.show_regencies")) } }
+                (forms::select(lang, "regency_code", lang.t("registration.regency"), &regencies, value("regency_code"), errors))
+                (forms::select(lang, "library_type", lang.t("registration.library_type"), &library_types, value("library_type"), errors))
+                (radios(lang, "gender", lang.t("registration.gender"), &genders, value("gender"), true, errors))
+                (forms::input(lang, Field::new("disability", lang.t("registration.disability"), "text", value("disability")).optional().hint(lang.t("registration.disability_hint")), errors))
+                @for question in page.questions {
+                    (question_field(lang, question, value(&question.field()), errors))
+                }
+                @if page.by_organiser {
+                    (forms::checkbox(lang, "consent", lang.t("registration.consent_by_organiser"), page.fields.contains_key("consent"), Some(&purpose), errors))
+                } @else {
+                    (forms::checkbox(lang, "consent", lang.t("registration.consent"), page.fields.contains_key("consent"), Some(&purpose), errors))
+                    // A field people never see: only robots fill it in.
+                    div.hp aria-hidden="true" {
+                        label for="f-website" { (lang.t("registration.honeypot")) }
+                        input id="f-website" name="website" type="text" tabindex="-1" autocomplete="off";
+                    }
+                }
+                button type="submit" { (if page.by_organiser { lang.t("registration.add") } else { lang.t("registration.submit") }) }
+            }
+        },
+    )
+}
+
+/// The same answer for a new registration, a second attempt and a robot.
+pub fn sent(ctx: &PageContext, event: &Event, email: &str) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("registration.sent_title"),
+        html! {
+            h1 { (lang.t("registration.sent_title")) }
+            p { (lang.tf("registration.sent_body", &[("email", &email), ("days", &crate::services::registrations::CONFIRMATION_DAYS)])) }
+            p { a href={ "/events/" (event.slug) } { "← " (event.title) } }
+        },
+    )
+}
+
+pub fn window_notice(lang: Lang, event: &Event, window: Window) -> Option<String> {
+    match window {
+        Window::Open => None,
+        Window::Closed => Some(lang.t("registration.closed").to_owned()),
+        Window::NotYet(opens) => Some(lang.tf(
+            "registration.not_yet",
+            &[(
+                "when",
+                &crate::i18n::dates::span(lang, opens, opens, event.time_zone),
+            )],
+        )),
+    }
+}
+
+pub fn closed(ctx: &PageContext, event: &Event, window: Window) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("registration.title"),
+        html! {
+            p.back { a href={ "/events/" (event.slug) } { "← " (event.title) } }
+            h1 { (lang.t("registration.title")) }
+            p.notice { (window_notice(lang, event, window).unwrap_or_default()) }
+        },
+    )
+}
+
+/// A link opened from an e-mail shows a button: mail scanners that fetch
+/// links do not confirm anything.
+pub fn confirm(ctx: &PageContext, action: &str) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("registration.confirm_title"),
+        html! {
+            h1 { (lang.t("registration.confirm_title")) }
+            p { (lang.t("registration.confirm_body")) }
+            (forms::post_button(ctx, action, lang.t("registration.confirm_button"), &[]))
+        },
+    )
+}
+
+pub fn status_label(lang: Lang, status: &str) -> &'static str {
+    let status = Status::parse(status).map_or("unconfirmed", Status::as_str);
+    lang.t(&format!("registration.status.{status}"))
+}
+
+pub fn confirmed(ctx: &PageContext, status: Status) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("registration.confirmed_title"),
+        html! {
+            h1 { (lang.t("registration.confirmed_title")) }
+            p.notice { (lang.t(&format!("registration.outcome.{}", status.as_str()))) }
+            p { a href="/my" { (lang.t("my.title")) } }
+        },
+    )
+}
+
+pub fn cancel(ctx: &PageContext, event: &Event, action: &str) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("my.cancel_title"),
+        html! {
+            h1 { (lang.t("my.cancel_title")) }
+            p { (event.title) br; (format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
+            p { (lang.t("my.cancel_body")) }
+            (forms::post_button(ctx, action, lang.t("my.cancel"), &[]))
+            p { a href="/my" { (lang.t("my.keep")) } }
+        },
+    )
+}

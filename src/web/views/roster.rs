@@ -1,0 +1,299 @@
+//! The organisers' registration list, imports and the event's questions.
+
+use maud::{Markup, html};
+
+use super::forms::{self, Field, csrf, input, select, summary};
+use super::layout;
+use crate::domain::event::{Event, FieldError};
+use crate::domain::question::{Kind, Question, QuestionForm};
+use crate::domain::region::Region;
+use crate::domain::registration::{Decision, Status};
+use crate::services::roster::{PAGE_SIZE, Page, Preview};
+use crate::web::extract::PageContext;
+use crate::web::handlers::roster::ListQuery;
+
+pub struct ListPage<'a> {
+    pub event: &'a Event,
+    pub query: &'a ListQuery,
+    pub page: &'a Page,
+    /// 0-based.
+    pub number: u32,
+    pub provinces: &'a [Region],
+    pub regencies: &'a [Region],
+}
+
+fn options(lang: crate::i18n::Lang, all: &str, regions: &[Region]) -> Vec<(String, String)> {
+    std::iter::once((String::new(), lang.t(all).to_owned()))
+        .chain(regions.iter().map(|r| (r.code.clone(), r.name.clone())))
+        .collect()
+}
+
+fn back_link(event: &Event) -> Markup {
+    html! { p.back { a href={ "/manage/events/" (event.slug) } { "← " (event.title) } } }
+}
+
+pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
+    let lang = ctx.lang;
+    let (event, query, page) = (list.event, list.query, list.page);
+    let base = format!("/manage/events/{}/registrations", event.slug);
+    let statuses: Vec<(String, String)> =
+        std::iter::once((String::new(), lang.t("roster.all_states").to_owned()))
+            .chain(Status::ALL.iter().map(|s| {
+                (
+                    s.as_str().to_owned(),
+                    lang.t(&format!("registration.status.{}", s.as_str()))
+                        .to_owned(),
+                )
+            }))
+            .collect();
+    let decisions: Vec<(String, String)> = [Decision::Approve, Decision::Reject, Decision::Promote]
+        .iter()
+        .map(|d| {
+            (
+                d.as_str().to_owned(),
+                lang.t(&format!("roster.decision.{}", d.as_str()))
+                    .to_owned(),
+            )
+        })
+        .collect();
+    let pages = ((page.matching + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
+    let here = query.query_string(list.number);
+    let region = |code: &str| {
+        page.regions
+            .get(code)
+            .map_or(code, String::as_str)
+            .to_owned()
+    };
+    layout::page(
+        ctx,
+        &format!("{}: {}", lang.t("roster.title"), event.title),
+        html! {
+            (back_link(event))
+            h1 { (lang.t("roster.title")) }
+            p.lead { (event.title) }
+            @if let Some(changed) = query.changed {
+                p.success role="status" { (lang.tf("roster.decided", &[("changed", &changed), ("skipped", &query.skipped.unwrap_or(0))])) }
+            } @else if let Some(added) = query.added {
+                p.success role="status" { (lang.tf("roster.added", &[("added", &added), ("skipped", &query.skipped.unwrap_or(0))])) }
+            }
+            ul.counts {
+                @for (status, n) in &page.by_status {
+                    li { (lang.t(&format!("registration.status.{}", status.as_str()))) ": " strong { (n) } }
+                }
+            }
+            ul.links {
+                li { a href={ (base) "/new" } { (lang.t("registration.add_title")) } }
+                li { a href={ (base) "/export?format=csv&" (here) } { (lang.t("roster.export_csv")) } }
+                li { a href={ (base) "/export?format=xlsx&" (here) } { (lang.t("roster.export_xlsx")) } }
+            }
+            form.filters method="get" action=(base) role="search" {
+                (input(lang, Field::new("q", lang.t("roster.search"), "search", &query.q).optional(), &[]))
+                (select(lang, "status", lang.t("roster.status"), &statuses, &query.status, &[]))
+                (select(lang, "province", lang.t("registration.province"), &options(lang, "roster.all_provinces", list.provinces), &query.province, &[]))
+                @if !list.regencies.is_empty() {
+                    (select(lang, "regency", lang.t("registration.regency"), &options(lang, "roster.all_regencies", list.regencies), &query.regency, &[]))
+                }
+                button type="submit" { (lang.t("roster.apply")) }
+            }
+            p role="status" { (lang.tf("roster.matching", &[("n", &page.matching), ("page", &(list.number + 1)), ("pages", &pages)])) }
+            form method="post" action={ (base) "/decide" } {
+                (csrf(ctx))
+                input type="hidden" name="back" value=(here);
+                div.table-scroll tabindex="0" role="region" aria-labelledby="roster-caption" {
+                    table {
+                        caption #roster-caption { (lang.t("roster.title")) }
+                        thead { tr {
+                            th scope="col" { span.visually-hidden { (lang.t("roster.select")) } }
+                            th scope="col" { (lang.t("registration.full_name")) }
+                            th scope="col" { (lang.t("registration.institution")) }
+                            th scope="col" { (lang.t("roster.region")) }
+                            th scope="col" { (lang.t("roster.status")) }
+                        } }
+                        tbody {
+                            @for row in &page.rows {
+                                tr {
+                                    td { input type="checkbox" name="ids" value=(row.id) id={ "r-" (row.id) } aria-label=(lang.tf("roster.select_one", &[("name", &row.full_name)])); }
+                                    td { label for={ "r-" (row.id) } { (row.full_name) } br; small { (row.email) " · " (row.whatsapp) } }
+                                    td { (row.institution) br; small { (row.position) } }
+                                    td { (region(&row.regency_code)) br; small { (region(&row.province_code)) } }
+                                    td { (lang.t(&format!("registration.status.{}", row.status))) }
+                                }
+                            }
+                        }
+                    }
+                }
+                (select(lang, "decision", lang.t("roster.decision.label"), &decisions, "", &[]))
+                button type="submit" { (lang.t("roster.decide")) }
+            }
+            nav.pages aria-label=(lang.t("roster.pages")) {
+                @if list.number > 0 {
+                    a rel="prev" href={ (base) "?" (query.query_string(list.number - 1)) } { "← " (lang.t("roster.previous")) }
+                    " "
+                }
+                @if list.number + 1 < pages {
+                    a rel="next" href={ (base) "?" (query.query_string(list.number + 1)) } { (lang.t("roster.next")) " →" }
+                }
+            }
+            (upload_form(ctx, event, &[]))
+        },
+    )
+}
+
+fn upload_form(ctx: &PageContext, event: &Event, errors: &[FieldError]) -> Markup {
+    let lang = ctx.lang;
+    let error = errors.first();
+    html! {
+        section aria-labelledby="import" {
+            h2 #import { (lang.t("import.title")) }
+            p #f-file-hint { (lang.t("import.hint")) }
+            form method="post" action={ "/manage/events/" (event.slug) "/registrations/import" } enctype="multipart/form-data" {
+                (csrf(ctx))
+                div.field.invalid[error.is_some()] {
+                    label for="f-file" { (lang.t("import.file")) }
+                    input #f-file type="file" name="file" accept=".csv,.xlsx" required
+                        aria-describedby=(if error.is_some() { "f-file-hint f-file-error" } else { "f-file-hint" });
+                    @if let Some(error) = error { p.error #f-file-error { (lang.t(error.message)) } }
+                }
+                button type="submit" { (lang.t("import.preview")) }
+            }
+        }
+    }
+}
+
+pub fn upload_failed(ctx: &PageContext, event: &Event, errors: &[FieldError]) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("import.title"),
+        html! {
+            (back_link(event))
+            h1 { (lang.t("import.title")) }
+            (summary(lang, errors))
+            (upload_form(ctx, event, errors))
+        },
+    )
+}
+
+/// What would be imported and what not, row by row; nothing happens until
+/// the organiser confirms.
+pub fn preview(ctx: &PageContext, event: &Event, preview: &Preview) -> Markup {
+    let lang = ctx.lang;
+    let valid = preview.valid();
+    let invalid: Vec<_> = preview
+        .lines
+        .iter()
+        .filter(|l| !l.errors.is_empty())
+        .collect();
+    let field = |line: &crate::services::roster::ImportLine, name: &str| {
+        line.fields.get(name).cloned().unwrap_or_default()
+    };
+    layout::page(
+        ctx,
+        lang.t("import.title"),
+        html! {
+            p.back { a href={ "/manage/events/" (event.slug) "/registrations" } { "← " (lang.t("roster.title")) } }
+            h1 { (lang.t("import.title")) ": " (preview.filename) }
+            p { (lang.tf("import.summary", &[("valid", &valid), ("invalid", &invalid.len())])) }
+            @if preview.imported {
+                p.notice { (lang.t("import.error.done")) }
+            } @else if valid > 0 {
+                (forms::post_button(ctx, &format!("/manage/events/{}/registrations/import/{}", event.slug, preview.id), &lang.tf("import.confirm", &[("n", &valid)]), &[]))
+            }
+            @if !invalid.is_empty() {
+                h2 { (lang.t("import.rows_with_errors")) }
+                div.table-scroll tabindex="0" role="region" aria-labelledby="import-errors" {
+                    table {
+                        caption #import-errors { (lang.t("import.rows_with_errors")) }
+                        thead { tr {
+                            th scope="col" { (lang.t("import.row")) }
+                            th scope="col" { (lang.t("registration.full_name")) }
+                            th scope="col" { (lang.t("registration.email")) }
+                            th scope="col" { (lang.t("import.problems")) }
+                        } }
+                        tbody {
+                            @for line in invalid.iter().take(500) {
+                                tr {
+                                    td { (line.row) }
+                                    td { (field(line, "full_name")) }
+                                    td { (field(line, "email")) }
+                                    td { ul { @for (name, message) in &line.errors {
+                                        li { strong { (field_label(lang, name)) } ": " (lang.t(message)) }
+                                    } } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn questions(
+    ctx: &PageContext,
+    event: &Event,
+    list: &[Question],
+    form: &QuestionForm,
+    errors: &[FieldError],
+) -> Markup {
+    let lang = ctx.lang;
+    let kinds: Vec<(String, String)> = ["text", "choice", "yes_no"]
+        .iter()
+        .map(|k| {
+            (
+                (*k).to_owned(),
+                lang.t(&format!("questions.kind.{k}")).to_owned(),
+            )
+        })
+        .collect();
+    layout::page(
+        ctx,
+        lang.t("questions.title"),
+        html! {
+            (back_link(event))
+            h1 { (lang.t("questions.title")) }
+            p { (lang.t("questions.intro")) }
+            @if list.is_empty() {
+                p { (lang.t("questions.none")) }
+            } @else {
+                ol {
+                    @for question in list {
+                        li {
+                            (question.label)
+                            " (" (lang.t(&format!("questions.kind.{}", question.kind.as_str())))
+                            @if question.required { ", " (lang.t("questions.required")) }
+                            ")"
+                            @if let Kind::Choice(choices) = &question.kind { br; small { (choices.join(" · ")) } }
+                            " "
+                            (forms::post_button(ctx, &format!("/manage/events/{}/questions/{}/delete", event.slug, question.id), lang.t("questions.remove"), &[]))
+                        }
+                    }
+                }
+            }
+            h2 { (lang.t("questions.add")) }
+            (summary(lang, errors))
+            form method="post" action={ "/manage/events/" (event.slug) "/questions" } novalidate {
+                (csrf(ctx))
+                (input(lang, Field::new("label", lang.t("questions.label"), "text", &form.label), errors))
+                (select(lang, "kind", lang.t("questions.kind_label"), &kinds, &form.kind, errors))
+                (forms::textarea(lang, "choices", lang.t("questions.choices"), &form.choices, Some(lang.t("questions.choices_hint")), errors))
+                (forms::checkbox(lang, "required", lang.t("questions.required_label"), form.required.is_some(), None, errors))
+                button type="submit" { (lang.t("questions.add")) }
+            }
+        },
+    )
+}
+
+/// The form's label of a field named in an import's messages.
+fn field_label(lang: crate::i18n::Lang, name: &str) -> &'static str {
+    let key = match name {
+        "province_code" => "registration.province",
+        "regency_code" => "registration.regency",
+        "full_name" | "email" | "whatsapp" | "nip" | "institution" | "position"
+        | "library_type" | "gender" | "disability" => {
+            return lang.t(&format!("registration.{name}"));
+        }
+        _ => "import.question",
+    };
+    lang.t(key)
+}
