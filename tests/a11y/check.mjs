@@ -34,8 +34,10 @@
 //   selectOption() (by value or label) for a select; a hidden input gets its
 //   value set directly, a checkbox is checked unless VALUE is empty, and for
 //   a radio group the radio with that value is checked. Then it clicks the
-//   form's first button[type=submit] (if there is none: its first
-//   input[type=submit] or button without a type) and waits for the
+//   form's first button[type=submit] without a name (a named button is an
+//   alternative action, such as showing a province's regencies; if there is
+//   none: its first button[type=submit], then its first input[type=submit]
+//   or button without a type) and waits for the
 //   navigation to finish. With no fields (`submit:PATH`) the first form on
 //   the page is submitted as it is. If the form has no novalidate and the
 //   browser's own constraint validation would block the submission, the page
@@ -230,7 +232,8 @@ async function submitForm(page, fields) {
       throw new Error(`cannot fill field "${name}" (${tag}${type ? ` type=${type}` : ''}) with "${value}": ${e.message.split('\n')[0]}`);
     }
   }
-  let button = form.locator('button[type=submit i]').first();
+  let button = form.locator('button[type=submit i]:not([name])').first();
+  if (!(await button.count())) button = form.locator('button[type=submit i]').first();
   if (!(await button.count())) button = form.locator('input[type=submit i], input[type=image i], button:not([type])').first();
   if (!(await button.count())) throw new Error(`no submit button in ${formOf}`);
   // Without novalidate the browser's constraint validation would silently

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the HTML validator and axe-core over the demo's pages: the home
-# page, the event page, the 404 page and the three sign-in forms (staff
-# sign-in, participant e-mail-link sign-in, forgotten password), each form
+# page, the event page, the 404 page, the registration form (empty, with
+# a province's regencies, and sent with mistakes) and the three sign-in
+# forms (staff sign-in, participant e-mail-link sign-in, forgotten
+# password), each form
 # also as re-rendered with its field errors after an invalid submission
 # (HTTP 422), in Indonesian and in English, each held to 30 KiB with its
 # stylesheet.
@@ -21,6 +23,8 @@ for _ in $(seq 1 100); do grep -q "serving on" "$work/demo.out" 2>/dev/null && b
 
 slug=strategi-pengembangan-perpustakaan-tik
 pages=(/ "/events/$slug" /halaman-yang-tidak-ada
+  "/events/$slug/register"
+  "submit:/events/$slug/register?full_name=Dra.+Siti+Aminah&email=siti@&whatsapp=12&nip=1985&province_code=17"
   /sign-in 'submit:/sign-in?email=bukan-email&password=x'
   /my/sign-in 'submit:/my/sign-in?email='
   /password/forgot 'submit:/password/forgot?email=salah@'
