@@ -6,9 +6,9 @@
 //!   BIMTEK_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench registration_burst
 //!
 //! PEOPLE (default 10000) and CLIENTS (people registering at once, default 64)
-//! change the run; DB_POOL_SIZE, HTTP_WORKERS and JOB_WORKERS override the
-//! production defaults to try others. E-mail goes to .eml files, sent by the outbox
-//! during the burst as in production.
+//! change the run; DB_POOL_SIZE, HTTP_WORKERS and JOB_WORKERS (0: no outbox)
+//! override the production defaults to try others. E-mail goes to .eml
+//! files, sent by the outbox during the burst as in production.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -53,7 +53,7 @@ fn open_event() -> NewEvent {
     }
 }
 
-fn person(n: usize, csrf_token: &str) -> Vec<(&'static str, String)> {
+fn form(n: usize, csrf_token: &str) -> Vec<(&'static str, String)> {
     vec![
         ("csrf_token", csrf_token.to_owned()),
         ("full_name", format!("Dra. Peserta {n}, M.Hum.")),
@@ -72,7 +72,7 @@ fn person(n: usize, csrf_token: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// What one person's registration cost: the form and its answer, and the
+/// What one person's registration took: the form and its answer, and the
 /// answer alone.
 struct Timing {
     pair: Duration,
@@ -84,7 +84,7 @@ fn unexpected(step: &str, status: reqwest::StatusCode, body: &str) -> String {
     format!("{step} {status}: {start}")
 }
 
-/// One person in a new browser: its own cookies, so its own session and
+/// Person `n` in a new browser: its own cookies, so its own session and
 /// form token, and its own connection.
 async fn register(url: &str, n: usize) -> Result<Timing, String> {
     let browser = reqwest::Client::builder()
@@ -94,9 +94,9 @@ async fn register(url: &str, n: usize) -> Result<Timing, String> {
         .build()
         .map_err(|e| e.to_string())?;
     let started = Instant::now();
-    let form = browser.get(url).send().await.map_err(|e| e.to_string())?;
-    let status = form.status();
-    let html = form.text().await.map_err(|e| e.to_string())?;
+    let page = browser.get(url).send().await.map_err(|e| e.to_string())?;
+    let status = page.status();
+    let html = page.text().await.map_err(|e| e.to_string())?;
     let token = html
         .split("name=\"csrf_token\" value=\"")
         .nth(1)
@@ -106,14 +106,14 @@ async fn register(url: &str, n: usize) -> Result<Timing, String> {
     let posted = Instant::now();
     let answer = browser
         .post(url)
-        .form(&person(n, token))
+        .form(&form(n, token))
         .send()
         .await
         .map_err(|e| e.to_string())?;
     let status = answer.status();
-    let page = answer.text().await.map_err(|e| e.to_string())?;
-    if status != 200 || !page.contains(COMPLETED) {
-        return Err(unexpected("POST", status, &page));
+    let html = answer.text().await.map_err(|e| e.to_string())?;
+    if status != 200 || !html.contains(COMPLETED) {
+        return Err(unexpected("POST", status, &html));
     }
     Ok(Timing {
         pair: started.elapsed(),
@@ -121,17 +121,68 @@ async fn register(url: &str, n: usize) -> Result<Timing, String> {
     })
 }
 
-/// p50, p95, p99 and max in milliseconds.
-fn percentiles(mut samples: Vec<Duration>) -> [f64; 4] {
-    samples.sort_unstable();
-    let at = |q: f64| {
-        let i = ((samples.len() - 1) as f64 * q).round() as usize;
-        samples[i].as_secs_f64() * 1000.0
-    };
-    [at(0.50), at(0.95), at(0.99), at(1.0)]
+struct Burst {
+    timings: Vec<Timing>,
+    failures: usize,
+    elapsed: Duration,
+    peak_rss_kib: usize,
 }
 
-/// Resident memory of this process (server and clients together) in KiB.
+/// `people` registrations, `clients` at a time, each client taking the next
+/// person as soon as its last one is answered.
+async fn burst(label: &'static str, url: &str, people: usize, clients: usize) -> Burst {
+    let next = Arc::new(AtomicUsize::new(0));
+    let failures = Arc::new(AtomicUsize::new(0));
+    // Sampled per run: the process's own high-water mark would carry the
+    // first backend's peak into the second.
+    let peak_rss_kib = Arc::new(AtomicUsize::new(0));
+    let sampler = tokio::spawn({
+        let peak = peak_rss_kib.clone();
+        async move {
+            loop {
+                peak.fetch_max(rss_kib().unwrap_or(0), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    });
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (url, next, failures) = (url.to_owned(), next.clone(), failures.clone());
+            tokio::spawn(async move {
+                let mut timings = Vec::new();
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n >= people {
+                        return timings;
+                    }
+                    match register(&url, n).await {
+                        Ok(timing) => timings.push(timing),
+                        Err(reason) => {
+                            if failures.fetch_add(1, Ordering::Relaxed) < SHOWN_FAILURES {
+                                eprintln!("{label}: person {n}: {reason}");
+                            }
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut timings = Vec::with_capacity(people);
+    for task in tasks {
+        timings.extend(task.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    sampler.abort();
+    Burst {
+        timings,
+        failures: failures.load(Ordering::Relaxed),
+        elapsed,
+        peak_rss_kib: peak_rss_kib.load(Ordering::Relaxed),
+    }
+}
+
+/// Resident memory of this process (server and clients together).
 fn rss_kib() -> Option<usize> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
@@ -151,6 +202,25 @@ fn eml_files(dir: &std::path::Path) -> usize {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".eml"))
             .count()
     })
+}
+
+/// p50, p95, p99 and max in milliseconds, as one column group.
+fn percentiles(mut samples: Vec<Duration>) -> String {
+    if samples.is_empty() {
+        return format!("{:>27}", "-");
+    }
+    samples.sort_unstable();
+    let at = |q: f64| {
+        let i = ((samples.len() - 1) as f64 * q).round() as usize;
+        samples[i].as_secs_f64() * 1000.0
+    };
+    format!(
+        "{:>6.1}{:>7.1}{:>7.1}{:>7.1}",
+        at(0.50),
+        at(0.95),
+        at(0.99),
+        at(1.0)
+    )
 }
 
 #[tokio::main]
@@ -178,16 +248,20 @@ async fn main() {
         ));
     }
     println!(
-        "registration burst: {people} people, {clients} at once, a new browser session each; \
-         e-mail to .eml files; times in ms; RSS is this process (server and clients)"
+        "registration burst: {people} people, {clients} at once, each in a new browser session"
     );
     println!(
-        "{:<9} {:>8} {:>6} | {:>29} | {:>29} | {:>7} {:>9}",
+        "(mail +s: seconds after the burst until the outbox has written every confirmation; \
+         RSS: this process, server and clients)"
+    );
+    println!(
+        "{:<9} {:>8} {:>6} {:>6}  {:>27}  {:>27}  {:>7} {:>9}",
         "backend",
         "regist/s",
         "failed",
-        "GET+POST p50  p95  p99  max",
-        "POST p50  p95  p99  max",
+        "stored",
+        "GET+POST p50/p95/p99/max ms",
+        "POST p50/p95/p99/max ms",
         "mail +s",
         "peak RSS"
     );
@@ -220,84 +294,35 @@ async fn main() {
             .id
             .to_string();
 
-        let next = Arc::new(AtomicUsize::new(0));
-        let failures = Arc::new(AtomicUsize::new(0));
-        let started = Instant::now();
-        let tasks: Vec<_> = (0..clients)
-            .map(|_| {
-                let (url, next, failures) = (url.clone(), next.clone(), failures.clone());
-                tokio::spawn(async move {
-                    let mut timings = Vec::new();
-                    loop {
-                        let n = next.fetch_add(1, Ordering::Relaxed);
-                        if n >= people {
-                            return timings;
-                        }
-                        match register(&url, n).await {
-                            Ok(timing) => timings.push(timing),
-                            Err(reason) => {
-                                if failures.fetch_add(1, Ordering::Relaxed) < SHOWN_FAILURES {
-                                    eprintln!("{label}: person {n}: {reason}");
-                                }
-                            }
-                        }
-                    }
-                })
-            })
-            .collect();
-        // Per run: the process's own high-water mark would carry the
-        // first backend's peak into the second.
-        let peak_rss = Arc::new(AtomicUsize::new(0));
-        let sampler = tokio::spawn({
-            let peak_rss = peak_rss.clone();
-            async move {
-                loop {
-                    peak_rss.fetch_max(rss_kib().unwrap_or(0), Ordering::Relaxed);
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-            }
-        });
-        let mut timings = Vec::with_capacity(people);
-        for task in tasks {
-            timings.extend(task.await.unwrap());
-        }
-        let elapsed = started.elapsed();
-        sampler.abort();
+        let run = burst(label, &url, people, clients).await;
 
-        // The outbox finishes the confirmations before the next backend
-        // runs, so that it does not share the cores with that run.
+        // The outbox finishes before the next backend runs, so that it does
+        // not take that run's cores.
         let drained = Instant::now();
         while sends_mail
-            && eml_files(&mail_dir) < timings.len()
+            && eml_files(&mail_dir) < run.timings.len()
             && drained.elapsed() < Duration::from_secs(600)
         {
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
-        let mail_after = match sends_mail {
-            true => format!("{:.1}", drained.elapsed().as_secs_f64()),
-            false => "off".to_owned(),
+        let mail_after = if sends_mail {
+            format!("{:.1}", drained.elapsed().as_secs_f64())
+        } else {
+            "off".to_owned()
         };
-
-        let rows = registrations::with_status(&db, &event_id, Status::Unconfirmed)
+        let stored = registrations::with_status(&db, &event_id, Status::Unconfirmed)
             .await
             .unwrap()
             .len();
-        let completed = timings.len();
-        let pair = percentiles(timings.iter().map(|t| t.pair).collect());
-        let post = percentiles(timings.iter().map(|t| t.post).collect());
-        let ms = |[p50, p95, p99, max]: [f64; 4]| format!("{p50:5.1}{p95:6.1}{p99:6.1}{max:7.1}");
         println!(
-            "{label:<9} {:>8.0} {:>6} | {:>29} | {:>29} | {mail_after:>7} {:>5.0} MiB",
-            completed as f64 / elapsed.as_secs_f64(),
-            failures.load(Ordering::Relaxed),
-            ms(pair),
-            ms(post),
-            peak_rss.load(Ordering::Relaxed) as f64 / 1024.0,
+            "{label:<9} {:>8.0} {:>6} {stored:>6}  {}  {}  {mail_after:>7} {:>5.0} MiB",
+            run.timings.len() as f64 / run.elapsed.as_secs_f64(),
+            run.failures,
+            percentiles(run.timings.iter().map(|t| t.pair).collect()),
+            percentiles(run.timings.iter().map(|t| t.post).collect()),
+            run.peak_rss_kib as f64 / 1024.0,
         );
-        assert_eq!(
-            rows, people,
-            "{label}: every registration stored, none lost"
-        );
+        assert_eq!(stored, people, "{label}: every registration stored");
         if sends_mail {
             assert_eq!(eml_files(&mail_dir), people, "{label}: one e-mail each");
         }
