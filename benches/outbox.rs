@@ -6,6 +6,7 @@
 //!
 //! MESSAGES (default 5000) and WORKERS (job workers, default 32 as in production) change the run.
 
+mod common;
 #[path = "../tests/api/smtp.rs"]
 mod smtp;
 
@@ -13,47 +14,22 @@ use std::time::{Duration, Instant};
 
 use bimtek::app::Application;
 use bimtek::config::Settings;
-use bimtek::db::{DatabaseUrl, DbError};
+use bimtek::db::DbError;
 use bimtek::email::Template;
 use bimtek::i18n::Lang;
 use bimtek::services::mail;
 use chrono::Utc;
-use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
-
-fn number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use common::number;
 
 #[tokio::main]
 async fn main() {
-    let messages = number("MESSAGES", 5000);
-    let workers = number("WORKERS", 32);
+    let messages = number("MESSAGES").unwrap_or(5000);
+    let workers = number("WORKERS").unwrap_or(32);
     let dir = tempfile::tempdir().unwrap();
-    let mut runs = vec![(
-        "sqlite",
-        DatabaseUrl::Sqlite(dir.path().join("bench.db")),
-        None,
-    )];
-    if let Ok(server) = std::env::var("BIMTEK_BENCH_POSTGRES_URL") {
-        let name = format!("bimtek_bench_outbox_{}", std::process::id());
-        let mut admin = PgConnection::establish(&server).expect("PostgreSQL answers");
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        let mut url = url::Url::parse(&server).unwrap();
-        url.set_path(&name);
-        runs.push((
-            "postgres",
-            DatabaseUrl::Postgres(url.to_string()),
-            Some((server, name)),
-        ));
-    }
+    let runs = common::databases(dir.path(), "outbox");
     println!("outbox: {messages} messages, {workers} job workers, throttle off, SMTP on 127.0.0.1");
-    for (label, database, cleanup) in runs {
+    for run_on in runs {
+        let (label, database) = (run_on.label, run_on.url.clone());
         let smtp = smtp::SmtpServer::start().await;
         let mut settings = Settings::with_database(database);
         settings.bind = "127.0.0.1:0".parse().unwrap();
@@ -103,9 +79,6 @@ async fn main() {
             messages as f64 / elapsed.as_secs_f64()
         );
         assert_eq!(received, messages, "every message exactly once");
-        if let Some((server, name)) = cleanup {
-            let mut admin = PgConnection::establish(&server).unwrap();
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-        }
+        run_on.drop_created();
     }
 }

@@ -10,31 +10,27 @@
 //! override the production defaults to try others. E-mail goes to .eml
 //! files, sent by the outbox during the burst as in production.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bimtek::app::Application;
 use bimtek::config::Settings;
-use bimtek::db::DatabaseUrl;
 use bimtek::domain::event::{NewEvent, Seating};
 use bimtek::domain::registration::Status;
 use bimtek::domain::time::local_to_utc;
 use bimtek::services::{events, registrations};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
+use common::number;
 
 const SLUG: &str = "bimtek-serbu";
 /// On the page that answers a registration taken.
 const COMPLETED: &str = "Periksa e-mail Anda";
 /// Failures shown in full; the rest are only counted.
 const SHOWN_FAILURES: usize = 5;
-
-fn number(name: &str) -> Option<usize> {
-    std::env::var(name).ok().and_then(|v| v.parse().ok())
-}
 
 /// Published, no seat quota, registration open until it starts in 2030.
 fn open_event() -> NewEvent {
@@ -228,25 +224,7 @@ async fn main() {
     let people = number("PEOPLE").unwrap_or(10_000);
     let clients = number("CLIENTS").unwrap_or(64);
     let dir = tempfile::tempdir().unwrap();
-    let mut runs = vec![(
-        "sqlite",
-        DatabaseUrl::Sqlite(dir.path().join("bench.db")),
-        None,
-    )];
-    if let Ok(server) = std::env::var("BIMTEK_BENCH_POSTGRES_URL") {
-        let name = format!("bimtek_bench_registration_{}", std::process::id());
-        let mut admin = PgConnection::establish(&server).expect("PostgreSQL answers");
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        let mut url = url::Url::parse(&server).unwrap();
-        url.set_path(&name);
-        runs.push((
-            "postgres",
-            DatabaseUrl::Postgres(url.to_string()),
-            Some((server, name)),
-        ));
-    }
+    let runs = common::databases(dir.path(), "registration");
     println!(
         "registration burst: {people} people, {clients} at once, each in a new browser session"
     );
@@ -265,7 +243,8 @@ async fn main() {
         "mail +s",
         "peak RSS"
     );
-    for (label, database, cleanup) in runs {
+    for run_on in runs {
+        let (label, database) = (run_on.label, run_on.url.clone());
         let mail_dir = dir.path().join(format!("mail-{label}"));
         let mut settings = Settings::with_database(database);
         settings.bind = "127.0.0.1:0".parse().unwrap();
@@ -326,9 +305,6 @@ async fn main() {
         if sends_mail {
             assert_eq!(eml_files(&mail_dir), people, "{label}: one e-mail each");
         }
-        if let Some((server, name)) = cleanup {
-            let mut admin = PgConnection::establish(&server).unwrap();
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-        }
+        run_on.drop_created();
     }
 }
