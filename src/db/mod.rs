@@ -194,7 +194,14 @@ impl Db {
                         return Err(OpenError::MissingFolder(folder.to_path_buf()));
                     }
                 }
-                (!path.exists()).then(|| path.clone())
+                // Created here, atomically: an instance starting beside
+                // this one never counts the other's new file as its own.
+                let fresh = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(path)
+                    .is_ok();
+                fresh.then(|| path.clone())
             }
             DatabaseUrl::Postgres(_) => None,
         };

@@ -40,18 +40,22 @@ struct Running {
 async fn start(mut command: Command) -> Running {
     let mut child = command.spawn().expect("bimtek starts");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stderr = child.stderr.take().unwrap();
     let announced = tokio::time::timeout(Duration::from_secs(60), async {
         while let Some(line) = lines.next_line().await.unwrap() {
             if let Some(url) = line.split("serving on ").nth(1) {
                 return url.trim_end_matches('/').to_owned();
             }
         }
-        panic!("bimtek ended without serving");
+        let mut said = String::new();
+        let _ = tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut said).await;
+        panic!("bimtek ended without serving: {said}");
     })
     .await
     .expect("bimtek announces its address within a minute");
     // Keep reading so the process never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    tokio::spawn(async move { tokio::io::copy(&mut stderr, &mut tokio::io::sink()).await });
     Running {
         _child: child,
         url: announced,
