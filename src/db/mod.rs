@@ -6,6 +6,7 @@ pub mod migrate;
 pub mod models;
 pub mod repo;
 pub mod schema;
+mod writer;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
+
+use crate::domain::region::Directory;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -157,6 +160,8 @@ pub enum DbError {
     Query(#[from] diesel::result::Error),
     #[error("database task was cancelled")]
     Cancelled,
+    #[error("database commit failed: {0}")]
+    Commit(String),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -179,6 +184,11 @@ pub struct Db {
     /// the pool, whose wake-ups are not fair: under load some requests
     /// starved for seconds (measured on PostgreSQL at 64 connections).
     permits: Arc<Semaphore>,
+    /// SQLite only: the one thread that writes (see [`writer`]).
+    writer: Option<writer::Writer>,
+    /// The official region list: seed data from a migration, which the
+    /// program never changes, so it is read once per database.
+    regions: Arc<tokio::sync::OnceCell<Arc<Directory>>>,
 }
 
 impl Db {
@@ -233,10 +243,19 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| connect_error(one_line(&e.to_string())))?;
+        let writer = match url {
+            DatabaseUrl::Sqlite(_) => Some(
+                writer::Writer::start(Manager { url: url.clone() })
+                    .map_err(|e| connect_error(format!("cannot start the writer thread: {e}")))?,
+            ),
+            DatabaseUrl::Postgres(_) => None,
+        };
         Ok(Db {
             pool,
             backend: url.backend(),
             permits: Arc::new(Semaphore::new(pool_size as usize)),
+            writer,
+            regions: Arc::default(),
         })
     }
 
@@ -267,50 +286,34 @@ impl Db {
         .map_err(|_| E::from(DbError::Cancelled))?
     }
 
-    /// Like [`Db::run`], inside one write transaction (see [`write_transaction`]).
+    /// Runs `work` in one write transaction of its own: on PostgreSQL on a
+    /// pooled connection, on SQLite in a savepoint of the writer's next group
+    /// commit. Either way it is all or nothing, and it has happened when this
+    /// returns `Ok`.
     pub async fn transaction<T, E, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
-        self.run(move |conn| write_transaction(conn, work)).await
+        match &self.writer {
+            Some(writer) => writer.transaction(work).await,
+            None => self.run(move |conn| conn.transaction(work)).await,
+        }
+    }
+
+    pub async fn regions(&self) -> Result<Arc<Directory>, DbError> {
+        self.regions
+            .get_or_try_init(|| async {
+                let all = self.run(|conn| Ok::<_, DbError>(repo::regions::all(conn)?));
+                Ok(Arc::new(Directory::new(all.await?)))
+            })
+            .await
+            .cloned()
     }
 
     pub fn pool_state(&self) -> r2d2::State {
         self.pool.state()
-    }
-}
-
-/// A transaction that intends to write. On SQLite it starts with
-/// `BEGIN IMMEDIATE`: a deferred transaction that reads and then writes can
-/// fail at once with "database is locked" when another writer got there
-/// first, whereas an immediate one waits its turn under `busy_timeout`.
-/// Nested `transaction` calls inside `work` become savepoints as usual.
-pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
-where
-    E: From<diesel::result::Error>,
-    F: FnOnce(&mut DbConnection) -> Result<T, E>,
-{
-    use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    type Manager = <DbConnection as Connection>::TransactionManager;
-
-    let DbConnection::Sqlite(sqlite) = conn else {
-        return conn.transaction(work);
-    };
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-    match work(conn) {
-        Ok(value) => match Manager::commit_transaction(conn) {
-            Ok(()) => Ok(value),
-            Err(error) => {
-                let _ = Manager::rollback_transaction(conn);
-                Err(error.into())
-            }
-        },
-        Err(error) => {
-            let _ = Manager::rollback_transaction(conn);
-            Err(error)
-        }
     }
 }
 
@@ -360,6 +363,19 @@ mod tests {
         assert!(err.contains("\"mysql\""), "{err}");
         assert!(DatabaseUrl::parse("").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+
+    /// Set in .cargo/config.toml: without it statements with a bound LIMIT
+    /// are compiled again on every run.
+    #[test]
+    fn the_bundled_sqlite_keeps_its_query_plans() {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let used: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "sqlite_compileoption_used('ENABLE_QPSG')",
+        ))
+        .get_result(&mut conn)
+        .unwrap();
+        assert!(used, "SQLite was built without SQLITE_ENABLE_QPSG");
     }
 
     #[test]

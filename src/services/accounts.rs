@@ -229,7 +229,7 @@ pub async fn sign_in(
 
 pub async fn record_sign_out(db: &Db, account: &Account, origin: &Origin) -> Result<(), Error> {
     let (account, origin) = (account.clone(), origin.clone());
-    db.run(move |conn| {
+    db.transaction(move |conn| {
         audit::record(
             conn,
             &entry(Some((&account.id, &account.email)), "sign_out", &origin),

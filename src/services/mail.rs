@@ -42,12 +42,22 @@ pub fn enqueue(
     mail: Outgoing<'_>,
     now: DateTime<Utc>,
 ) -> QueryResult<String> {
-    let rendered = render(mail.template, mail.lang, mail.args);
     let reply_to = match mail.event_id {
         Some(event_id) => users::first_organiser_email(conn, event_id)?,
         None => None,
     };
-    let row = OutboxRow {
+    store(conn, prepare(mail, reply_to, now), now)
+}
+
+/// A rendered message, ready to be stored.
+pub struct Prepared(OutboxRow);
+
+/// Renders a message ahead of the transaction that stores it, so that the
+/// transaction holds its locks for the writes alone. `reply_to`: the
+/// event's first organiser, as [`enqueue`] looks it up.
+pub fn prepare(mail: Outgoing<'_>, reply_to: Option<String>, now: DateTime<Utc>) -> Prepared {
+    let rendered = render(mail.template, mail.lang, mail.args);
+    Prepared(OutboxRow {
         id: Uuid::now_v7().simple().to_string(),
         event_id: mail.event_id.map(str::to_owned),
         template: mail.template.key().to_owned(),
@@ -61,7 +71,12 @@ pub fn enqueue(
         last_error: None,
         created_at: now.naive_utc(),
         sent_at: None,
-    };
+    })
+}
+
+/// Writes a prepared message and its sending job; returns the outbox id.
+pub fn store(conn: &mut DbConnection, mail: Prepared, now: DateTime<Utc>) -> QueryResult<String> {
+    let Prepared(row) = mail;
     outbox::insert(conn, &row)?;
     queue_sending(conn, &row.id, now)?;
     Ok(row.id)

@@ -3,9 +3,11 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use crate::db::Db;
+use diesel::QueryResult;
+
 use crate::db::models::QuestionRow;
 use crate::db::repo::{audit, registrations as repo};
+use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::question::{Kind, Question, QuestionForm, check_question};
 use crate::error::Error;
@@ -22,13 +24,14 @@ fn into_question(row: QuestionRow) -> Option<Question> {
 /// The event's questions, in the order the form shows them.
 pub async fn of_event(db: &Db, event_id: &str) -> Result<Vec<Question>, Error> {
     let event_id = event_id.to_owned();
-    db.run(move |conn| {
-        Ok(repo::questions(conn, &event_id)?
-            .into_iter()
-            .filter_map(into_question)
-            .collect())
-    })
-    .await
+    db.run(move |conn| Ok(read(conn, &event_id)?)).await
+}
+
+pub(crate) fn read(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<Question>> {
+    Ok(repo::questions(conn, event_id)?
+        .into_iter()
+        .filter_map(into_question)
+        .collect())
 }
 
 pub async fn add(

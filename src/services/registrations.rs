@@ -9,12 +9,11 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::db::models::{AnswerRow, RegistrationRow};
-use crate::db::repo::{audit, events, regions, registrations as repo, tokens, users};
+use crate::db::repo::{audit, events, registrations as repo, tokens, users};
 use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::event::{Event, FieldError, Window};
 use crate::domain::question::{Question, check_answers};
-use crate::domain::region::RegionLevel;
 use crate::domain::registration::{
     Checked, Decision, Form, Status, check_form, decide, on_address_confirmed, promote_after_cancel,
 };
@@ -22,7 +21,7 @@ use crate::email::Template;
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::services::accounts::{self, Origin};
-use crate::services::{invitations, mail, questions};
+use crate::services::{invitations, mail, questions, regions};
 
 /// How long the address confirmation link works.
 pub const CONFIRMATION_DAYS: i64 = 7;
@@ -66,23 +65,16 @@ fn check_all(
 
 /// The codes exist and the regency lies in the province (the lists on the
 /// form can be tampered with).
-fn check_regions(conn: &mut DbConnection, checked: &Checked) -> Result<(), Error> {
-    let province = regions::find(conn, &checked.province_code)?;
-    let regency = regions::find(conn, &checked.regency_code)?;
+async fn check_regions(db: &Db, checked: &Checked) -> Result<(), Error> {
+    let regions = regions::directory(db).await?;
     let mut errors = Vec::new();
-    if province
-        .as_ref()
-        .is_none_or(|p| p.level != RegionLevel::Province)
-    {
+    if !regions.is_province(&checked.province_code) {
         errors.push(FieldError::new(
             "province_code",
             "registration.error.province",
         ));
     }
-    if regency
-        .as_ref()
-        .is_none_or(|r| r.province_code.as_deref() != Some(checked.province_code.as_str()))
-    {
+    if !regions.is_within(&checked.regency_code, &checked.province_code) {
         errors.push(FieldError::new(
             "regency_code",
             "registration.error.regency",
@@ -99,7 +91,10 @@ fn check_regions(conn: &mut DbConnection, checked: &Checked) -> Result<(), Error
 /// organiser (by hand or by import), who vouches for the address.
 #[derive(Clone, Copy)]
 enum AddedBy<'a> {
-    Participant,
+    /// With the digest of the secret in their address confirmation link.
+    Participant {
+        confirmation: &'a str,
+    },
     Organiser(&'a Account),
 }
 
@@ -135,9 +130,12 @@ fn insert(
         queued_at: None,
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
-        confirmation_hash: None,
+        confirmation_hash: match added_by {
+            AddedBy::Participant { confirmation } => Some(confirmation.to_owned()),
+            AddedBy::Organiser(_) => None,
+        },
         added_by: match added_by {
-            AddedBy::Participant => None,
+            AddedBy::Participant { .. } => None,
             AddedBy::Organiser(account) => Some(account.id.clone()),
         },
     };
@@ -154,7 +152,9 @@ fn insert(
     Ok(row)
 }
 
-/// A participant's registration through the public form.
+/// A participant's registration through the public form. Everything that
+/// needs no lock (reading the questions, checking, rendering the e-mail) is
+/// done before the transaction, which only writes.
 pub async fn register(
     db: &Db,
     event: &Event,
@@ -165,58 +165,79 @@ pub async fn register(
     if event.registration(now) != Window::Open {
         return Err(Error::invalid("email", "registration.closed"));
     }
-    let questions = questions::of_event(db, &event.id.to_string()).await?;
+    let event_id = event.id.to_string();
+    let (questions, reply_to) = {
+        let event_id = event_id.clone();
+        db.run(move |conn| -> Result<_, Error> {
+            Ok((
+                questions::read(conn, &event_id)?,
+                users::first_organiser_email(conn, &event_id)?,
+            ))
+        })
+        .await?
+    };
     let (checked, answers) = check_all(&fields, &questions)?;
+    check_regions(db, &checked).await?;
+    let secret = tokens::new_secret();
+    let confirmation = confirmation_mail(
+        event,
+        (&checked.full_name, &checked.email),
+        &secret,
+        origin,
+        reply_to,
+        now,
+    );
     let (event, origin) = (event.clone(), origin.clone());
     db.transaction(move |conn| {
-        check_regions(conn, &checked)?;
-        let event_id = event.id.to_string();
         if let Some(existing) = repo::find_by_email(conn, &event_id, &checked.email)? {
             let user = users::find(conn, &existing.user_id)?.ok_or(Error::NotFound)?;
             if existing.status == Status::Unconfirmed.as_str() {
-                send_confirmation(conn, &event, &existing, origin.lang, &origin, now)?;
+                send_confirmation(conn, &event, &existing, &origin, now)?;
             } else {
                 accounts::send_sign_in_link(conn, &user, origin.lang, &origin)?;
             }
             return Ok(Registered::AlreadyRegistered { id: existing.id });
         }
+        let digest = tokens::digest(&secret);
+        let added_by = AddedBy::Participant {
+            confirmation: &digest,
+        };
         let row = insert(
             conn,
             &event_id,
             checked,
             &answers,
             origin.lang,
-            AddedBy::Participant,
+            added_by,
             now,
         )?;
-        send_confirmation(conn, &event, &row, origin.lang, &origin, now)?;
+        mail::store(conn, confirmation, now)?;
         Ok(Registered::New { id: row.id })
     })
     .await
 }
 
-/// A fresh confirmation link (the previous one stops working) by e-mail.
-fn send_confirmation(
-    conn: &mut DbConnection,
+/// The e-mail with the link that confirms `to`'s address (name, address).
+fn confirmation_mail(
     event: &Event,
-    registration: &RegistrationRow,
-    lang: Lang,
+    (name, to): (&str, &str),
+    secret: &str,
     origin: &Origin,
+    reply_to: Option<String>,
     now: DateTime<Utc>,
-) -> Result<(), Error> {
-    let secret = tokens::new_secret();
-    repo::set_confirmation(conn, &registration.id, Some(&tokens::digest(&secret)), now)?;
+) -> mail::Prepared {
     let link = origin.link(&format!("/registrations/confirm/{secret}"));
-    let when = crate::i18n::dates::span(lang, event.starts_at, event.ends_at, event.time_zone);
-    mail::enqueue(
-        conn,
+    let when =
+        crate::i18n::dates::span(origin.lang, event.starts_at, event.ends_at, event.time_zone);
+    let event_id = event.id.to_string();
+    mail::prepare(
         mail::Outgoing {
             template: Template::ConfirmAddress,
-            lang,
-            to: &registration.email,
-            event_id: Some(&registration.event_id),
+            lang: origin.lang,
+            to,
+            event_id: Some(&event_id),
             args: &[
-                ("name", &registration.full_name),
+                ("name", &name),
                 ("event", &event.title),
                 ("when", &when),
                 ("link", &link),
@@ -224,8 +245,31 @@ fn send_confirmation(
             ],
             attachments: Vec::new(),
         },
+        reply_to,
         now,
-    )?;
+    )
+}
+
+/// A fresh confirmation link (the previous one stops working) by e-mail.
+fn send_confirmation(
+    conn: &mut DbConnection,
+    event: &Event,
+    registration: &RegistrationRow,
+    origin: &Origin,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let secret = tokens::new_secret();
+    repo::set_confirmation(conn, &registration.id, Some(&tokens::digest(&secret)), now)?;
+    let reply_to = users::first_organiser_email(conn, &registration.event_id)?;
+    let mail = confirmation_mail(
+        event,
+        (&registration.full_name, &registration.email),
+        &secret,
+        origin,
+        reply_to,
+        now,
+    );
+    mail::store(conn, mail, now)?;
     Ok(())
 }
 
@@ -519,8 +563,8 @@ pub async fn add_by_hand(
     let questions = questions::of_event(db, &event.id.to_string()).await?;
     let checked = check_all(&fields, &questions)?;
     let (event, actor, origin) = (event.clone(), actor.clone(), origin.clone());
+    check_regions(db, &checked.0).await?;
     db.transaction(move |conn| {
-        check_regions(conn, &checked.0)?;
         let mut added = add_checked(conn, &event, vec![checked], &actor, &origin, Utc::now())?;
         match added.pop() {
             Some(Ok(id)) => Ok(id),

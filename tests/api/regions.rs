@@ -11,23 +11,24 @@ use crate::helpers::spawn_apps;
 #[tokio::test]
 async fn every_province_regency_and_city_is_there_with_its_zone() {
     for app in spawn_apps().await {
-        let provinces = regions::provinces(&app.db).await.unwrap();
+        let directory = regions::directory(&app.db).await.unwrap();
+        let provinces = directory.provinces();
         assert_eq!(provinces.len(), 38, "{app}");
         let mut places = 0;
-        for province in &provinces {
+        for province in provinces {
             assert_eq!(
                 province.level,
                 RegionLevel::Province,
                 "{app}: {}",
                 province.name
             );
-            let within = regions::within(&app.db, &province.code).await.unwrap();
+            let within = directory.within(&province.code);
             assert!(
                 !within.is_empty(),
                 "{app}: {} has no regencies",
                 province.name
             );
-            for place in &within {
+            for place in within {
                 assert!(
                     lies_in(&place.code, &province.code),
                     "{app}: {} in {}",
@@ -40,28 +41,17 @@ async fn every_province_regency_and_city_is_there_with_its_zone() {
         }
         assert_eq!(places, 514, "{app}");
 
-        let bengkulu = regions::find(&app.db, "17.71")
-            .await
-            .unwrap()
-            .expect("Kota Bengkulu");
+        let bengkulu = directory.find("17.71").expect("Kota Bengkulu");
         assert_eq!(
             (bengkulu.name.as_str(), bengkulu.level),
             ("Kota Bengkulu", RegionLevel::City),
             "{app}"
         );
         assert_eq!(zone_label(bengkulu.time_zone, Utc::now()), "WIB", "{app}");
-        let labels = |code: &'static str| {
-            let db = app.db.clone();
-            async move {
-                zone_label(
-                    regions::find(&db, code).await.unwrap().unwrap().time_zone,
-                    Utc::now(),
-                )
-            }
-        };
-        assert_eq!(labels("73").await, "WITA", "{app}: Sulawesi Selatan");
-        assert_eq!(labels("91").await, "WIT", "{app}: Papua");
-        let pontianak = regions::find(&app.db, "61").await.unwrap().unwrap();
+        let label = |code: &str| zone_label(directory.find(code).unwrap().time_zone, Utc::now());
+        assert_eq!(label("73"), "WITA", "{app}: Sulawesi Selatan");
+        assert_eq!(label("91"), "WIT", "{app}: Papua");
+        let pontianak = directory.find("61").unwrap();
         assert_eq!(
             pontianak.time_zone,
             Tz::Asia__Pontianak,

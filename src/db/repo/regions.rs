@@ -32,35 +32,6 @@ fn into_region((code, level, name, province_code, time_zone): Row) -> Region {
     }
 }
 
-/// The 38 provinces, by name.
-pub fn provinces(conn: &mut DbConnection) -> QueryResult<Vec<Region>> {
-    regions::table
-        .filter(regions::province_code.is_null())
-        .order(regions::name.asc())
-        .select(columns())
-        .load::<Row>(conn)
-        .map(|rows| rows.into_iter().map(into_region).collect())
-}
-
-/// The regencies and cities of a province, by name.
-pub fn within(conn: &mut DbConnection, province_code: &str) -> QueryResult<Vec<Region>> {
-    regions::table
-        .filter(regions::province_code.eq(province_code))
-        .order(regions::name.asc())
-        .select(columns())
-        .load::<Row>(conn)
-        .map(|rows| rows.into_iter().map(into_region).collect())
-}
-
-pub fn find(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Region>> {
-    regions::table
-        .find(code)
-        .select(columns())
-        .first::<Row>(conn)
-        .optional()
-        .map(|row| row.map(into_region))
-}
-
 /// The whole list (552 rows), for matching names in imports and naming codes in lists.
 pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Region>> {
     regions::table

@@ -35,11 +35,8 @@ pub async fn form_response(
     errors: &[FieldError],
     by_organiser: bool,
 ) -> Result<HttpResponse, Error> {
-    let provinces = regions::provinces(&state.db).await?;
-    let regencies = match fields.get("province_code").map(|c| c.trim()) {
-        Some(code) if !code.is_empty() => regions::within(&state.db, code).await?,
-        _ => Vec::new(),
-    };
+    let regions = regions::directory(&state.db).await?;
+    let province = fields.get("province_code").map_or("", |c| c.trim());
     let questions = questions::of_event(&state.db, &event.id.to_string()).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -54,8 +51,8 @@ pub async fn form_response(
                 event,
                 action,
                 fields,
-                provinces: &provinces,
-                regencies: &regencies,
+                provinces: regions.provinces(),
+                regencies: regions.within(province),
                 questions: &questions,
                 errors,
                 by_organiser,

@@ -91,11 +91,8 @@ pub async fn list(
         i64::from(number),
     )
     .await?;
-    let provinces = regions::provinces(&state.db).await?;
-    let regencies = match query.filter().province_code {
-        Some(code) => regions::within(&state.db, &code).await?,
-        None => Vec::new(),
-    };
+    let regions = regions::directory(&state.db).await?;
+    let province = query.filter().province_code.unwrap_or_default();
     Ok(views::list(
         &ctx,
         &views::ListPage {
@@ -103,8 +100,8 @@ pub async fn list(
             query: &query,
             page: &listed,
             number,
-            provinces: &provinces,
-            regencies: &regencies,
+            provinces: regions.provinces(),
+            regencies: regions.within(&province),
         },
     ))
 }
