@@ -20,7 +20,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::db::repo::{outbox, secrets};
 use crate::integrations::mail::{MailSettings, Mailer, SendError};
-use crate::jobs::{self, Job, JobFailure, JobRunner, Wakeup, WorkerConfig};
+use crate::jobs::{self, Job, JobFailure, JobRunner, Outcome, Record, Wakeup, WorkerConfig};
 use crate::services::mail;
 use crate::telemetry::Metrics;
 use crate::web::{self as http, AppState, middleware};
@@ -197,7 +197,7 @@ async fn cookie_key(db: &Db, configured: Option<&[u8]>) -> Result<Key, StartupEr
         return Ok(Key::from(key));
     }
     let stored = db
-        .run(|conn| -> Result<String, crate::db::DbError> {
+        .transaction(|conn| -> Result<String, crate::db::DbError> {
             Ok(secrets::get_or_create(conn, "cookie_key", || {
                 use base64::Engine;
                 base64::engine::general_purpose::STANDARD.encode(Key::generate().master())
@@ -232,53 +232,63 @@ struct Integrations {
 }
 
 impl JobRunner for Integrations {
-    async fn run(&self, job: &Job) -> Result<(), JobFailure> {
+    async fn run(&self, job: &Job) -> Outcome {
         match job.kind.as_str() {
             mail::JOB_KIND => send_mail(&self.db, &self.mailer, job).await,
-            other => Err(JobFailure::Permanent(format!(
+            other => Outcome::from(Err(JobFailure::Permanent(format!(
                 "no handler for job kind {other:?}"
-            ))),
+            )))),
         }
     }
 }
 
 /// Sends one outbox message. A message already marked sent is not sent
 /// again (a job that ran twice); the outbox row keeps the attempts and the
-/// server's last answer for organisers to see.
-async fn send_mail(db: &Db, mailer: &Mailer, job: &Job) -> Result<(), JobFailure> {
+/// server's last answer for organisers to see, written with the job's own
+/// outcome.
+async fn send_mail(db: &Db, mailer: &Mailer, job: &Job) -> Outcome {
     #[derive(serde::Deserialize)]
     struct Payload {
         outbox_id: String,
     }
-    let payload: Payload = serde_json::from_str(&job.payload)
-        .map_err(|e| JobFailure::Permanent(format!("bad payload: {e}")))?;
+    let payload: Payload = match serde_json::from_str(&job.payload) {
+        Ok(payload) => payload,
+        Err(e) => return Outcome::from(Err(JobFailure::Permanent(format!("bad payload: {e}")))),
+    };
     let id = payload.outbox_id;
     let lookup = id.clone();
-    let row = db
+    let row = match db
         .run(move |conn| -> Result<_, crate::db::DbError> { Ok(outbox::find(conn, &lookup)?) })
         .await
-        .map_err(|e| JobFailure::retry(e.to_string()))?
-        .ok_or_else(|| JobFailure::Permanent(format!("no outbox message {id}")))?;
+    {
+        Ok(Some(row)) => row,
+        Ok(None) => {
+            return Outcome::from(Err(JobFailure::Permanent(format!(
+                "no outbox message {id}"
+            ))));
+        }
+        Err(e) => return Outcome::from(Err(JobFailure::retry(e.to_string()))),
+    };
     if row.status == "sent" {
-        return Ok(());
+        return Outcome::from(Ok(()));
     }
     let outcome = mailer.send(&row).await;
     let last_try = job.attempt >= job.max_attempts;
-    let record = outcome.as_ref().err().map(|e| match e {
-        SendError::Transient(reason) => (reason.clone(), last_try),
-        SendError::Permanent(reason) => (reason.clone(), true),
-    });
-    db.run(move |conn| -> Result<(), crate::db::DbError> {
-        match &record {
-            None => outbox::mark_sent(conn, &id, chrono::Utc::now())?,
-            Some((reason, final_)) => outbox::mark_failed(conn, &id, reason, *final_)?,
+    let record: Record = match &outcome {
+        Ok(()) => Box::new(move |conn| outbox::mark_sent(conn, &id, chrono::Utc::now())),
+        Err(e) => {
+            let (reason, final_) = match e {
+                SendError::Transient(reason) => (reason.clone(), last_try),
+                SendError::Permanent(reason) => (reason.clone(), true),
+            };
+            Box::new(move |conn| outbox::mark_failed(conn, &id, &reason, final_))
         }
-        Ok(())
-    })
-    .await
-    .map_err(|e| JobFailure::retry(e.to_string()))?;
-    outcome.map_err(|e| match e {
-        SendError::Transient(reason) => JobFailure::retry(reason),
-        SendError::Permanent(reason) => JobFailure::Permanent(reason),
-    })
+    };
+    Outcome {
+        result: outcome.map_err(|e| match e {
+            SendError::Transient(reason) => JobFailure::retry(reason),
+            SendError::Permanent(reason) => JobFailure::Permanent(reason),
+        }),
+        record: Some(record),
+    }
 }

@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 
 use crate::db::models::JobRow;
 use crate::db::repo::jobs as repo;
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbConnection, DbError};
 use crate::domain::job::retry_delay;
 use crate::telemetry::Metrics;
 
@@ -48,10 +48,29 @@ impl JobFailure {
     }
 }
 
+/// Written in the transaction that records a job's outcome (the outbox
+/// row's state, say), so that the two never disagree and cost one commit.
+pub type Record = Box<dyn FnOnce(&mut DbConnection) -> diesel::QueryResult<()> + Send>;
+
+/// What running a job came to.
+pub struct Outcome {
+    pub result: Result<(), JobFailure>,
+    pub record: Option<Record>,
+}
+
+impl From<Result<(), JobFailure>> for Outcome {
+    fn from(result: Result<(), JobFailure>) -> Self {
+        Outcome {
+            result,
+            record: None,
+        }
+    }
+}
+
 /// Carries out jobs by kind. Must be idempotent: a job whose worker died
 /// after doing the work but before recording it runs again.
 pub trait JobRunner: Send + Sync + 'static {
-    fn run(&self, job: &Job) -> impl Future<Output = Result<(), JobFailure>> + Send;
+    fn run(&self, job: &Job) -> impl Future<Output = Outcome> + Send;
 }
 
 #[derive(Clone, Debug)]
@@ -99,19 +118,21 @@ pub async fn run_worker<R: JobRunner>(
         tokio::pin!(notified);
         notified.as_mut().enable();
         let mut failed_to_claim = false;
-        while running.len() < config.concurrency.max(1) {
-            match claim(&db, &config).await {
-                Ok(Some(row)) => {
-                    let (db, runner, config, metrics) =
-                        (db.clone(), runner.clone(), config.clone(), metrics.clone());
-                    running
-                        .spawn(async move { run_one(&db, &*runner, &config, &metrics, row).await });
+        let free = config.concurrency.max(1).saturating_sub(running.len());
+        if free > 0 {
+            match claim(&db, &config, free).await {
+                Ok(rows) => {
+                    for row in rows {
+                        let (db, runner, config, metrics) =
+                            (db.clone(), runner.clone(), config.clone(), metrics.clone());
+                        running.spawn(async move {
+                            run_one(&db, &*runner, &config, &metrics, row).await
+                        });
+                    }
                 }
-                Ok(None) => break,
                 Err(error) => {
                     tracing::warn!(worker = %config.name, %error, "could not claim a job");
                     failed_to_claim = true;
-                    break;
                 }
             }
         }
@@ -131,10 +152,12 @@ pub async fn run_worker<R: JobRunner>(
     tracing::debug!(worker = %config.name, "job worker stopped");
 }
 
-async fn claim(db: &Db, config: &WorkerConfig) -> Result<Option<JobRow>, DbError> {
+/// Up to `limit` due jobs in one transaction: under a burst, one commit
+/// hands out a whole round of work instead of one job each.
+async fn claim(db: &Db, config: &WorkerConfig, limit: usize) -> Result<Vec<JobRow>, DbError> {
     let name = config.name.clone();
     let lease = chrono::Duration::from_std(config.lease).unwrap_or(chrono::Duration::minutes(5));
-    db.run(move |conn| Ok(repo::claim(conn, &name, Utc::now(), lease)?))
+    db.transaction(move |conn| Ok(repo::claim(conn, &name, Utc::now(), lease, limit)?))
         .await
 }
 
@@ -154,12 +177,15 @@ async fn run_one<R: JobRunner>(
     };
     // Stop short of the lease so that nobody else claims a job still running here.
     let deadline = config.lease.mul_f64(0.9);
-    let outcome = match tokio::time::timeout(deadline, runner.run(&job)).await {
+    let Outcome {
+        result: outcome,
+        record,
+    } = match tokio::time::timeout(deadline, runner.run(&job)).await {
         Ok(outcome) => outcome,
-        Err(_) => Err(JobFailure::retry(format!(
+        Err(_) => Outcome::from(Err(JobFailure::retry(format!(
             "timed out after {} s",
             deadline.as_secs()
-        ))),
+        )))),
     };
     let now = Utc::now();
     let (label, retry_at, error) = match outcome {
@@ -188,7 +214,10 @@ async fn run_one<R: JobRunner>(
     }
     let worker = config.name.clone();
     let recorded = db
-        .run(move |conn| -> Result<bool, DbError> {
+        .transaction(move |conn| -> Result<bool, DbError> {
+            if let Some(record) = record {
+                record(conn)?;
+            }
             Ok(match error {
                 None => repo::finish(conn, &job.id, &worker, now)?,
                 Some(error) => repo::fail(conn, &job.id, &worker, &error, now, retry_at)?,

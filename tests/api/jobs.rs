@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bimtek::db::repo::jobs::{self as repo, NewJob};
 use bimtek::db::{Db, DbError};
-use bimtek::jobs::{Job, JobFailure, JobRunner, Wakeup, WorkerConfig, run_worker};
+use bimtek::jobs::{Job, JobFailure, JobRunner, Outcome, Wakeup, WorkerConfig, run_worker};
 use bimtek::telemetry::Metrics;
 use chrono::Utc;
 use tokio::sync::watch;
@@ -20,7 +20,13 @@ struct Recorder {
 }
 
 impl JobRunner for Recorder {
-    async fn run(&self, job: &Job) -> Result<(), JobFailure> {
+    async fn run(&self, job: &Job) -> Outcome {
+        self.outcome(job).await.into()
+    }
+}
+
+impl Recorder {
+    async fn outcome(&self, job: &Job) -> Result<(), JobFailure> {
         self.runs
             .lock()
             .unwrap()
@@ -227,17 +233,18 @@ async fn a_dead_workers_job_is_taken_over_when_its_lease_lapses() {
         enqueue(&db, "ok", None, 5).await;
         // A worker claims it with a short lease and then "dies".
         let claimed = db
-            .run(|conn| -> Result<_, DbError> {
+            .transaction(|conn| -> Result<_, DbError> {
                 Ok(repo::claim(
                     conn,
                     "doomed",
                     Utc::now(),
                     chrono::Duration::milliseconds(200),
+                    4,
                 )?)
             })
             .await
             .unwrap();
-        assert!(claimed.is_some());
+        assert_eq!(claimed.len(), 1);
         let runner = Arc::new(Recorder::default());
         let workers = Workers::start(&database, &runner, 1);
         wait_for(&db, &[("done", 1)]).await;

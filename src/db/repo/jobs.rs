@@ -1,11 +1,10 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Text, Timestamp};
+use diesel::sql_types::{BigInt, Text, Timestamp};
 use uuid::Uuid;
 
 use crate::db::DbConnection;
 use crate::db::models::{JobRow, NewJobRow};
-use crate::db::repo::is_unique_violation;
 use crate::db::schema::jobs;
 use crate::domain::job::JobStatus;
 
@@ -20,8 +19,9 @@ pub struct NewJob<'a> {
 }
 
 /// Adds a job; `false` when a job with the same dedup key already exists.
-/// Runs in a savepoint so that the duplicate does not abort the caller's
-/// transaction on PostgreSQL.
+/// `ON CONFLICT DO NOTHING` rather than catching the unique violation: a
+/// failed statement would abort the caller's transaction on PostgreSQL
+/// unless it ran in a savepoint of its own.
 pub fn enqueue(conn: &mut DbConnection, job: &NewJob<'_>, now: DateTime<Utc>) -> QueryResult<bool> {
     let row = NewJobRow {
         id: Uuid::now_v7().to_string(),
@@ -35,34 +35,70 @@ pub fn enqueue(conn: &mut DbConnection, job: &NewJob<'_>, now: DateTime<Utc>) ->
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
     };
-    let inserted =
-        conn.transaction(|conn| diesel::insert_into(jobs::table).values(&row).execute(conn));
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(error) if job.dedup_key.is_some() && is_unique_violation(&error) => Ok(false),
-        Err(error) => Err(error),
-    }
+    let insert = diesel::insert_into(jobs::table)
+        .values(&row)
+        .on_conflict(jobs::dedup_key)
+        .do_nothing();
+    // The derived multi-backend has no ON CONFLICT; each backend has.
+    let inserted = match conn {
+        DbConnection::Pg(pg) => insert.execute(pg)?,
+        DbConnection::Sqlite(sqlite) => insert.execute(sqlite)?,
+    };
+    Ok(inserted == 1)
 }
 
-/// Takes the next due job (or one whose worker's lease ran out) for `worker`
-/// in one statement, so two workers never take the same row.
+/// Takes up to `limit` jobs for `worker`: first those whose worker's lease
+/// ran out, then the due ones, oldest first. Each statement only takes rows
+/// it sees free (on PostgreSQL it skips rows another claim has locked), so
+/// two workers never take the same job. Each is an index seek on
+/// `jobs_ready (status, run_at)`: one `WHERE (queued …) OR (running …)
+/// ORDER BY` had SQLite read and sort every queued job (3 ms at 10,000)
+/// while it held the write lock.
 pub fn claim(
     conn: &mut DbConnection,
     worker: &str,
     now: DateTime<Utc>,
     lease: Duration,
-) -> QueryResult<Option<JobRow>> {
+    limit: usize,
+) -> QueryResult<Vec<JobRow>> {
+    let mut claimed = take(conn, worker, now, lease, Due::LeaseLapsed, limit)?;
+    if claimed.len() < limit {
+        let more = take(conn, worker, now, lease, Due::Queued, limit - claimed.len())?;
+        claimed.extend(more);
+    }
+    // RETURNING gives no order.
+    claimed.sort_by(|a, b| (a.run_at, &a.id).cmp(&(b.run_at, &b.id)));
+    Ok(claimed)
+}
+
+#[derive(Clone, Copy)]
+enum Due {
+    LeaseLapsed,
+    Queued,
+}
+
+fn take(
+    conn: &mut DbConnection,
+    worker: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    due: Due,
+    limit: usize,
+) -> QueryResult<Vec<JobRow>> {
     let now = now.naive_utc();
     let until = now + lease;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     // Numbered parameters: PostgreSQL writes them $n, SQLite ?n (SQLite
     // reads $n as a name and numbers names by first appearance).
     let sql = |p: char, lock: &str| {
+        let due = match due {
+            Due::LeaseLapsed => format!("status = 'running' AND locked_until < {p}2"),
+            Due::Queued => format!("status = 'queued' AND run_at <= {p}2 ORDER BY run_at"),
+        };
         format!(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, \
              locked_by = {p}1, locked_until = {p}3, updated_at = {p}2 \
-             WHERE id = (SELECT id FROM jobs \
-             WHERE (status = 'queued' AND run_at <= {p}2) OR (status = 'running' AND locked_until < {p}2) \
-             ORDER BY run_at, id LIMIT 1{lock}) RETURNING *"
+             WHERE id IN (SELECT id FROM jobs WHERE {due} LIMIT {p}4{lock}) RETURNING *"
         )
     };
     match conn {
@@ -70,15 +106,15 @@ pub fn claim(
             .bind::<Text, _>(worker)
             .bind::<Timestamp, _>(now)
             .bind::<Timestamp, _>(until)
-            .get_result(pg)
-            .optional(),
-        // SQLite takes the write lock for the whole statement.
+            .bind::<BigInt, _>(limit)
+            .load(pg),
+        // SQLite has one writer: nothing to skip.
         DbConnection::Sqlite(sqlite) => diesel::sql_query(sql('?', ""))
             .bind::<Text, _>(worker)
             .bind::<Timestamp, _>(now)
             .bind::<Timestamp, _>(until)
-            .get_result(sqlite)
-            .optional(),
+            .bind::<BigInt, _>(limit)
+            .load(sqlite),
     }
 }
 
