@@ -420,3 +420,20 @@ async fn a_participant_from_another_zone_also_sees_their_own_time() {
         assert!(!anonymous.contains("WITA"), "{app}: {anonymous}");
     }
 }
+
+#[tokio::test]
+async fn the_configured_zoom_host_is_proposed_for_new_sessions() {
+    for backend in backends() {
+        let app = crate::helpers::spawn_app_with(&backend, |s| {
+            s.zoom_host_user = Some(HOST.to_owned());
+        })
+        .await;
+        create_event(&app.db, event("bimtek-host", Tz::Asia__Jakarta, false)).await;
+        let rina = organiser(&app, "bimtek-host").await;
+        let (_, form) = rina.text("/manage/events/bimtek-host/sessions/new").await;
+        assert!(
+            form.contains(&format!(r#"name="zoom_host" type="text" value="{HOST}""#)),
+            "{app}: {form}"
+        );
+    }
+}

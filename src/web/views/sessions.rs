@@ -223,7 +223,7 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
                 (checkbox(lang, "mandatory", t("session.form.mandatory"), form.mandatory, None, errors))
                 (radios(lang, "delivery", t("session.how"), &deliveries, &form.delivery, true, errors))
                 (input(lang, Field::new("zoom_host", t("session.form.zoom_host"), "text", &form.zoom_host).conditional().hint(t("session.form.zoom_host_hint")), errors))
-                (input(lang, Field::new("join_link", t("session.form.join_link"), "url", &form.join_link).conditional().hint(t("session.form.join_link_hint")), errors))
+                (input(lang, Field::new("join_link", t("session.form.join_link"), "text", &form.join_link).conditional().hint(t("session.form.join_link_hint")), errors))
                 (input(lang, Field::new("location", t("session.form.location"), "text", &form.location).conditional().hint(t("session.form.location_hint")), errors))
                 @if speakers.is_empty() {
                     p.hint { (t("session.no_speakers")) }
