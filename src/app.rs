@@ -77,6 +77,7 @@ impl Application {
             registration_limit: crate::web::rate_limit::RateLimit::per_minute(
                 settings.registrations_per_minute,
             ),
+            zoom_host_user: settings.zoom_host_user.clone(),
         });
         let server_state = state.clone();
         let server = HttpServer::new(move || {

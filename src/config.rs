@@ -137,6 +137,15 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "BIMTEK_HTTP_WORKERS", value_name = "N", value_parser = parse_http_workers)]
     pub http_workers: Option<usize>,
 
+    /// Zoom user (e-mail or user id) proposed as the host of each new session held on Zoom [default: none: typed per session]
+    #[arg(
+        long,
+        global = true,
+        env = "BIMTEK_ZOOM_HOST_USER",
+        value_name = "USER"
+    )]
+    pub zoom_host_user: Option<String>,
+
     /// Log filter, e.g. info or bimtek=debug,actix_web=warn [default: info]
     #[arg(long, global = true, env = "BIMTEK_LOG", value_name = "FILTER")]
     pub log: Option<String>,
@@ -232,6 +241,8 @@ pub struct Settings {
     pub behind_proxy: bool,
     /// The first wait before a failed job is tried again (tests shorten it).
     pub job_first_retry: Duration,
+    /// Proposed as the Zoom host of new sessions.
+    pub zoom_host_user: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -259,6 +270,7 @@ impl Settings {
             secret_key: None,
             behind_proxy: false,
             job_first_retry: Duration::from_secs(30),
+            zoom_host_user: None,
         }
     }
 
@@ -298,6 +310,10 @@ impl Settings {
             .map(parse_secret_key)
             .transpose()?;
         settings.behind_proxy = args.behind_proxy.unwrap_or(false);
+        settings.zoom_host_user = args
+            .zoom_host_user
+            .map(|user| crate::domain::session::normalise_host(&user))
+            .filter(|user| !user.is_empty());
         Ok(settings)
     }
 }
@@ -358,6 +374,7 @@ fn merge(over: SettingsArgs, under: SettingsArgs) -> SettingsArgs {
         mail_dir: over.mail_dir.or(under.mail_dir),
         secret_key: over.secret_key.or(under.secret_key),
         behind_proxy: over.behind_proxy.or(under.behind_proxy),
+        zoom_host_user: over.zoom_host_user.or(under.zoom_host_user),
         log: over.log.or(under.log),
         log_format: over.log_format.or(under.log_format),
     }

@@ -8,8 +8,10 @@ use chrono_tz::Tz;
 use crate::db::Db;
 use crate::domain::account::EventRole;
 use crate::domain::event::{NewEvent, Seating};
+use crate::domain::session::SessionForm;
 use crate::domain::time::local_to_utc;
 use crate::error::Error;
+use crate::services::accounts::Origin;
 use crate::services::{self, accounts};
 
 pub const DEMO_DATABASE: &str = "bimtek-demo.db";
@@ -30,6 +32,9 @@ pub const STAFF: [(&str, &str); 4] = [
 ];
 
 pub const PARTICIPANT: &str = "peserta@bimtek.demo";
+
+/// The Zoom user the demo's Zoom sessions are booked on.
+const DEMO_ZOOM_HOST: &str = "zoom@bimtek.demo";
 
 /// Removes an earlier demo database so that the demo starts fresh.
 pub fn remove_demo_database() {
@@ -141,14 +146,97 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
             Some((&sulsel, EventRole::Organiser)),
         ),
     ];
+    let mut accounts = Vec::new();
     for (email, name, admin, role) in people {
         let account = accounts::create_with_password(db, email, name, PASSWORD, admin).await?;
         if let Some((event_id, role)) = role {
             accounts::add_member(db, event_id, &account.id, role).await?;
         }
+        accounts.push(account);
     }
+    agenda(db, &accounts[0], &created[0], &accounts[2].id, monday).await?;
     accounts::ensure_participant(db, PARTICIPANT, "Siti Aminah, S.IPI", crate::i18n::Lang::Id)
         .await?;
+    Ok(())
+}
+
+/// The Bengkulu bimtek's sessions: an opening, talks by the speaker on
+/// Zoom and by pasted link, and the action-plan workshop in person.
+async fn agenda(
+    db: &Db,
+    admin: &crate::domain::account::Account,
+    event: &crate::domain::event::Event,
+    speaker_id: &str,
+    monday: NaiveDate,
+) -> Result<(), Error> {
+    let day = |n: i64| (monday + Duration::days(n)).format("%Y-%m-%d").to_string();
+    let speaker = || vec![speaker_id.to_owned()];
+    let zoom =
+        |title: &str, date: String, start: &str, end: &str, speakers: Vec<String>| SessionForm {
+            title: title.into(),
+            date,
+            start_time: start.into(),
+            end_time: end.into(),
+            mandatory: true,
+            delivery: "zoom".into(),
+            zoom_host: DEMO_ZOOM_HOST.into(),
+            alternative_hosts: !speakers.is_empty(),
+            speakers,
+            ..SessionForm::default()
+        };
+    let sessions = [
+        zoom(
+            "Pembukaan oleh Kepala Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu, \
+             H. Meri Sasdi, M.Pd.",
+            day(0),
+            "09:00",
+            "09:30",
+            Vec::new(),
+        ),
+        SessionForm {
+            description: "Tiga strategi TPBIS: layanan informasi melalui buku, komputer dan \
+                          internet; kegiatan yang dibutuhkan masyarakat; advokasi dan kemitraan."
+                .into(),
+            ..zoom(
+                "Strategi pengembangan perpustakaan berbasis inklusi sosial",
+                day(0),
+                "09:30",
+                "12:00",
+                speaker(),
+            )
+        },
+        SessionForm {
+            delivery: "link".into(),
+            join_link: "https://us02web.zoom.us/j/85512345678".into(),
+            ..zoom(
+                "Pemanfaatan TIK untuk transformasi layanan perpustakaan",
+                day(1),
+                "09:00",
+                "12:00",
+                speaker(),
+            )
+        },
+        SessionForm {
+            delivery: "in_person".into(),
+            location: "Aula Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu".into(),
+            jp: "4".into(),
+            ..zoom(
+                "Praktik menyusun Rencana Tindak Lanjut (RTL)",
+                day(2),
+                "13:00",
+                "16:00",
+                speaker(),
+            )
+        },
+    ];
+    let origin = Origin {
+        base_url: url::Url::parse("http://127.0.0.1/").expect("a URL"),
+        address: None,
+        lang: crate::i18n::Lang::Id,
+    };
+    for form in sessions {
+        services::sessions::create(db, admin, event, form, &origin).await?;
+    }
     Ok(())
 }
 

@@ -165,3 +165,29 @@ pub struct ImportRow {
     pub created_at: NaiveDateTime,
     pub imported_at: Option<NaiveDateTime>,
 }
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::sessions)]
+pub struct SessionRow {
+    pub id: String,
+    pub event_id: String,
+    pub title: String,
+    pub description: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub jp_override: Option<i32>,
+    pub mandatory: bool,
+    pub delivery: String,
+    pub join_link: Option<String>,
+    pub location: Option<String>,
+    pub zoom_host: Option<String>,
+    pub speakers_are_alternative_hosts: bool,
+    pub zoom_meeting_id: Option<i64>,
+    pub zoom_join_url: Option<String>,
+    pub zoom_start_url: Option<String>,
+    pub zoom_status: String,
+    pub zoom_error: Option<String>,
+    pub sequence: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}

@@ -191,7 +191,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        event_id -> Text,
+        title -> Text,
+        description -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        jp_override -> Nullable<Integer>,
+        mandatory -> Bool,
+        delivery -> Text,
+        join_link -> Nullable<Text>,
+        location -> Nullable<Text>,
+        zoom_host -> Nullable<Text>,
+        speakers_are_alternative_hosts -> Bool,
+        zoom_meeting_id -> Nullable<BigInt>,
+        zoom_join_url -> Nullable<Text>,
+        zoom_start_url -> Nullable<Text>,
+        zoom_status -> Text,
+        zoom_error -> Nullable<Text>,
+        sequence -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    session_speakers (session_id, user_id) {
+        session_id -> Text,
+        user_id -> Text,
+    }
+}
+
 diesel::joinable!(registrations -> events (event_id));
+diesel::joinable!(sessions -> events (event_id));
+diesel::joinable!(session_speakers -> sessions (session_id));
+diesel::joinable!(session_speakers -> users (user_id));
 diesel::joinable!(event_questions -> events (event_id));
 diesel::joinable!(registration_answers -> registrations (registration_id));
 diesel::joinable!(registration_answers -> event_questions (question_id));
@@ -213,4 +249,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_questions,
     registration_answers,
     imports,
+    sessions,
+    session_speakers,
 );

@@ -84,6 +84,9 @@ pub struct FieldError {
     /// Owned only for fields named at run time (an event's own questions).
     pub field: std::borrow::Cow<'static, str>,
     pub message: &'static str,
+    /// Values for the message's `{name}` placeholders, already in the
+    /// reader's language (a message naming another session and its time).
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
@@ -91,7 +94,13 @@ impl FieldError {
         FieldError {
             field: field.into(),
             message,
+            args: Vec::new(),
         }
+    }
+
+    pub fn with_args(mut self, args: Vec<(&'static str, String)>) -> Self {
+        self.args = args;
+        self
     }
 }
 
@@ -201,21 +210,6 @@ impl EventForm {
     }
 }
 
-/// Reads a date and a time in `zone`; `None` when both are empty.
-fn local_instant(zone: Tz, date: &str, time: &str) -> Result<Option<DateTime<Utc>>, ()> {
-    if date.trim().is_empty() && time.trim().is_empty() {
-        return Ok(None);
-    }
-    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(drop)?;
-    let time = match time.trim() {
-        "" => chrono::NaiveTime::MIN,
-        t => chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(drop)?,
-    };
-    super::time::local_to_utc(zone, date.and_time(time))
-        .map(Some)
-        .ok_or(())
-}
-
 /// Checks a form and turns it into an event (not yet published), naming
 /// every wrong field at once.
 pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
@@ -228,13 +222,13 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
     // Each date has its own message: the summary on top lists them all.
     let mut instant =
         |field: &'static str, message: &'static str, date: &str, time: &str, required: bool| {
-            match local_instant(zone, date, time) {
+            match super::time::parse_local(zone, date, time) {
                 Ok(None) if required => {
                     errors.push(FieldError::new(field, message));
                     None
                 }
                 Ok(at) => at,
-                Err(()) => {
+                Err(super::time::InvalidTime) => {
                     errors.push(FieldError::new(field, message));
                     None
                 }

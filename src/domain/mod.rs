@@ -7,4 +7,5 @@ pub mod job;
 pub mod question;
 pub mod region;
 pub mod registration;
+pub mod session;
 pub mod time;

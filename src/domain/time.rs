@@ -54,6 +54,27 @@ pub fn local_to_utc(zone: Tz, local: chrono::NaiveDateTime) -> Option<DateTime<U
         .map(|at| at.with_timezone(&Utc))
 }
 
+/// A date or time that is not one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidTime;
+
+/// Reads a date (YYYY-MM-DD) and a time (HH:MM, midnight when empty), as
+/// typed into a form, in `zone`; `None` when both are empty.
+pub fn parse_local(zone: Tz, date: &str, time: &str) -> Result<Option<DateTime<Utc>>, InvalidTime> {
+    if date.trim().is_empty() && time.trim().is_empty() {
+        return Ok(None);
+    }
+    let date =
+        chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| InvalidTime)?;
+    let time = match time.trim() {
+        "" => chrono::NaiveTime::MIN,
+        t => chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| InvalidTime)?,
+    };
+    local_to_utc(zone, date.and_time(time))
+        .map(Some)
+        .ok_or(InvalidTime)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -269,6 +269,32 @@ mod tests {
             keys.push(format!("import.error.{error}"));
         }
         keys.push("roster.error.decision".into());
+        use crate::domain::session::{Delivery, ZoomStatus};
+        for kind in Delivery::KINDS {
+            keys.push(format!("session.delivery.{kind}"));
+            keys.push(format!("session.held.{kind}"));
+        }
+        for status in ZoomStatus::ALL {
+            keys.push(format!("session.zoom_status.{}", status.as_str()));
+        }
+        for error in [
+            "title",
+            "title_long",
+            "date",
+            "start",
+            "end",
+            "end_before_start",
+            "too_long",
+            "jp",
+            "delivery",
+            "zoom_host",
+            "link",
+            "location",
+            "speaker",
+            "host_conflict",
+        ] {
+            keys.push(format!("session.error.{error}"));
+        }
         for outcome in [
             Status::Confirmed,
             Status::Waitlisted,

@@ -9,3 +9,4 @@ pub mod questions;
 pub mod regions;
 pub mod registrations;
 pub mod roster;
+pub mod sessions;

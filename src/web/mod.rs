@@ -27,6 +27,8 @@ pub struct AppState {
     pub behind_proxy: bool,
     pub mail_delivery: crate::integrations::mail::Delivery,
     pub registration_limit: rate_limit::RateLimit,
+    /// Proposed as the Zoom host of new sessions (`BIMTEK_ZOOM_HOST_USER`).
+    pub zoom_host_user: Option<String>,
 }
 
 impl AppState {
@@ -45,7 +47,7 @@ fn password_link(path: &str, purpose: TokenPurpose) -> actix_web::Resource {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use handlers::{accounts, ops, public, registration, roster, staff};
+    use handlers::{accounts, ops, public, registration, roster, sessions, staff};
     use web::{get, post, resource};
     cfg.service(resource("/").route(get().to(public::home)))
         .service(resource("/events/{slug}").route(get().to(public::event)))
@@ -99,6 +101,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(accounts::use_link)),
         )
         .service(resource("/my").route(get().to(accounts::my_page)))
+        .service(resource("/my/sessions").route(get().to(sessions::speaking)))
         .service(
             resource("/my/registrations/{id}/cancel")
                 .route(get().to(registration::cancel_page))
@@ -154,5 +157,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/manage/events/{slug}/questions/{id}/delete")
                 .route(post().to(roster::remove_question)),
+        )
+        .service(
+            resource("/manage/events/{slug}/sessions")
+                .route(get().to(sessions::list))
+                .route(post().to(sessions::create)),
+        )
+        .service(resource("/manage/events/{slug}/sessions/new").route(get().to(sessions::new_page)))
+        .service(
+            resource("/manage/events/{slug}/sessions/{id}/edit")
+                .route(get().to(sessions::edit_page))
+                .route(post().to(sessions::update)),
+        )
+        .service(
+            resource("/manage/events/{slug}/sessions/{id}/delete")
+                .route(get().to(sessions::delete_page))
+                .route(post().to(sessions::delete)),
         );
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // HTML validity and accessibility check for server-rendered pages.
 //
-//   node check.mjs [--max-kb N] [--accept-language TAGS] BASE_URL PATH [PATH ...]
+//   node check.mjs [--max-kb N] [--accept-language TAGS] [--cookie NAME=VALUE] BASE_URL PATH [PATH ...]
 //
 // --accept-language sends that header with every request (fetches and the
 // browser), to check the pages a server renders for another language.
+// --cookie starts every fetch and every browser context with that cookie
+// for BASE_URL (e.g. a signed-in session, to check pages behind a sign-in);
+// in the browser it is an ordinary cookie the server may replace.
 //
 // A PATH is either a plain path, or `submit:PATH?NAME=VALUE&...` to check the
 // page a form submission leads to (see "Form submissions" below), e.g.
@@ -90,13 +93,15 @@ const AXE_OPTIONS = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wca
 
 function usage(msg) {
   if (msg) console.error(`check.mjs: ${msg}`);
-  console.error('usage: node check.mjs [--max-kb N] [--accept-language TAGS] BASE_URL PATH [PATH ...]');
+  console.error('usage: node check.mjs [--max-kb N] [--accept-language TAGS] [--cookie NAME=VALUE] BASE_URL PATH [PATH ...]');
   console.error('       PATH is a path (/events/x) or submit:PATH?NAME=VALUE&... (submit:/sign-in?email=bukan-email&password=x)');
   process.exit(2);
 }
 
 // Set by --accept-language; sent with every request.
 const EXTRA_HEADERS = {};
+// Set by --cookie: [name, value], or null.
+let COOKIE = null;
 
 function parseArgs(argv) {
   let maxKb = null;
@@ -112,6 +117,11 @@ function parseArgs(argv) {
       const v = a === '--accept-language' ? argv[++i] : a.slice('--accept-language='.length);
       if (!v) usage('--accept-language needs a value, e.g. en');
       EXTRA_HEADERS['Accept-Language'] = v;
+    } else if (a === '--cookie' || a.startsWith('--cookie=')) {
+      const v = a === '--cookie' ? argv[++i] : a.slice('--cookie='.length);
+      const at = v ? v.indexOf('=') : -1;
+      if (at < 1) usage('--cookie needs NAME=VALUE');
+      COOKIE = [v.slice(0, at), v.slice(at + 1)];
     } else if (a.startsWith('--')) usage(`unknown option ${a}`);
     else rest.push(a);
   }
@@ -152,7 +162,8 @@ const oneLine = (s, max = 200) => {
 };
 
 async function fetchBytes(url) {
-  const res = await fetch(url, { redirect: 'follow', headers: EXTRA_HEADERS, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const headers = COOKIE ? { ...EXTRA_HEADERS, Cookie: `${COOKIE[0]}=${COOKIE[1]}` } : EXTRA_HEADERS;
+  const res = await fetch(url, { redirect: 'follow', headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
   const body = Buffer.from(await res.arrayBuffer());
   return { status: res.status, finalUrl: res.url, contentType: res.headers.get('content-type') || '', body };
 }
@@ -270,6 +281,8 @@ async function browserCheck(browser, axeSource, p, vp) {
     extraHTTPHeaders: EXTRA_HEADERS,
     // bypassCSP stays false: the page is tested under its real policy.
   });
+  // At the site's root, host-only: the cookie the server itself would set.
+  if (COOKIE) await context.addCookies([{ name: COOKIE[0], value: COOKIE[1], url: new URL('/', p.url).href }]);
   const notes = [];
   const consoleErrors = [];
   let onFormPage = !!p.fields;

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs the HTML validator and axe-core over the demo's pages: the home
-# page, the event page, the 404 page, the registration form (empty, with
+# page, the event page (with its agenda), the 404 page, the registration form (empty, with
 # a province's regencies, and sent with mistakes) and the three sign-in
 # forms (staff sign-in, participant e-mail-link sign-in, forgotten
 # password), each form
 # also as re-rendered with its field errors after an invalid submission
 # (HTTP 422), in Indonesian and in English, each held to 30 KiB with its
-# stylesheet.
+# stylesheet. Then, signed in (curl signs in and hands the session cookie to
+# the checker), the organiser's session pages (agenda, new, edit with its
+# field errors, delete) and the speaker's own sessions.
 #
 #   bash tests/a11y/demo.sh            # builds the debug binary if needed
 set -euo pipefail
@@ -35,3 +37,24 @@ echo "== Bahasa Indonesia"
 bash "$here/run.sh" --max-kb 30 "http://127.0.0.1:$port" "${pages[@]}"
 echo "== English"
 bash "$here/run.sh" --max-kb 30 --accept-language en "http://127.0.0.1:$port" "${pages[@]}"
+
+# Pages behind a sign-in: the session cookie of a password sign-in.
+base="http://127.0.0.1:$port"
+signed_in() {
+  local jar="$work/$1.jar" token
+  token=$(curl -sf -c "$jar" -b "$jar" "$base/sign-in" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
+  curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
+    --data-urlencode "email=$1" --data-urlencode "password=bimtek-demo-2020" "$base/sign-in"
+  awk -F '\t' 'NF == 7 && $6 == "bimtek" { print $6 "=" $7 }' "$jar"
+}
+organiser=$(signed_in panitia@bimtek.demo)
+session=$(curl -sf -b "$organiser" "$base/manage/events/$slug/sessions" | grep -o "/sessions/[0-9a-f-]*/edit" | head -n 1 | cut -d/ -f3)
+organiser_pages=("/manage/events/$slug" "/manage/events/$slug/sessions" "/manage/events/$slug/sessions/new"
+  "submit:/manage/events/$slug/sessions/new?title=Diskusi&start_time=10:00&end_time=09:00&delivery=link&join_link=zoom.us"
+  "/manage/events/$slug/sessions/$session/edit" "/manage/events/$slug/sessions/$session/delete")
+speaker=$(signed_in narasumber@bimtek.demo)
+for lang in id en; do
+  echo "== Signed in ($lang)"
+  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$organiser" "$base" "${organiser_pages[@]}"
+  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$speaker" "$base" /my/sessions
+done

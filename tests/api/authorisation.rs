@@ -3,7 +3,12 @@
 
 use bimtek::db::DbError;
 use bimtek::db::repo::tokens;
-use bimtek::domain::account::{EventRole, TokenPurpose};
+use bimtek::domain::account::{Account, EventRole, TokenPurpose};
+use bimtek::domain::event::Event;
+use bimtek::domain::session::SessionForm;
+use bimtek::i18n::Lang;
+use bimtek::services::accounts::Origin;
+use bimtek::services::sessions;
 use chrono::Utc;
 use chrono_tz::Tz;
 
@@ -70,6 +75,28 @@ async fn signed_in_as_participant(app: &TestApp) -> Browser {
     browser
 }
 
+/// A session of `event`, planned by `admin`; returns its id.
+async fn agenda_item(app: &TestApp, admin: &Account, event: &Event) -> String {
+    let form = SessionForm {
+        title: "Pembukaan".into(),
+        date: "2030-07-29".into(),
+        start_time: "09:00".into(),
+        end_time: "09:30".into(),
+        delivery: "in_person".into(),
+        location: "Aula".into(),
+        ..SessionForm::default()
+    };
+    let origin = Origin {
+        base_url: url::Url::parse(&app.address).unwrap(),
+        address: None,
+        lang: Lang::Id,
+    };
+    sessions::create(&app.db, admin, event, form, &origin)
+        .await
+        .expect("the session is created")
+        .id
+}
+
 #[tokio::test]
 async fn every_route_answers_each_role_as_it_should() {
     for app in spawn_apps().await {
@@ -96,7 +123,8 @@ async fn every_route_answers_each_role_as_it_should() {
             Some((&ours, EventRole::Organiser)),
         )
         .await;
-        staff(&app.db, "admin@dispusip.example.id", true, None).await;
+        let admin = staff(&app.db, "admin@dispusip.example.id", true, None).await;
+        let session = agenda_item(&app, &admin, &ours).await;
 
         let mut browsers = vec![app.browser(), signed_in_as_participant(&app).await];
         for email in [
@@ -245,6 +273,39 @@ async fn every_route_answers_each_role_as_it_should() {
                 &[],
                 staff_only(404, 404),
             ),
+            get("/manage/events/bimtek-kita/sessions", staff_only(200, 200)),
+            post(
+                "/manage/events/bimtek-kita/sessions",
+                &[],
+                staff_only(422, 422),
+            ),
+            get(
+                "/manage/events/bimtek-kita/sessions/new",
+                staff_only(200, 200),
+            ),
+            get(
+                format!("/manage/events/bimtek-kita/sessions/{session}/edit"),
+                staff_only(200, 200),
+            ),
+            post(
+                "/manage/events/bimtek-kita/sessions/tidak-ada/edit",
+                &[],
+                staff_only(404, 404),
+            ),
+            get(
+                format!("/manage/events/bimtek-kita/sessions/{session}/delete"),
+                staff_only(200, 200),
+            ),
+            get(
+                "/manage/events/bimtek-kita/sessions/tidak-ada/delete",
+                staff_only(404, 404),
+            ),
+            post(
+                "/manage/events/bimtek-kita/sessions/tidak-ada/delete",
+                &[],
+                staff_only(404, 404),
+            ),
+            get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200]),
             get(
                 "/manage/events/tidak-ada",
                 [SIGN_IN, SIGN_IN, 404, 404, 404, 404],

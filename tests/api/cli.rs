@@ -302,6 +302,12 @@ async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
         html.contains("09.00</time>") && html.contains(" WIB</dd>"),
         "{html}"
     );
+    assert!(
+        html.contains("Strategi pengembangan perpustakaan berbasis inklusi sosial")
+            && html.contains("Narasumber: Dr. Ahmad Fauzi, M.Hum.")
+            && html.contains(r##"<a href="#agenda">11 JP</a>"##),
+        "the agenda: {html}"
+    );
     let home = http
         .get(format!("{}/", demo.url))
         .send()

@@ -15,3 +15,4 @@ mod pages;
 mod regions;
 mod registrations;
 mod security;
+mod sessions;

@@ -17,7 +17,7 @@ use crate::smtp::{Received, SmtpServer};
 
 const WAIT: Duration = Duration::from_secs(60);
 
-fn person(n: usize) -> Vec<(String, String)> {
+pub(crate) fn person(n: usize) -> Vec<(String, String)> {
     [
         ("full_name", format!("Dra. Peserta {n}, M.Hum.")),
         ("email", format!("peserta{n}@perpusdes.example.id")),
@@ -46,7 +46,11 @@ fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 /// Opens the form in a new browser and sends it, as a participant does.
-async fn register(app: &TestApp, slug: &str, fields: &[(String, String)]) -> (u16, String) {
+pub(crate) async fn register(
+    app: &TestApp,
+    slug: &str,
+    fields: &[(String, String)],
+) -> (u16, String) {
     let browser = app.browser();
     register_in(&browser, slug, fields).await
 }
@@ -63,7 +67,7 @@ async fn register_in(browser: &Browser, slug: &str, fields: &[(String, String)])
 
 /// The first message to `to` whose subject starts with `subject`, waiting
 /// for it: the outbox sends in the background, in no set order.
-async fn mail(smtp: &SmtpServer, to: &str, subject: &str) -> Received {
+pub(crate) async fn mail(smtp: &SmtpServer, to: &str, subject: &str) -> Received {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         if let Some(found) = smtp
@@ -87,7 +91,7 @@ async fn mail(smtp: &SmtpServer, to: &str, subject: &str) -> Received {
 
 /// Follows the confirmation link of a mail in a new browser: its page,
 /// then its button. Returns the browser (now signed in) and the page.
-async fn confirm(app: &TestApp, confirmation: &Received) -> (Browser, String) {
+pub(crate) async fn confirm(app: &TestApp, confirmation: &Received) -> (Browser, String) {
     let link = confirmation
         .first_link(&app.url("/registrations/confirm/"))
         .expect("a confirmation link");
@@ -100,7 +104,10 @@ async fn confirm(app: &TestApp, confirmation: &Received) -> (Browser, String) {
     (browser, text)
 }
 
-async fn app_with_smtp(backend: &crate::helpers::TestBackend, smtp: &SmtpServer) -> TestApp {
+pub(crate) async fn app_with_smtp(
+    backend: &crate::helpers::TestBackend,
+    smtp: &SmtpServer,
+) -> TestApp {
     let url = smtp.url();
     spawn_app_with(backend, |s| {
         s.smtp_url = Some(url);
@@ -118,7 +125,7 @@ async fn open_event(app: &TestApp, slug: &str, quota: Option<u32>, moderated: bo
     new
 }
 
-async fn organiser(app: &TestApp, slug: &str) -> Browser {
+pub(crate) async fn organiser(app: &TestApp, slug: &str) -> Browser {
     let event = bimtek::services::events::by_slug(&app.db, slug)
         .await
         .unwrap();

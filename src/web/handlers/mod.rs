@@ -5,6 +5,7 @@ pub mod ops;
 pub mod public;
 pub mod registration;
 pub mod roster;
+pub mod sessions;
 pub mod staff;
 
 use actix_web::HttpResponse;

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::i18n::Lang;
 use crate::services;
 use crate::web::AppState;
-use crate::web::extract::PageContext;
+use crate::web::extract::{PageContext, Viewer};
 use crate::web::handlers::local_path;
 use crate::web::views;
 
@@ -23,11 +23,19 @@ pub async fn home(state: web::Data<AppState>, page: PageContext) -> Result<Marku
 pub async fn event(
     state: web::Data<AppState>,
     page: PageContext,
+    viewer: Viewer,
     slug: web::Path<String>,
 ) -> Result<Markup, Error> {
     let event = services::events::published_by_slug(&state.db, &slug).await?;
     let seats = services::registrations::seats(&state.db, &event.id.to_string()).await?;
-    Ok(views::events::event_page(&page, &event, seats, Utc::now()))
+    let agenda = services::sessions::agenda(&state.db, &event, viewer.account.as_ref()).await?;
+    Ok(views::events::event_page(
+        &page,
+        &event,
+        seats,
+        &agenda,
+        Utc::now(),
+    ))
 }
 
 /// Every path no route claims.

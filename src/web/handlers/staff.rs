@@ -12,7 +12,7 @@ use crate::domain::event::{EventForm, FieldError, check_event_form};
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::services::accounts::{self, Invitation, Invited, Origin};
-use crate::services::{events, mail};
+use crate::services::{events, mail, sessions};
 use crate::web::AppState;
 use crate::web::extract::{Admin, Form, PageContext, Staff};
 use crate::web::views::admin::{self as views, InviteForm};
@@ -136,9 +136,19 @@ async fn event_page(
 ) -> Result<Markup, Error> {
     let id = event.id.to_string();
     let team = accounts::team(&state.db, &id).await?;
+    let agenda = sessions::of_event(&state.db, &id).await?;
     let outbox = mail::recent(&state.db, Some(id), RECENT).await?;
     Ok(views::manage_event(
-        ctx, event, &team, &outbox, form, errors, invited,
+        ctx,
+        &views::EventPage {
+            event,
+            team: &team,
+            sessions: &agenda,
+            outbox: &outbox,
+        },
+        form,
+        errors,
+        invited,
     ))
 }
 

@@ -204,6 +204,9 @@ pub fn my_page(
             @if account.is_organiser || account.is_admin {
                 p { a href="/manage/events/new" { (lang.t("manage.new")) } }
             }
+            @if account.memberships.iter().any(|m| m.role == EventRole::Speaker) {
+                p { a href="/my/sessions" { (lang.t("speaking.title")) } }
+            }
             @if !registrations.is_empty() {
                 section aria-labelledby="registrations" {
                     h2 #registrations { (lang.t("my.registrations")) }

@@ -8,6 +8,7 @@ use super::layout;
 use crate::db::models::{AuditRow, OutboxRow, UserRow};
 use crate::domain::event::EventForm;
 use crate::domain::event::{Event, FieldError};
+use crate::domain::session::{Session, total_jp};
 use crate::i18n::Lang;
 use crate::integrations::mail::Delivery;
 use crate::web::extract::PageContext;
@@ -213,16 +214,28 @@ pub fn audit(ctx: &PageContext, rows: &[AuditRow]) -> Markup {
     )
 }
 
+/// What an event's management page shows besides its invitation form.
+pub struct EventPage<'a> {
+    pub event: &'a Event,
+    pub team: &'a [(String, UserRow)],
+    pub sessions: &'a [Session],
+    pub outbox: &'a [OutboxRow],
+}
+
 pub fn manage_event(
     ctx: &PageContext,
-    event: &Event,
-    team: &[(String, UserRow)],
-    outbox: &[OutboxRow],
+    page: &EventPage<'_>,
     form: &InviteForm,
     errors: &[FieldError],
     invited: bool,
 ) -> Markup {
     let lang = ctx.lang;
+    let EventPage {
+        event,
+        team,
+        sessions,
+        outbox,
+    } = *page;
     let roles = vec![
         ("speaker".to_owned(), lang.t("role.speaker").to_owned()),
         ("organiser".to_owned(), lang.t("role.organiser").to_owned()),
@@ -237,12 +250,17 @@ pub fn manage_event(
                 strong { (lang.t(if event.published { "manage.published" } else { "manage.draft" })) }
                 " · " a href={ "/manage/events/" (event.slug) "/edit" } { (lang.t("manage.edit")) }
             }
+            p {
+                (lang.t("agenda.total_jp")) ": "
+                strong { (super::sessions::total_jp(lang, total_jp(sessions), sessions.len())) }
+            }
             @let toggle = if event.published { ("0", lang.t("manage.unpublish")) } else { ("1", lang.t("manage.publish")) };
             (forms::post_button(ctx, &format!("/manage/events/{}/publish", event.slug), toggle.1, &[("published", toggle.0)]))
             nav aria-label=(lang.t("manage.sections")) {
                 ul.links {
                     li { a href={ "/manage/events/" (event.slug) "/registrations" } { (lang.t("roster.title")) } }
                     li { a href={ "/manage/events/" (event.slug) "/questions" } { (lang.t("questions.title")) } }
+                    li { a href={ "/manage/events/" (event.slug) "/sessions" } { (lang.t("session.title")) } }
                 }
             }
             section aria-labelledby="team" {

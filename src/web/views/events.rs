@@ -1,10 +1,11 @@
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use super::{format, layout};
+use super::{format, layout, sessions};
 use crate::domain::event::{Event, Window};
 use crate::domain::registration::Seats;
 use crate::domain::time::zone_label;
+use crate::services::sessions::Agenda;
 use crate::web::extract::PageContext;
 
 pub fn home(ctx: &PageContext, events: &[Event], now: DateTime<Utc>) -> Markup {
@@ -45,7 +46,13 @@ fn summary(ctx: &PageContext, event: &Event) -> Markup {
     }
 }
 
-pub fn event_page(ctx: &PageContext, event: &Event, seats: Seats, now: DateTime<Utc>) -> Markup {
+pub fn event_page(
+    ctx: &PageContext,
+    event: &Event,
+    seats: Seats,
+    agenda: &Agenda,
+    now: DateTime<Utc>,
+) -> Markup {
     let lang = ctx.lang;
     layout::page(
         ctx,
@@ -65,6 +72,10 @@ pub fn event_page(ctx: &PageContext, event: &Event, seats: Seats, now: DateTime<
                     dd { (zone_label(event.time_zone, event.starts_at)) " (" (event.time_zone.name()) ")" }
                     dt { (lang.t("event.organiser")) }
                     dd { (event.organiser_office) }
+                    @if !agenda.sessions.is_empty() {
+                        dt { (lang.t("agenda.total_jp")) }
+                        dd { a href="#agenda" { (sessions::total_jp(lang, agenda.total_jp, agenda.sessions.len())) } }
+                    }
                 }
                 @if !event.description.is_empty() {
                     section aria-labelledby="about" {
@@ -79,6 +90,7 @@ pub fn event_page(ctx: &PageContext, event: &Event, seats: Seats, now: DateTime<
                         }
                     }
                 }
+                (sessions::agenda(ctx, event, agenda))
             }
         },
     )

@@ -16,6 +16,33 @@ pub fn span(lang: Lang, start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> M
     }
 }
 
+/// The same span on the reader's own clock, after the event's:
+/// " / 10.00–11.30 WITA", with dates only when they differ from the event's.
+pub fn own_clock(
+    lang: Lang,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    event: Tz,
+    own: Tz,
+) -> Markup {
+    let shown = crate::i18n::dates::span(lang, start, end, event);
+    let mine = crate::i18n::dates::span(lang, start, end, own);
+    let same_days = shown.start.date_naive() == mine.start.date_naive()
+        && shown.end.date_naive() == mine.end.date_naive();
+    let time = |at: &DateTime<Tz>| crate::i18n::dates::time(lang, at);
+    html! {
+        " / "
+        @if same_days {
+            time datetime=(mine.start.to_rfc3339()) { (time(&mine.start)) }
+            (mine.dash())
+            time datetime=(mine.end.to_rfc3339()) { (time(&mine.end)) }
+            " " (mine.label)
+        } @else {
+            (span(lang, start, end, own))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -28,6 +55,19 @@ mod tests {
         let html = span(Lang::Id, start, end, Tz::Asia__Jayapura).into_string();
         assert!(
             html.contains(r#"<time datetime="2020-07-27T11:00:00+09:00">Senin, 27 Juli 2020, 11.00</time> – <time"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_readers_own_clock_follows_the_event_time() {
+        let start = Utc.with_ymd_and_hms(2020, 7, 27, 2, 0, 0).unwrap();
+        let end = Utc.with_ymd_and_hms(2020, 7, 27, 3, 30, 0).unwrap();
+        let html =
+            own_clock(Lang::Id, start, end, Tz::Asia__Jakarta, Tz::Asia__Makassar).into_string();
+        assert!(html.starts_with(" / <time"), "{html}");
+        assert!(
+            html.contains(">10.00</time>–<time") && html.ends_with(">11.30</time> WITA"),
             "{html}"
         );
     }

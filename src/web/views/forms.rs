@@ -14,6 +14,8 @@ pub struct Field<'a> {
     pub value: &'a str,
     pub autocomplete: &'a str,
     pub required: bool,
+    /// Required in some cases only, which the hint names.
+    pub conditional: bool,
     pub hint: Option<&'a str>,
 }
 
@@ -26,6 +28,7 @@ impl<'a> Field<'a> {
             value,
             autocomplete: "off",
             required: true,
+            conditional: false,
             hint: None,
         }
     }
@@ -37,6 +40,14 @@ impl<'a> Field<'a> {
 
     pub fn optional(mut self) -> Self {
         self.required = false;
+        self
+    }
+
+    /// Neither marked optional nor required to the browser: the hint says
+    /// when it is needed.
+    pub fn conditional(mut self) -> Self {
+        self.required = false;
+        self.conditional = true;
         self
     }
 
@@ -60,6 +71,16 @@ fn shown_value<'a>(kind: &str, value: &'a str) -> &'a str {
     if well_formed { value } else { "" }
 }
 
+/// A field's message in the reader's language, its placeholders filled.
+pub fn message(lang: Lang, error: &FieldError) -> String {
+    let args: Vec<(&str, &dyn std::fmt::Display)> = error
+        .args
+        .iter()
+        .map(|(name, value)| (*name, value as &dyn std::fmt::Display))
+        .collect();
+    lang.tf(error.message, &args)
+}
+
 fn message_for<'e>(errors: &'e [FieldError], name: &str) -> Option<&'e FieldError> {
     errors.iter().find(|e| e.field == name)
 }
@@ -81,13 +102,13 @@ pub fn input(lang: Lang, field: Field<'_>, errors: &[FieldError]) -> Markup {
     let value = shown_value(field.kind, field.value);
     html! {
         div.field.invalid[error.is_some()] {
-            label for=(id) { (field.label) @if !field.required { " " span.optional { (lang.t("form.optional")) } } }
+            label for=(id) { (field.label) @if !field.required && !field.conditional { " " span.optional { (lang.t("form.optional")) } } }
             @if let Some(hint) = field.hint { p.hint id={ (id) "-hint" } { (hint) } }
             input id=(id) name=(field.name) type=(field.kind) value=(value)
                 autocomplete=(field.autocomplete) required[field.required]
                 aria-invalid=[error.map(|_| "true")]
                 aria-describedby=[described_by(&id, field.hint.is_some(), error.is_some())];
-            @if let Some(error) = error { p.error id={ (id) "-error" } { (lang.t(error.message)) } }
+            @if let Some(error) = error { p.error id={ (id) "-error" } { (message(lang, error)) } }
         }
     }
 }
@@ -111,7 +132,7 @@ pub fn select(
                     option value=(value) selected[value == selected] { (text) }
                 }
             }
-            @if let Some(error) = error { p.error id={ (id) "-error" } { (lang.t(error.message)) } }
+            @if let Some(error) = error { p.error id={ (id) "-error" } { (message(lang, error)) } }
         }
     }
 }
@@ -133,7 +154,7 @@ pub fn textarea(
             textarea id=(id) name=(name) rows="6"
                 aria-invalid=[error.map(|_| "true")]
                 aria-describedby=[described_by(&id, hint.is_some(), error.is_some())] { (value) }
-            @if let Some(error) = error { p.error id={ (id) "-error" } { (lang.t(error.message)) } }
+            @if let Some(error) = error { p.error id={ (id) "-error" } { (message(lang, error)) } }
         }
     }
 }
@@ -155,7 +176,78 @@ pub fn checkbox(
                 aria-describedby=[described_by(&id, hint.is_some(), error.is_some())];
             label for=(id) { (label) }
             @if let Some(hint) = hint { p.hint id={ (id) "-hint" } { (hint) } }
-            @if let Some(error) = error { p.error id={ (id) "-error" } { (lang.t(error.message)) } }
+            @if let Some(error) = error { p.error id={ (id) "-error" } { (message(lang, error)) } }
+        }
+    }
+}
+
+/// A set of radio buttons (a few options read faster than a list).
+pub fn radios(
+    lang: Lang,
+    name: &str,
+    legend: &str,
+    options: &[(String, String)],
+    chosen: &str,
+    required: bool,
+    errors: &[FieldError],
+) -> Markup {
+    choices(
+        lang,
+        ("radio", name, legend),
+        options,
+        |value| value == chosen,
+        required,
+        errors,
+    )
+}
+
+/// A set of checkboxes sharing one name, for choosing several.
+pub fn checkboxes(
+    lang: Lang,
+    name: &str,
+    legend: &str,
+    options: &[(String, String)],
+    chosen: &[String],
+    errors: &[FieldError],
+) -> Markup {
+    choices(
+        lang,
+        ("checkbox", name, legend),
+        options,
+        |value| chosen.iter().any(|c| c == value),
+        false,
+        errors,
+    )
+}
+
+fn choices(
+    lang: Lang,
+    (kind, name, legend): (&str, &str, &str),
+    options: &[(String, String)],
+    chosen: impl Fn(&str) -> bool,
+    required: bool,
+    errors: &[FieldError],
+) -> Markup {
+    let error = message_for(errors, name);
+    let id = format!("f-{name}");
+    let option_id = |i: usize| {
+        if i == 0 {
+            id.clone()
+        } else {
+            format!("{id}-{i}")
+        }
+    };
+    html! {
+        fieldset.field.invalid[error.is_some()] aria-describedby=[error.map(|_| format!("{id}-error"))] {
+            legend { (legend) @if !required { " " span.optional { (lang.t("form.optional")) } } }
+            @for (i, (value, text)) in options.iter().enumerate() {
+                div.choice {
+                    input type=(kind) id=(option_id(i)) name=(name) value=(value)
+                        checked[chosen(value)] required[required];
+                    label for=(option_id(i)) { (text) }
+                }
+            }
+            @if let Some(error) = error { p.error id={ (id) "-error" } { (message(lang, error)) } }
         }
     }
 }
@@ -174,7 +266,7 @@ pub fn summary(lang: Lang, errors: &[FieldError]) -> Markup {
                 p { strong { (lang.t("form.has_errors")) } }
                 ul {
                     @for error in errors {
-                        li { a href={ "#f-" (error.field) } { (lang.t(error.message)) } }
+                        li { a href={ "#f-" (error.field) } { (message(lang, error)) } }
                     }
                 }
             }

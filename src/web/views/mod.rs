@@ -9,3 +9,4 @@ pub mod forms;
 pub mod layout;
 pub mod registration;
 pub mod roster;
+pub mod sessions;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use maud::{Markup, html};
 
-use super::forms::{self, Field};
+use super::forms::{self, Field, radios};
 use super::{format, layout};
 use crate::domain::event::{Event, FieldError, Window};
 use crate::domain::question::{self, Kind, Question};
@@ -36,33 +36,6 @@ fn choices(
     std::iter::once((String::new(), lang.t(placeholder).to_owned()))
         .chain(options)
         .collect()
-}
-
-/// A set of radio buttons (a few options read faster than a list).
-fn radios(
-    lang: Lang,
-    name: &str,
-    legend: &str,
-    options: &[(String, String)],
-    chosen: &str,
-    required: bool,
-    errors: &[FieldError],
-) -> Markup {
-    let error = errors.iter().find(|e| e.field == name);
-    let id = format!("f-{name}");
-    html! {
-        fieldset.field.invalid[error.is_some()] aria-describedby=[error.map(|_| format!("{id}-error"))] {
-            legend { (legend) @if !required { " " span.optional { (lang.t("form.optional")) } } }
-            @for (i, (value, text)) in options.iter().enumerate() {
-                div.choice {
-                    input type="radio" id=(if i == 0 { id.clone() } else { format!("{id}-{i}") })
-                        name=(name) value=(value) checked[value == chosen] required[required];
-                    label for=(if i == 0 { id.clone() } else { format!("{id}-{i}") }) { (text) }
-                }
-            }
-            @if let Some(error) = error { p.error id={ (id) "-error" } { (lang.t(error.message)) } }
-        }
-    }
 }
 
 fn question_field(lang: Lang, question: &Question, value: &str, errors: &[FieldError]) -> Markup {

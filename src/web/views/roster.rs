@@ -152,7 +152,7 @@ fn upload_form(ctx: &PageContext, event: &Event, errors: &[FieldError]) -> Marku
                     label for="f-file" { (lang.t("import.file")) }
                     input #f-file type="file" name="file" accept=".csv,.xlsx" required
                         aria-describedby=(if error.is_some() { "f-file-hint f-file-error" } else { "f-file-hint" });
-                    @if let Some(error) = error { p.error #f-file-error { (lang.t(error.message)) } }
+                    @if let Some(error) = error { p.error #f-file-error { (super::forms::message(lang, error)) } }
                 }
                 button type="submit" { (lang.t("import.preview")) }
             }

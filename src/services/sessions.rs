@@ -1,0 +1,258 @@
+//! An event's sessions: the agenda organisers plan, the public reads and
+//! speakers follow. Each change is one transaction with its audit line, and
+//! returns the session as it was and as it is: what must follow a change
+//! (a Zoom meeting created, moved or removed; invitations updated) is to be
+//! queued as a job inside that same transaction.
+
+use chrono::Utc;
+use chrono_tz::Tz;
+
+use crate::db::repo::{audit, events, regions, registrations, sessions as repo, users};
+use crate::db::{Db, DbConnection};
+use crate::domain::account::{Account, EventRole};
+use crate::domain::event::{Event, FieldError};
+use crate::domain::registration::Status;
+use crate::domain::session::{
+    Plan, Session, SessionForm, Speaker, check_session_form, host_conflict, other_zone, total_jp,
+};
+use crate::error::Error;
+use crate::i18n::{Lang, dates};
+use crate::services::accounts::Origin;
+
+/// What the event page shows of its sessions.
+#[derive(Clone, Debug)]
+pub struct Agenda {
+    pub sessions: Vec<Session>,
+    pub total_jp: u32,
+    /// The signed-in participant's own zone, when their province keeps
+    /// another time than the event.
+    pub own_zone: Option<Tz>,
+}
+
+/// A session before and after an organiser changed it (a higher
+/// `after.sequence`: its time or place moved).
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub before: Session,
+    pub after: Session,
+}
+
+/// An event's sessions, in order.
+pub async fn of_event(db: &Db, event_id: &str) -> Result<Vec<Session>, Error> {
+    let event_id = event_id.to_owned();
+    db.run(move |conn| Ok(repo::of_event(conn, &event_id)?))
+        .await
+}
+
+/// The public agenda, with the viewer's own zone when they registered from
+/// a province in another one.
+pub async fn agenda(db: &Db, event: &Event, viewer: Option<&Account>) -> Result<Agenda, Error> {
+    let (event_id, zone, starts_at) = (event.id.to_string(), event.time_zone, event.starts_at);
+    let user_id = viewer.map(|a| a.id.clone());
+    db.run(move |conn| {
+        let sessions = repo::of_event(conn, &event_id)?;
+        let own_zone = match user_id {
+            Some(user_id) => province_zone(conn, &event_id, &user_id)?
+                .and_then(|own| other_zone(zone, own, starts_at)),
+            None => None,
+        };
+        Ok(Agenda {
+            total_jp: total_jp(&sessions),
+            sessions,
+            own_zone,
+        })
+    })
+    .await
+}
+
+/// The zone of the province someone registered from for this event.
+fn province_zone(
+    conn: &mut DbConnection,
+    event_id: &str,
+    user_id: &str,
+) -> Result<Option<Tz>, Error> {
+    let registration = registrations::of_user(conn, user_id)?
+        .into_iter()
+        .find(|(r, _)| {
+            r.event_id == event_id && Status::parse(&r.status).is_some_and(Status::is_active)
+        });
+    let Some((registration, _)) = registration else {
+        return Ok(None);
+    };
+    Ok(regions::find(conn, &registration.province_code)?.map(|r| r.time_zone))
+}
+
+/// Who may be named a session's speaker: the event's speakers.
+pub async fn speakers_of(db: &Db, event_id: &str) -> Result<Vec<Speaker>, Error> {
+    let event_id = event_id.to_owned();
+    db.run(move |conn| speakers(conn, &event_id)).await
+}
+
+fn speakers(conn: &mut DbConnection, event_id: &str) -> Result<Vec<Speaker>, Error> {
+    Ok(users::members(conn, event_id)?
+        .into_iter()
+        .filter(|(role, _)| role == EventRole::Speaker.as_str())
+        .map(|(_, user)| Speaker {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+        })
+        .collect())
+}
+
+/// One session of this event.
+pub async fn find(db: &Db, event: &Event, id: &str) -> Result<Session, Error> {
+    let (event_id, id) = (event.id.to_string(), id.to_owned());
+    db.run(move |conn| in_event(conn, &event_id, &id)).await
+}
+
+fn in_event(conn: &mut DbConnection, event_id: &str, id: &str) -> Result<Session, Error> {
+    repo::find(conn, id)?
+        .filter(|s| s.event_id == event_id)
+        .ok_or(Error::NotFound)
+}
+
+/// The sessions someone speaks at, across events, with their events.
+pub async fn of_speaker(db: &Db, account: &Account) -> Result<Vec<(Session, Event)>, Error> {
+    let user_id = account.id.clone();
+    db.run(move |conn| {
+        let mut out = Vec::new();
+        for session in repo::of_speaker(conn, &user_id)? {
+            if let Some(event) = events::find(conn, &session.event_id)? {
+                out.push((session, event));
+            }
+        }
+        Ok(out)
+    })
+    .await
+}
+
+fn may_manage(actor: &Account, event: &Event) -> Result<(), Error> {
+    if actor.may_manage(&event.id.to_string()) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+/// Checks the form against the event's speakers and, for a Zoom session,
+/// its host's other sessions. The host stays locked until the transaction
+/// ends, so a session booked at the same moment waits and then sees this one.
+fn checked_plan(
+    conn: &mut DbConnection,
+    event: &Event,
+    form: &SessionForm,
+    except: Option<&str>,
+    lang: Lang,
+) -> Result<Plan, Error> {
+    let speakers = speakers(conn, &event.id.to_string())?;
+    let plan = check_session_form(form, event.time_zone, &speakers).map_err(Error::Invalid)?;
+    if let Some(host) = plan.delivery.zoom_host() {
+        repo::lock_host(conn, host)?;
+        let others = repo::on_host_starting_before(conn, host, plan.ends_at, except)?;
+        if let Some(other) = host_conflict(&plan, &others) {
+            return Err(Error::Invalid(vec![conflict(conn, other, lang)?]));
+        }
+    }
+    Ok(plan)
+}
+
+/// Names the other session: its title, its event and its time there.
+fn conflict(conn: &mut DbConnection, other: &Session, lang: Lang) -> Result<FieldError, Error> {
+    let event = events::find(conn, &other.event_id)?.ok_or(Error::NotFound)?;
+    let when = dates::span(
+        lang,
+        other.plan.starts_at,
+        other.plan.ends_at,
+        event.time_zone,
+    );
+    Ok(
+        FieldError::new("start_time", "session.error.host_conflict").with_args(vec![
+            ("session", other.plan.title.clone()),
+            ("event", event.title),
+            ("when", when.to_string()),
+        ]),
+    )
+}
+
+fn record(
+    conn: &mut DbConnection,
+    actor: &Account,
+    action: &str,
+    session: &Session,
+    origin: &Origin,
+) -> Result<(), Error> {
+    audit::record(
+        conn,
+        &audit::Entry {
+            actor: Some((&actor.id, &actor.email)),
+            action,
+            event_id: Some(&session.event_id),
+            subject: Some(&session.plan.title),
+            address: origin.address.as_deref(),
+        },
+        Utc::now(),
+    )?;
+    Ok(())
+}
+
+pub async fn create(
+    db: &Db,
+    actor: &Account,
+    event: &Event,
+    form: SessionForm,
+    origin: &Origin,
+) -> Result<Session, Error> {
+    may_manage(actor, event)?;
+    let (actor, event, origin) = (actor.clone(), event.clone(), origin.clone());
+    db.transaction(move |conn| {
+        let plan = checked_plan(conn, &event, &form, None, origin.lang)?;
+        let session = repo::insert(conn, &event.id.to_string(), &plan, Utc::now())?;
+        record(conn, &actor, "session.created", &session, &origin)?;
+        Ok(session)
+    })
+    .await
+}
+
+/// Changes a session; a new time or place raises its invitation sequence.
+pub async fn update(
+    db: &Db,
+    actor: &Account,
+    event: &Event,
+    id: &str,
+    form: SessionForm,
+    origin: &Origin,
+) -> Result<Change, Error> {
+    may_manage(actor, event)?;
+    let (actor, event, origin, id) = (actor.clone(), event.clone(), origin.clone(), id.to_owned());
+    db.transaction(move |conn| {
+        let before = in_event(conn, &event.id.to_string(), &id)?;
+        let plan = checked_plan(conn, &event, &form, Some(&id), origin.lang)?;
+        let sequence = before.sequence + u32::from(plan.moved_from(&before.plan));
+        let status = before.zoom.status.after_planning(&plan.delivery);
+        repo::update(conn, &id, &plan, status, sequence, Utc::now())?;
+        let after = repo::find(conn, &id)?.ok_or(Error::NotFound)?;
+        record(conn, &actor, "session.updated", &after, &origin)?;
+        Ok(Change { before, after })
+    })
+    .await
+}
+
+/// Removes a session and returns it as it was.
+pub async fn delete(
+    db: &Db,
+    actor: &Account,
+    event: &Event,
+    id: &str,
+    origin: &Origin,
+) -> Result<Session, Error> {
+    may_manage(actor, event)?;
+    let (actor, event, origin, id) = (actor.clone(), event.clone(), origin.clone(), id.to_owned());
+    db.transaction(move |conn| {
+        let session = in_event(conn, &event.id.to_string(), &id)?;
+        repo::delete(conn, &id)?;
+        record(conn, &actor, "session.deleted", &session, &origin)?;
+        Ok(session)
+    })
+    .await
+}

@@ -1,0 +1,293 @@
+//! Sessions: the organisers' agenda and form, the public agenda on the
+//! event page, and a speaker's own sessions.
+
+use maud::{Markup, html};
+
+use super::forms::{Field, checkbox, checkboxes, csrf, input, radios, summary, textarea};
+use super::{format, layout};
+use crate::domain::event::{Event, FieldError};
+use crate::domain::session::{Delivery, Session, SessionForm, Speaker, ZoomStatus, derived_jp};
+use crate::domain::time::zone_label;
+use crate::i18n::Lang;
+use crate::services::sessions::Agenda;
+use crate::web::extract::PageContext;
+
+pub fn list_path(event: &Event) -> String {
+    format!("/manage/events/{}/sessions", event.slug)
+}
+
+fn speaker_names(session: &Session) -> String {
+    session
+        .speakers
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How a session is held, as the public may read it: never a link.
+fn held(lang: Lang, session: &Session) -> String {
+    match &session.plan.delivery {
+        Delivery::InPerson { location } => {
+            lang.tf("session.held.in_person", &[("location", location)])
+        }
+        other => lang.t(&format!("session.held.{}", other.kind())).to_owned(),
+    }
+}
+
+fn mandatory(lang: Lang, session: &Session) -> &'static str {
+    lang.t(if session.plan.mandatory {
+        "session.mandatory"
+    } else {
+        "session.optional"
+    })
+}
+
+fn when(lang: Lang, event: &Event, session: &Session) -> Markup {
+    format::span(
+        lang,
+        session.plan.starts_at,
+        session.plan.ends_at,
+        event.time_zone,
+    )
+}
+
+/// The event's JP, or a dash while it has no sessions.
+pub fn total_jp(lang: Lang, total: u32, sessions: usize) -> String {
+    if sessions == 0 {
+        "—".to_owned()
+    } else {
+        lang.tf("agenda.jp", &[("n", &total)])
+    }
+}
+
+/// The agenda on the public event page.
+pub fn agenda(ctx: &PageContext, event: &Event, agenda: &Agenda) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        section #agenda aria-labelledby="agenda-title" {
+            h2 #agenda-title { (lang.t("agenda.title")) }
+            @if agenda.sessions.is_empty() {
+                p { (lang.t("agenda.none")) }
+            } @else {
+                @if let Some(own) = agenda.own_zone {
+                    p.hint { (lang.tf("agenda.own_zone", &[("zone", &zone_label(own, event.starts_at))])) }
+                }
+                ol.agenda {
+                    @for session in &agenda.sessions {
+                        li.session {
+                            h3 { (session.plan.title) }
+                            p.when {
+                                (when(lang, event, session))
+                                @if let Some(own) = agenda.own_zone {
+                                    (format::own_clock(lang, session.plan.starts_at, session.plan.ends_at, event.time_zone, own))
+                                }
+                            }
+                            @if !session.speakers.is_empty() {
+                                p { (lang.t("agenda.speakers")) ": " (speaker_names(session)) }
+                            }
+                            p.meta {
+                                (lang.tf("agenda.jp", &[("n", &session.plan.jp())]))
+                                " · " (mandatory(lang, session))
+                                " · " (held(lang, session))
+                            }
+                            @if !session.plan.description.is_empty() {
+                                p { (session.plan.description) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The organisers' agenda: every session with its JP, how it is held and
+/// where its Zoom meeting stands.
+pub fn list(ctx: &PageContext, event: &Event, sessions: &[Session]) -> Markup {
+    let lang = ctx.lang;
+    let heading = lang.tf("session.list_title", &[("event", &event.title)]);
+    let total = crate::domain::session::total_jp(sessions);
+    let base = list_path(event);
+    layout::page(
+        ctx,
+        &heading,
+        html! {
+            p.back { a href={ "/manage/events/" (event.slug) } { (event.title) } }
+            h1 { (heading) }
+            p { a.button href={ (base) "/new" } { (lang.t("session.new")) } }
+            @if sessions.is_empty() {
+                p { (lang.t("session.none")) }
+            } @else {
+                p { (lang.t("agenda.total_jp")) ": " strong { (total_jp(lang, total, sessions.len())) } }
+                div.table tabindex="0" role="region" aria-label=(heading) {
+                    table {
+                        thead { tr {
+                            th scope="col" { (lang.t("session.when")) }
+                            th scope="col" { (lang.t("session.title")) }
+                            th scope="col" { (lang.t("session.jp")) }
+                            th scope="col" { (lang.t("session.how")) }
+                            th scope="col" { (lang.t("session.zoom")) }
+                            th scope="col" { (lang.t("session.actions")) }
+                        } }
+                        tbody {
+                            @for session in sessions {
+                                tr {
+                                    td { (when(lang, event, session)) }
+                                    td {
+                                        (session.plan.title)
+                                        @if !session.speakers.is_empty() { br; small { (speaker_names(session)) } }
+                                        br; small { (mandatory(lang, session)) }
+                                    }
+                                    td {
+                                        (session.plan.jp())
+                                        @if session.plan.jp_override.is_some() {
+                                            br; small { "(" (lang.tf("session.jp_derived", &[("n", &derived_jp(session.plan.starts_at, session.plan.ends_at))])) ")" }
+                                        }
+                                    }
+                                    td { (held(lang, session)) }
+                                    td {
+                                        span class={ "state " (session.zoom.status.as_str()) } {
+                                            (lang.t(&format!("session.zoom_status.{}", session.zoom.status.as_str())))
+                                        }
+                                        @if session.zoom.status == ZoomStatus::Failed {
+                                            @if let Some(error) = &session.zoom.error { br; small { (error) } }
+                                        }
+                                    }
+                                    td {
+                                        a href={ (base) "/" (session.id) "/edit" } { (lang.t("session.edit")) span.visually-hidden { ": " (session.plan.title) } }
+                                        br;
+                                        a href={ (base) "/" (session.id) "/delete" } { (lang.t("session.delete")) span.visually-hidden { ": " (session.plan.title) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// What the session form shows.
+pub struct FormPage<'a> {
+    pub event: &'a Event,
+    pub heading: &'a str,
+    pub action: &'a str,
+    pub form: &'a SessionForm,
+    pub speakers: &'a [Speaker],
+    pub errors: &'a [FieldError],
+}
+
+/// Creating or editing a session: times in the event's own zone.
+pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
+    let lang = ctx.lang;
+    let t = |key| lang.t(key);
+    let (form, errors) = (page.form, page.errors);
+    let zone = zone_label(page.event.time_zone, page.event.starts_at);
+    let deliveries: Vec<(String, String)> = Delivery::KINDS
+        .iter()
+        .map(|k| {
+            (
+                (*k).to_owned(),
+                lang.t(&format!("session.delivery.{k}")).to_owned(),
+            )
+        })
+        .collect();
+    let speakers: Vec<(String, String)> = page
+        .speakers
+        .iter()
+        .map(|s| (s.id.clone(), format!("{} <{}>", s.name, s.email)))
+        .collect();
+    layout::page(
+        ctx,
+        page.heading,
+        html! {
+            p.back { a href=(list_path(page.event)) { (t("session.back")) } }
+            h1 { (page.heading) }
+            p { (page.event.title) }
+            (summary(lang, errors))
+            form method="post" action=(page.action) novalidate {
+                (csrf(ctx))
+                (input(lang, Field::new("title", t("session.form.title"), "text", &form.title), errors))
+                (textarea(lang, "description", t("session.form.description"), &form.description, None, errors))
+                fieldset.field {
+                    legend { (lang.tf("session.form.times", &[("zone", &zone)])) }
+                    (input(lang, Field::new("date", t("session.form.date"), "date", &form.date), errors))
+                    div.pair {
+                        (input(lang, Field::new("start_time", t("session.form.start"), "time", &form.start_time), errors))
+                        (input(lang, Field::new("end_time", t("session.form.end"), "time", &form.end_time), errors))
+                    }
+                }
+                (input(lang, Field::new("jp", t("session.form.jp"), "number", &form.jp).optional().hint(t("session.form.jp_hint")), errors))
+                (checkbox(lang, "mandatory", t("session.form.mandatory"), form.mandatory, None, errors))
+                (radios(lang, "delivery", t("session.how"), &deliveries, &form.delivery, true, errors))
+                (input(lang, Field::new("zoom_host", t("session.form.zoom_host"), "text", &form.zoom_host).conditional().hint(t("session.form.zoom_host_hint")), errors))
+                (input(lang, Field::new("join_link", t("session.form.join_link"), "text", &form.join_link).conditional().hint(t("session.form.join_link_hint")), errors))
+                (input(lang, Field::new("location", t("session.form.location"), "text", &form.location).conditional().hint(t("session.form.location_hint")), errors))
+                @if speakers.is_empty() {
+                    p.hint { (t("session.no_speakers")) }
+                } @else {
+                    (checkboxes(lang, "speakers", t("session.speakers"), &speakers, &form.speakers, errors))
+                    (checkbox(lang, "alternative_hosts", t("session.form.alternative_hosts"), form.alternative_hosts, None, errors))
+                }
+                button type="submit" { (t("session.save")) }
+            }
+        },
+    )
+}
+
+pub fn delete_page(ctx: &PageContext, event: &Event, session: &Session) -> Markup {
+    let lang = ctx.lang;
+    let base = list_path(event);
+    layout::page(
+        ctx,
+        lang.t("session.delete_title"),
+        html! {
+            h1 { (lang.t("session.delete_title")) }
+            p { strong { (session.plan.title) } br; (when(lang, event, session)) }
+            p { (lang.t("session.delete_body")) }
+            form method="post" action={ (base) "/" (session.id) "/delete" } {
+                (csrf(ctx))
+                button type="submit" { (lang.t("session.delete_confirm")) }
+            }
+            p { a href=(base) { (lang.t("session.keep")) } }
+        },
+    )
+}
+
+/// A speaker's sessions across events, each in its event's zone, with the
+/// link to join (never the host's start link).
+pub fn speaking(ctx: &PageContext, sessions: &[(Session, Event)]) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("speaking.title"),
+        html! {
+            p.back { a href="/my" { (lang.t("my.title")) } }
+            h1 { (lang.t("speaking.title")) }
+            @if sessions.is_empty() {
+                p { (lang.t("speaking.none")) }
+            } @else {
+                ul.events {
+                    @for (session, event) in sessions {
+                        li.event {
+                            h2 { (session.plan.title) }
+                            p.office { a href={ "/events/" (event.slug) "#agenda" } { (event.title) } }
+                            p.when { (when(lang, event, session)) }
+                            p { (held(lang, session)) }
+                            @if let Some(link) = session.join_link() {
+                                p { a href=(link) { (lang.t("speaking.join")) } br; code { (link) } }
+                            } @else if session.zoom.status != ZoomStatus::None {
+                                p { (lang.t("speaking.no_link")) }
+                            }
+                            @if session.plan.speakers_are_alternative_hosts && session.plan.delivery.zoom_host().is_some() {
+                                p { (lang.t("speaking.alternative_host")) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
