@@ -27,6 +27,8 @@ pub struct AppState {
     pub behind_proxy: bool,
     pub mail_delivery: crate::integrations::mail::Delivery,
     pub registration_limit: rate_limit::RateLimit,
+    /// `None`: Zoom is not configured.
+    pub zoom: Option<crate::integrations::zoom::Zoom>,
 }
 
 impl AppState {
