@@ -2,6 +2,7 @@
 
 mod helpers;
 mod smtp;
+mod zoom_server;
 
 mod accounts;
 mod authorisation;
@@ -15,3 +16,4 @@ mod pages;
 mod regions;
 mod registrations;
 mod security;
+mod zoom;

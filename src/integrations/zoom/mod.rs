@@ -83,10 +83,6 @@ impl Zoom {
         })
     }
 
-    pub fn config(&self) -> &ZoomConfig {
-        &self.inner.config
-    }
-
     /// `{api_base}/{segments…}`, each segment percent-encoded (a host user
     /// may be an e-mail address).
     fn url(&self, segments: &[&str]) -> url::Url {
