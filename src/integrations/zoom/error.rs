@@ -41,7 +41,7 @@ const HOST_NOT_FOUND: i64 = 1001;
 const INVALID_TOKEN: i64 = 124;
 const VALIDATION: i64 = 300;
 const MEETING_ACCESS: i64 = 3000;
-pub(super) const MEETING_NOT_FOUND: i64 = 3001;
+const MEETING_NOT_FOUND: i64 = 3001;
 const NOT_HOST: i64 = 3003;
 const CAPACITY: i64 = 3043;
 const HOSTING_NOT_ALLOWED: i64 = 3161;
@@ -103,7 +103,11 @@ impl ZoomError {
     /// (Zoom's own words, or the fields or scopes concerned), which a text
     /// may leave out.
     pub fn args(&self) -> Vec<(&'static str, String)> {
-        let detail = match self {
+        vec![("detail", self.detail())]
+    }
+
+    fn detail(&self) -> String {
+        match self {
             ZoomError::RateLimited { retry_after, .. } => wait_in_words(*retry_after),
             ZoomError::Unavailable(what) => what.clone(),
             ZoomError::Auth { reason } => reason.clone(),
@@ -119,14 +123,13 @@ impl ZoomError {
                 }
                 _ => message.clone(),
             },
-        };
-        vec![("detail", detail)]
+        }
     }
 }
 
 impl fmt::Display for ZoomError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [(_, detail)] = <[_; 1]>::try_from(self.args()).expect("one placeholder");
+        let detail = self.detail();
         match self {
             ZoomError::RateLimited { daily: true, .. } => write!(
                 f,
