@@ -20,6 +20,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::db::repo::{outbox, secrets};
 use crate::integrations::mail::{MailSettings, Mailer, SendError};
+use crate::integrations::zoom::Zoom;
 use crate::jobs::{self, Job, JobFailure, JobRunner, Outcome, Record, Wakeup, WorkerConfig};
 use crate::services::mail;
 use crate::telemetry::Metrics;
@@ -66,6 +67,12 @@ impl Application {
         });
         let mailer =
             Arc::new(Mailer::new(mail_settings(&settings, &base_url)).map_err(StartupError)?);
+        let zoom = settings
+            .zoom
+            .clone()
+            .map(Zoom::new)
+            .transpose()
+            .map_err(StartupError)?;
         let cookie_key = cookie_key(&db, settings.secret_key.as_deref()).await?;
         let state = web::Data::new(AppState {
             db,
@@ -77,7 +84,7 @@ impl Application {
             registration_limit: crate::web::rate_limit::RateLimit::per_minute(
                 settings.registrations_per_minute,
             ),
-            zoom_host_user: settings.zoom_host_user.clone(),
+            zoom,
         });
         let server_state = state.clone();
         let server = HttpServer::new(move || {

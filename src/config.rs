@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
 use crate::db::DatabaseUrl;
+use crate::integrations::zoom::{self, ZoomConfig};
 use crate::telemetry::LogFormat;
 
 const DEFAULT_CONFIG_FILE: &str = "bimtek.toml";
@@ -137,7 +138,19 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "BIMTEK_HTTP_WORKERS", value_name = "N", value_parser = parse_http_workers)]
     pub http_workers: Option<usize>,
 
-    /// Zoom user (e-mail or user id) proposed as the host of each new session held on Zoom [default: none: typed per session]
+    /// Zoom Server-to-Server OAuth app: Account ID [default: none: no Zoom meetings]
+    #[arg(long, global = true, env = "BIMTEK_ZOOM_ACCOUNT_ID", value_name = "ID")]
+    pub zoom_account_id: Option<String>,
+
+    /// Zoom Server-to-Server OAuth app: Client ID
+    #[arg(long, global = true, env = "BIMTEK_ZOOM_CLIENT_ID", value_name = "ID")]
+    pub zoom_client_id: Option<String>,
+
+    /// Zoom Server-to-Server OAuth app: Client secret
+    #[arg(long, global = true, env = "BIMTEK_ZOOM_CLIENT_SECRET", value_name = "SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub zoom_client_secret: Option<Secret>,
+
+    /// The Zoom user (e-mail or user id) who hosts the sessions' meetings
     #[arg(
         long,
         global = true,
@@ -145,6 +158,19 @@ pub struct SettingsArgs {
         value_name = "USER"
     )]
     pub zoom_host_user: Option<String>,
+
+    /// Zoom's API [default: https://api.zoom.us/v2]
+    #[arg(long, global = true, env = "BIMTEK_ZOOM_API_BASE", value_name = "URL")]
+    pub zoom_api_base: Option<String>,
+
+    /// Zoom's OAuth server [default: https://zoom.us]
+    #[arg(
+        long,
+        global = true,
+        env = "BIMTEK_ZOOM_OAUTH_BASE",
+        value_name = "URL"
+    )]
+    pub zoom_oauth_base: Option<String>,
 
     /// Log filter, e.g. info or bimtek=debug,actix_web=warn [default: info]
     #[arg(long, global = true, env = "BIMTEK_LOG", value_name = "FILTER")]
@@ -154,6 +180,31 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "BIMTEK_LOG_FORMAT", value_name = "FORMAT", value_parser = parse_log_format)]
     #[serde(deserialize_with = "deserialize_log_format")]
     pub log_format: Option<LogFormat>,
+}
+
+/// A value that must not show up in logs: `Debug` prints a placeholder.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+fn parse_secret(raw: &str) -> Result<Secret, String> {
+    Ok(Secret::new(raw))
 }
 
 fn parse_pool_size(raw: &str) -> Result<u32, String> {
@@ -241,8 +292,8 @@ pub struct Settings {
     pub behind_proxy: bool,
     /// The first wait before a failed job is tried again (tests shorten it).
     pub job_first_retry: Duration,
-    /// Proposed as the Zoom host of new sessions.
-    pub zoom_host_user: Option<String>,
+    /// `None`: Zoom is not configured; sessions get no meetings.
+    pub zoom: Option<ZoomConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -270,7 +321,7 @@ impl Settings {
             secret_key: None,
             behind_proxy: false,
             job_first_retry: Duration::from_secs(30),
-            zoom_host_user: None,
+            zoom: None,
         }
     }
 
@@ -279,6 +330,7 @@ impl Settings {
         let database = DatabaseUrl::parse(args.database_url.as_deref().unwrap_or("bimtek.db"))
             .map_err(|e| ConfigError(format!("BIMTEK_DATABASE_URL {e}")))?;
         let mut settings = Settings::with_database(database);
+        settings.zoom = zoom_config(&args)?;
         if let Some(bind) = args.bind {
             settings.bind = parse_bind(&bind)?;
         }
@@ -310,10 +362,6 @@ impl Settings {
             .map(parse_secret_key)
             .transpose()?;
         settings.behind_proxy = args.behind_proxy.unwrap_or(false);
-        settings.zoom_host_user = args
-            .zoom_host_user
-            .map(|user| crate::domain::session::normalise_host(&user))
-            .filter(|user| !user.is_empty());
         Ok(settings)
     }
 }
@@ -374,10 +422,72 @@ fn merge(over: SettingsArgs, under: SettingsArgs) -> SettingsArgs {
         mail_dir: over.mail_dir.or(under.mail_dir),
         secret_key: over.secret_key.or(under.secret_key),
         behind_proxy: over.behind_proxy.or(under.behind_proxy),
+        zoom_account_id: over.zoom_account_id.or(under.zoom_account_id),
+        zoom_client_id: over.zoom_client_id.or(under.zoom_client_id),
+        zoom_client_secret: over.zoom_client_secret.or(under.zoom_client_secret),
         zoom_host_user: over.zoom_host_user.or(under.zoom_host_user),
+        zoom_api_base: over.zoom_api_base.or(under.zoom_api_base),
+        zoom_oauth_base: over.zoom_oauth_base.or(under.zoom_oauth_base),
         log: over.log.or(under.log),
         log_format: over.log_format.or(under.log_format),
     }
+}
+
+/// Zoom is on when its credentials are set and off when none are; half a
+/// configuration is a mistake worth stopping for. The host is part of it:
+/// an S2S app has no user of its own to schedule meetings for.
+fn zoom_config(args: &SettingsArgs) -> Result<Option<ZoomConfig>, ConfigError> {
+    let given = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
+    let account_id = given(&args.zoom_account_id);
+    let client_id = given(&args.zoom_client_id);
+    let client_secret = args
+        .zoom_client_secret
+        .clone()
+        .filter(|s| !s.expose().trim().is_empty());
+    let host_user =
+        given(&args.zoom_host_user).map(|user| crate::domain::session::normalise_host(&user));
+    let (Some(account_id), Some(client_id), Some(client_secret), Some(host_user)) = (
+        account_id.clone(),
+        client_id.clone(),
+        client_secret.clone(),
+        host_user.clone(),
+    ) else {
+        let missing: Vec<&str> = [
+            ("BIMTEK_ZOOM_ACCOUNT_ID", account_id.is_none()),
+            ("BIMTEK_ZOOM_CLIENT_ID", client_id.is_none()),
+            ("BIMTEK_ZOOM_CLIENT_SECRET", client_secret.is_none()),
+            ("BIMTEK_ZOOM_HOST_USER", host_user.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(name, missing)| missing.then_some(name))
+        .collect();
+        if missing.len() == 4 {
+            return Ok(None);
+        }
+        let verb = if missing.len() == 1 { "is" } else { "are" };
+        return Err(ConfigError(format!(
+            "{} {verb} missing: Zoom needs all of BIMTEK_ZOOM_ACCOUNT_ID, BIMTEK_ZOOM_CLIENT_ID, BIMTEK_ZOOM_CLIENT_SECRET and BIMTEK_ZOOM_HOST_USER (or none of them, for no Zoom)",
+            missing.join(", ")
+        )));
+    };
+    Ok(Some(ZoomConfig {
+        account_id: account_id.trim().to_owned(),
+        client_id: client_id.trim().to_owned(),
+        client_secret: Secret::new(client_secret.expose().trim()),
+        host_user: host_user.trim().to_owned(),
+        api_base: parse_http_url(
+            "BIMTEK_ZOOM_API_BASE",
+            args.zoom_api_base
+                .as_deref()
+                .unwrap_or(zoom::DEFAULT_API_BASE),
+        )?,
+        oauth_base: parse_http_url(
+            "BIMTEK_ZOOM_OAUTH_BASE",
+            args.zoom_oauth_base
+                .as_deref()
+                .unwrap_or(zoom::DEFAULT_OAUTH_BASE),
+        )?,
+    }))
 }
 
 fn parse_bind(raw: &str) -> Result<SocketAddr, ConfigError> {
@@ -394,11 +504,15 @@ fn parse_bind(raw: &str) -> Result<SocketAddr, ConfigError> {
 }
 
 fn parse_base_url(raw: &str) -> Result<url::Url, ConfigError> {
+    parse_http_url("BIMTEK_BASE_URL", raw)
+}
+
+fn parse_http_url(setting: &str, raw: &str) -> Result<url::Url, ConfigError> {
     let url = url::Url::parse(raw.trim())
-        .map_err(|e| ConfigError(format!("BIMTEK_BASE_URL: \"{raw}\" is not a URL ({e})")))?;
+        .map_err(|e| ConfigError(format!("{setting}: \"{raw}\" is not a URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(ConfigError(format!(
-            "BIMTEK_BASE_URL: \"{raw}\" must be an http:// or https:// address"
+            "{setting}: \"{raw}\" must be an http:// or https:// address"
         )));
     }
     Ok(url)
@@ -448,6 +562,50 @@ mod tests {
                 .unwrap_err()
                 .starts_with("BIMTEK_LOG_FORMAT")
         );
+    }
+
+    fn zoom_args() -> SettingsArgs {
+        SettingsArgs {
+            zoom_account_id: Some("Xq7LmP2sRZe8tNvC0dYw1g".into()),
+            zoom_client_id: Some("kP9xW2vL5qRt7YbN3mZc8A".into()),
+            zoom_client_secret: Some(Secret::new("Qz4Tn8Lw2Hv6Rk1Ys9Pb3Xe7Jm5Fc0Ua")),
+            zoom_host_user: Some("pelatihan@example.id".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn zoom_is_off_without_credentials_and_on_with_all() {
+        assert!(zoom_config(&SettingsArgs::default()).unwrap().is_none());
+        let zoom = zoom_config(&zoom_args()).unwrap().expect("Zoom is on");
+        assert_eq!(zoom.api_base.as_str(), "https://api.zoom.us/v2");
+        assert_eq!(zoom.oauth_base.as_str(), "https://zoom.us/");
+        assert_eq!(
+            zoom.client_secret.expose(),
+            "Qz4Tn8Lw2Hv6Rk1Ys9Pb3Xe7Jm5Fc0Ua"
+        );
+        let shown = format!("{zoom:?} {:?}", zoom_args());
+        assert!(!shown.contains("Qz4T"), "{shown}");
+    }
+
+    #[test]
+    fn half_a_zoom_configuration_names_what_is_missing() {
+        let args = SettingsArgs {
+            zoom_client_secret: None,
+            zoom_host_user: Some(" ".into()),
+            ..zoom_args()
+        };
+        let error = zoom_config(&args).unwrap_err().0;
+        assert!(
+            error.starts_with("BIMTEK_ZOOM_CLIENT_SECRET, BIMTEK_ZOOM_HOST_USER are missing"),
+            "{error}"
+        );
+        let args = SettingsArgs {
+            zoom_api_base: Some("api.zoom.us".into()),
+            ..zoom_args()
+        };
+        let error = zoom_config(&args).unwrap_err().0;
+        assert!(error.starts_with("BIMTEK_ZOOM_API_BASE"), "{error}");
     }
 
     #[test]

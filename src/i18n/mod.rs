@@ -295,6 +295,24 @@ mod tests {
         ] {
             keys.push(format!("session.error.{error}"));
         }
+        for error in [
+            "daily_limit",
+            "rate_limited",
+            "unavailable",
+            "credentials",
+            "host_not_found",
+            "invalid_token",
+            "validation",
+            "meeting_access",
+            "meeting_not_found",
+            "not_host",
+            "capacity",
+            "hosting_not_allowed",
+            "missing_scope",
+            "rejected",
+        ] {
+            keys.push(format!("zoom.error.{error}"));
+        }
         for outcome in [
             Status::Confirmed,
             Status::Waitlisted,

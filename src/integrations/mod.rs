@@ -1,3 +1,4 @@
 //! Talking to the outside world. Only job runners call these.
 
 pub mod mail;
+pub mod zoom;

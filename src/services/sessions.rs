@@ -7,7 +7,7 @@
 use chrono::Utc;
 use chrono_tz::Tz;
 
-use crate::db::repo::{audit, events, regions, registrations, sessions as repo, users};
+use crate::db::repo::{audit, events, registrations, sessions as repo, users};
 use crate::db::{Db, DbConnection};
 use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError};
@@ -49,37 +49,41 @@ pub async fn of_event(db: &Db, event_id: &str) -> Result<Vec<Session>, Error> {
 pub async fn agenda(db: &Db, event: &Event, viewer: Option<&Account>) -> Result<Agenda, Error> {
     let (event_id, zone, starts_at) = (event.id.to_string(), event.time_zone, event.starts_at);
     let user_id = viewer.map(|a| a.id.clone());
-    db.run(move |conn| {
-        let sessions = repo::of_event(conn, &event_id)?;
-        let own_zone = match user_id {
-            Some(user_id) => province_zone(conn, &event_id, &user_id)?
-                .and_then(|own| other_zone(zone, own, starts_at)),
-            None => None,
-        };
-        Ok(Agenda {
-            total_jp: total_jp(&sessions),
-            sessions,
-            own_zone,
+    let (sessions, province) = db
+        .run(move |conn| -> Result<_, Error> {
+            let province = match user_id {
+                Some(user_id) => registered_province(conn, &event_id, &user_id)?,
+                None => None,
+            };
+            Ok((repo::of_event(conn, &event_id)?, province))
         })
+        .await?;
+    let own_zone = match province {
+        Some(code) => crate::services::regions::directory(db)
+            .await?
+            .find(&code)
+            .and_then(|region| other_zone(zone, region.time_zone, starts_at)),
+        None => None,
+    };
+    Ok(Agenda {
+        total_jp: total_jp(&sessions),
+        sessions,
+        own_zone,
     })
-    .await
 }
 
-/// The zone of the province someone registered from for this event.
-fn province_zone(
+/// The province someone registered from for this event.
+fn registered_province(
     conn: &mut DbConnection,
     event_id: &str,
     user_id: &str,
-) -> Result<Option<Tz>, Error> {
-    let registration = registrations::of_user(conn, user_id)?
+) -> Result<Option<String>, Error> {
+    Ok(registrations::of_user(conn, user_id)?
         .into_iter()
         .find(|(r, _)| {
             r.event_id == event_id && Status::parse(&r.status).is_some_and(Status::is_active)
-        });
-    let Some((registration, _)) = registration else {
-        return Ok(None);
-    };
-    Ok(regions::find(conn, &registration.province_code)?.map(|r| r.time_zone))
+        })
+        .map(|(registration, _)| registration.province_code))
 }
 
 /// Who may be named a session's speaker: the event's speakers.

@@ -27,8 +27,8 @@ pub struct AppState {
     pub behind_proxy: bool,
     pub mail_delivery: crate::integrations::mail::Delivery,
     pub registration_limit: rate_limit::RateLimit,
-    /// Proposed as the Zoom host of new sessions (`BIMTEK_ZOOM_HOST_USER`).
-    pub zoom_host_user: Option<String>,
+    /// `None`: Zoom is not configured.
+    pub zoom: Option<crate::integrations::zoom::Zoom>,
 }
 
 impl AppState {

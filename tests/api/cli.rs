@@ -149,6 +149,32 @@ async fn a_bad_setting_ends_with_one_clear_line_and_nothing_created() {
 }
 
 #[tokio::test]
+async fn half_a_zoom_configuration_stops_start_up_naming_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = bimtek(dir.path());
+    for setting in [
+        "BIMTEK_ZOOM_ACCOUNT_ID",
+        "BIMTEK_ZOOM_CLIENT_ID",
+        "BIMTEK_ZOOM_HOST_USER",
+    ] {
+        command.env_remove(setting);
+    }
+    command.env("BIMTEK_ZOOM_CLIENT_SECRET", "rahasia-zoom");
+    let failure = fails(command).await;
+    assert_eq!(failure.stderr.lines().count(), 1, "{}", failure.stderr);
+    assert!(
+        failure.stderr.starts_with(
+            "bimtek: BIMTEK_ZOOM_ACCOUNT_ID, BIMTEK_ZOOM_CLIENT_ID, BIMTEK_ZOOM_HOST_USER are missing"
+        ),
+        "{}",
+        failure.stderr
+    );
+    assert!(!failure.stderr.contains("rahasia"), "{}", failure.stderr);
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "left behind {left:?}");
+}
+
+#[tokio::test]
 async fn help_documents_every_setting() {
     let dir = tempfile::tempdir().unwrap();
     let output = bimtek(dir.path()).arg("--help").output().await.unwrap();
@@ -164,6 +190,12 @@ async fn help_documents_every_setting() {
         "BIMTEK_HTTP_WORKERS",
         "BIMTEK_LOG",
         "BIMTEK_LOG_FORMAT",
+        "BIMTEK_ZOOM_ACCOUNT_ID",
+        "BIMTEK_ZOOM_CLIENT_ID",
+        "BIMTEK_ZOOM_CLIENT_SECRET",
+        "BIMTEK_ZOOM_HOST_USER",
+        "BIMTEK_ZOOM_API_BASE",
+        "BIMTEK_ZOOM_OAUTH_BASE",
         "serve",
         "migrate",
         "demo",

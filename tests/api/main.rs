@@ -2,6 +2,7 @@
 
 mod helpers;
 mod smtp;
+mod zoom_server;
 
 mod accounts;
 mod authorisation;
@@ -16,3 +17,4 @@ mod regions;
 mod registrations;
 mod security;
 mod sessions;
+mod zoom;

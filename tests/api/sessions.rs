@@ -424,15 +424,19 @@ async fn a_participant_from_another_zone_also_sees_their_own_time() {
 #[tokio::test]
 async fn the_configured_zoom_host_is_proposed_for_new_sessions() {
     for backend in backends() {
+        let zoom = crate::zoom_server::ZoomServer::start().await;
         let app = crate::helpers::spawn_app_with(&backend, |s| {
-            s.zoom_host_user = Some(HOST.to_owned());
+            s.zoom = Some(zoom.config());
         })
         .await;
         create_event(&app.db, event("bimtek-host", Tz::Asia__Jakarta, false)).await;
         let rina = organiser(&app, "bimtek-host").await;
         let (_, form) = rina.text("/manage/events/bimtek-host/sessions/new").await;
         assert!(
-            form.contains(&format!(r#"name="zoom_host" type="text" value="{HOST}""#)),
+            form.contains(&format!(
+                r#"name="zoom_host" type="text" value="{}""#,
+                crate::zoom_server::HOST_USER
+            )),
             "{app}: {form}"
         );
     }

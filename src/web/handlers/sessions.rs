@@ -86,7 +86,7 @@ pub async fn new_page(
     let first_day = event.starts_at.with_timezone(&event.time_zone);
     let form = SessionForm::new_session(
         first_day.format("%Y-%m-%d").to_string(),
-        state.zoom_host_user.as_deref(),
+        state.zoom.as_ref().map(|zoom| zoom.host_user()),
     );
     form_page(&state, &ctx, &event, None, &form, &[]).await
 }
