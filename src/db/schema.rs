@@ -18,6 +18,8 @@ diesel::table! {
         registration_opens_at -> Nullable<Timestamp>,
         registration_closes_at -> Nullable<Timestamp>,
         contact -> Text,
+        reminder_minutes -> Text,
+        join_links_before_minutes -> Integer,
     }
 }
 
@@ -225,6 +227,32 @@ diesel::table! {
 }
 
 diesel::joinable!(registrations -> events (event_id));
+diesel::table! {
+    session_registrants (session_id, registration_id) {
+        session_id -> Text,
+        registration_id -> Text,
+        status -> Text,
+        zoom_registrant_id -> Nullable<Text>,
+        join_url -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(session_registrants -> sessions (session_id));
+diesel::joinable!(session_registrants -> registrations (registration_id));
+diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(sessions -> events (event_id));
 diesel::joinable!(session_speakers -> sessions (session_id));
 diesel::joinable!(session_speakers -> users (user_id));
@@ -251,4 +279,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     imports,
     sessions,
     session_speakers,
+    session_registrants,
+    calendar_feeds,
 );
