@@ -14,7 +14,7 @@ use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::event::Event;
 use crate::domain::question::{Question, check_answers};
-use crate::domain::region::{Region, RegionLevel};
+use crate::domain::region::{Directory, Region, RegionLevel};
 use crate::domain::registration::{Form, GENDERS, LIBRARY_TYPES, Status, check_form};
 use crate::error::Error;
 use crate::i18n::Lang;
@@ -29,40 +29,34 @@ pub struct Page {
     pub rows: Vec<RegistrationRow>,
     pub matching: i64,
     pub by_status: Vec<(Status, i64)>,
-    pub regions: HashMap<String, String>,
+    pub regions: std::sync::Arc<Directory>,
 }
 
 pub async fn page(db: &Db, event_id: &str, filter: Filter, page: i64) -> Result<Page, Error> {
     let event_id = event_id.to_owned();
-    db.run(move |conn| {
+    let listed = db.run(move |conn| -> Result<_, Error> {
         let matching = repo::count(conn, &event_id, &filter)?;
         let rows = repo::page(conn, &event_id, &filter, page.max(0) * PAGE_SIZE, PAGE_SIZE)?;
         let counts = repo::counts_by_status(conn, &event_id)?;
-        let by_status = Status::ALL
-            .into_iter()
-            .map(|status| {
-                let n = counts
-                    .iter()
-                    .find(|(s, _)| s == status.as_str())
-                    .map_or(0, |(_, n)| *n);
-                (status, n)
-            })
-            .collect();
-        Ok(Page {
-            rows,
-            matching,
-            by_status,
-            regions: region_names(conn)?,
-        })
-    })
-    .await
-}
-
-fn region_names(conn: &mut DbConnection) -> diesel::QueryResult<HashMap<String, String>> {
-    Ok(regions::all(conn)?
+        Ok((matching, rows, counts))
+    });
+    let (matching, rows, counts) = listed.await?;
+    let by_status = Status::ALL
         .into_iter()
-        .map(|r| (r.code, r.name))
-        .collect())
+        .map(|status| {
+            let n = counts
+                .iter()
+                .find(|(s, _)| s == status.as_str())
+                .map_or(0, |(_, n)| *n);
+            (status, n)
+        })
+        .collect();
+    Ok(Page {
+        rows,
+        matching,
+        by_status,
+        regions: crate::services::regions::directory(db).await?,
+    })
 }
 
 /// The columns of an export, which an import reads back.
@@ -389,6 +383,7 @@ pub async fn export(
     lang: Lang,
 ) -> Result<Vec<u8>, Error> {
     let questions = questions::of_event(db, &event.id.to_string()).await?;
+    let regions = crate::services::regions::directory(db).await?;
     let event = event.clone();
     let table = db
         .run(move |conn| {
@@ -401,9 +396,8 @@ pub async fn export(
             for a in repo::answers_of(conn, &ids)? {
                 answers.insert((a.registration_id, a.question_id), a.answer);
             }
-            let names = region_names(conn)?;
             Ok::<_, Error>(export_table(
-                &event, &rows, &answers, &names, &questions, lang,
+                &event, &rows, &answers, &regions, &questions, lang,
             ))
         })
         .await?;
@@ -416,7 +410,7 @@ fn export_table(
     event: &Event,
     rows: &[RegistrationRow],
     answers: &HashMap<(String, String), String>,
-    names: &HashMap<String, String>,
+    regions: &Directory,
     questions: &[Question],
     lang: Lang,
 ) -> Table {
@@ -427,7 +421,12 @@ fn export_table(
     header.push(lang.t("roster.status").to_owned());
     header.push(lang.t("roster.registered_at").to_owned());
     header.extend(questions.iter().map(|q| q.label.clone()));
-    let name = |code: &str| names.get(code).cloned().unwrap_or_else(|| code.to_owned());
+    let name = |code: &str| {
+        regions
+            .find(code)
+            .map_or(code, |r| r.name.as_str())
+            .to_owned()
+    };
     let rows = rows
         .iter()
         .map(|r| {

@@ -60,8 +60,8 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
     let here = query.query_string(list.number);
     let region = |code: &str| {
         page.regions
-            .get(code)
-            .map_or(code, String::as_str)
+            .find(code)
+            .map_or(code, |r| r.name.as_str())
             .to_owned()
     };
     layout::page(
