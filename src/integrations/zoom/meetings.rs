@@ -1,7 +1,7 @@
 //! Scheduled meetings, one per session, with registration on so that each
 //! participant gets a personal join link.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use reqwest::Method;
 use serde::Deserialize;
@@ -27,6 +27,8 @@ pub struct Schedule {
 
 #[derive(Clone, Debug)]
 pub struct NewMeeting {
+    /// The Zoom user (e-mail or user id) whose meeting it is.
+    pub host: String,
     pub topic: String,
     pub agenda: String,
     pub schedule: Schedule,
@@ -36,7 +38,7 @@ pub struct NewMeeting {
 }
 
 /// A partial update: only the fields that are `Some` change.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MeetingChanges {
     pub topic: Option<String>,
     pub agenda: Option<String>,
@@ -68,16 +70,28 @@ pub struct Meeting {
     /// again for a fresh one.
     #[serde(default, deserialize_with = "text_or_empty")]
     pub start_url: String,
+    #[serde(default, deserialize_with = "text_or_empty")]
+    pub agenda: String,
+    #[serde(default)]
+    pub settings: MeetingSettings,
     /// The passcode, when the account requires one.
     pub password: Option<String>,
     /// `waiting` or `started`; only from `get_meeting`.
     pub status: Option<String>,
 }
 
+/// The settings bimtek reads back.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+pub struct MeetingSettings {
+    /// Separated by `;` (older docs: `,`).
+    #[serde(default, deserialize_with = "text_or_empty")]
+    pub alternative_hosts: String,
+}
+
 impl Zoom {
-    /// `POST /users/{host}/meetings` for the configured host.
+    /// `POST /users/{host}/meetings` for the meeting's host.
     pub async fn create_meeting(&self, meeting: &NewMeeting) -> Result<Meeting, ZoomError> {
-        let url = self.url(&["users", &self.inner.config.host_user, "meetings"]);
+        let url = self.url(&["users", &meeting.host, "meetings"]);
         self.send_for_json(Method::POST, url, Some(&meeting.body()))
             .await
     }
@@ -147,7 +161,44 @@ impl NewMeeting {
     }
 }
 
+impl NewMeeting {
+    /// What must change for `current` to be this meeting: only the fields
+    /// that differ, as Zoom keeps them (cut to its limits, hosts in any
+    /// order and case). The host is not among them: Zoom does not move a
+    /// meeting to another user.
+    pub fn changes_from(&self, current: &Meeting) -> MeetingChanges {
+        let topic = truncate(&self.topic, TOPIC_MAX_CHARS);
+        let agenda = truncate(&self.agenda, AGENDA_MAX_CHARS);
+        let same_schedule = current.start_time == Some(self.schedule.start_to_the_second())
+            && current.duration.map(i64::from) == Some(self.schedule.minutes())
+            && current.timezone.as_deref() == Some(self.schedule.time_zone.name());
+        let hosts = |list: &[String]| {
+            let mut hosts: Vec<String> = list.iter().map(|h| h.trim().to_lowercase()).collect();
+            hosts.sort();
+            hosts
+        };
+        let current_hosts: Vec<String> = current
+            .settings
+            .alternative_hosts
+            .split([';', ','])
+            .filter(|h| !h.trim().is_empty())
+            .map(str::to_owned)
+            .collect();
+        MeetingChanges {
+            topic: (current.topic != topic).then(|| topic.to_owned()),
+            agenda: (current.agenda != agenda).then(|| agenda.to_owned()),
+            schedule: (!same_schedule).then(|| self.schedule.clone()),
+            alternative_hosts: (hosts(&current_hosts) != hosts(&self.alternative_hosts))
+                .then(|| self.alternative_hosts.clone()),
+        }
+    }
+}
+
 impl MeetingChanges {
+    pub fn is_empty(&self) -> bool {
+        *self == MeetingChanges::default()
+    }
+
     fn body(&self) -> Value {
         let mut body = Map::new();
         if let Some(topic) = &self.topic {
@@ -178,6 +229,13 @@ impl Schedule {
         );
         body.insert("duration".into(), self.minutes().into());
         body.insert("timezone".into(), self.time_zone.name().into());
+    }
+
+    /// Zoom keeps whole seconds.
+    fn start_to_the_second(&self) -> DateTime<Utc> {
+        self.start
+            .with_nanosecond(0)
+            .expect("zero nanoseconds is a valid time")
     }
 
     /// Whole minutes, rounded up so the meeting never ends early; at least 1.
@@ -231,6 +289,7 @@ mod tests {
     #[test]
     fn a_new_meeting_is_scheduled_in_utc_with_registration() {
         let body = NewMeeting {
+            host: "pelatihan@bimtek.example".into(),
             topic: "Sesi 1".into(),
             agenda: "a".repeat(2500),
             schedule: schedule(90 * 60 + 30),
@@ -247,6 +306,31 @@ mod tests {
             body["settings"]["alternative_hosts"],
             "a@example.org;b@example.org"
         );
+    }
+
+    #[test]
+    fn only_what_differs_from_zoom_changes() {
+        let wanted = NewMeeting {
+            host: "h@example.org".into(),
+            topic: "Sesi 1".into(),
+            agenda: "Pembukaan".into(),
+            schedule: schedule(3600),
+            alternative_hosts: vec!["A@example.org".into(), "b@example.org".into()],
+        };
+        let current: Meeting = serde_json::from_value(json!({
+            "id": 1, "topic": "Sesi 1", "agenda": "Pembukaan",
+            "start_time": "2030-07-29T02:00:00Z", "duration": 60, "timezone": "Asia/Jakarta",
+            "settings": { "alternative_hosts": "b@example.org,a@example.org" }
+        }))
+        .unwrap();
+        assert!(wanted.changes_from(&current).is_empty());
+        let moved = NewMeeting {
+            schedule: schedule(7200),
+            ..wanted
+        };
+        let changes = moved.changes_from(&current);
+        assert_eq!(changes.schedule, Some(schedule(7200)));
+        assert_eq!((changes.topic, changes.agenda, changes.alternative_hosts), (None, None, None));
     }
 
     #[test]
