@@ -245,7 +245,9 @@ impl JobRunner for Integrations {
     async fn run(&self, job: &Job) -> Outcome {
         match job.kind.as_str() {
             mail::JOB_KIND => send_mail(&self.db, &self.mailer, job).await,
-            kind if zoom_sync::runs(kind) => zoom_sync::run(&self.db, self.zoom.as_ref(), job).await,
+            kind if zoom_sync::runs(kind) => {
+                zoom_sync::run(&self.db, self.zoom.as_ref(), job).await
+            }
             other => Outcome::from(Err(JobFailure::Permanent(format!(
                 "no handler for job kind {other:?}"
             )))),

@@ -110,7 +110,11 @@ pub fn session_deleted(
     meeting_orphaned(conn, meeting_id, now)
 }
 
-fn meeting_orphaned(conn: &mut DbConnection, meeting_id: i64, now: DateTime<Utc>) -> QueryResult<()> {
+fn meeting_orphaned(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
     queue(
         conn,
         DELETE_MEETING,
@@ -297,9 +301,9 @@ async fn sync_meeting(
             }),
             Err(error) => meeting_failed(job, session_id, error),
         },
-        (None, None) if session.zoom.status != ZoomStatus::None => done(move |conn| {
-            sessions::set_zoom_status(conn, &session_id, ZoomStatus::None, None)
-        }),
+        (None, None) if session.zoom.status != ZoomStatus::None => {
+            done(move |conn| sessions::set_zoom_status(conn, &session_id, ZoomStatus::None, None))
+        }
         (None, None) => Outcome::from(Ok(())),
     };
     Ok(outcome)
@@ -354,9 +358,9 @@ async fn update(
         Err(error) => Err(error),
     };
     match result {
-        Ok(()) => done(move |conn| {
-            sessions::set_zoom_status(conn, &session_id, ZoomStatus::Ready, None)
-        }),
+        Ok(()) => {
+            done(move |conn| sessions::set_zoom_status(conn, &session_id, ZoomStatus::Ready, None))
+        }
         Err(error) if error.is_meeting_not_found() => done(move |conn| {
             sessions::clear_meeting(conn, &session_id, ZoomStatus::Pending)?;
             registrants::clear(conn, &session_id)?;
@@ -453,7 +457,11 @@ async fn sync_registrants(
 
 /// Cancels leavers' registrations; returns whose rows to mark cancelled
 /// (those never registered need no call).
-async fn cancel(zoom: &Zoom, meeting_id: i64, leavers: &[Leaver]) -> Result<Vec<String>, JobFailure> {
+async fn cancel(
+    zoom: &Zoom,
+    meeting_id: i64,
+    leavers: &[Leaver],
+) -> Result<Vec<String>, JobFailure> {
     let refs: Vec<RegistrantRef> = leavers
         .iter()
         .filter_map(|l| {

@@ -171,6 +171,8 @@ struct State {
     /// Add-registrant calls (single and batch) per meeting and lower-case
     /// address, whatever their outcome.
     add_calls: HashMap<(i64, String), usize>,
+    /// How long answers to a route wait after the work is done.
+    delays: HashMap<Route, Duration>,
 }
 
 /// The running stand-in; dropping it stops it.
@@ -204,6 +206,7 @@ impl ZoomServer {
             meetings: BTreeMap::new(),
             next_meeting_id: FIRST_MEETING_ID,
             add_calls: HashMap::new(),
+            delays: HashMap::new(),
         }));
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .expect("the Zoom stand-in binds 127.0.0.1:0");
@@ -276,6 +279,16 @@ impl ZoomServer {
     /// they were asked for.
     pub fn fail_next(&self, route: Route, times: usize, failure: Failure) {
         self.state().failures.push((route, times, failure));
+    }
+
+    /// Answers to `route` wait `delay` after the work is done (`None`: at
+    /// once again).
+    pub fn delay(&self, route: Route, delay: Option<Duration>) {
+        let mut state = self.state();
+        match delay {
+            Some(delay) => state.delays.insert(route, delay),
+            None => state.delays.remove(&route),
+        };
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -385,11 +398,28 @@ fn route(method: &str, path: &str) -> Option<(Route, String)> {
     Some(route)
 }
 
+/// Answers after the route's delay, if one was set: the work is done at
+/// once, only the answer is late (as when Zoom is slow, or the network
+/// loses the answer when the caller dies meanwhile).
 async fn answer(
     request: HttpRequest,
     body: web::Bytes,
     state: web::Data<Arc<Mutex<State>>>,
 ) -> HttpResponse {
+    let (response, delay) = {
+        let response = answer_now(&request, &body, &state);
+        let path = percent_decode(request.path());
+        let delay = route(request.method().as_str(), &path)
+            .and_then(|(route, _)| lock(&state).delays.get(&route).copied());
+        (response, delay)
+    };
+    if let Some(delay) = delay {
+        actix_web::rt::time::sleep(delay).await;
+    }
+    response
+}
+
+fn answer_now(request: &HttpRequest, body: &web::Bytes, state: &Mutex<State>) -> HttpResponse {
     let method = request.method().as_str().to_owned();
     let path = percent_decode(request.path());
     let found = route(&method, &path);
@@ -410,7 +440,7 @@ async fn answer(
             .collect(),
         body: body.to_vec(),
     };
-    let mut state = lock(&state);
+    let mut state = lock(state);
     state.requests.push(recorded.clone());
     let Some((route, param)) = found else {
         return zoom_error(404, 404, "Not found.");

@@ -64,32 +64,42 @@ pub fn enqueue_or_rerun(
         return Ok(());
     }
     let key = job.dedup_key.as_deref().unwrap_or_default();
-    let naive = now.naive_utc();
-    diesel::update(
-        jobs::table
-            .filter(jobs::dedup_key.eq(key))
-            .filter(jobs::status.eq_any([JobStatus::Done.as_str(), JobStatus::Failed.as_str()])),
-    )
-    .set((
-        jobs::status.eq(JobStatus::Queued.as_str()),
-        jobs::payload.eq(&job.payload),
-        jobs::run_at.eq(naive),
-        jobs::attempts.eq(0),
-        jobs::last_error.eq(None::<String>),
-        jobs::updated_at.eq(naive),
-        jobs::finished_at.eq(None::<chrono::NaiveDateTime>),
-    ))
-    .execute(conn)?;
-    // A claim stamps `updated_at`; a `run_at` later than that is the
-    // request to run again.
-    diesel::update(
-        jobs::table
-            .filter(jobs::dedup_key.eq(key))
-            .filter(jobs::status.eq(JobStatus::Running.as_str())),
-    )
-    .set(jobs::run_at.eq(naive))
-    .execute(conn)?;
-    Ok(())
+    // Locked until this transaction ends: a claim skips the row (so no
+    // run starts before this change is visible) and a finishing run waits
+    // for it (so it sees the request to run again). SQLite's writes are
+    // serial already.
+    let keyed = jobs::table
+        .filter(jobs::dedup_key.eq(key))
+        .select(jobs::status);
+    let status: Option<String> = match conn {
+        DbConnection::Pg(pg) => keyed.for_update().first(pg).optional()?,
+        DbConnection::Sqlite(sqlite) => keyed.first(sqlite).optional()?,
+    };
+    // Read after the lock: later than the stamp of any claim before it.
+    let at = Utc::now().max(now).naive_utc();
+    match status.as_deref().and_then(JobStatus::parse) {
+        Some(JobStatus::Done | JobStatus::Failed) => {
+            diesel::update(jobs::table.filter(jobs::dedup_key.eq(key)))
+                .set((
+                    jobs::status.eq(JobStatus::Queued.as_str()),
+                    jobs::payload.eq(&job.payload),
+                    jobs::run_at.eq(at),
+                    jobs::attempts.eq(0),
+                    jobs::last_error.eq(None::<String>),
+                    jobs::updated_at.eq(at),
+                    jobs::finished_at.eq(None::<chrono::NaiveDateTime>),
+                ))
+                .execute(conn)
+                .map(drop)
+        }
+        // A claim stamps `updated_at`; a `run_at` later than that is the
+        // request to run again.
+        Some(JobStatus::Running) => diesel::update(jobs::table.filter(jobs::dedup_key.eq(key)))
+            .set(jobs::run_at.eq(at))
+            .execute(conn)
+            .map(drop),
+        Some(JobStatus::Queued) | None => Ok(()),
+    }
 }
 
 /// Takes up to `limit` jobs for `worker`: first those whose worker's lease

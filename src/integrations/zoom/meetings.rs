@@ -330,7 +330,10 @@ mod tests {
         };
         let changes = moved.changes_from(&current);
         assert_eq!(changes.schedule, Some(schedule(7200)));
-        assert_eq!((changes.topic, changes.agenda, changes.alternative_hosts), (None, None, None));
+        assert_eq!(
+            (changes.topic, changes.agenda, changes.alternative_hosts),
+            (None, None, None)
+        );
     }
 
     #[test]
