@@ -336,9 +336,17 @@ async fn create(zoom: &Zoom, job: &Job, session_id: String, meeting: &NewMeeting
     }
 }
 
-/// Sends only what differs from the meeting as Zoom has it. A meeting
-/// deleted on Zoom's side is forgotten, with its registrants, and made
-/// again by the run that follows.
+/// What an existing meeting needs.
+enum Fix {
+    /// Nothing, or only the fields sent.
+    Updated,
+    /// It is gone from Zoom (deleted there, or moved to another host by
+    /// deleting it here): forget it, with its registrants, and make it again.
+    Remake,
+}
+
+/// Sends only what differs from the meeting as Zoom has it. Zoom cannot
+/// give a meeting to another host, so a new host means a new meeting.
 async fn update(
     zoom: &Zoom,
     job: &Job,
@@ -346,28 +354,34 @@ async fn update(
     id: i64,
     meeting: &NewMeeting,
 ) -> Outcome {
-    let result = match zoom.get_meeting(id).await {
-        Ok(current) => {
-            let changes = meeting.changes_from(&current);
-            if changes.is_empty() {
-                Ok(())
-            } else {
-                zoom.update_meeting(id, &changes).await
-            }
+    let fixed = async {
+        let current = zoom.get_meeting(id).await?;
+        if !meeting.same_host(&current) {
+            zoom.delete_meeting(id).await?;
+            return Ok(Fix::Remake);
         }
-        Err(error) => Err(error),
+        let changes = meeting.changes_from(&current);
+        if !changes.is_empty() {
+            zoom.update_meeting(id, &changes).await?;
+        }
+        Ok::<_, ZoomError>(Fix::Updated)
     };
-    match result {
-        Ok(()) => {
+    match fixed.await {
+        Ok(Fix::Updated) => {
             done(move |conn| sessions::set_zoom_status(conn, &session_id, ZoomStatus::Ready, None))
         }
-        Err(error) if error.is_meeting_not_found() => done(move |conn| {
-            sessions::clear_meeting(conn, &session_id, ZoomStatus::Pending)?;
-            registrants::clear(conn, &session_id)?;
-            session_changed(conn, &session_id, Utc::now())
-        }),
+        Ok(Fix::Remake) => remake(session_id),
+        Err(error) if error.is_meeting_not_found() => remake(session_id),
         Err(error) => meeting_failed(job, session_id, error),
     }
+}
+
+fn remake(session_id: String) -> Outcome {
+    done(move |conn| {
+        sessions::clear_meeting(conn, &session_id, ZoomStatus::Pending)?;
+        registrants::clear(conn, &session_id)?;
+        session_changed(conn, &session_id, Utc::now())
+    })
 }
 
 /// What a registrants run found to do.

@@ -56,6 +56,7 @@ pub struct Meeting {
     /// always has it.
     pub uuid: Option<String>,
     pub host_id: Option<String>,
+    pub host_email: Option<String>,
     #[serde(default, deserialize_with = "text_or_empty")]
     pub topic: String,
     pub start_time: Option<DateTime<Utc>>,
@@ -162,6 +163,20 @@ impl NewMeeting {
 }
 
 impl NewMeeting {
+    /// Whether `current` belongs to this meeting's host, named by e-mail
+    /// (in any case) or user id; a meeting that names no host is taken to.
+    pub fn same_host(&self, current: &Meeting) -> bool {
+        let by_email = current
+            .host_email
+            .as_deref()
+            .map(|email| email.eq_ignore_ascii_case(self.host.trim()));
+        let by_id = current.host_id.as_deref().map(|id| id == self.host.trim());
+        match (by_email, by_id) {
+            (None, None) => true,
+            (email, id) => email == Some(true) || id == Some(true),
+        }
+    }
+
     /// What must change for `current` to be this meeting: only the fields
     /// that differ, as Zoom keeps them (cut to its limits, hosts in any
     /// order and case). The host is not among them: Zoom does not move a
@@ -324,6 +339,10 @@ mod tests {
         }))
         .unwrap();
         assert!(wanted.changes_from(&current).is_empty());
+        assert!(
+            wanted.same_host(&current),
+            "no host named: taken to be ours"
+        );
         let moved = NewMeeting {
             schedule: schedule(7200),
             ..wanted
@@ -334,6 +353,24 @@ mod tests {
             (changes.topic, changes.agenda, changes.alternative_hosts),
             (None, None, None)
         );
+    }
+
+    #[test]
+    fn a_meeting_belongs_to_its_host_by_email_or_id() {
+        let wanted = |host: &str| NewMeeting {
+            host: host.into(),
+            topic: String::new(),
+            agenda: String::new(),
+            schedule: schedule(60),
+            alternative_hosts: Vec::new(),
+        };
+        let current: Meeting = serde_json::from_value(json!({
+            "id": 1, "host_id": "KdYKjnimT4KPd8FFgQt9FQ", "host_email": "Pelatihan@Bimtek.example"
+        }))
+        .unwrap();
+        assert!(wanted("pelatihan@bimtek.example").same_host(&current));
+        assert!(wanted("KdYKjnimT4KPd8FFgQt9FQ").same_host(&current));
+        assert!(!wanted("lain@bimtek.example").same_host(&current));
     }
 
     #[test]
