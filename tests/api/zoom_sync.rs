@@ -403,6 +403,84 @@ impl Doomed {
     }
 }
 
+/// Five minutes pass: a dead instance's leases lapse.
+async fn lapse_leases(db: &Db) {
+    db.run(|conn| -> Result<_, DbError> {
+        use bimtek::db::schema::jobs;
+        use diesel::prelude::*;
+        let past = Utc::now().naive_utc() - chrono::Duration::minutes(10);
+        Ok(
+            diesel::update(jobs::table.filter(jobs::status.eq("running")))
+                .set(jobs::locked_until.eq(Some(past)))
+                .execute(conn)?,
+        )
+    })
+    .await
+    .unwrap();
+}
+
+/// The event's Zoom session, planned before any application runs.
+async fn plan_offline(db: &Db, event: &Event) -> Session {
+    let form = SessionForm::from_pairs(
+        &zoom_session("09:00", "10:30")
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect::<Vec<_>>(),
+    );
+    sessions::create(db, &admin(db).await, event, form, &origin("http://x"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_meeting_made_while_bimtek_died_is_adopted_not_made_again() {
+    for backend in backends() {
+        let zoom = ZoomServer::start().await;
+        let database = TestDatabase::create(&backend);
+        let settings = || {
+            let mut settings = test_settings(&database);
+            settings.zoom = Some(zoom.config());
+            settings
+        };
+        let db = Db::open(&database.url, 2).expect("the database opens");
+        let event = create_event(&db, event("bimtek-hilang", Tz::Asia__Jakarta, true)).await;
+        plan_offline(&db, &event).await;
+
+        // Zoom makes the meeting; its answer is on its way when bimtek dies.
+        zoom.delay(Route::CreateMeeting, Some(Duration::from_secs(5)));
+        let doomed = Doomed::start(settings());
+        until("the create to reach Zoom", || async {
+            (!zoom.requests_to(Route::CreateMeeting).is_empty()).then_some(())
+        })
+        .await;
+        doomed.crash();
+        assert_eq!(zoom.registrant_counts().len(), 1, "{backend:?}");
+        lapse_leases(&db).await;
+        zoom.delay(Route::CreateMeeting, None);
+
+        let (_, new_db) = start(settings()).await;
+        let ready = zoom_status_is(&new_db, &event, ZoomStatus::Ready).await;
+        assert_eq!(
+            zoom.requests_to(Route::CreateMeeting).len(),
+            1,
+            "{backend:?}"
+        );
+        assert_eq!(
+            zoom.requests_to(Route::ListMeetings).len(),
+            1,
+            "{backend:?}"
+        );
+        let meetings = zoom.registrant_counts();
+        assert_eq!(meetings.len(), 1, "{backend:?}: one meeting");
+        let id = *meetings.keys().next().unwrap();
+        assert_eq!(ready.zoom.meeting_id, Some(id));
+        assert!(
+            ready.zoom.start_url.is_some_and(|u| u.contains("/s/")),
+            "{backend:?}: the host's link is fetched"
+        );
+    }
+}
+
 async fn added(db: &Db, session_id: &str) -> usize {
     rows(db, session_id)
         .await
@@ -465,15 +543,7 @@ async fn a_thousand_participants_become_registrants_once_despite_a_crash() {
         let db = Db::open(&database.url, 2).expect("the database opens");
         let event = create_event(&db, event("bimtek-seribu", Tz::Asia__Jakarta, true)).await;
         thousand(&db, &event).await;
-        let form = SessionForm::from_pairs(
-            &zoom_session("09:00", "10:30")
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect::<Vec<_>>(),
-        );
-        let session = sessions::create(&db, &admin(&db).await, &event, form, &origin("http://x"))
-            .await
-            .unwrap();
+        let session = plan_offline(&db, &event).await;
         let set_up = started.elapsed();
 
         // Zoom answers batches late, so that the crash finds one in flight:
@@ -494,19 +564,7 @@ async fn a_thousand_participants_become_registrants_once_despite_a_crash() {
             zoom.registrant_count(meeting) > before_crash,
             "{backend:?}: Zoom has registrants bimtek did not store"
         );
-        // Five minutes pass: the dead instance's leases lapse.
-        db.run(|conn| -> Result<_, DbError> {
-            use bimtek::db::schema::jobs;
-            use diesel::prelude::*;
-            let past = Utc::now().naive_utc() - chrono::Duration::minutes(10);
-            Ok(
-                diesel::update(jobs::table.filter(jobs::status.eq("running")))
-                    .set(jobs::locked_until.eq(Some(past)))
-                    .execute(conn)?,
-            )
-        })
-        .await
-        .unwrap();
+        lapse_leases(&db).await;
         zoom.delay(Route::BatchRegistrants, None);
 
         let (_, new_db) = start(settings()).await;

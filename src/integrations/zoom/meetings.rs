@@ -97,6 +97,37 @@ impl Zoom {
             .await
     }
 
+    /// The host's scheduled meetings still to come, page by page (listed
+    /// meetings carry no `start_url`: get one for that).
+    pub async fn upcoming_meetings(&self, host: &str) -> Result<Vec<Meeting>, ZoomError> {
+        #[derive(Deserialize)]
+        struct Page {
+            #[serde(default)]
+            meetings: Vec<Meeting>,
+            #[serde(default, deserialize_with = "text_or_empty")]
+            next_page_token: String,
+        }
+        let mut all = Vec::new();
+        let mut next_page_token = String::new();
+        loop {
+            let mut url = self.url(&["users", host, "meetings"]);
+            url.query_pairs_mut()
+                .append_pair("type", "upcoming")
+                .append_pair("page_size", "300");
+            if !next_page_token.is_empty() {
+                url.query_pairs_mut()
+                    .append_pair("next_page_token", &next_page_token);
+            }
+            let page: Page = self.send_for_json(Method::GET, url, None).await?;
+            all.extend(page.meetings);
+            // The last page has an empty token.
+            if page.next_page_token.is_empty() {
+                return Ok(all);
+            }
+            next_page_token = page.next_page_token;
+        }
+    }
+
     pub async fn get_meeting(&self, id: i64) -> Result<Meeting, ZoomError> {
         let url = self.url(&["meetings", &id.to_string()]);
         self.send_for_json(Method::GET, url, None).await
@@ -163,6 +194,15 @@ impl NewMeeting {
 }
 
 impl NewMeeting {
+    /// Whether `listed` is this meeting as an earlier create made it: the
+    /// same topic at the same second. A host holds one meeting at a time
+    /// (bimtek refuses overlapping sessions on one host), so on the host's
+    /// account that is this session's meeting.
+    pub fn made_as(&self, listed: &Meeting) -> bool {
+        listed.topic == truncate(&self.topic, TOPIC_MAX_CHARS)
+            && listed.start_time == Some(self.schedule.start_to_the_second())
+    }
+
     /// Whether `current` belongs to this meeting's host, named by e-mail
     /// (in any case) or user id; a meeting that names no host is taken to.
     pub fn same_host(&self, current: &Meeting) -> bool {
