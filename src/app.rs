@@ -22,7 +22,7 @@ use crate::db::repo::{outbox, secrets};
 use crate::integrations::mail::{MailSettings, Mailer, SendError};
 use crate::integrations::zoom::Zoom;
 use crate::jobs::{self, Job, JobFailure, JobRunner, Outcome, Record, Wakeup, WorkerConfig};
-use crate::services::mail;
+use crate::services::{mail, zoom_sync};
 use crate::telemetry::Metrics;
 use crate::web::{self as http, AppState, middleware};
 
@@ -153,6 +153,7 @@ impl Application {
         let runner = Arc::new(Integrations {
             db: self.state.db.clone(),
             mailer: self.mailer.clone(),
+            zoom: self.state.zoom.clone(),
         });
         let config = WorkerConfig {
             name: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
@@ -237,12 +238,16 @@ fn session_middleware(key: Key, https: bool) -> SessionMiddleware<CookieSessionS
 struct Integrations {
     db: Db,
     mailer: Arc<Mailer>,
+    zoom: Option<Zoom>,
 }
 
 impl JobRunner for Integrations {
     async fn run(&self, job: &Job) -> Outcome {
         match job.kind.as_str() {
             mail::JOB_KIND => send_mail(&self.db, &self.mailer, job).await,
+            kind if zoom_sync::runs(kind) => {
+                zoom_sync::run(&self.db, self.zoom.as_ref(), job).await
+            }
             other => Outcome::from(Err(JobFailure::Permanent(format!(
                 "no handler for job kind {other:?}"
             )))),

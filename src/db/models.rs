@@ -191,3 +191,17 @@ pub struct SessionRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+/// A participant's registration for one Zoom session's meeting.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::session_registrants)]
+pub struct SessionRegistrantRow {
+    pub session_id: String,
+    pub registration_id: String,
+    pub status: String,
+    pub zoom_registrant_id: Option<String>,
+    pub join_url: Option<String>,
+    pub error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}

@@ -6,6 +6,7 @@ pub mod event;
 pub mod job;
 pub mod question;
 pub mod region;
+pub mod registrant;
 pub mod registration;
 pub mod session;
 pub mod time;

@@ -108,7 +108,31 @@ pub struct ZoomMeeting {
     /// The host's own link: it starts the meeting as host, so it is shown
     /// to nobody but the host.
     pub start_url: Option<String>,
-    pub error: Option<String>,
+    pub error: Option<ZoomProblem>,
+}
+
+/// Why Zoom would not make or change the meeting, kept as a catalogue key
+/// (`zoom.error.*`) and the text for its `{detail}`, so that each organiser
+/// reads it in their own language.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ZoomProblem {
+    pub key: String,
+    pub detail: String,
+}
+
+impl ZoomProblem {
+    pub fn to_stored(&self) -> String {
+        serde_json::to_string(self).expect("two strings serialise")
+    }
+
+    /// A stored text that is not ours (written by hand, say) is shown as
+    /// Zoom's refusal in those words.
+    pub fn from_stored(stored: &str) -> ZoomProblem {
+        serde_json::from_str(stored).unwrap_or_else(|_| ZoomProblem {
+            key: "zoom.error.rejected".into(),
+            detail: stored.to_owned(),
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,3 +10,4 @@ pub mod regions;
 pub mod registrations;
 pub mod roster;
 pub mod sessions;
+pub mod zoom_sync;

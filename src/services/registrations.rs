@@ -21,7 +21,7 @@ use crate::email::Template;
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::services::accounts::{self, Origin};
-use crate::services::{invitations, mail, questions, regions};
+use crate::services::{invitations, mail, questions, regions, zoom_sync};
 
 /// How long the address confirmation link works.
 pub const CONFIRMATION_DAYS: i64 = 7;
@@ -345,6 +345,15 @@ fn change(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     repo::set_status(conn, &registration.id, status, now)?;
+    if let Some(before) = Status::parse(&registration.status) {
+        zoom_sync::registration_changed(
+            conn,
+            &registration.event_id,
+            &registration.id,
+            (before, status),
+            now,
+        )?;
+    }
     tell(conn, event, registration, status, origin, now)
 }
 

@@ -13,11 +13,13 @@ use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError};
 use crate::domain::registration::Status;
 use crate::domain::session::{
-    Plan, Session, SessionForm, Speaker, check_session_form, host_conflict, other_zone, total_jp,
+    Plan, Session, SessionForm, Speaker, ZoomStatus, check_session_form, host_conflict, other_zone,
+    total_jp,
 };
 use crate::error::Error;
 use crate::i18n::{Lang, dates};
 use crate::services::accounts::Origin;
+use crate::services::zoom_sync;
 
 /// What the event page shows of its sessions.
 #[derive(Clone, Debug)]
@@ -211,7 +213,11 @@ pub async fn create(
     let (actor, event, origin) = (actor.clone(), event.clone(), origin.clone());
     db.transaction(move |conn| {
         let plan = checked_plan(conn, &event, &form, None, origin.lang)?;
-        let session = repo::insert(conn, &event.id.to_string(), &plan, Utc::now())?;
+        let now = Utc::now();
+        let session = repo::insert(conn, &event.id.to_string(), &plan, now)?;
+        if session.plan.delivery.zoom_host().is_some() {
+            zoom_sync::session_changed(conn, &session.id, now)?;
+        }
         record(conn, &actor, "session.created", &session, &origin)?;
         Ok(session)
     })
@@ -234,8 +240,14 @@ pub async fn update(
         let plan = checked_plan(conn, &event, &form, Some(&id), origin.lang)?;
         let sequence = before.sequence + u32::from(plan.moved_from(&before.plan));
         let status = before.zoom.status.after_planning(&plan.delivery);
-        repo::update(conn, &id, &plan, status, sequence, Utc::now())?;
+        let now = Utc::now();
+        repo::update(conn, &id, &plan, status, sequence, now)?;
         let after = repo::find(conn, &id)?.ok_or(Error::NotFound)?;
+        // Also when it left Zoom before its meeting was made: a meeting
+        // being created right now is then deleted by the run that follows.
+        if before.zoom.status != ZoomStatus::None || after.zoom.status != ZoomStatus::None {
+            zoom_sync::session_changed(conn, &id, now)?;
+        }
         record(conn, &actor, "session.updated", &after, &origin)?;
         Ok(Change { before, after })
     })
@@ -255,7 +267,31 @@ pub async fn delete(
     db.transaction(move |conn| {
         let session = in_event(conn, &event.id.to_string(), &id)?;
         repo::delete(conn, &id)?;
+        zoom_sync::session_deleted(conn, &session, Utc::now())?;
         record(conn, &actor, "session.deleted", &session, &origin)?;
+        Ok(session)
+    })
+    .await
+}
+
+/// Tries a session's Zoom meeting (and the participants Zoom refused)
+/// again, after the organiser fixed what Zoom complained about.
+pub async fn retry_zoom(
+    db: &Db,
+    actor: &Account,
+    event: &Event,
+    id: &str,
+    origin: &Origin,
+) -> Result<Session, Error> {
+    may_manage(actor, event)?;
+    let (actor, event, origin, id) = (actor.clone(), event.clone(), origin.clone(), id.to_owned());
+    db.transaction(move |conn| {
+        let session = in_event(conn, &event.id.to_string(), &id)?;
+        if session.zoom.status == ZoomStatus::None {
+            return Err(Error::NotFound);
+        }
+        zoom_sync::retry(conn, &session, Utc::now())?;
+        record(conn, &actor, "session.zoom_retried", &session, &origin)?;
         Ok(session)
     })
     .await

@@ -173,5 +173,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/manage/events/{slug}/sessions/{id}/delete")
                 .route(get().to(sessions::delete_page))
                 .route(post().to(sessions::delete)),
+        )
+        .service(
+            resource("/manage/events/{slug}/sessions/{id}/zoom/retry")
+                .route(post().to(sessions::retry_zoom)),
         );
 }

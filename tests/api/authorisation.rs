@@ -305,6 +305,17 @@ async fn every_route_answers_each_role_as_it_should() {
                 &[],
                 staff_only(404, 404),
             ),
+            // An in-person session has no meeting to try again.
+            post(
+                format!("/manage/events/bimtek-kita/sessions/{session}/zoom/retry"),
+                &[],
+                staff_only(404, 404),
+            ),
+            post(
+                "/manage/events/bimtek-kita/sessions/tidak-ada/zoom/retry",
+                &[],
+                staff_only(404, 404),
+            ),
             get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200]),
             get(
                 "/manage/events/tidak-ada",

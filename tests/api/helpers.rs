@@ -199,7 +199,8 @@ pub async fn start_instance(app: &TestApp, configure: impl FnOnce(&mut Settings)
     start(settings).await.0
 }
 
-async fn start(settings: Settings) -> (String, Db) {
+/// Starts an application with these settings; its address and database.
+pub async fn start(settings: Settings) -> (String, Db) {
     let backend = settings.database.backend().name();
     let app = Application::build(settings)
         .await

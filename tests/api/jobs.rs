@@ -295,6 +295,71 @@ async fn work_with_a_dedup_key_is_enqueued_once() {
     }
 }
 
+/// Asks for the keyed job to run (again), as a change to what it follows does.
+async fn rerun(db: &Db) {
+    db.transaction(|conn| -> Result<(), DbError> {
+        let job = NewJob {
+            kind: "ok",
+            payload: "{}".into(),
+            dedup_key: Some("zoom.meeting.sync:session-1".into()),
+            run_at: Utc::now(),
+            max_attempts: 5,
+        };
+        Ok(repo::enqueue_or_rerun(conn, &job, Utc::now())?)
+    })
+    .await
+    .unwrap();
+}
+
+/// Claims the job and finishes it, with a change while it runs or not.
+async fn run_keyed(db: &Db, changed_meanwhile: bool) -> bool {
+    let id = db
+        .transaction(|conn| -> Result<String, DbError> {
+            let lease = chrono::Duration::minutes(5);
+            Ok(repo::claim(conn, "w", Utc::now(), lease, 1)?[0].id.clone())
+        })
+        .await
+        .unwrap();
+    if changed_meanwhile {
+        rerun(db).await;
+    }
+    db.transaction(move |conn| -> Result<bool, DbError> {
+        Ok(repo::finish(conn, &id, "w", Utc::now())?)
+    })
+    .await
+    .unwrap()
+}
+
+/// Work that follows the latest state of something: one job per key,
+/// queued again when done, and run once more when the state changed while
+/// it ran (it may have read the state before the change).
+#[tokio::test]
+async fn a_keyed_job_runs_again_after_a_change_it_may_have_missed() {
+    for backend in backends() {
+        let database = TestDatabase::create(&backend);
+        let db = Db::open(&database.url, 2).unwrap();
+        let name = database.backend().name();
+        rerun(&db).await;
+        rerun(&db).await;
+        assert_eq!(
+            statuses(&db).await,
+            vec![("queued".to_owned(), 1)],
+            "{name}"
+        );
+        assert!(run_keyed(&db, true).await);
+        let once_more = statuses(&db).await;
+        assert_eq!(once_more, vec![("queued".to_owned(), 1)], "{name}");
+        assert!(run_keyed(&db, false).await);
+        assert_eq!(statuses(&db).await, vec![("done".to_owned(), 1)], "{name}");
+        rerun(&db).await;
+        assert_eq!(
+            statuses(&db).await,
+            vec![("queued".to_owned(), 1)],
+            "{name}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_running_application_works_its_queue() {
     for app in spawn_apps().await {

@@ -18,3 +18,4 @@ mod registrations;
 mod security;
 mod sessions;
 mod zoom;
+mod zoom_sync;

@@ -19,6 +19,7 @@ fn session() -> NewMeeting {
         .unwrap()
         .with_timezone(&Utc);
     NewMeeting {
+        host: HOST_USER.into(),
         topic: "Bimtek Bengkulu: Sesi 1".into(),
         agenda: "Pengelolaan perpustakaan desa.".into(),
         schedule: Schedule {
@@ -566,12 +567,11 @@ async fn refusals_are_permanent_and_explained() {
         other => panic!("{other:?}"),
     }
 
-    let elsewhere = Zoom::new(ZoomConfig {
-        host_user: "bukan.host@example.id".into(),
-        ..zoom.config()
-    })
-    .unwrap();
-    let error = elsewhere.create_meeting(&session()).await.unwrap_err();
+    let elsewhere = NewMeeting {
+        host: "bukan.host@example.id".into(),
+        ..session()
+    };
+    let error = client.create_meeting(&elsewhere).await.unwrap_err();
     assert_eq!(error.key(), "zoom.error.host_not_found");
     assert!(
         error

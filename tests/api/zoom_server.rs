@@ -47,6 +47,7 @@ pub fn oauth_vectors() -> Value {
 pub enum Route {
     Token,
     CreateMeeting,
+    ListMeetings,
     GetMeeting,
     UpdateMeeting,
     DeleteMeeting,
@@ -171,6 +172,8 @@ struct State {
     /// Add-registrant calls (single and batch) per meeting and lower-case
     /// address, whatever their outcome.
     add_calls: HashMap<(i64, String), usize>,
+    /// How long answers to a route wait after the work is done.
+    delays: HashMap<Route, Duration>,
 }
 
 /// The running stand-in; dropping it stops it.
@@ -204,6 +207,7 @@ impl ZoomServer {
             meetings: BTreeMap::new(),
             next_meeting_id: FIRST_MEETING_ID,
             add_calls: HashMap::new(),
+            delays: HashMap::new(),
         }));
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .expect("the Zoom stand-in binds 127.0.0.1:0");
@@ -276,6 +280,16 @@ impl ZoomServer {
     /// they were asked for.
     pub fn fail_next(&self, route: Route, times: usize, failure: Failure) {
         self.state().failures.push((route, times, failure));
+    }
+
+    /// Answers to `route` wait `delay` after the work is done (`None`: at
+    /// once again).
+    pub fn delay(&self, route: Route, delay: Option<Duration>) {
+        let mut state = self.state();
+        match delay {
+            Some(delay) => state.delays.insert(route, delay),
+            None => state.delays.remove(&route),
+        };
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -369,6 +383,7 @@ fn route(method: &str, path: &str) -> Option<(Route, String)> {
     let route = match (method, segments.as_slice()) {
         ("POST", ["oauth", "token"]) => (Route::Token, String::new()),
         ("POST", ["v2", "users", user, "meetings"]) => (Route::CreateMeeting, user.to_string()),
+        ("GET", ["v2", "users", user, "meetings"]) => (Route::ListMeetings, user.to_string()),
         ("GET", ["v2", "meetings", id]) => (Route::GetMeeting, id.to_string()),
         ("PATCH", ["v2", "meetings", id]) => (Route::UpdateMeeting, id.to_string()),
         ("DELETE", ["v2", "meetings", id]) => (Route::DeleteMeeting, id.to_string()),
@@ -385,11 +400,28 @@ fn route(method: &str, path: &str) -> Option<(Route, String)> {
     Some(route)
 }
 
+/// Answers after the route's delay, if one was set: the work is done at
+/// once, only the answer is late (as when Zoom is slow, or the network
+/// loses the answer when the caller dies meanwhile).
 async fn answer(
     request: HttpRequest,
     body: web::Bytes,
     state: web::Data<Arc<Mutex<State>>>,
 ) -> HttpResponse {
+    let (response, delay) = {
+        let response = answer_now(&request, &body, &state);
+        let path = percent_decode(request.path());
+        let delay = route(request.method().as_str(), &path)
+            .and_then(|(route, _)| lock(&state).delays.get(&route).copied());
+        (response, delay)
+    };
+    if let Some(delay) = delay {
+        actix_web::rt::time::sleep(delay).await;
+    }
+    response
+}
+
+fn answer_now(request: &HttpRequest, body: &web::Bytes, state: &Mutex<State>) -> HttpResponse {
     let method = request.method().as_str().to_owned();
     let path = percent_decode(request.path());
     let found = route(&method, &path);
@@ -410,7 +442,7 @@ async fn answer(
             .collect(),
         body: body.to_vec(),
     };
-    let mut state = lock(&state);
+    let mut state = lock(state);
     state.requests.push(recorded.clone());
     let Some((route, param)) = found else {
         return zoom_error(404, 404, "Not found.");
@@ -434,6 +466,9 @@ async fn answer(
     let body = serde_json::from_slice::<Value>(&recorded.body).ok();
     if route == Route::CreateMeeting {
         return create_meeting(&mut state, &param, body);
+    }
+    if route == Route::ListMeetings {
+        return list_meetings(&state, &param);
     }
     let Ok(id) = param.parse::<i64>() else {
         return meeting_not_found(&param);
@@ -511,7 +546,9 @@ async fn answer(
         }
         Route::RegistrantStatus => change_status(meeting, body),
         Route::ListRegistrants => list_registrants(meeting, &query),
-        Route::Token | Route::CreateMeeting => unreachable!("handled above"),
+        Route::Token | Route::CreateMeeting | Route::ListMeetings => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -672,6 +709,33 @@ fn create_meeting(state: &mut State, user: &str, body: Option<Value>) -> HttpRes
         },
     );
     json_response(201, answer)
+}
+
+/// The host's meetings, on one page (the stand-in keeps few): what a list
+/// item carries, without the host's start link.
+fn list_meetings(state: &State, user: &str) -> HttpResponse {
+    if !(user.eq_ignore_ascii_case(HOST_USER) || user == "me") {
+        return zoom_error(404, 1001, &format!("User does not exist: {user}."));
+    }
+    let meetings: Vec<Value> = state
+        .meetings
+        .values()
+        .map(|m| {
+            let mut item = m.fields.clone();
+            item.remove("start_url");
+            item.remove("settings");
+            Value::Object(item)
+        })
+        .collect();
+    json_response(
+        200,
+        json!({
+            "page_size": 300,
+            "total_records": meetings.len(),
+            "next_page_token": "",
+            "meetings": meetings,
+        }),
+    )
 }
 
 fn update_meeting(meeting: &mut StoredMeeting, body: Option<Value>) -> HttpResponse {

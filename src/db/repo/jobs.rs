@@ -47,6 +47,61 @@ pub fn enqueue(conn: &mut DbConnection, job: &NewJob<'_>, now: DateTime<Utc>) ->
     Ok(inserted == 1)
 }
 
+/// Makes sure the job keyed `job.dedup_key` runs (again) from `now` on,
+/// for work that follows the latest state of something (a session's
+/// meeting, its registrants) and is one job per thing: a new key is
+/// queued; a finished or failed job is queued again with fresh attempts;
+/// a queued job stays as it is (it will read the latest state); a running
+/// job may have read the state before this change, so it is asked to run
+/// once more when it finishes (see [`finish`]). One row per key also means
+/// that two runs for the same thing never overlap.
+pub fn enqueue_or_rerun(
+    conn: &mut DbConnection,
+    job: &NewJob<'_>,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    if enqueue(conn, job, now)? {
+        return Ok(());
+    }
+    let key = job.dedup_key.as_deref().unwrap_or_default();
+    // Locked until this transaction ends: a claim skips the row (so no
+    // run starts before this change is visible) and a finishing run waits
+    // for it (so it sees the request to run again). SQLite's writes are
+    // serial already.
+    let keyed = jobs::table
+        .filter(jobs::dedup_key.eq(key))
+        .select(jobs::status);
+    let status: Option<String> = match conn {
+        DbConnection::Pg(pg) => keyed.for_update().first(pg).optional()?,
+        DbConnection::Sqlite(sqlite) => keyed.first(sqlite).optional()?,
+    };
+    // Read after the lock: later than the stamp of any claim before it.
+    let at = Utc::now().max(now).naive_utc();
+    match status.as_deref().and_then(JobStatus::parse) {
+        Some(JobStatus::Done | JobStatus::Failed) => {
+            diesel::update(jobs::table.filter(jobs::dedup_key.eq(key)))
+                .set((
+                    jobs::status.eq(JobStatus::Queued.as_str()),
+                    jobs::payload.eq(&job.payload),
+                    jobs::run_at.eq(at),
+                    jobs::attempts.eq(0),
+                    jobs::last_error.eq(None::<String>),
+                    jobs::updated_at.eq(at),
+                    jobs::finished_at.eq(None::<chrono::NaiveDateTime>),
+                ))
+                .execute(conn)
+                .map(drop)
+        }
+        // A claim stamps `updated_at`; a `run_at` later than that is the
+        // request to run again.
+        Some(JobStatus::Running) => diesel::update(jobs::table.filter(jobs::dedup_key.eq(key)))
+            .set(jobs::run_at.eq(at))
+            .execute(conn)
+            .map(drop),
+        Some(JobStatus::Queued) | None => Ok(()),
+    }
+}
+
 /// Takes up to `limit` jobs for `worker`: first those whose worker's lease
 /// ran out, then the due ones, oldest first. Each statement only takes rows
 /// it sees free (on PostgreSQL it skips rows another claim has locked), so
@@ -118,8 +173,9 @@ fn take(
     }
 }
 
-/// Marks a claimed job done; `false` when the worker had lost its lease and
-/// someone else holds the job now.
+/// Marks a claimed job done, or queues it again with fresh attempts when
+/// [`enqueue_or_rerun`] asked for another run while it ran; `false` when
+/// the worker had lost its lease and someone else holds the job now.
 pub fn finish(
     conn: &mut DbConnection,
     id: &str,
@@ -127,6 +183,19 @@ pub fn finish(
     now: DateTime<Utc>,
 ) -> QueryResult<bool> {
     let now = now.naive_utc();
+    let rerun = diesel::update(owned(id, worker).filter(jobs::run_at.gt(jobs::updated_at)))
+        .set((
+            jobs::status.eq(JobStatus::Queued.as_str()),
+            jobs::attempts.eq(0),
+            jobs::last_error.eq(None::<String>),
+            jobs::locked_by.eq(None::<String>),
+            jobs::locked_until.eq(None::<chrono::NaiveDateTime>),
+            jobs::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if rerun == 1 {
+        return Ok(true);
+    }
     diesel::update(owned(id, worker))
         .set((
             jobs::status.eq(JobStatus::Done.as_str()),

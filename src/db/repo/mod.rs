@@ -9,6 +9,7 @@ pub mod outbox;
 pub mod regions;
 pub mod registrations;
 pub mod secrets;
+pub mod session_registrants;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

@@ -6,7 +6,9 @@ use uuid::Uuid;
 use crate::db::DbConnection;
 use crate::db::models::SessionRow;
 use crate::db::schema::{session_speakers, sessions, users};
-use crate::domain::session::{Delivery, Plan, Session, Speaker, ZoomMeeting, ZoomStatus};
+use crate::domain::session::{
+    Delivery, Plan, Session, Speaker, ZoomMeeting, ZoomProblem, ZoomStatus,
+};
 
 /// Keeps host-conflict checks for one Zoom host apart from every other
 /// advisory lock (the first key of the two-key form).
@@ -111,6 +113,67 @@ pub fn update(
         ))
         .execute(conn)?;
     set_speakers(conn, id, &plan.speaker_ids)
+}
+
+/// The meeting Zoom made for a session: the session is ready. `false` when
+/// the session was deleted meanwhile.
+pub fn set_meeting(
+    conn: &mut DbConnection,
+    id: &str,
+    meeting_id: i64,
+    join_url: &str,
+    start_url: &str,
+) -> QueryResult<bool> {
+    diesel::update(sessions::table.find(id))
+        .set((
+            sessions::zoom_meeting_id.eq(Some(meeting_id)),
+            sessions::zoom_join_url.eq(Some(join_url)),
+            sessions::zoom_start_url.eq(Some(start_url)),
+            sessions::zoom_status.eq(ZoomStatus::Ready.as_str()),
+            sessions::zoom_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// The session's meeting is gone (or was never wanted): no meeting, and
+/// `status` from here on.
+pub fn clear_meeting(conn: &mut DbConnection, id: &str, status: ZoomStatus) -> QueryResult<()> {
+    diesel::update(sessions::table.find(id))
+        .set((
+            sessions::zoom_meeting_id.eq(None::<i64>),
+            sessions::zoom_join_url.eq(None::<String>),
+            sessions::zoom_start_url.eq(None::<String>),
+            sessions::zoom_status.eq(status.as_str()),
+            sessions::zoom_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Where the session's meeting stands, with the reason when it failed.
+pub fn set_zoom_status(
+    conn: &mut DbConnection,
+    id: &str,
+    status: ZoomStatus,
+    error: Option<&ZoomProblem>,
+) -> QueryResult<()> {
+    diesel::update(sessions::table.find(id))
+        .set((
+            sessions::zoom_status.eq(status.as_str()),
+            sessions::zoom_error.eq(error.map(ZoomProblem::to_stored)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The event's sessions held on Zoom.
+pub fn zoom_ids_of_event(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<String>> {
+    sessions::table
+        .filter(sessions::event_id.eq(event_id))
+        .filter(sessions::delivery.eq("zoom"))
+        .select(sessions::id)
+        .load(conn)
 }
 
 fn set_speakers(conn: &mut DbConnection, session_id: &str, user_ids: &[String]) -> QueryResult<()> {
@@ -258,7 +321,7 @@ fn into_session(row: SessionRow, speakers: Vec<Speaker>) -> Session {
             meeting_id: row.zoom_meeting_id,
             join_url: row.zoom_join_url,
             start_url: row.zoom_start_url,
-            error: row.zoom_error,
+            error: row.zoom_error.as_deref().map(ZoomProblem::from_stored),
         },
         sequence: u32::try_from(row.sequence).unwrap_or(0),
         speakers,

@@ -1,7 +1,7 @@
 //! Scheduled meetings, one per session, with registration on so that each
 //! participant gets a personal join link.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use reqwest::Method;
 use serde::Deserialize;
@@ -27,6 +27,8 @@ pub struct Schedule {
 
 #[derive(Clone, Debug)]
 pub struct NewMeeting {
+    /// The Zoom user (e-mail or user id) whose meeting it is.
+    pub host: String,
     pub topic: String,
     pub agenda: String,
     pub schedule: Schedule,
@@ -36,7 +38,7 @@ pub struct NewMeeting {
 }
 
 /// A partial update: only the fields that are `Some` change.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MeetingChanges {
     pub topic: Option<String>,
     pub agenda: Option<String>,
@@ -54,6 +56,7 @@ pub struct Meeting {
     /// always has it.
     pub uuid: Option<String>,
     pub host_id: Option<String>,
+    pub host_email: Option<String>,
     #[serde(default, deserialize_with = "text_or_empty")]
     pub topic: String,
     pub start_time: Option<DateTime<Utc>>,
@@ -68,18 +71,61 @@ pub struct Meeting {
     /// again for a fresh one.
     #[serde(default, deserialize_with = "text_or_empty")]
     pub start_url: String,
+    #[serde(default, deserialize_with = "text_or_empty")]
+    pub agenda: String,
+    #[serde(default)]
+    pub settings: MeetingSettings,
     /// The passcode, when the account requires one.
     pub password: Option<String>,
     /// `waiting` or `started`; only from `get_meeting`.
     pub status: Option<String>,
 }
 
+/// The settings bimtek reads back.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+pub struct MeetingSettings {
+    /// Separated by `;` (older docs: `,`).
+    #[serde(default, deserialize_with = "text_or_empty")]
+    pub alternative_hosts: String,
+}
+
 impl Zoom {
-    /// `POST /users/{host}/meetings` for the configured host.
+    /// `POST /users/{host}/meetings` for the meeting's host.
     pub async fn create_meeting(&self, meeting: &NewMeeting) -> Result<Meeting, ZoomError> {
-        let url = self.url(&["users", &self.inner.config.host_user, "meetings"]);
+        let url = self.url(&["users", &meeting.host, "meetings"]);
         self.send_for_json(Method::POST, url, Some(&meeting.body()))
             .await
+    }
+
+    /// The host's scheduled meetings still to come, page by page (listed
+    /// meetings carry no `start_url`: get one for that).
+    pub async fn upcoming_meetings(&self, host: &str) -> Result<Vec<Meeting>, ZoomError> {
+        #[derive(Deserialize)]
+        struct Page {
+            #[serde(default)]
+            meetings: Vec<Meeting>,
+            #[serde(default, deserialize_with = "text_or_empty")]
+            next_page_token: String,
+        }
+        let mut all = Vec::new();
+        let mut next_page_token = String::new();
+        loop {
+            let mut url = self.url(&["users", host, "meetings"]);
+            url.query_pairs_mut()
+                .append_pair("type", "upcoming")
+                .append_pair("page_size", "300");
+            if !next_page_token.is_empty() {
+                url.query_pairs_mut()
+                    .append_pair("next_page_token", &next_page_token);
+            }
+            let page: Page = self.send_for_json(Method::GET, url, None).await?;
+            all.extend(page.meetings);
+            // The last page has an empty token.
+            if page.next_page_token.is_empty() {
+                return Ok(all);
+            }
+            next_page_token = page.next_page_token;
+        }
     }
 
     pub async fn get_meeting(&self, id: i64) -> Result<Meeting, ZoomError> {
@@ -147,7 +193,67 @@ impl NewMeeting {
     }
 }
 
+impl NewMeeting {
+    /// Whether `listed` is this meeting as an earlier create made it: the
+    /// same topic at the same second. A host holds one meeting at a time
+    /// (bimtek refuses overlapping sessions on one host), so on the host's
+    /// account that is this session's meeting.
+    pub fn made_as(&self, listed: &Meeting) -> bool {
+        listed.topic == truncate(&self.topic, TOPIC_MAX_CHARS)
+            && listed.start_time == Some(self.schedule.start_to_the_second())
+    }
+
+    /// Whether `current` belongs to this meeting's host, named by e-mail
+    /// (in any case) or user id; a meeting that names no host is taken to.
+    pub fn same_host(&self, current: &Meeting) -> bool {
+        let by_email = current
+            .host_email
+            .as_deref()
+            .map(|email| email.eq_ignore_ascii_case(self.host.trim()));
+        let by_id = current.host_id.as_deref().map(|id| id == self.host.trim());
+        match (by_email, by_id) {
+            (None, None) => true,
+            (email, id) => email == Some(true) || id == Some(true),
+        }
+    }
+
+    /// What must change for `current` to be this meeting: only the fields
+    /// that differ, as Zoom keeps them (cut to its limits, hosts in any
+    /// order and case). The host is not among them: Zoom does not move a
+    /// meeting to another user.
+    pub fn changes_from(&self, current: &Meeting) -> MeetingChanges {
+        let topic = truncate(&self.topic, TOPIC_MAX_CHARS);
+        let agenda = truncate(&self.agenda, AGENDA_MAX_CHARS);
+        let same_schedule = current.start_time == Some(self.schedule.start_to_the_second())
+            && current.duration.map(i64::from) == Some(self.schedule.minutes())
+            && current.timezone.as_deref() == Some(self.schedule.time_zone.name());
+        let hosts = |list: &[String]| {
+            let mut hosts: Vec<String> = list.iter().map(|h| h.trim().to_lowercase()).collect();
+            hosts.sort();
+            hosts
+        };
+        let current_hosts: Vec<String> = current
+            .settings
+            .alternative_hosts
+            .split([';', ','])
+            .filter(|h| !h.trim().is_empty())
+            .map(str::to_owned)
+            .collect();
+        MeetingChanges {
+            topic: (current.topic != topic).then(|| topic.to_owned()),
+            agenda: (current.agenda != agenda).then(|| agenda.to_owned()),
+            schedule: (!same_schedule).then(|| self.schedule.clone()),
+            alternative_hosts: (hosts(&current_hosts) != hosts(&self.alternative_hosts))
+                .then(|| self.alternative_hosts.clone()),
+        }
+    }
+}
+
 impl MeetingChanges {
+    pub fn is_empty(&self) -> bool {
+        *self == MeetingChanges::default()
+    }
+
     fn body(&self) -> Value {
         let mut body = Map::new();
         if let Some(topic) = &self.topic {
@@ -178,6 +284,13 @@ impl Schedule {
         );
         body.insert("duration".into(), self.minutes().into());
         body.insert("timezone".into(), self.time_zone.name().into());
+    }
+
+    /// Zoom keeps whole seconds.
+    fn start_to_the_second(&self) -> DateTime<Utc> {
+        self.start
+            .with_nanosecond(0)
+            .expect("zero nanoseconds is a valid time")
     }
 
     /// Whole minutes, rounded up so the meeting never ends early; at least 1.
@@ -231,6 +344,7 @@ mod tests {
     #[test]
     fn a_new_meeting_is_scheduled_in_utc_with_registration() {
         let body = NewMeeting {
+            host: "pelatihan@bimtek.example".into(),
             topic: "Sesi 1".into(),
             agenda: "a".repeat(2500),
             schedule: schedule(90 * 60 + 30),
@@ -247,6 +361,56 @@ mod tests {
             body["settings"]["alternative_hosts"],
             "a@example.org;b@example.org"
         );
+    }
+
+    #[test]
+    fn only_what_differs_from_zoom_changes() {
+        let wanted = NewMeeting {
+            host: "h@example.org".into(),
+            topic: "Sesi 1".into(),
+            agenda: "Pembukaan".into(),
+            schedule: schedule(3600),
+            alternative_hosts: vec!["A@example.org".into(), "b@example.org".into()],
+        };
+        let current: Meeting = serde_json::from_value(json!({
+            "id": 1, "topic": "Sesi 1", "agenda": "Pembukaan",
+            "start_time": "2030-07-29T02:00:00Z", "duration": 60, "timezone": "Asia/Jakarta",
+            "settings": { "alternative_hosts": "b@example.org,a@example.org" }
+        }))
+        .unwrap();
+        assert!(wanted.changes_from(&current).is_empty());
+        assert!(
+            wanted.same_host(&current),
+            "no host named: taken to be ours"
+        );
+        let moved = NewMeeting {
+            schedule: schedule(7200),
+            ..wanted
+        };
+        let changes = moved.changes_from(&current);
+        assert_eq!(changes.schedule, Some(schedule(7200)));
+        assert_eq!(
+            (changes.topic, changes.agenda, changes.alternative_hosts),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn a_meeting_belongs_to_its_host_by_email_or_id() {
+        let wanted = |host: &str| NewMeeting {
+            host: host.into(),
+            topic: String::new(),
+            agenda: String::new(),
+            schedule: schedule(60),
+            alternative_hosts: Vec::new(),
+        };
+        let current: Meeting = serde_json::from_value(json!({
+            "id": 1, "host_id": "KdYKjnimT4KPd8FFgQt9FQ", "host_email": "Pelatihan@Bimtek.example"
+        }))
+        .unwrap();
+        assert!(wanted("pelatihan@bimtek.example").same_host(&current));
+        assert!(wanted("KdYKjnimT4KPd8FFgQt9FQ").same_host(&current));
+        assert!(!wanted("lain@bimtek.example").same_host(&current));
     }
 
     #[test]

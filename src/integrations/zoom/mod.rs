@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use crate::config::Secret;
 
 pub use error::ZoomError;
-pub use meetings::{Meeting, MeetingChanges, NewMeeting, Schedule};
+pub use meetings::{Meeting, MeetingChanges, MeetingSettings, NewMeeting, Schedule};
 pub use registrants::{BATCH_LIMIT, NewRegistrant, Registrant, RegistrantRef, split_name};
 
 pub const DEFAULT_API_BASE: &str = "https://api.zoom.us/v2";

@@ -26,6 +26,10 @@ async fn form_page(
     errors: &[FieldError],
 ) -> Result<Markup, Error> {
     let speakers = sessions::speakers_of(&state.db, &event.id.to_string()).await?;
+    let session = match session_id {
+        Some(id) => Some(sessions::find(&state.db, event, id).await?),
+        None => None,
+    };
     let (heading, action) = match session_id {
         Some(id) => (
             ctx.lang.t("session.edit"),
@@ -42,6 +46,8 @@ async fn form_page(
             form,
             speakers: &speakers,
             errors,
+            session: session.as_ref(),
+            zoom_configured: state.zoom.is_some(),
         },
     ))
 }
@@ -56,7 +62,10 @@ async fn saved_or_form(
     outcome: Result<(), Error>,
 ) -> Result<HttpResponse, Error> {
     match outcome {
-        Ok(()) => Ok(see_other(&list_path(event))),
+        Ok(()) => {
+            state.wakeup.ring();
+            Ok(see_other(&list_path(event)))
+        }
         Err(Error::Invalid(errors)) => Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             form_page(state, ctx, event, session_id, form, &errors).await?,
@@ -73,7 +82,7 @@ pub async fn list(
 ) -> Result<Markup, Error> {
     let event = managed_event(&state, &account, &slug).await?;
     let sessions = sessions::of_event(&state.db, &event.id.to_string()).await?;
-    Ok(views::list(&ctx, &event, &sessions))
+    Ok(views::list(&ctx, &event, &sessions, state.zoom.is_some()))
 }
 
 pub async fn new_page(
@@ -155,6 +164,22 @@ pub async fn delete(
     let (slug, id) = path.into_inner();
     let event = managed_event(&state, &account, &slug).await?;
     sessions::delete(&state.db, &account, &event, &id, &origin).await?;
+    state.wakeup.ring();
+    Ok(see_other(&list_path(&event)))
+}
+
+/// The organiser fixed what Zoom complained about: try again.
+pub async fn retry_zoom(
+    state: web::Data<AppState>,
+    origin: Origin,
+    Staff(account): Staff,
+    path: web::Path<(String, String)>,
+    Form(_): Form<Fields>,
+) -> Result<HttpResponse, Error> {
+    let (slug, id) = path.into_inner();
+    let event = managed_event(&state, &account, &slug).await?;
+    sessions::retry_zoom(&state.db, &account, &event, &id, &origin).await?;
+    state.wakeup.ring();
     Ok(see_other(&list_path(&event)))
 }
 

@@ -104,7 +104,12 @@ pub fn agenda(ctx: &PageContext, event: &Event, agenda: &Agenda) -> Markup {
 
 /// The organisers' agenda: every session with its JP, how it is held and
 /// where its Zoom meeting stands.
-pub fn list(ctx: &PageContext, event: &Event, sessions: &[Session]) -> Markup {
+pub fn list(
+    ctx: &PageContext,
+    event: &Event,
+    sessions: &[Session],
+    zoom_configured: bool,
+) -> Markup {
     let lang = ctx.lang;
     let heading = lang.tf("session.list_title", &[("event", &event.title)]);
     let total = crate::domain::session::total_jp(sessions);
@@ -146,14 +151,7 @@ pub fn list(ctx: &PageContext, event: &Event, sessions: &[Session]) -> Markup {
                                         }
                                     }
                                     td { (held(lang, session)) }
-                                    td {
-                                        span class={ "state " (session.zoom.status.as_str()) } {
-                                            (lang.t(&format!("session.zoom_status.{}", session.zoom.status.as_str())))
-                                        }
-                                        @if session.zoom.status == ZoomStatus::Failed {
-                                            @if let Some(error) = &session.zoom.error { br; small { (error) } }
-                                        }
-                                    }
+                                    td { (zoom_state(ctx, event, session, zoom_configured)) }
                                     td {
                                         a href={ (base) "/" (session.id) "/edit" } { (lang.t("session.edit")) span.visually-hidden { ": " (session.plan.title) } }
                                         br;
@@ -169,6 +167,32 @@ pub fn list(ctx: &PageContext, event: &Event, sessions: &[Session]) -> Markup {
     )
 }
 
+/// Where a session's meeting stands, in words: Zoom's problem, if any,
+/// and a button to try again once the organiser has fixed it (or Zoom was
+/// configured after the session was planned: hence also while pending).
+fn zoom_state(ctx: &PageContext, event: &Event, session: &Session, configured: bool) -> Markup {
+    let lang = ctx.lang;
+    let status = session.zoom.status;
+    html! {
+        span class={ "state " (status.as_str()) } {
+            (lang.t(&format!("session.zoom_status.{}", status.as_str())))
+        }
+        @if status != ZoomStatus::None {
+            @if !configured {
+                br; small { (lang.t("session.zoom_not_configured")) }
+            } @else if let Some(problem) = &session.zoom.error {
+                br; small.error { (lang.tf(&problem.key, &[("detail", &problem.detail)])) }
+            }
+            @if matches!(status, ZoomStatus::Failed | ZoomStatus::Pending) {
+                form method="post" action={ (list_path(event)) "/" (session.id) "/zoom/retry" } {
+                    (csrf(ctx))
+                    button type="submit" { (lang.t("session.zoom_retry")) span.visually-hidden { ": " (session.plan.title) } }
+                }
+            }
+        }
+    }
+}
+
 /// What the session form shows.
 pub struct FormPage<'a> {
     pub event: &'a Event,
@@ -177,6 +201,9 @@ pub struct FormPage<'a> {
     pub form: &'a SessionForm,
     pub speakers: &'a [Speaker],
     pub errors: &'a [FieldError],
+    /// The session being edited, whose meeting's state is shown.
+    pub session: Option<&'a Session>,
+    pub zoom_configured: bool,
 }
 
 /// Creating or editing a session: times in the event's own zone.
@@ -206,6 +233,9 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
             p.back { a href=(list_path(page.event)) { (t("session.back")) } }
             h1 { (page.heading) }
             p { (page.event.title) }
+            @if let Some(session) = page.session.filter(|s| s.zoom.status != ZoomStatus::None) {
+                p.zoom { (t("session.zoom")) ": " (zoom_state(ctx, page.event, session, page.zoom_configured)) }
+            }
             (summary(lang, errors))
             form method="post" action=(page.action) novalidate {
                 (csrf(ctx))

@@ -1,0 +1,599 @@
+//! Sessions held on Zoom get a meeting, and every confirmed participant a
+//! personal registration for it, through the jobs table: a change queues a
+//! job in its own transaction, and the job brings Zoom in line with the
+//! database as it is when the job runs.
+//!
+//! One job per session and purpose (its dedup key), re-run rather than
+//! duplicated when something changes again ([`jobs::enqueue_or_rerun`]):
+//! two runs for one session never overlap, so a meeting is created by one
+//! call at a time, and a run that read a state that changed meanwhile runs
+//! once more. What a call to Zoom produced (the meeting's id, registrants'
+//! links) is written in the transaction that finishes the job.
+//!
+//! Zoom has no idempotency key for creating a meeting: a create that may
+//! have got through unheard is followed by a look at the host's upcoming
+//! meetings before another create (see [`create`]). Left open: someone who
+//! makes a meeting by hand on the same host, with the same topic, at the
+//! same second, before that look, has it adopted.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use diesel::QueryResult;
+use serde::{Deserialize, Serialize};
+
+use crate::db::repo::session_registrants::{self as registrants, Leaver, Person, Scope};
+use crate::db::repo::{events, jobs, sessions};
+use crate::db::{Db, DbConnection, DbError};
+use crate::domain::event::Event;
+use crate::domain::job::attempts_for;
+use crate::domain::registrant::{RegistrantStatus, same_address};
+use crate::domain::registration::Status;
+use crate::domain::session::{Session, ZoomProblem, ZoomStatus};
+use crate::integrations::zoom::{
+    BATCH_LIMIT, NewMeeting, NewRegistrant, Registrant, RegistrantRef, Schedule, Zoom, ZoomError,
+};
+use crate::jobs::{Job, JobFailure, Outcome, Record};
+
+/// Creates, changes or deletes a session's meeting to match the session.
+pub const SYNC_MEETING: &str = "zoom.meeting.sync";
+/// Deletes the meeting of a session that is gone.
+pub const DELETE_MEETING: &str = "zoom.meeting.delete";
+/// Registers a session's pending participants (a batch per run) and
+/// cancels those who left.
+pub const SYNC_REGISTRANTS: &str = "zoom.registrants.sync";
+
+/// Retries cover a day: a Zoom outage over a night delays meetings and
+/// links, it does not lose them.
+static ATTEMPTS: LazyLock<u32> = LazyLock::new(|| attempts_for(Duration::from_secs(24 * 3600)));
+
+#[derive(Serialize, Deserialize)]
+struct SessionPayload {
+    session_id: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MeetingPayload {
+    meeting_id: i64,
+}
+
+fn queue(
+    conn: &mut DbConnection,
+    kind: &'static str,
+    key: String,
+    payload: String,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let job = jobs::NewJob {
+        kind,
+        payload,
+        dedup_key: Some(key),
+        run_at: now,
+        max_attempts: *ATTEMPTS,
+    };
+    jobs::enqueue_or_rerun(conn, &job, now)
+}
+
+fn session_payload(session_id: &str) -> String {
+    serde_json::to_string(&SessionPayload {
+        session_id: session_id.to_owned(),
+    })
+    .expect("a payload serialises")
+}
+
+/// The session was created or changed: its meeting follows.
+pub fn session_changed(
+    conn: &mut DbConnection,
+    session_id: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    queue(
+        conn,
+        SYNC_MEETING,
+        format!("{SYNC_MEETING}:{session_id}"),
+        session_payload(session_id),
+        now,
+    )
+}
+
+/// The session was deleted: so is its meeting, if it had one. (One still
+/// being created is deleted by the job that creates it.)
+pub fn session_deleted(
+    conn: &mut DbConnection,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let Some(meeting_id) = session.zoom.meeting_id else {
+        return Ok(());
+    };
+    meeting_orphaned(conn, meeting_id, now)
+}
+
+fn meeting_orphaned(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    queue(
+        conn,
+        DELETE_MEETING,
+        format!("{DELETE_MEETING}:{meeting_id}"),
+        serde_json::to_string(&MeetingPayload { meeting_id }).expect("a payload serialises"),
+        now,
+    )
+}
+
+fn registrants_changed(
+    conn: &mut DbConnection,
+    session_id: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    queue(
+        conn,
+        SYNC_REGISTRANTS,
+        format!("{SYNC_REGISTRANTS}:{session_id}"),
+        session_payload(session_id),
+        now,
+    )
+}
+
+/// A registration moved from `before` to `after`: a participant who is
+/// now confirmed is registered for each of the event's Zoom sessions, one
+/// who no longer is has those registrations cancelled.
+pub fn registration_changed(
+    conn: &mut DbConnection,
+    event_id: &str,
+    registration_id: &str,
+    (before, after): (Status, Status),
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    if before != Status::Confirmed && after != Status::Confirmed {
+        return Ok(());
+    }
+    if after == Status::Confirmed {
+        registrants::add_pending(conn, event_id, Scope::Registration(registration_id), now)?;
+    }
+    for session_id in sessions::zoom_ids_of_event(conn, event_id)? {
+        registrants_changed(conn, &session_id, now)?;
+    }
+    Ok(())
+}
+
+/// The organiser asks to try again after a failure: the meeting, and the
+/// participants Zoom refused.
+pub fn retry(conn: &mut DbConnection, session: &Session, now: DateTime<Utc>) -> QueryResult<()> {
+    if session.plan.delivery.zoom_host().is_some() && session.zoom.meeting_id.is_none() {
+        sessions::set_zoom_status(conn, &session.id, ZoomStatus::Pending, None)?;
+    }
+    registrants::add_pending(conn, &session.event_id, Scope::Session(&session.id), now)?;
+    session_changed(conn, &session.id, now)?;
+    registrants_changed(conn, &session.id, now)
+}
+
+/// Whether `kind` is one of this module's jobs.
+pub fn runs(kind: &str) -> bool {
+    [SYNC_MEETING, DELETE_MEETING, SYNC_REGISTRANTS].contains(&kind)
+}
+
+/// Carries out one of this module's jobs. Without Zoom configured nothing
+/// can be done: the job fails for good and the session stays pending (the
+/// organiser's page says why); the retry button queues it again.
+pub async fn run(db: &Db, zoom: Option<&Zoom>, job: &Job) -> Outcome {
+    let Some(zoom) = zoom else {
+        return Err(JobFailure::Permanent("Zoom is not configured".into())).into();
+    };
+    let outcome = match job.kind.as_str() {
+        SYNC_MEETING => match serde_json::from_str::<SessionPayload>(&job.payload) {
+            Ok(p) => sync_meeting(db, zoom, job, p.session_id).await,
+            Err(e) => Err(bad_payload(e)),
+        },
+        SYNC_REGISTRANTS => match serde_json::from_str::<SessionPayload>(&job.payload) {
+            Ok(p) => sync_registrants(db, zoom, job, p.session_id).await,
+            Err(e) => Err(bad_payload(e)),
+        },
+        DELETE_MEETING => match serde_json::from_str::<MeetingPayload>(&job.payload) {
+            Ok(p) => zoom
+                .delete_meeting(p.meeting_id)
+                .await
+                .map(|()| Outcome::from(Ok(())))
+                .map_err(JobFailure::from),
+            Err(e) => Err(bad_payload(e)),
+        },
+        other => Err(JobFailure::Permanent(format!("not a Zoom job: {other}"))),
+    };
+    outcome.unwrap_or_else(|failure| Outcome::from(Err(failure)))
+}
+
+fn bad_payload(error: serde_json::Error) -> JobFailure {
+    JobFailure::Permanent(format!("bad payload: {error}"))
+}
+
+fn retry_db(error: DbError) -> JobFailure {
+    JobFailure::retry(error.to_string())
+}
+
+fn done(record: impl FnOnce(&mut DbConnection) -> QueryResult<()> + Send + 'static) -> Outcome {
+    Outcome {
+        result: Ok(()),
+        record: Some(Box::new(record) as Record),
+    }
+}
+
+/// The meeting a session wants, `None` when it is not held on Zoom.
+fn wanted(session: &Session, event: &Event) -> Option<NewMeeting> {
+    let host = session.plan.delivery.zoom_host()?;
+    Some(NewMeeting {
+        host: host.to_owned(),
+        topic: session.plan.title.clone(),
+        agenda: session.plan.description.clone(),
+        schedule: Schedule {
+            start: session.plan.starts_at,
+            end: session.plan.ends_at,
+            time_zone: event.time_zone,
+        },
+        alternative_hosts: if session.plan.speakers_are_alternative_hosts {
+            session.speakers.iter().map(|s| s.email.clone()).collect()
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+fn problem(error: &ZoomError) -> ZoomProblem {
+    ZoomProblem {
+        key: error.key().to_owned(),
+        detail: error
+            .args()
+            .into_iter()
+            .map(|(_, detail)| detail)
+            .next()
+            .unwrap_or_default(),
+    }
+}
+
+/// A failed call: the session shows the problem, as failed when no retry
+/// follows, else as pending while the jobs table waits to try again.
+fn meeting_failed(job: &Job, session_id: String, error: ZoomError) -> Outcome {
+    let last = !error.is_retryable() || job.attempt >= job.max_attempts;
+    let status = if last {
+        ZoomStatus::Failed
+    } else {
+        ZoomStatus::Pending
+    };
+    let problem = problem(&error);
+    Outcome {
+        result: Err(error.into()),
+        record: Some(Box::new(move |conn| {
+            sessions::set_zoom_status(conn, &session_id, status, Some(&problem))
+        })),
+    }
+}
+
+async fn sync_meeting(
+    db: &Db,
+    zoom: &Zoom,
+    job: &Job,
+    session_id: String,
+) -> Result<Outcome, JobFailure> {
+    let lookup = session_id.clone();
+    let found = db
+        .run(move |conn| -> Result<_, DbError> {
+            let Some(session) = sessions::find(conn, &lookup)? else {
+                return Ok(None);
+            };
+            let event = events::find(conn, &session.event_id)?;
+            Ok(event.map(|event| (session, event)))
+        })
+        .await
+        .map_err(retry_db)?;
+    // Deleted meanwhile: `session_deleted` queued its meeting's deletion.
+    let Some((session, event)) = found else {
+        return Ok(Outcome::from(Ok(())));
+    };
+    let outcome = match (wanted(&session, &event), session.zoom.meeting_id) {
+        (Some(meeting), None) => create(zoom, job, session_id, &meeting).await,
+        (Some(meeting), Some(id)) => update(zoom, job, session_id, id, &meeting).await,
+        (None, Some(id)) => match zoom.delete_meeting(id).await {
+            Ok(()) => done(move |conn| {
+                sessions::clear_meeting(conn, &session_id, ZoomStatus::None)?;
+                registrants::clear(conn, &session_id)
+            }),
+            Err(error) => meeting_failed(job, session_id, error),
+        },
+        (None, None) if session.zoom.status != ZoomStatus::None => {
+            done(move |conn| sessions::set_zoom_status(conn, &session_id, ZoomStatus::None, None))
+        }
+        (None, None) => Outcome::from(Ok(())),
+    };
+    Ok(outcome)
+}
+
+/// One create call per attempt. After an attempt that may have got
+/// through unheard (`attempt > 1`: a crash, a time-out), the host's
+/// upcoming meetings are read first and the one made then is adopted. The
+/// meeting is stored as the job finishes; if the session was deleted while
+/// Zoom made it, the new meeting is deleted in turn.
+async fn create(zoom: &Zoom, job: &Job, session_id: String, meeting: &NewMeeting) -> Outcome {
+    let made = async {
+        if job.attempt > 1 {
+            let listed = zoom.upcoming_meetings(&meeting.host).await?;
+            if let Some(earlier) = listed.iter().find(|m| meeting.made_as(m)) {
+                // Listed meetings have no start link.
+                return zoom.get_meeting(earlier.id).await;
+            }
+        }
+        zoom.create_meeting(meeting).await
+    };
+    match made.await {
+        Ok(created) => done(move |conn| {
+            let now = Utc::now();
+            let stored = sessions::set_meeting(
+                conn,
+                &session_id,
+                created.id,
+                &created.join_url,
+                &created.start_url,
+            )?;
+            if !stored {
+                return meeting_orphaned(conn, created.id, now);
+            }
+            let Some(session) = sessions::find(conn, &session_id)? else {
+                return Ok(());
+            };
+            registrants::add_pending(conn, &session.event_id, Scope::Session(&session_id), now)?;
+            registrants_changed(conn, &session_id, now)
+        }),
+        Err(error) => meeting_failed(job, session_id, error),
+    }
+}
+
+/// What an existing meeting needs.
+enum Fix {
+    /// Nothing, or only the fields sent.
+    Updated,
+    /// It is gone from Zoom (deleted there, or moved to another host by
+    /// deleting it here): forget it, with its registrants, and make it again.
+    Remake,
+}
+
+/// Sends only what differs from the meeting as Zoom has it. Zoom cannot
+/// give a meeting to another host, so a new host means a new meeting.
+async fn update(
+    zoom: &Zoom,
+    job: &Job,
+    session_id: String,
+    id: i64,
+    meeting: &NewMeeting,
+) -> Outcome {
+    let fixed = async {
+        let current = zoom.get_meeting(id).await?;
+        if !meeting.same_host(&current) {
+            zoom.delete_meeting(id).await?;
+            return Ok(Fix::Remake);
+        }
+        let changes = meeting.changes_from(&current);
+        if !changes.is_empty() {
+            zoom.update_meeting(id, &changes).await?;
+        }
+        Ok::<_, ZoomError>(Fix::Updated)
+    };
+    match fixed.await {
+        Ok(Fix::Updated) => {
+            done(move |conn| sessions::set_zoom_status(conn, &session_id, ZoomStatus::Ready, None))
+        }
+        Ok(Fix::Remake) => remake(session_id),
+        Err(error) if error.is_meeting_not_found() => remake(session_id),
+        Err(error) => meeting_failed(job, session_id, error),
+    }
+}
+
+fn remake(session_id: String) -> Outcome {
+    done(move |conn| {
+        sessions::clear_meeting(conn, &session_id, ZoomStatus::Pending)?;
+        registrants::clear(conn, &session_id)?;
+        session_changed(conn, &session_id, Utc::now())
+    })
+}
+
+/// What a registrants run found to do.
+struct Work {
+    meeting_id: i64,
+    leavers: Vec<Leaver>,
+    batch: Vec<Person>,
+}
+
+/// One batch of pending participants (Zoom's 30) and every leaver per run;
+/// a full batch asks for another run. After an attempt that may have
+/// reached Zoom without its answer being stored (`attempt > 1`), those Zoom
+/// already has are read back instead of being added again: Zoom allows
+/// only 3 add requests per registrant and meeting a day.
+async fn sync_registrants(
+    db: &Db,
+    zoom: &Zoom,
+    job: &Job,
+    session_id: String,
+) -> Result<Outcome, JobFailure> {
+    let lookup = session_id.clone();
+    let work = db
+        .run(move |conn| -> Result<_, DbError> {
+            let meeting_id = sessions::find(conn, &lookup)?.and_then(|s| s.zoom.meeting_id);
+            let Some(meeting_id) = meeting_id else {
+                return Ok(None);
+            };
+            Ok(Some(Work {
+                meeting_id,
+                leavers: registrants::leavers(conn, &lookup)?,
+                batch: registrants::pending(conn, &lookup, BATCH_LIMIT as i64)?,
+            }))
+        })
+        .await
+        .map_err(retry_db)?;
+    // No meeting yet: the run that creates it queues this job again.
+    let Some(work) = work else {
+        return Ok(Outcome::from(Ok(())));
+    };
+    let cancelled = cancel(zoom, work.meeting_id, &work.leavers).await?;
+    let full = work.batch.len() == BATCH_LIMIT;
+    let Added {
+        added,
+        refused,
+        error,
+    } = add(zoom, job, work.meeting_id, &work.batch).await;
+    let now = Utc::now();
+    let record: Record = Box::new(move |conn| {
+        registrants::mark(
+            conn,
+            &session_id,
+            &cancelled,
+            RegistrantStatus::Cancelled,
+            None,
+            now,
+        )?;
+        for (person, registrant) in &added {
+            registrants::mark_added(
+                conn,
+                &session_id,
+                &person.registration_id,
+                &registrant.registrant_id,
+                &registrant.join_url,
+                now,
+            )?;
+        }
+        for (ids, why) in &refused {
+            registrants::mark(
+                conn,
+                &session_id,
+                ids,
+                RegistrantStatus::Failed,
+                Some(why),
+                now,
+            )?;
+        }
+        if full && refused.is_empty() {
+            registrants_changed(conn, &session_id, now)?;
+        }
+        Ok(())
+    });
+    Ok(Outcome {
+        result: error.map_or(Ok(()), |e| Err(e.into())),
+        record: Some(record),
+    })
+}
+
+/// Cancels leavers' registrations; returns whose rows to mark cancelled
+/// (those never registered need no call).
+async fn cancel(
+    zoom: &Zoom,
+    meeting_id: i64,
+    leavers: &[Leaver],
+) -> Result<Vec<String>, JobFailure> {
+    let refs: Vec<RegistrantRef> = leavers
+        .iter()
+        .filter_map(|l| {
+            l.registrant_id.as_ref().map(|id| RegistrantRef {
+                registrant_id: id.clone(),
+                email: l.email.clone(),
+            })
+        })
+        .collect();
+    for chunk in refs.chunks(BATCH_LIMIT) {
+        match zoom.cancel_registrants(meeting_id, chunk).await {
+            Ok(()) => {}
+            // The meeting is gone, and their registrations with it.
+            Err(error) if error.is_meeting_not_found() => break,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(leavers.iter().map(|l| l.registration_id.clone()).collect())
+}
+
+/// What registering a batch came to.
+struct Added {
+    /// Each with their registrant.
+    added: Vec<(Person, Registrant)>,
+    /// Registrations Zoom refused, with why in plain words: retrying
+    /// cannot help until someone acts (the organiser's retry).
+    refused: Vec<(Vec<String>, String)>,
+    /// What stopped the batch, if anything.
+    error: Option<ZoomError>,
+}
+
+/// Registers a batch: after an attempt that may have got through, first
+/// those Zoom already has.
+async fn add(zoom: &Zoom, job: &Job, meeting_id: i64, batch: &[Person]) -> Added {
+    let mut outcome = Added {
+        added: Vec::new(),
+        refused: Vec::new(),
+        error: None,
+    };
+    if batch.is_empty() {
+        return outcome;
+    }
+    let known = if job.attempt > 1 {
+        match zoom.list_registrants(meeting_id).await {
+            Ok(listed) => listed,
+            Err(error) => {
+                outcome.error = Some(error);
+                return outcome;
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let (found, rest) = matched(batch, known);
+    outcome.added = found;
+    if rest.is_empty() {
+        return outcome;
+    }
+    let new: Vec<NewRegistrant> = rest
+        .iter()
+        .map(|p| NewRegistrant {
+            email: p.email.clone(),
+            name: p.name.clone(),
+        })
+        .collect();
+    match zoom.add_registrants(meeting_id, &new).await {
+        Ok(registrants) => {
+            let (more, missing) = matched(&rest, registrants);
+            outcome.added.extend(more);
+            if !missing.is_empty() {
+                outcome.refused.push((
+                    ids(&missing),
+                    "Zoom answered without a registration for this address".into(),
+                ));
+            }
+        }
+        Err(error) => {
+            if !error.is_retryable() {
+                outcome.refused.push((ids(&rest), error.to_string()));
+            }
+            outcome.error = Some(error);
+        }
+    }
+    outcome
+}
+
+fn ids(people: &[Person]) -> Vec<String> {
+    people.iter().map(|p| p.registration_id.clone()).collect()
+}
+
+/// Pairs people with Zoom's registrants by address; also returns those
+/// without one.
+fn matched(
+    people: &[Person],
+    registrants: Vec<Registrant>,
+) -> (Vec<(Person, Registrant)>, Vec<Person>) {
+    let mut pairs = Vec::new();
+    let mut rest = Vec::new();
+    for person in people {
+        match registrants
+            .iter()
+            .find(|r| same_address(&r.email, &person.email) && !r.registrant_id.is_empty())
+        {
+            Some(registrant) => pairs.push((person.clone(), registrant.clone())),
+            None => rest.push(person.clone()),
+        }
+    }
+    (pairs, rest)
+}
