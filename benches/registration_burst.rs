@@ -46,6 +46,7 @@ fn open_event() -> NewEvent {
         time_zone: zone,
         published: true,
         seats: Seating::default(),
+        timing: Default::default(),
     }
 }
 

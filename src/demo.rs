@@ -94,6 +94,7 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
                 registration_closes_at: Some(at(wib, monday - Duration::days(1), 23, 59)),
                 contact: "Rina Oktaviani (panitia), WhatsApp 0812-7300-2020".into(),
             },
+            timing: Default::default(),
         },
         NewEvent {
             slug: "literasi-digital-perpustakaan-desa".into(),
@@ -107,6 +108,7 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
             time_zone: wita,
             published: true,
             seats: Seating::default(),
+            timing: Default::default(),
         },
         NewEvent {
             slug: "advokasi-kemitraan-perpustakaan".into(),
@@ -118,6 +120,7 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
             time_zone: wib,
             published: false,
             seats: Seating::default(),
+            timing: Default::default(),
         },
     ];
     let mut created = Vec::new();

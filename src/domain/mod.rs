@@ -9,3 +9,4 @@ pub mod region;
 pub mod registration;
 pub mod session;
 pub mod time;
+pub mod timing;
