@@ -22,7 +22,7 @@ use crate::db::repo::{outbox, secrets};
 use crate::integrations::mail::{MailSettings, Mailer, SendError};
 use crate::integrations::zoom::Zoom;
 use crate::jobs::{self, Job, JobFailure, JobRunner, Outcome, Record, Wakeup, WorkerConfig};
-use crate::services::mail;
+use crate::services::{mail, session_mail};
 use crate::telemetry::Metrics;
 use crate::web::{self as http, AppState, middleware};
 
@@ -153,6 +153,7 @@ impl Application {
         let runner = Arc::new(Integrations {
             db: self.state.db.clone(),
             mailer: self.mailer.clone(),
+            base_url: self.state.base_url.clone(),
         });
         let config = WorkerConfig {
             name: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
@@ -237,12 +238,15 @@ fn session_middleware(key: Key, https: bool) -> SessionMiddleware<CookieSessionS
 struct Integrations {
     db: Db,
     mailer: Arc<Mailer>,
+    /// For links in e-mails written by jobs.
+    base_url: url::Url,
 }
 
 impl JobRunner for Integrations {
     async fn run(&self, job: &Job) -> Outcome {
         match job.kind.as_str() {
             mail::JOB_KIND => send_mail(&self.db, &self.mailer, job).await,
+            kind if session_mail::handles(kind) => session_mail::run(&self.base_url, job),
             other => Outcome::from(Err(JobFailure::Permanent(format!(
                 "no handler for job kind {other:?}"
             )))),

@@ -18,6 +18,7 @@ use crate::domain::session::{
 use crate::error::Error;
 use crate::i18n::{Lang, dates};
 use crate::services::accounts::Origin;
+use crate::services::session_mail;
 
 /// What the event page shows of its sessions.
 #[derive(Clone, Debug)]
@@ -70,6 +71,52 @@ pub async fn agenda(db: &Db, event: &Event, viewer: Option<&Account>) -> Result<
         sessions,
         own_zone,
     })
+}
+
+/// The sessions of one confirmed seat, as the participant's page shows them.
+#[derive(Clone, Debug)]
+pub struct Seat {
+    pub registration_id: String,
+    /// Each session with the participant's personal join link, if made.
+    pub sessions: Vec<(Session, Option<String>)>,
+    /// Their province's zone, when it keeps another time than the event.
+    pub own_zone: Option<Tz>,
+}
+
+/// The sessions of each confirmed seat of a participant.
+pub async fn of_participant(db: &Db, account: &Account) -> Result<Vec<Seat>, Error> {
+    let user_id = account.id.clone();
+    let found = db
+        .run(move |conn| -> Result<_, Error> {
+            let mut found = Vec::new();
+            for (registration, event) in registrations::of_user(conn, &user_id)? {
+                if registration.status != Status::Confirmed.as_str() {
+                    continue;
+                }
+                let mut personal = repo::personal_join_urls(conn, &registration.id)?;
+                let sessions = repo::of_event(conn, &event.id.to_string())?
+                    .into_iter()
+                    .map(|session| {
+                        let link = personal.remove(&session.id);
+                        (session, link)
+                    })
+                    .collect();
+                found.push((registration, event, sessions));
+            }
+            Ok(found)
+        })
+        .await?;
+    let regions = crate::services::regions::directory(db).await?;
+    Ok(found
+        .into_iter()
+        .map(|(registration, event, sessions)| Seat {
+            own_zone: regions
+                .find(&registration.province_code)
+                .and_then(|r| other_zone(event.time_zone, r.time_zone, event.starts_at)),
+            registration_id: registration.id,
+            sessions,
+        })
+        .collect())
 }
 
 /// The province someone registered from for this event.
@@ -213,6 +260,7 @@ pub async fn create(
         let plan = checked_plan(conn, &event, &form, None, origin.lang)?;
         let session = repo::insert(conn, &event.id.to_string(), &plan, Utc::now())?;
         record(conn, &actor, "session.created", &session, &origin)?;
+        session_mail::queue_invitations(conn, &session, Utc::now())?;
         Ok(session)
     })
     .await
@@ -237,6 +285,9 @@ pub async fn update(
         repo::update(conn, &id, &plan, status, sequence, Utc::now())?;
         let after = repo::find(conn, &id)?.ok_or(Error::NotFound)?;
         record(conn, &actor, "session.updated", &after, &origin)?;
+        if after.sequence > before.sequence {
+            session_mail::queue_invitations(conn, &after, Utc::now())?;
+        }
         Ok(Change { before, after })
     })
     .await
@@ -256,6 +307,7 @@ pub async fn delete(
         let session = in_event(conn, &event.id.to_string(), &id)?;
         repo::delete(conn, &id)?;
         record(conn, &actor, "session.deleted", &session, &origin)?;
+        session_mail::queue_cancellations(conn, &session, Utc::now())?;
         Ok(session)
     })
     .await
