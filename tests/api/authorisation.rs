@@ -215,6 +215,15 @@ async fn every_route_answers_each_role_as_it_should() {
                 "/my/registrations/tidak-ada/invitation.ics",
                 [SIGN_IN, 404, 404, 404, 404, 404],
             ),
+            // Revoked before made: each signed-in person gets a feed of
+            // their own, which the next line stops again.
+            post("/my/calendar", &[], [SIGN_IN, 200, 200, 200, 200, 200]),
+            post(
+                "/my/calendar/revoke",
+                &[],
+                [SIGN_IN, 303, 303, 303, 303, 303],
+            ),
+            get("/calendar/tidak-ada.ics", all(404)),
             // Staff
             get("/admin", staff_only(403, 200)),
             post("/admin/invitations", &[], staff_only(403, 422)),

@@ -15,7 +15,7 @@ use super::{page, see_other};
 use crate::domain::event::{Event, FieldError, Window};
 use crate::error::Error;
 use crate::services::accounts::Origin;
-use crate::services::{events, invitations, questions, regions, registrations};
+use crate::services::{calendar_feeds, events, invitations, questions, regions, registrations};
 use crate::web::AppState;
 use crate::web::extract::{Form, Member, PageContext};
 use crate::web::session::{self, SignInMethod};
@@ -183,4 +183,46 @@ pub async fn invitation(
             format!("attachment; filename=\"{filename}\""),
         ))
         .body(ics))
+}
+
+/// The private feed: the secret in the path is the credential. Calendar
+/// apps poll it; it must not sit in a shared cache.
+pub async fn calendar_feed(
+    state: web::Data<AppState>,
+    secret: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let ics = calendar_feeds::ics(&state.db, &secret, &state.base_url).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(crate::domain::calendar::content_type(
+            crate::domain::calendar::Method::Publish,
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
+        .body(ics))
+}
+
+/// Makes a feed (in place of any earlier one) and shows its address once.
+pub async fn create_calendar_feed(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    Member(account): Member,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, Error> {
+    let secret = calendar_feeds::create(&state.db, &account).await?;
+    let url = state
+        .base_url
+        .join(&calendar_feeds::path(&secret))
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(page(
+        StatusCode::OK,
+        views::feed_created(&ctx, url.as_str()),
+    ))
+}
+
+pub async fn revoke_calendar_feed(
+    state: web::Data<AppState>,
+    Member(account): Member,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, Error> {
+    calendar_feeds::revoke(&state.db, &account).await?;
+    Ok(see_other("/my"))
 }
