@@ -216,7 +216,8 @@ async fn seated(app: &TestApp, smtp: &SmtpServer, event: &Event, n: usize) -> (B
     let (status, _) = register(app, &event.slug, &fields).await;
     assert_eq!(status, 200);
     let email = format!("peserta{n}@perpusdes.example.id");
-    let confirmation = mail(smtp, &email, "Konfirmasi pendaftaran").await;
+    let subject = format!("Konfirmasi pendaftaran: {}", event.title);
+    let confirmation = mail(smtp, &email, &subject).await;
     let (browser, _) = confirm(app, &confirmation).await;
     let id = registrations::with_status(&app.db, &event.id.to_string(), Status::Confirmed)
         .await
@@ -500,5 +501,169 @@ async fn a_move_resends_and_replans_reminders_and_a_removal_cancels() {
         assert_eq!(cancel.uid, first.uid);
         assert_eq!(cancel.sequence, 2, "{app}: past the last update");
         assert_eq!(cancel.status, "CANCELLED");
+    }
+}
+
+/// The feed's address from the page that shows it once.
+fn feed_path(page: &str) -> String {
+    let start = page.find("/calendar/").expect("the feed's address");
+    let end = start + page[start..].find(".ics").expect("an .ics address") + 4;
+    page[start..end].to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_private_feed_lists_every_session_until_revoked() {
+    for backend in backends() {
+        let smtp = SmtpServer::start().await;
+        let app = app_with_smtp(&backend, &smtp).await;
+        let wib = create_event(&app.db, event("bimtek-feed-wib", Tz::Asia__Jakarta, true)).await;
+        let wit = create_event(&app.db, event("bimtek-feed-wit", Tz::Asia__Jayapura, true)).await;
+        let organiser = organiser_of(&app, &[&wib, &wit]).await;
+        plan(
+            &app,
+            &organiser,
+            &wib,
+            "Pembukaan",
+            ("2030-07-29", "09:00", "09:30"),
+            PASTED,
+        )
+        .await;
+        plan(
+            &app,
+            &organiser,
+            &wib,
+            "Praktik",
+            ("2030-07-29", "10:00", "12:00"),
+            ROOM,
+        )
+        .await;
+        plan(
+            &app,
+            &organiser,
+            &wit,
+            "Penutupan",
+            ("2030-07-29", "11:00", "12:00"),
+            ROOM,
+        )
+        .await;
+        let (browser, _) = seated(&app, &smtp, &wib, 1).await;
+        seated(&app, &smtp, &wit, 1).await;
+
+        let (_, my) = browser.text("/my").await;
+        let response = browser
+            .post_with_token("/my/calendar", &[], &csrf_in(&my))
+            .await;
+        assert_eq!(response.status(), 200, "{app}");
+        let path = feed_path(&response.text().await.unwrap());
+
+        let anonymous = app.browser();
+        let response = anonymous.get(&path).await;
+        assert_eq!(
+            response.status(),
+            200,
+            "{app}: the secret is the credential"
+        );
+        let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+        assert_eq!(
+            header("content-type"),
+            "text/calendar; charset=utf-8; method=PUBLISH"
+        );
+        assert!(header("cache-control").starts_with("private"), "{app}");
+        let feed = read_ics(&response.text().await.unwrap());
+        assert_eq!(feed.len(), 3, "{app}: {feed:?}");
+        assert!(
+            feed.iter()
+                .all(|e| e.method == "PUBLISH" && e.attendee.is_none())
+        );
+        let starts: Vec<DateTime<Utc>> = feed.iter().map(|e| e.start).collect();
+        assert!(starts.contains(&at(Tz::Asia__Jakarta, 9, 0)));
+        assert!(starts.contains(&at(Tz::Asia__Jayapura, 11, 0)));
+
+        let (_, my) = browser.text("/my").await;
+        assert!(!my.contains(&path), "{app}: the address is shown only once");
+        let response = browser
+            .post_with_token("/my/calendar/revoke", &[], &csrf_in(&my))
+            .await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(anonymous.get(&path).await.status(), 404, "{app}: revoked");
+        assert_eq!(anonymous.get("/calendar/tebakan.ics").await.status(), 404);
+    }
+}
+
+/// Today's date and times from now in a zone where the next five hours
+/// stay on today's date (Jakarta, else Honolulu, 17 hours behind it).
+fn soon(minutes_from_now: i64) -> (Tz, String, String) {
+    let now = Utc::now();
+    let zone = [Tz::Asia__Jakarta, Tz::Pacific__Honolulu]
+        .into_iter()
+        .find(|zone| {
+            let local = now.with_timezone(zone);
+            (local + chrono::Duration::hours(5)).date_naive() == local.date_naive()
+        })
+        .unwrap();
+    let at = (now + chrono::Duration::minutes(minutes_from_now)).with_timezone(&zone);
+    (
+        zone,
+        at.format("%Y-%m-%d").to_string(),
+        at.format("%H:%M").to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn join_links_appear_on_the_participant_page_at_their_time() {
+    for backend in backends() {
+        let smtp = SmtpServer::start().await;
+        let app = app_with_smtp(&backend, &smtp).await;
+        let (zone, date, _) = soon(0);
+        let mut new = event("bimtek-hari-ini", zone, true);
+        new.starts_at = Utc::now() + chrono::Duration::days(1);
+        new.ends_at = Utc::now() + chrono::Duration::days(2);
+        let today = create_event(&app.db, new).await;
+        let organiser = organiser_of(&app, &[&today]).await;
+        // Within the default hour before: shown. Three hours ahead: not yet.
+        let (_, _, start) = soon(30);
+        let (_, _, end) = soon(90);
+        let near = [
+            ("delivery", "link"),
+            ("join_link", "https://meet.example/segera"),
+        ];
+        plan(
+            &app,
+            &organiser,
+            &today,
+            "Segera",
+            (&date, &start, &end),
+            &near,
+        )
+        .await;
+        let (_, _, start) = soon(180);
+        let (_, _, end) = soon(240);
+        let later = [
+            ("delivery", "link"),
+            ("join_link", "https://meet.example/nanti"),
+        ];
+        plan(
+            &app,
+            &organiser,
+            &today,
+            "Nanti",
+            (&date, &start, &end),
+            &later,
+        )
+        .await;
+        let (browser, _) = seated(&app, &smtp, &today, 1).await;
+
+        let (status, my) = browser.text("/my").await;
+        assert_eq!(status, 200);
+        assert!(
+            my.contains("href=\"https://meet.example/segera\""),
+            "{app}: {my}"
+        );
+        assert!(
+            !my.contains("https://meet.example/nanti"),
+            "{app}: shown too early"
+        );
+        assert!(my.contains("Tautan bergabung muncul"), "{app}: says when");
+        assert!(my.contains("Segera") && my.contains("Nanti"));
     }
 }
