@@ -430,6 +430,49 @@ mod tests {
     }
 
     #[test]
+    fn reminder_and_join_link_minutes_are_checked_field_by_field() {
+        let older = check_event_form(&form()).unwrap();
+        assert_eq!(
+            older.timing,
+            SessionTiming::default(),
+            "an older form keeps the defaults"
+        );
+        let set = EventForm {
+            reminder_minutes: Some("60, 2880".into()),
+            join_links_before_minutes: Some("15".into()),
+            ..form()
+        };
+        let timing = check_event_form(&set).unwrap().timing;
+        assert_eq!(timing.reminder_minutes, [2880, 60]);
+        assert_eq!(timing.join_links_before_minutes, 15);
+        let none = EventForm {
+            reminder_minutes: Some(String::new()),
+            ..form()
+        };
+        assert!(
+            check_event_form(&none)
+                .unwrap()
+                .timing
+                .reminder_minutes
+                .is_empty()
+        );
+        let bad = EventForm {
+            reminder_minutes: Some("sehari".into()),
+            join_links_before_minutes: Some("-5".into()),
+            ..form()
+        };
+        let errors = check_event_form(&bad).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| (&*e.field, e.message)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("reminder_minutes", "event.error.reminders"),
+                ("join_links_before_minutes", "event.error.join_links")
+            ]
+        );
+    }
+
+    #[test]
     fn slugs_are_plain() {
         assert!(is_valid_slug("bimtek-2020"));
         for bad in [
