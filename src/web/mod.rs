@@ -111,7 +111,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/my/registrations/{id}/invitation.ics")
                 .route(get().to(registration::invitation)),
         )
-        .service(resource("/my/calendar").route(post().to(registration::create_calendar_feed)))
+        .service(
+            resource("/my/calendar")
+                .route(get().to(registration::new_calendar_feed))
+                .route(post().to(registration::create_calendar_feed)),
+        )
         .service(
             resource("/my/calendar/revoke").route(post().to(registration::revoke_calendar_feed)),
         )

@@ -82,9 +82,15 @@ PY
   awk -F '\t' 'NF == 7 && $6 == "bimtek" { print $6 "=" $7 }' "$jar"
 }
 participant=$(participant_signed_in)
+# The new feed's address is shown once, by the page its POST leads to: the
+# POST puts it in the session (the cookie), so the page gets that cookie.
+feed_token=$(curl -sf -b "$work/participant.jar" "$base/my" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
+curl -sf -o /dev/null -c "$work/feed.jar" -b "$work/participant.jar" --data-urlencode "csrf_token=$feed_token" "$base/my/calendar"
+feed=$(awk -F '\t' 'NF == 7 && $6 == "bimtek" { print $6 "=" $7 }' "$work/feed.jar")
 for lang in id en; do
   echo "== Signed in ($lang)"
   bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$organiser" "$base" "${organiser_pages[@]}"
   bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$speaker" "$base" /my/sessions
-  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$participant" "$base" /my submit:/my
+  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$participant" "$base" /my
+  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$feed" "$base" /my/calendar
 done

@@ -215,9 +215,10 @@ async fn every_route_answers_each_role_as_it_should() {
                 "/my/registrations/tidak-ada/invitation.ics",
                 [SIGN_IN, 404, 404, 404, 404, 404],
             ),
-            // Revoked before made: each signed-in person gets a feed of
-            // their own, which the next line stops again.
-            post("/my/calendar", &[], [SIGN_IN, 200, 200, 200, 200, 200]),
+            // The private feed: nothing to show before one is made; then
+            // each signed-in person makes one of their own and stops it.
+            get("/my/calendar", [SIGN_IN, 303, 303, 303, 303, 303]),
+            post("/my/calendar", &[], [SIGN_IN, 303, 303, 303, 303, 303]),
             post(
                 "/my/calendar/revoke",
                 &[],

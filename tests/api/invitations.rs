@@ -553,8 +553,12 @@ async fn the_private_feed_lists_every_session_until_revoked() {
         let response = browser
             .post_with_token("/my/calendar", &[], &csrf_in(&my))
             .await;
-        assert_eq!(response.status(), 200, "{app}");
-        let path = feed_path(&response.text().await.unwrap());
+        assert_eq!(Browser::location(&response), "/my/calendar", "{app}");
+        let (status, shown) = browser.text("/my/calendar").await;
+        assert_eq!(status, 200, "{app}");
+        let path = feed_path(&shown);
+        let again = browser.get("/my/calendar").await;
+        assert_eq!(Browser::location(&again), "/my", "{app}: shown once");
 
         let anonymous = app.browser();
         let response = anonymous.get(&path).await;

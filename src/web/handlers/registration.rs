@@ -200,14 +200,30 @@ pub async fn calendar_feed(
         .body(ics))
 }
 
-/// Makes a feed (in place of any earlier one) and shows its address once.
+/// Makes a feed (in place of any earlier one); its address is shown once,
+/// on the page this leads to, so a reload does not make another.
 pub async fn create_calendar_feed(
     state: web::Data<AppState>,
-    ctx: PageContext,
+    session: Session,
     Member(account): Member,
     Form(_): Form<NoFields>,
 ) -> Result<HttpResponse, Error> {
     let secret = calendar_feeds::create(&state.db, &account).await?;
+    session::hand_over_feed(&session, &secret);
+    Ok(see_other("/my/calendar"))
+}
+
+/// The new feed's address, once; afterwards (or before) the page says so
+/// and leads back.
+pub async fn new_calendar_feed(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    session: Session,
+    Member(_): Member,
+) -> Result<HttpResponse, Error> {
+    let Some(secret) = session::take_feed(&session) else {
+        return Ok(see_other("/my"));
+    };
     let url = state
         .base_url
         .join(&calendar_feeds::path(&secret))
