@@ -130,16 +130,14 @@ fn invite(
     let attachment =
         invitations::session_invitation(conn, event, session, registration, base_url, now)?;
     let join = join(conn, session, registration, base_url)?;
-    send(
-        conn,
-        Template::SessionInvitation,
-        (event, &Slot::of(session)),
-        registration,
-        Some(join),
-        vec![attachment],
-        base_url,
-        now,
-    )?;
+    let notice = Notice {
+        template: Template::SessionInvitation,
+        event,
+        slot: &Slot::of(session),
+        join: Some(join),
+        attachments: vec![attachment],
+    };
+    send(conn, notice, registration, base_url, now)?;
     plan_reminders(conn, event, session, &registration.id, now)
 }
 
@@ -187,21 +185,33 @@ fn join(
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn send(
-    conn: &mut DbConnection,
+/// One session e-mail to write.
+struct Notice<'a> {
     template: Template,
-    (event, slot): (&Event, &Slot),
-    registration: &RegistrationRow,
+    event: &'a Event,
+    slot: &'a Slot,
+    /// The join line; none in a cancellation.
     join: Option<String>,
     attachments: Vec<crate::integrations::mail::StoredAttachment>,
+}
+
+fn send(
+    conn: &mut DbConnection,
+    notice: Notice<'_>,
+    registration: &RegistrationRow,
     base_url: &Url,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
+    let Notice {
+        template,
+        event,
+        slot,
+        join,
+        attachments,
+    } = notice;
     let lang = users::lang_of(conn, &registration.user_id)?;
     let when = dates::span(lang, slot.starts_at, slot.ends_at, event.time_zone);
     let page = invitations::my_page(base_url);
-    let join = join.unwrap_or_default();
     let contact = event.contact_or_office();
     let mut args: Vec<(&str, &dyn std::fmt::Display)> = vec![
         ("name", &registration.full_name),
@@ -211,8 +221,8 @@ fn send(
         ("page", &page),
         ("contact", &contact),
     ];
-    if template != Template::SessionCancelled {
-        args.push(("join", &join));
+    if let Some(join) = &join {
+        args.push(("join", join));
     }
     mail::enqueue(
         conn,
@@ -284,17 +294,14 @@ fn cancel_all(conn: &mut DbConnection, p: CancelAll, base_url: &Url) -> diesel::
     for registration in registrations::with_status(conn, &p.event_id, Status::Confirmed)? {
         let attachment =
             invitations::session_cancellation(conn, &event, &p.slot, &registration, base_url, now)?;
-        let slot = (&event, &p.slot);
-        send(
-            conn,
-            Template::SessionCancelled,
-            slot,
-            &registration,
-            None,
-            vec![attachment],
-            base_url,
-            now,
-        )?;
+        let notice = Notice {
+            template: Template::SessionCancelled,
+            event: &event,
+            slot: &p.slot,
+            join: None,
+            attachments: vec![attachment],
+        };
+        send(conn, notice, &registration, base_url, now)?;
     }
     Ok(())
 }
@@ -317,16 +324,14 @@ fn remind(conn: &mut DbConnection, p: Reminder, base_url: &Url) -> diesel::Query
         return Ok(());
     };
     let join = join(conn, &session, &registration, base_url)?;
-    send(
-        conn,
-        Template::SessionReminder,
-        (&event, &Slot::of(&session)),
-        &registration,
-        Some(join),
-        Vec::new(),
-        base_url,
-        now,
-    )
+    let notice = Notice {
+        template: Template::SessionReminder,
+        event: &event,
+        slot: &Slot::of(&session),
+        join: Some(join),
+        attachments: Vec::new(),
+    };
+    send(conn, notice, &registration, base_url, now)
 }
 
 /// Whether `kind` is one of this module's jobs.
