@@ -289,6 +289,23 @@ pub fn session_cancellation(
     Ok(attach(&calendar, filename(event, slot)))
 }
 
+/// A seat given up or taken away: each session's entry withdrawn from the
+/// participant's calendar, one calendar per session as iTIP wants.
+pub fn seat_withdrawals(
+    conn: &mut DbConnection,
+    event: &Event,
+    registration: &RegistrationRow,
+    base_url: &Url,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Vec<StoredAttachment>> {
+    sessions::of_event(conn, &event.id.to_string())?
+        .iter()
+        .map(|session| {
+            session_cancellation(conn, event, &Slot::of(session), registration, base_url, now)
+        })
+        .collect()
+}
+
 /// A participant's feed (METHOD:PUBLISH): every session of every event
 /// they hold a seat in.
 pub fn feed(

@@ -300,6 +300,9 @@ fn tell(
     // With an agenda, each session brings its own invitation: the event's
     // would only repeat them as one long block in the calendar.
     let has_sessions = !sessions::of_event(conn, &event.id.to_string())?.is_empty();
+    // `registration` is the row before the change: a seat that was
+    // confirmed had its sessions' invitations, which now leave its calendar.
+    let had_seat = registration.status == Status::Confirmed.as_str();
     let attachments = match status {
         Status::Confirmed if !has_sessions => vec![invitations::event_invitation(
             conn,
@@ -308,6 +311,10 @@ fn tell(
             &origin.base_url,
             now,
         )?],
+        Status::Confirmed => Vec::new(),
+        _ if had_seat => {
+            invitations::seat_withdrawals(conn, event, registration, &origin.base_url, now)?
+        }
         _ => Vec::new(),
     };
     let when = crate::i18n::dates::span(lang, event.starts_at, event.ends_at, event.time_zone);

@@ -405,11 +405,25 @@ async fn a_move_resends_and_replans_reminders_and_a_removal_cancels() {
                 .any(|(_, _, run)| run.and_utc() == at(zone, 9, 0) - chrono::Duration::days(1))
         );
 
-        // The participant who cancels gets no reminder.
+        // The participant who cancels has the session taken out of their
+        // calendar, and gets no reminder.
         let response = leaver
             .post(&format!("/my/registrations/{leaves}/cancel"), &[])
             .await;
         assert_eq!(response.status(), 303);
+        let gone = mail(
+            &smtp,
+            "peserta2@perpusdes.example.id",
+            "Pendaftaran dibatalkan",
+        )
+        .await;
+        let withdrawn = invite_in(&gone);
+        assert_eq!(withdrawn.method, "CANCEL", "{app}");
+        assert_eq!(
+            withdrawn.uid,
+            format!("session-{session}-{leaves}@127.0.0.1")
+        );
+        assert_eq!(withdrawn.sequence, 1);
 
         let edit = format!("/manage/events/{}/sessions/{session}/edit", bimtek.slug);
         let (_, form) = organiser.text(&edit).await;
