@@ -337,7 +337,7 @@ fn tell(
         now,
     )?;
     if status == Status::Confirmed {
-        session_mail::on_confirmed(conn, event, registration, &origin.base_url, now)?;
+        session_mail::on_confirmed(conn, event, registration, now)?;
     }
     Ok(())
 }

@@ -4,9 +4,12 @@
 //!
 //! An organiser's change reaches every confirmed participant through one
 //! fan-out job written in the change's transaction, so moving a session for
-//! a thousand people costs the organiser's request one row. Each job does
-//! its work in the transaction that records it done (its `record`), so a job
-//! run twice, or claimed by two instances, writes its e-mails once.
+//! a thousand people costs the organiser's request one row. The fan-out
+//! writes one invitation job per seat, keyed by session, seat and sequence,
+//! the same job a confirmed seat writes: a seat confirmed while a session is
+//! being planned is invited once, not by both. Each job does its work in the
+//! transaction that records it done (its `record`), so a job run twice, or
+//! claimed by two instances, writes its e-mails once.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -27,11 +30,13 @@ use crate::services::mail;
 
 /// Invitations to one session (created or moved) for everyone with a seat.
 pub const INVITE_ALL: &str = "session_invitations";
+/// One seat's invitation to one session, with its reminders.
+pub const INVITE_ONE: &str = "session_invitation";
 /// Cancellations of a removed session for everyone with a seat.
 pub const CANCEL_ALL: &str = "session_cancellations";
 pub const REMINDER: &str = "session_reminder";
 
-pub const KINDS: [&str; 3] = [INVITE_ALL, CANCEL_ALL, REMINDER];
+pub const KINDS: [&str; 4] = [INVITE_ALL, INVITE_ONE, CANCEL_ALL, REMINDER];
 
 /// A fan-out that fails (the database away) keeps trying for a while.
 const FAN_OUT_ATTEMPTS: u32 = 10;
@@ -39,6 +44,13 @@ const FAN_OUT_ATTEMPTS: u32 = 10;
 #[derive(Serialize, Deserialize)]
 struct InviteAll {
     session_id: String,
+    sequence: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct InviteOne {
+    session_id: String,
+    registration_id: String,
     sequence: u32,
 }
 
@@ -105,18 +117,35 @@ pub fn queue_cancellations(
 }
 
 /// A seat was confirmed: the invitation to each session of the event, and
-/// its reminders; in the confirmation's own transaction.
+/// its reminders, queued in the confirmation's own transaction.
 pub fn on_confirmed(
     conn: &mut DbConnection,
     event: &Event,
     registration: &RegistrationRow,
-    base_url: &Url,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     for session in sessions::of_event(conn, &event.id.to_string())? {
-        invite(conn, event, &session, registration, base_url, now)?;
+        queue_invitation(conn, &session, &registration.id, now)?;
     }
     Ok(())
+}
+
+fn queue_invitation(
+    conn: &mut DbConnection,
+    session: &Session,
+    registration_id: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let payload = InviteOne {
+        session_id: session.id.clone(),
+        registration_id: registration_id.to_owned(),
+        sequence: session.sequence,
+    };
+    let key = format!(
+        "{INVITE_ONE}:{}:{registration_id}:{}",
+        session.id, session.sequence
+    );
+    enqueue(conn, INVITE_ONE, &payload, key, now, now).map(drop)
 }
 
 fn invite(
@@ -243,8 +272,9 @@ fn send(
 pub fn run(base_url: &Url, job: &Job) -> Outcome {
     let base_url = base_url.clone();
     match job.kind.as_str() {
-        INVITE_ALL => in_record(job, move |conn, p: InviteAll| {
-            invite_all(conn, p, &base_url)
+        INVITE_ALL => in_record(job, invite_all),
+        INVITE_ONE => in_record(job, move |conn, p: InviteOne| {
+            invite_one(conn, p, &base_url)
         }),
         CANCEL_ALL => in_record(job, move |conn, p: CancelAll| {
             cancel_all(conn, p, &base_url)
@@ -270,20 +300,35 @@ fn in_record<P: DeserializeOwned + Send + 'static>(
     }
 }
 
-fn invite_all(conn: &mut DbConnection, p: InviteAll, base_url: &Url) -> diesel::QueryResult<()> {
+fn invite_all(conn: &mut DbConnection, p: InviteAll) -> diesel::QueryResult<()> {
     // Moved again since: the job for the newer sequence does it.
     let Some(session) = sessions::find(conn, &p.session_id)?.filter(|s| s.sequence == p.sequence)
+    else {
+        return Ok(());
+    };
+    let now = Utc::now();
+    for id in registrations::ids_with_status(conn, &session.event_id, Status::Confirmed)? {
+        queue_invitation(conn, &session, &id, now)?;
+    }
+    Ok(())
+}
+
+/// Sent only while it still holds: the session at that sequence, the seat
+/// still confirmed.
+fn invite_one(conn: &mut DbConnection, p: InviteOne, base_url: &Url) -> diesel::QueryResult<()> {
+    let Some(session) = sessions::find(conn, &p.session_id)?.filter(|s| s.sequence == p.sequence)
+    else {
+        return Ok(());
+    };
+    let Some(registration) = registrations::find(conn, &p.registration_id)?
+        .filter(|r| r.status == Status::Confirmed.as_str() && r.event_id == session.event_id)
     else {
         return Ok(());
     };
     let Some(event) = events::find(conn, &session.event_id)? else {
         return Ok(());
     };
-    let now = Utc::now();
-    for registration in registrations::with_status(conn, &session.event_id, Status::Confirmed)? {
-        invite(conn, &event, &session, &registration, base_url, now)?;
-    }
-    Ok(())
+    invite(conn, &event, &session, &registration, base_url, Utc::now())
 }
 
 fn cancel_all(conn: &mut DbConnection, p: CancelAll, base_url: &Url) -> diesel::QueryResult<()> {

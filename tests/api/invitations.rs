@@ -388,6 +388,8 @@ async fn a_move_resends_and_replans_reminders_and_a_removal_cancels() {
         let siti = "peserta1@perpusdes.example.id";
         let first = invite_in(&mails(&smtp, siti, "Jadwal sesi", 1).await[0]);
         assert_eq!(first.sequence, 0);
+        // Reminders are planned with the invitation they follow.
+        mails(&smtp, "peserta2@perpusdes.example.id", "Jadwal sesi", 1).await;
         let planned = reminder_jobs(&app).await;
         assert_eq!(
             planned.len(),
