@@ -48,6 +48,7 @@ fn open_event() -> NewEvent {
         time_zone: zone,
         published: true,
         seats: Seating::default(),
+        timing: Default::default(),
     }
 }
 

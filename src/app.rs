@@ -22,7 +22,7 @@ use crate::db::repo::{outbox, secrets};
 use crate::integrations::mail::{MailSettings, Mailer, SendError};
 use crate::integrations::zoom::Zoom;
 use crate::jobs::{self, Job, JobFailure, JobRunner, Outcome, Record, Wakeup, WorkerConfig};
-use crate::services::{mail, zoom_sync};
+use crate::services::{mail, session_mail, zoom_sync};
 use crate::telemetry::Metrics;
 use crate::web::{self as http, AppState, middleware};
 
@@ -154,6 +154,7 @@ impl Application {
             db: self.state.db.clone(),
             mailer: self.mailer.clone(),
             zoom: self.state.zoom.clone(),
+            base_url: self.state.base_url.clone(),
         });
         let config = WorkerConfig {
             name: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
@@ -239,6 +240,8 @@ struct Integrations {
     db: Db,
     mailer: Arc<Mailer>,
     zoom: Option<Zoom>,
+    /// For links in e-mails written by jobs.
+    base_url: url::Url,
 }
 
 impl JobRunner for Integrations {
@@ -248,6 +251,7 @@ impl JobRunner for Integrations {
             kind if zoom_sync::runs(kind) => {
                 zoom_sync::run(&self.db, self.zoom.as_ref(), job).await
             }
+            kind if session_mail::handles(kind) => session_mail::run(&self.base_url, job),
             other => Outcome::from(Err(JobFailure::Permanent(format!(
                 "no handler for job kind {other:?}"
             )))),

@@ -94,6 +94,7 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
                 registration_closes_at: Some(at(wib, monday - Duration::days(1), 23, 59)),
                 contact: "Rina Oktaviani (panitia), WhatsApp 0812-7300-2020".into(),
             },
+            timing: Default::default(),
         },
         NewEvent {
             slug: "literasi-digital-perpustakaan-desa".into(),
@@ -107,6 +108,7 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
             time_zone: wita,
             published: true,
             seats: Seating::default(),
+            timing: Default::default(),
         },
         NewEvent {
             slug: "advokasi-kemitraan-perpustakaan".into(),
@@ -118,6 +120,7 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
             time_zone: wib,
             published: false,
             seats: Seating::default(),
+            timing: Default::default(),
         },
     ];
     let mut created = Vec::new();
@@ -157,7 +160,42 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
     agenda(db, &accounts[0], &created[0], &accounts[2].id, monday).await?;
     accounts::ensure_participant(db, PARTICIPANT, "Siti Aminah, S.IPI", crate::i18n::Lang::Id)
         .await?;
+    seat(db, &accounts[0], &created[0]).await?;
     Ok(())
+}
+
+/// The demo participant holds a seat in the Bengkulu bimtek, from a
+/// province an hour ahead of it, so their page shows sessions on both clocks.
+async fn seat(
+    db: &Db,
+    admin: &crate::domain::account::Account,
+    event: &crate::domain::event::Event,
+) -> Result<(), Error> {
+    let fields = [
+        ("full_name", "Siti Aminah, S.IPI"),
+        ("email", PARTICIPANT),
+        ("whatsapp", "0812-3456-7890"),
+        ("institution", "Perpustakaan Kota Makassar"),
+        ("position", "Pustakawan"),
+        ("province_code", "73"),
+        ("regency_code", "73.71"),
+        ("library_type", "kabupaten_kota"),
+        ("gender", "perempuan"),
+        ("consent", "on"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    services::registrations::add_by_hand(db, event, fields, admin, &demo_origin()).await?;
+    Ok(())
+}
+
+fn demo_origin() -> Origin {
+    Origin {
+        base_url: url::Url::parse("http://127.0.0.1/").expect("a URL"),
+        address: None,
+        lang: crate::i18n::Lang::Id,
+    }
 }
 
 /// The Bengkulu bimtek's sessions: an opening, talks by the speaker on
@@ -229,13 +267,8 @@ async fn agenda(
             )
         },
     ];
-    let origin = Origin {
-        base_url: url::Url::parse("http://127.0.0.1/").expect("a URL"),
-        address: None,
-        lang: crate::i18n::Lang::Id,
-    };
     for form in sessions {
-        services::sessions::create(db, admin, event, form, &origin).await?;
+        services::sessions::create(db, admin, event, form, &demo_origin()).await?;
     }
     Ok(())
 }

@@ -20,10 +20,13 @@ pub enum Template {
     RegistrationAwaitingApproval,
     RegistrationRejected,
     RegistrationCancelled,
+    SessionInvitation,
+    SessionCancelled,
+    SessionReminder,
 }
 
 impl Template {
-    pub const ALL: [Template; 10] = [
+    pub const ALL: [Template; 13] = [
         Template::Invitation,
         Template::RoleGranted,
         Template::PasswordReset,
@@ -34,6 +37,9 @@ impl Template {
         Template::RegistrationAwaitingApproval,
         Template::RegistrationRejected,
         Template::RegistrationCancelled,
+        Template::SessionInvitation,
+        Template::SessionCancelled,
+        Template::SessionReminder,
     ];
 
     pub fn key(self) -> &'static str {
@@ -48,6 +54,9 @@ impl Template {
             Template::RegistrationAwaitingApproval => "registration_awaiting_approval",
             Template::RegistrationRejected => "registration_rejected",
             Template::RegistrationCancelled => "registration_cancelled",
+            Template::SessionInvitation => "session_invitation",
+            Template::SessionCancelled => "session_cancelled",
+            Template::SessionReminder => "session_reminder",
         }
     }
 
@@ -62,6 +71,10 @@ impl Template {
             | Template::RegistrationAwaitingApproval
             | Template::RegistrationRejected
             | Template::RegistrationCancelled => &["name", "event", "when", "link", "contact"],
+            Template::SessionInvitation | Template::SessionReminder => &[
+                "name", "event", "session", "when", "join", "page", "contact",
+            ],
+            Template::SessionCancelled => &["name", "event", "session", "when", "page", "contact"],
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct EventRow {
     pub registration_opens_at: Option<NaiveDateTime>,
     pub registration_closes_at: Option<NaiveDateTime>,
     pub contact: String,
+    pub reminder_minutes: String,
+    pub join_links_before_minutes: i32,
 }
 
 #[derive(Queryable, QueryableByName, Selectable, Debug, Clone)]

@@ -4,6 +4,10 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use uuid::Uuid;
 
+use super::timing::{
+    JOIN_LINKS_BEFORE_MAX, SessionTiming, format_reminder_minutes, parse_reminder_minutes,
+};
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub id: Uuid,
@@ -16,6 +20,7 @@ pub struct Event {
     pub time_zone: Tz,
     pub published: bool,
     pub seats: Seating,
+    pub timing: SessionTiming,
 }
 
 /// Who may take a seat, and when.
@@ -76,6 +81,7 @@ pub struct NewEvent {
     pub time_zone: Tz,
     pub published: bool,
     pub seats: Seating,
+    pub timing: SessionTiming,
 }
 
 /// A broken rule, named by the field it concerns and a catalogue key.
@@ -175,6 +181,9 @@ pub struct EventForm {
     pub closes_date: String,
     pub closes_time: String,
     pub contact: String,
+    /// Absent (an older form): the defaults.
+    pub reminder_minutes: Option<String>,
+    pub join_links_before_minutes: Option<String>,
 }
 
 impl EventForm {
@@ -206,6 +215,8 @@ impl EventForm {
             closes_date: date(event.seats.registration_closes_at),
             closes_time: time(event.seats.registration_closes_at),
             contact: event.seats.contact.clone(),
+            reminder_minutes: Some(format_reminder_minutes(&event.timing.reminder_minutes)),
+            join_links_before_minutes: Some(event.timing.join_links_before_minutes.to_string()),
         }
     }
 }
@@ -272,6 +283,27 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
             }
         },
     };
+    let defaults = SessionTiming::default();
+    let reminder_minutes = match &form.reminder_minutes {
+        None => defaults.reminder_minutes,
+        Some(raw) => parse_reminder_minutes(raw).unwrap_or_else(|| {
+            errors.push(FieldError::new("reminder_minutes", "event.error.reminders"));
+            Vec::new()
+        }),
+    };
+    let join_links_before_minutes = match form.join_links_before_minutes.as_deref().map(str::trim) {
+        None | Some("") => defaults.join_links_before_minutes,
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(m) if m <= JOIN_LINKS_BEFORE_MAX => m,
+            _ => {
+                errors.push(FieldError::new(
+                    "join_links_before_minutes",
+                    "event.error.join_links",
+                ));
+                defaults.join_links_before_minutes
+            }
+        },
+    };
     let event = NewEvent {
         slug: form.slug.trim().to_lowercase(),
         title: form.title.trim().to_owned(),
@@ -287,6 +319,10 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
             registration_opens_at: opens,
             registration_closes_at: closes,
             contact: form.contact.trim().to_owned(),
+        },
+        timing: SessionTiming {
+            reminder_minutes,
+            join_links_before_minutes,
         },
     };
     if let Err(more) = event.validate() {
@@ -318,6 +354,7 @@ mod tests {
             time_zone: Tz::Asia__Jakarta,
             published: true,
             seats: Seating::default(),
+            timing: SessionTiming::default(),
         }
     }
 
@@ -390,6 +427,49 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["time_zone", "start_date", "seat_quota", "title"]);
+    }
+
+    #[test]
+    fn reminder_and_join_link_minutes_are_checked_field_by_field() {
+        let older = check_event_form(&form()).unwrap();
+        assert_eq!(
+            older.timing,
+            SessionTiming::default(),
+            "an older form keeps the defaults"
+        );
+        let set = EventForm {
+            reminder_minutes: Some("60, 2880".into()),
+            join_links_before_minutes: Some("15".into()),
+            ..form()
+        };
+        let timing = check_event_form(&set).unwrap().timing;
+        assert_eq!(timing.reminder_minutes, [2880, 60]);
+        assert_eq!(timing.join_links_before_minutes, 15);
+        let none = EventForm {
+            reminder_minutes: Some(String::new()),
+            ..form()
+        };
+        assert!(
+            check_event_form(&none)
+                .unwrap()
+                .timing
+                .reminder_minutes
+                .is_empty()
+        );
+        let bad = EventForm {
+            reminder_minutes: Some("sehari".into()),
+            join_links_before_minutes: Some("-5".into()),
+            ..form()
+        };
+        let errors = check_event_form(&bad).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| (&*e.field, e.message)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("reminder_minutes", "event.error.reminders"),
+                ("join_links_before_minutes", "event.error.join_links")
+            ]
+        );
     }
 
     #[test]

@@ -10,3 +10,4 @@ pub mod registrant;
 pub mod registration;
 pub mod session;
 pub mod time;
+pub mod timing;

@@ -193,6 +193,26 @@ impl Session {
             Delivery::InPerson { .. } => None,
         }
     }
+
+    /// The link one participant joins by: their personal Zoom link, else
+    /// the pasted one. The meeting's general Zoom link is not theirs: a
+    /// meeting with registration turns away whoever comes by it.
+    pub fn participant_link<'a>(&'a self, personal: Option<&'a str>) -> Option<&'a str> {
+        match (&self.plan.delivery, personal) {
+            (Delivery::InPerson { .. }, _) => None,
+            (_, Some(personal)) if !personal.trim().is_empty() => Some(personal),
+            (Delivery::Link { url }, _) => Some(url),
+            (Delivery::Zoom { .. }, _) => None,
+        }
+    }
+
+    /// The place of a session held in a room.
+    pub fn place(&self) -> Option<&str> {
+        match &self.plan.delivery {
+            Delivery::InPerson { location } => Some(location),
+            _ => None,
+        }
+    }
 }
 
 /// JP from a duration: whole lesson hours only, rounded down, because a JP
@@ -709,6 +729,32 @@ mod tests {
         let form = SessionForm::from_pairs(&pairs);
         assert_eq!(form.speakers, ["a", "b"]);
         assert!(form.mandatory && !form.alternative_hosts);
+    }
+
+    #[test]
+    fn a_participant_joins_by_their_own_link_else_the_pasted_one() {
+        let mut zoom = session("z", plan(at(2, 0), at(3, 0), "h"));
+        zoom.zoom.join_url = Some("https://zoom.us/j/1".into());
+        assert_eq!(zoom.participant_link(None), None);
+        assert_eq!(zoom.participant_link(Some(" ")), None);
+        assert_eq!(
+            zoom.participant_link(Some("https://zoom.us/w/1?tk=siti")),
+            Some("https://zoom.us/w/1?tk=siti")
+        );
+        let mut pasted = zoom.clone();
+        pasted.plan.delivery = Delivery::Link {
+            url: "https://meet.example/abc".into(),
+        };
+        assert_eq!(
+            pasted.participant_link(None),
+            Some("https://meet.example/abc")
+        );
+        let mut room = zoom.clone();
+        room.plan.delivery = Delivery::InPerson {
+            location: "Aula".into(),
+        };
+        assert_eq!(room.participant_link(Some("x")), None);
+        assert_eq!(room.place(), Some("Aula"));
     }
 
     #[test]

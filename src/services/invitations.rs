@@ -1,16 +1,54 @@
-//! Calendar invitations (`.ics`) for a participant's seat: attached to the
-//! confirmation e-mail and downloadable from their page.
+//! Calendar invitations (`.ics`) for a participant's seat and for each
+//! session they hold a seat in: attached to e-mails, downloadable from their
+//! page, and gathered in their private feed.
 
 use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::db::DbConnection;
 use crate::db::models::RegistrationRow;
-use crate::db::repo::users;
+use crate::db::repo::{registrations, sessions, users};
 use crate::domain::calendar::{Calendar, Entry, Method, Person, content_type};
 use crate::domain::event::Event;
 use crate::domain::registration::Status;
+use crate::domain::session::Session;
 use crate::integrations::mail::StoredAttachment;
+
+fn host(base_url: &Url) -> &str {
+    base_url.host_str().unwrap_or("bimtek")
+}
+
+/// Calendar programs send replies and questions to the organiser.
+fn organiser(
+    conn: &mut DbConnection,
+    event: &Event,
+    base_url: &Url,
+) -> diesel::QueryResult<Person> {
+    let email = users::first_organiser_email(conn, &event.id.to_string())?
+        .unwrap_or_else(|| format!("noreply@{}", host(base_url)));
+    Ok(Person {
+        name: event.organiser_office.clone(),
+        email,
+    })
+}
+
+fn attendee(registration: &RegistrationRow) -> Person {
+    Person {
+        name: registration.full_name.clone(),
+        email: registration.email.clone(),
+    }
+}
+
+fn page(base_url: &Url, path: &str) -> String {
+    base_url
+        .join(path)
+        .map_or_else(|_| String::new(), String::from)
+}
+
+/// The participant's own page, where their sessions and links are.
+pub fn my_page(base_url: &Url) -> String {
+    page(base_url, "/my")
+}
 
 /// One entry per registration, so that a cancelled and renewed seat
 /// replaces the old one in the participant's calendar.
@@ -21,15 +59,9 @@ fn event_entry(
     base_url: &Url,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<Entry> {
-    let host = base_url.host_str().unwrap_or("bimtek");
-    // Calendar programs send replies and questions to the organiser.
-    let organiser = users::first_organiser_email(conn, &registration.event_id)?
-        .unwrap_or_else(|| format!("noreply@{host}"));
-    let page = base_url
-        .join(&format!("/events/{}", event.slug))
-        .map_or_else(|_| String::new(), String::from);
+    let page = page(base_url, &format!("/events/{}", event.slug));
     Ok(Entry {
-        uid: format!("registration-{}@{host}", registration.id),
+        uid: format!("registration-{}@{}", registration.id, host(base_url)),
         sequence: 0,
         stamp: now,
         starts_at: event.starts_at,
@@ -39,14 +71,8 @@ fn event_entry(
         description: format!("{}\n\n{page}", event.organiser_office),
         location: None,
         url: Some(page),
-        organiser: Some(Person {
-            name: event.organiser_office.clone(),
-            email: organiser,
-        }),
-        attendee: Some(Person {
-            name: registration.full_name.clone(),
-            email: registration.email.clone(),
-        }),
+        organiser: Some(organiser(conn, event, base_url)?),
+        attendee: Some(attendee(registration)),
         cancelled: false,
     })
 }
@@ -97,7 +123,7 @@ pub async fn for_participant(
         base_url.clone(),
     );
     db.run(move |conn| {
-        let registration = crate::db::repo::registrations::find(conn, &id)?
+        let registration = registrations::find(conn, &id)?
             .filter(|r| r.user_id == user_id && r.status == Status::Confirmed.as_str())
             .ok_or(Error::NotFound)?;
         let event =
@@ -106,4 +132,218 @@ pub async fn for_participant(
         Ok((format!("{}.ics", event.slug), ics))
     })
     .await
+}
+
+/// What a session's calendar entry needs, kept in a job's payload when the
+/// session itself is gone (its cancellation).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Slot {
+    pub session_id: String,
+    pub title: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub sequence: u32,
+}
+
+impl Slot {
+    pub fn of(session: &Session) -> Slot {
+        Slot {
+            session_id: session.id.clone(),
+            title: session.plan.title.clone(),
+            description: session.plan.description.clone(),
+            starts_at: session.plan.starts_at,
+            ends_at: session.plan.ends_at,
+            sequence: session.sequence,
+        }
+    }
+}
+
+/// Where a participant goes for a session: their link, else the pasted
+/// one, else the room; for a Zoom session whose personal link is not made
+/// yet, their page, which shows it once it is.
+pub fn whereabouts(session: &Session, personal: Option<&str>, base_url: &Url) -> String {
+    session
+        .participant_link(personal)
+        .or(session.place())
+        .map_or_else(|| my_page(base_url), str::to_owned)
+}
+
+/// One session of one participant; the UID is per seat, so that a seat
+/// given up and taken again is a new entry.
+fn slot_entry(
+    event: &Event,
+    slot: &Slot,
+    location: Option<String>,
+    people: (Person, Option<Person>),
+    registration_id: &str,
+    base_url: &Url,
+    now: DateTime<Utc>,
+) -> Entry {
+    let description = [slot.description.as_str(), &event.title, &my_page(base_url)]
+        .into_iter()
+        .filter(|part| !part.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    Entry {
+        uid: format!(
+            "session-{}-{}@{}",
+            slot.session_id,
+            registration_id,
+            host(base_url)
+        ),
+        sequence: slot.sequence,
+        stamp: now,
+        starts_at: slot.starts_at,
+        ends_at: slot.ends_at,
+        time_zone: event.time_zone,
+        summary: format!("{} ({})", slot.title, event.title),
+        description,
+        url: location.as_ref().filter(|l| l.starts_with("http")).cloned(),
+        location,
+        organiser: Some(people.0),
+        attendee: people.1,
+        cancelled: false,
+    }
+}
+
+fn attach(calendar: &Calendar<'_>, filename: String) -> StoredAttachment {
+    use base64::Engine;
+    StoredAttachment {
+        filename,
+        content_type: calendar.content_type(),
+        base64: base64::engine::general_purpose::STANDARD.encode(calendar.to_ics()),
+    }
+}
+
+fn filename(event: &Event, slot: &Slot) -> String {
+    let local = slot.starts_at.with_timezone(&event.time_zone);
+    format!("{}-{}.ics", event.slug, local.format("%Y%m%d-%H%M"))
+}
+
+/// The invitation (METHOD:REQUEST) to one session, at its current sequence.
+pub fn session_invitation(
+    conn: &mut DbConnection,
+    event: &Event,
+    session: &Session,
+    registration: &RegistrationRow,
+    base_url: &Url,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<StoredAttachment> {
+    let personal = sessions::personal_join_urls(conn, &registration.id)?.remove(&session.id);
+    let slot = Slot::of(session);
+    let people = (
+        organiser(conn, event, base_url)?,
+        Some(attendee(registration)),
+    );
+    let location = whereabouts(session, personal.as_deref(), base_url);
+    let entries = [slot_entry(
+        event,
+        &slot,
+        Some(location),
+        people,
+        &registration.id,
+        base_url,
+        now,
+    )];
+    let calendar = Calendar {
+        method: Method::Request,
+        name: None,
+        entries: &entries,
+    };
+    Ok(attach(&calendar, filename(event, &slot)))
+}
+
+/// Withdraws a removed session (METHOD:CANCEL): one sequence past the
+/// last invitation, so calendars take it.
+pub fn session_cancellation(
+    conn: &mut DbConnection,
+    event: &Event,
+    slot: &Slot,
+    registration: &RegistrationRow,
+    base_url: &Url,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<StoredAttachment> {
+    let withdrawn = Slot {
+        sequence: slot.sequence + 1,
+        ..slot.clone()
+    };
+    let people = (
+        organiser(conn, event, base_url)?,
+        Some(attendee(registration)),
+    );
+    let entries = [slot_entry(
+        event,
+        &withdrawn,
+        None,
+        people,
+        &registration.id,
+        base_url,
+        now,
+    )];
+    let calendar = Calendar {
+        method: Method::Cancel,
+        name: None,
+        entries: &entries,
+    };
+    Ok(attach(&calendar, filename(event, slot)))
+}
+
+/// A seat given up or taken away: each session's entry withdrawn from the
+/// participant's calendar, one calendar per session as iTIP wants.
+pub fn seat_withdrawals(
+    conn: &mut DbConnection,
+    event: &Event,
+    registration: &RegistrationRow,
+    base_url: &Url,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Vec<StoredAttachment>> {
+    sessions::of_event(conn, &event.id.to_string())?
+        .iter()
+        .map(|session| {
+            session_cancellation(conn, event, &Slot::of(session), registration, base_url, now)
+        })
+        .collect()
+}
+
+/// A participant's feed (METHOD:PUBLISH): every session of every event
+/// they hold a seat in.
+pub fn feed(
+    conn: &mut DbConnection,
+    user_id: &str,
+    name: &str,
+    base_url: &Url,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<String> {
+    let mut entries = Vec::new();
+    for (registration, event) in registrations::of_user(conn, user_id)? {
+        if registration.status != Status::Confirmed.as_str() {
+            continue;
+        }
+        let personal = sessions::personal_join_urls(conn, &registration.id)?;
+        let organiser = organiser(conn, &event, base_url)?;
+        for session in sessions::of_event(conn, &event.id.to_string())? {
+            let location = whereabouts(
+                &session,
+                personal.get(&session.id).map(String::as_str),
+                base_url,
+            );
+            entries.push(slot_entry(
+                &event,
+                &Slot::of(&session),
+                Some(location),
+                (organiser.clone(), None),
+                &registration.id,
+                base_url,
+                now,
+            ));
+        }
+    }
+    entries.sort_by_key(|e| e.starts_at);
+    Ok(Calendar {
+        method: Method::Publish,
+        name: Some(name),
+        entries: &entries,
+    }
+    .to_ics())
 }

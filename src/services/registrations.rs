@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::db::models::{AnswerRow, RegistrationRow};
-use crate::db::repo::{audit, events, registrations as repo, tokens, users};
+use crate::db::repo::{audit, events, registrations as repo, sessions, tokens, users};
 use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::event::{Event, FieldError, Window};
@@ -21,7 +21,7 @@ use crate::email::Template;
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::services::accounts::{self, Origin};
-use crate::services::{invitations, mail, questions, regions, zoom_sync};
+use crate::services::{invitations, mail, questions, regions, session_mail, zoom_sync};
 
 /// How long the address confirmation link works.
 pub const CONFIRMATION_DAYS: i64 = 7;
@@ -291,22 +291,30 @@ fn tell(
         Status::Cancelled => Template::RegistrationCancelled,
         Status::Unconfirmed => return Ok(()),
     };
-    let lang = users::find(conn, &registration.user_id)?
-        .and_then(|u| Lang::from_code(&u.lang))
-        .unwrap_or(Lang::Id);
+    let lang = users::lang_of(conn, &registration.user_id)?;
     let link = match status {
         Status::Rejected => origin.link("/"),
         Status::Cancelled => origin.link(&format!("/events/{}", event.slug)),
         _ => origin.link("/my"),
     };
+    // With an agenda, each session brings its own invitation: the event's
+    // would only repeat them as one long block in the calendar.
+    let has_sessions = !sessions::of_event(conn, &event.id.to_string())?.is_empty();
+    // `registration` is the row before the change: a seat that was
+    // confirmed had its sessions' invitations, which now leave its calendar.
+    let had_seat = registration.status == Status::Confirmed.as_str();
     let attachments = match status {
-        Status::Confirmed => vec![invitations::event_invitation(
+        Status::Confirmed if !has_sessions => vec![invitations::event_invitation(
             conn,
             event,
             registration,
             &origin.base_url,
             now,
         )?],
+        Status::Confirmed => Vec::new(),
+        _ if had_seat => {
+            invitations::seat_withdrawals(conn, event, registration, &origin.base_url, now)?
+        }
         _ => Vec::new(),
     };
     let when = crate::i18n::dates::span(lang, event.starts_at, event.ends_at, event.time_zone);
@@ -328,6 +336,9 @@ fn tell(
         },
         now,
     )?;
+    if status == Status::Confirmed {
+        session_mail::on_confirmed(conn, event, registration, now)?;
+    }
     Ok(())
 }
 

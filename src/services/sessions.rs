@@ -19,7 +19,7 @@ use crate::domain::session::{
 use crate::error::Error;
 use crate::i18n::{Lang, dates};
 use crate::services::accounts::Origin;
-use crate::services::zoom_sync;
+use crate::services::{session_mail, zoom_sync};
 
 /// What the event page shows of its sessions.
 #[derive(Clone, Debug)]
@@ -72,6 +72,52 @@ pub async fn agenda(db: &Db, event: &Event, viewer: Option<&Account>) -> Result<
         sessions,
         own_zone,
     })
+}
+
+/// The sessions of one confirmed seat, as the participant's page shows them.
+#[derive(Clone, Debug)]
+pub struct Seat {
+    pub registration_id: String,
+    /// Each session with the participant's personal join link, if made.
+    pub sessions: Vec<(Session, Option<String>)>,
+    /// Their province's zone, when it keeps another time than the event.
+    pub own_zone: Option<Tz>,
+}
+
+/// The sessions of each confirmed seat of a participant.
+pub async fn of_participant(db: &Db, account: &Account) -> Result<Vec<Seat>, Error> {
+    let user_id = account.id.clone();
+    let found = db
+        .run(move |conn| -> Result<_, Error> {
+            let mut found = Vec::new();
+            for (registration, event) in registrations::of_user(conn, &user_id)? {
+                if registration.status != Status::Confirmed.as_str() {
+                    continue;
+                }
+                let mut personal = repo::personal_join_urls(conn, &registration.id)?;
+                let sessions = repo::of_event(conn, &event.id.to_string())?
+                    .into_iter()
+                    .map(|session| {
+                        let link = personal.remove(&session.id);
+                        (session, link)
+                    })
+                    .collect();
+                found.push((registration, event, sessions));
+            }
+            Ok(found)
+        })
+        .await?;
+    let regions = crate::services::regions::directory(db).await?;
+    Ok(found
+        .into_iter()
+        .map(|(registration, event, sessions)| Seat {
+            own_zone: regions
+                .find(&registration.province_code)
+                .and_then(|r| other_zone(event.time_zone, r.time_zone, event.starts_at)),
+            registration_id: registration.id,
+            sessions,
+        })
+        .collect())
 }
 
 /// The province someone registered from for this event.
@@ -219,6 +265,7 @@ pub async fn create(
             zoom_sync::session_changed(conn, &session.id, now)?;
         }
         record(conn, &actor, "session.created", &session, &origin)?;
+        session_mail::queue_invitations(conn, &session, Utc::now())?;
         Ok(session)
     })
     .await
@@ -249,6 +296,9 @@ pub async fn update(
             zoom_sync::session_changed(conn, &id, now)?;
         }
         record(conn, &actor, "session.updated", &after, &origin)?;
+        if after.sequence > before.sequence {
+            session_mail::queue_invitations(conn, &after, Utc::now())?;
+        }
         Ok(Change { before, after })
     })
     .await
@@ -269,6 +319,7 @@ pub async fn delete(
         repo::delete(conn, &id)?;
         zoom_sync::session_deleted(conn, &session, Utc::now())?;
         record(conn, &actor, "session.deleted", &session, &origin)?;
+        session_mail::queue_cancellations(conn, &session, Utc::now())?;
         Ok(session)
     })
     .await

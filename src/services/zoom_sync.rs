@@ -35,6 +35,7 @@ use crate::integrations::zoom::{
     BATCH_LIMIT, NewMeeting, NewRegistrant, Registrant, RegistrantRef, Schedule, Zoom, ZoomError,
 };
 use crate::jobs::{Job, JobFailure, Outcome, Record};
+use crate::services::session_mail;
 
 /// Creates, changes or deletes a session's meeting to match the session.
 pub const SYNC_MEETING: &str = "zoom.meeting.sync";
@@ -459,6 +460,7 @@ async fn sync_registrants(
                 &registrant.join_url,
                 now,
             )?;
+            session_mail::personal_link_ready(conn, &session_id, &person.registration_id, now)?;
         }
         for (ids, why) in &refused {
             registrants::mark(

@@ -111,6 +111,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/my/registrations/{id}/invitation.ics")
                 .route(get().to(registration::invitation)),
         )
+        .service(
+            resource("/my/calendar")
+                .route(get().to(registration::new_calendar_feed))
+                .route(post().to(registration::create_calendar_feed)),
+        )
+        .service(
+            resource("/my/calendar/revoke").route(post().to(registration::revoke_calendar_feed)),
+        )
+        .service(resource("/calendar/{secret}.ics").route(get().to(registration::calendar_feed)))
         // Staff
         .service(resource("/admin").route(get().to(staff::dashboard)))
         .service(resource("/admin/invitations").route(post().to(staff::invite_organiser)))

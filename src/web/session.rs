@@ -14,6 +14,9 @@ const STAFF: &str = "staff";
 const METHOD: &str = "via";
 const SINCE: &str = "since";
 const CSRF: &str = "csrf";
+/// A new calendar feed's secret, between the POST that makes it and the
+/// page that shows it once; the cookie is encrypted.
+const NEW_FEED: &str = "new_feed";
 
 /// A session older than this must sign in again, even if the browser kept
 /// the cookie (a shared office PC left on).
@@ -103,4 +106,14 @@ pub fn csrf_matches(session: &Session, sent: &str) -> bool {
 
 fn new_token() -> String {
     crate::db::repo::tokens::new_secret()
+}
+
+/// Keeps a new feed's secret for the page that shows it.
+pub fn hand_over_feed(session: &Session, secret: &str) {
+    let _ = session.insert(NEW_FEED, secret);
+}
+
+/// The new feed's secret, once: it leaves the session as it is read.
+pub fn take_feed(session: &Session) -> Option<String> {
+    session.remove_as::<String>(NEW_FEED).and_then(Result::ok)
 }

@@ -8,7 +8,11 @@
 # (HTTP 422), in Indonesian and in English, each held to 30 KiB with its
 # stylesheet. Then, signed in (curl signs in and hands the session cookie to
 # the checker), the organiser's session pages (agenda, new, edit with its
-# field errors, delete) and the speaker's own sessions.
+# field errors, delete), the event's edit form (with its reminder and
+# join-link fields, and their errors), the speaker's own sessions, and the
+# participant's page with their sessions and the private calendar feed's
+# page (the participant signs in by the e-mailed link, read from the demo's
+# .eml folder).
 #
 #   bash tests/a11y/demo.sh            # builds the debug binary if needed
 set -euo pipefail
@@ -51,10 +55,42 @@ organiser=$(signed_in panitia@bimtek.demo)
 session=$(curl -sf -b "$organiser" "$base/manage/events/$slug/sessions" | grep -o "/sessions/[0-9a-f-]*/edit" | head -n 1 | cut -d/ -f3)
 organiser_pages=("/manage/events/$slug" "/manage/events/$slug/sessions" "/manage/events/$slug/sessions/new"
   "submit:/manage/events/$slug/sessions/new?title=Diskusi&start_time=10:00&end_time=09:00&delivery=link&join_link=zoom.us"
-  "/manage/events/$slug/sessions/$session/edit" "/manage/events/$slug/sessions/$session/delete")
+  "/manage/events/$slug/sessions/$session/edit" "/manage/events/$slug/sessions/$session/delete"
+  "/manage/events/$slug/edit" "submit:/manage/events/$slug/edit?reminder_minutes=sehari&join_links_before_minutes=-5")
 speaker=$(signed_in narasumber@bimtek.demo)
+participant_signed_in() {
+  local jar="$work/participant.jar" token link=""
+  token=$(curl -sf -c "$jar" -b "$jar" "$base/my/sign-in" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
+  curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
+    --data-urlencode "email=peserta@bimtek.demo" "$base/my/sign-in"
+  for _ in $(seq 1 100); do
+    link=$(python3 - "$work/mail" <<'PY'
+import email, email.policy, pathlib, re, sys
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.eml")):
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    if "peserta@bimtek.demo" in str(message["To"]) and str(message["Subject"]).startswith("Tautan masuk"):
+        found = re.search(r"http\S*/my/sign-in/[A-Za-z0-9_-]+", message.get_body(("plain",)).get_content())
+        if found:
+            print(found.group(0))
+PY
+)
+    [ -n "$link" ] && break
+    sleep 0.1
+  done
+  token=$(curl -sf -c "$jar" -b "$jar" "$link" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
+  curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" "$link"
+  awk -F '\t' 'NF == 7 && $6 == "bimtek" { print $6 "=" $7 }' "$jar"
+}
+participant=$(participant_signed_in)
+# The new feed's address is shown once, by the page its POST leads to: the
+# POST puts it in the session (the cookie), so the page gets that cookie.
+feed_token=$(curl -sf -b "$work/participant.jar" "$base/my" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
+curl -sf -o /dev/null -c "$work/feed.jar" -b "$work/participant.jar" --data-urlencode "csrf_token=$feed_token" "$base/my/calendar"
+feed=$(awk -F '\t' 'NF == 7 && $6 == "bimtek" { print $6 "=" $7 }' "$work/feed.jar")
 for lang in id en; do
   echo "== Signed in ($lang)"
   bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$organiser" "$base" "${organiser_pages[@]}"
   bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$speaker" "$base" /my/sessions
+  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$participant" "$base" /my
+  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$feed" "$base" /my/calendar
 done

@@ -215,6 +215,16 @@ async fn every_route_answers_each_role_as_it_should() {
                 "/my/registrations/tidak-ada/invitation.ics",
                 [SIGN_IN, 404, 404, 404, 404, 404],
             ),
+            // The private feed: nothing to show before one is made; then
+            // each signed-in person makes one of their own and stops it.
+            get("/my/calendar", [SIGN_IN, 303, 303, 303, 303, 303]),
+            post("/my/calendar", &[], [SIGN_IN, 303, 303, 303, 303, 303]),
+            post(
+                "/my/calendar/revoke",
+                &[],
+                [SIGN_IN, 303, 303, 303, 303, 303],
+            ),
+            get("/calendar/tidak-ada.ics", all(404)),
             // Staff
             get("/admin", staff_only(403, 200)),
             post("/admin/invitations", &[], staff_only(403, 422)),

@@ -23,6 +23,7 @@ pub fn event(slug: &str, zone: Tz, published: bool) -> NewEvent {
         time_zone: zone,
         published,
         seats: Seating::default(),
+        timing: Default::default(),
     }
 }
 

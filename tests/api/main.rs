@@ -9,6 +9,7 @@ mod authorisation;
 mod cli;
 mod events;
 mod fixtures;
+mod invitations;
 mod jobs;
 mod mail;
 mod ops;

@@ -6,6 +6,11 @@ use crate::db::DbConnection;
 use crate::db::models::EventRow;
 use crate::db::schema::events;
 use crate::domain::event::{Event, NewEvent, Seating};
+use crate::domain::timing::{SessionTiming, format_reminder_minutes, parse_reminder_minutes};
+
+fn minutes_column(minutes: u32) -> i32 {
+    i32::try_from(minutes).unwrap_or(i32::MAX)
+}
 
 pub fn insert(conn: &mut DbConnection, new: &NewEvent, now: DateTime<Utc>) -> QueryResult<Event> {
     let row = EventRow {
@@ -28,6 +33,8 @@ pub fn insert(conn: &mut DbConnection, new: &NewEvent, now: DateTime<Utc>) -> Qu
         registration_opens_at: new.seats.registration_opens_at.map(|at| at.naive_utc()),
         registration_closes_at: new.seats.registration_closes_at.map(|at| at.naive_utc()),
         contact: new.seats.contact.clone(),
+        reminder_minutes: format_reminder_minutes(&new.timing.reminder_minutes),
+        join_links_before_minutes: minutes_column(new.timing.join_links_before_minutes),
     };
     diesel::insert_into(events::table)
         .values(&row)
@@ -61,6 +68,9 @@ pub fn update(
             events::registration_closes_at
                 .eq(new.seats.registration_closes_at.map(|at| at.naive_utc())),
             events::contact.eq(&new.seats.contact),
+            events::reminder_minutes.eq(format_reminder_minutes(&new.timing.reminder_minutes)),
+            events::join_links_before_minutes
+                .eq(minutes_column(new.timing.join_links_before_minutes)),
             events::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)
@@ -135,6 +145,10 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
 }
 
 pub fn into_event(row: EventRow) -> Event {
+    let reminder_minutes = parse_reminder_minutes(&row.reminder_minutes).unwrap_or_else(|| {
+        tracing::warn!(slug = %row.slug, minutes = %row.reminder_minutes, "unreadable reminder minutes, none sent");
+        Vec::new()
+    });
     Event {
         id: row.id.parse().unwrap_or_else(|_| {
             tracing::warn!(id = %row.id, "event id is not a UUID");
@@ -157,6 +171,10 @@ pub fn into_event(row: EventRow) -> Event {
             registration_opens_at: row.registration_opens_at.map(|at| at.and_utc()),
             registration_closes_at: row.registration_closes_at.map(|at| at.and_utc()),
             contact: row.contact,
+        },
+        timing: SessionTiming {
+            reminder_minutes,
+            join_links_before_minutes: u32::try_from(row.join_links_before_minutes).unwrap_or(0),
         },
     }
 }

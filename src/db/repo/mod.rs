@@ -2,6 +2,7 @@
 //! that a service can combine several in one transaction.
 
 pub mod audit;
+pub mod calendar_feeds;
 pub mod events;
 pub mod failures;
 pub mod jobs;

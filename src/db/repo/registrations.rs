@@ -120,6 +120,21 @@ pub fn ids_with_status(
         .load(conn)
 }
 
+/// Registrations of an event with one status, whole: whom a change of
+/// the agenda reaches.
+pub fn with_status(
+    conn: &mut DbConnection,
+    event_id: &str,
+    status: Status,
+) -> QueryResult<Vec<RegistrationRow>> {
+    registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::status.eq(status.as_str()))
+        .order(registrations::id.asc())
+        .select(RegistrationRow::as_select())
+        .load(conn)
+}
+
 pub fn set_seats(
     conn: &mut DbConnection,
     event_id: &str,

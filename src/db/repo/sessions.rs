@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::db::DbConnection;
 use crate::db::models::SessionRow;
-use crate::db::schema::{session_speakers, sessions, users};
+use crate::db::schema::{session_registrants, session_speakers, sessions, users};
 use crate::domain::session::{
     Delivery, Plan, Session, Speaker, ZoomMeeting, ZoomProblem, ZoomStatus,
 };
@@ -251,6 +251,25 @@ pub fn of_speaker(conn: &mut DbConnection, user_id: &str) -> QueryResult<Vec<Ses
         .select(SessionRow::as_select())
         .load(conn)?;
     with_speakers(conn, rows)
+}
+
+/// A participant's personal join links (from their Zoom registration), by
+/// session.
+pub fn personal_join_urls(
+    conn: &mut DbConnection,
+    registration_id: &str,
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    Ok(session_registrants::table
+        .filter(session_registrants::registration_id.eq(registration_id))
+        .filter(session_registrants::join_url.is_not_null())
+        .select((
+            session_registrants::session_id,
+            session_registrants::join_url,
+        ))
+        .load::<(String, Option<String>)>(conn)?
+        .into_iter()
+        .filter_map(|(session, url)| Some((session, url?)))
+        .collect())
 }
 
 fn with_speakers(conn: &mut DbConnection, rows: Vec<SessionRow>) -> QueryResult<Vec<Session>> {

@@ -81,6 +81,13 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
         .optional()
 }
 
+/// The language someone reads their e-mail in; Indonesian when unknown.
+pub fn lang_of(conn: &mut DbConnection, id: &str) -> QueryResult<crate::i18n::Lang> {
+    Ok(find(conn, id)?
+        .and_then(|u| crate::i18n::Lang::from_code(&u.lang))
+        .unwrap_or(crate::i18n::Lang::Id))
+}
+
 /// The account with its roles, as authorisation needs it.
 pub fn account(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Account>> {
     let Some(row) = find(conn, id)? else {

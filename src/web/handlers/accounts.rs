@@ -280,11 +280,16 @@ pub async fn my_page(
 ) -> Result<Markup, Error> {
     let events = events::of_account(&state.db, &account).await?;
     let registrations = crate::services::registrations::of_account(&state.db, &account).await?;
+    let participation = views::Participation {
+        seats: crate::services::sessions::of_participant(&state.db, &account).await?,
+        feed_working: crate::services::calendar_feeds::has_working(&state.db, &account).await?,
+    };
     Ok(views::my_page(
         &ctx,
         &account,
         &events,
         &registrations,
+        &participation,
         chrono::Utc::now(),
     ))
 }

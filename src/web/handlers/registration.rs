@@ -15,7 +15,7 @@ use super::{page, see_other};
 use crate::domain::event::{Event, FieldError, Window};
 use crate::error::Error;
 use crate::services::accounts::Origin;
-use crate::services::{events, invitations, questions, regions, registrations};
+use crate::services::{calendar_feeds, events, invitations, questions, regions, registrations};
 use crate::web::AppState;
 use crate::web::extract::{Form, Member, PageContext};
 use crate::web::session::{self, SignInMethod};
@@ -183,4 +183,62 @@ pub async fn invitation(
             format!("attachment; filename=\"{filename}\""),
         ))
         .body(ics))
+}
+
+/// The private feed: the secret in the path is the credential. Calendar
+/// apps poll it; it must not sit in a shared cache.
+pub async fn calendar_feed(
+    state: web::Data<AppState>,
+    secret: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let ics = calendar_feeds::ics(&state.db, &secret, &state.base_url).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(crate::domain::calendar::content_type(
+            crate::domain::calendar::Method::Publish,
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
+        .body(ics))
+}
+
+/// Makes a feed (in place of any earlier one); its address is shown once,
+/// on the page this leads to, so a reload does not make another.
+pub async fn create_calendar_feed(
+    state: web::Data<AppState>,
+    session: Session,
+    Member(account): Member,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, Error> {
+    let secret = calendar_feeds::create(&state.db, &account).await?;
+    session::hand_over_feed(&session, &secret);
+    Ok(see_other("/my/calendar"))
+}
+
+/// The new feed's address, once; afterwards (or before) the page says so
+/// and leads back.
+pub async fn new_calendar_feed(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    session: Session,
+    Member(_): Member,
+) -> Result<HttpResponse, Error> {
+    let Some(secret) = session::take_feed(&session) else {
+        return Ok(see_other("/my"));
+    };
+    let url = state
+        .base_url
+        .join(&calendar_feeds::path(&secret))
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(page(
+        StatusCode::OK,
+        views::feed_created(&ctx, url.as_str()),
+    ))
+}
+
+pub async fn revoke_calendar_feed(
+    state: web::Data<AppState>,
+    Member(account): Member,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, Error> {
+    calendar_feeds::revoke(&state.db, &account).await?;
+    Ok(see_other("/my"))
 }

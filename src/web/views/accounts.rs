@@ -184,11 +184,19 @@ pub fn confirm_link(ctx: &PageContext, action: &str, name: &str) -> Markup {
     )
 }
 
+/// What a participant's page shows of their sessions.
+pub struct Participation {
+    pub seats: Vec<crate::services::sessions::Seat>,
+    /// Whether their private calendar feed works.
+    pub feed_working: bool,
+}
+
 pub fn my_page(
     ctx: &PageContext,
     account: &Account,
     events: &[(Event, Vec<EventRole>)],
     registrations: &[(RegistrationRow, Event)],
+    participation: &Participation,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Markup {
     let lang = ctx.lang;
@@ -219,6 +227,9 @@ pub fn my_page(
                                 @if registration.status == Status::Confirmed.as_str() {
                                     p { a href={ "/my/registrations/" (registration.id) "/invitation.ics" } { (lang.t("my.ics")) } }
                                 }
+                                @if let Some(seat) = participation.seats.iter().find(|s| s.registration_id == registration.id) {
+                                    (super::registration::seat_sessions(lang, event, seat, now))
+                                }
                                 @if Status::parse(&registration.status).is_some_and(Status::is_active) && !event.has_ended(now) {
                                     p { a href={ "/my/registrations/" (registration.id) "/cancel" } { (lang.t("my.cancel")) } }
                                 }
@@ -226,6 +237,9 @@ pub fn my_page(
                         }
                     }
                 }
+            }
+            @if !participation.seats.is_empty() || participation.feed_working {
+                (super::registration::calendar_feed(ctx, participation.feed_working))
             }
             @if events.is_empty() && registrations.is_empty() {
                 p { (lang.t("my.none")) }

@@ -9,6 +9,7 @@ use crate::db::models::{AuditRow, OutboxRow, UserRow};
 use crate::domain::event::EventForm;
 use crate::domain::event::{Event, FieldError};
 use crate::domain::session::{Session, total_jp};
+use crate::domain::timing::{SessionTiming, format_reminder_minutes};
 use crate::i18n::Lang;
 use crate::integrations::mail::Delivery;
 use crate::web::extract::PageContext;
@@ -306,6 +307,9 @@ pub fn event_form(
 ) -> Markup {
     let lang = ctx.lang;
     let t = |key| lang.t(key);
+    // A new event's form offers the defaults rather than an empty field
+    // that would mean "no reminders".
+    let defaults = SessionTiming::default();
     let pair = |date: (&str, &str), time: (&str, &str), legend: &str, required: bool| {
         let date_field = Field::new(date.0, t("event.form.date"), "date", date.1);
         let time_field = Field::new(time.0, t("event.form.time"), "time", time.1);
@@ -343,6 +347,8 @@ pub fn event_form(
                 (pair(("opens_date", &form.opens_date), ("opens_time", &form.opens_time), t("event.form.opens"), false))
                 (pair(("closes_date", &form.closes_date), ("closes_time", &form.closes_time), t("event.form.closes"), false))
                 (input(lang, Field::new("contact", t("event.form.contact"), "text", &form.contact).optional(), errors))
+                (input(lang, Field::new("reminder_minutes", t("event.form.reminders"), "text", form.reminder_minutes.as_deref().unwrap_or(&format_reminder_minutes(&defaults.reminder_minutes))).optional().hint(t("event.form.reminders_hint")), errors))
+                (input(lang, Field::new("join_links_before_minutes", t("event.form.join_links"), "number", form.join_links_before_minutes.as_deref().unwrap_or(&defaults.join_links_before_minutes.to_string())).hint(t("event.form.join_links_hint")), errors))
                 button type="submit" { (t("event.form.save")) }
             }
         },

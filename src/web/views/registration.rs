@@ -11,7 +11,11 @@ use crate::domain::event::{Event, FieldError, Window};
 use crate::domain::question::{self, Kind, Question};
 use crate::domain::region::Region;
 use crate::domain::registration::{GENDERS, LIBRARY_TYPES, Status};
-use crate::i18n::Lang;
+use crate::domain::session::Session;
+use crate::domain::time::zone_label;
+use crate::domain::timing::{JoinLink, join_link};
+use crate::i18n::{Lang, dates};
+use crate::services::sessions::Seat;
 use crate::web::extract::PageContext;
 
 /// Everything the form shows. Organisers adding someone by hand see the
@@ -263,6 +267,112 @@ pub fn cancel(ctx: &PageContext, event: &Event, action: &str) -> Markup {
             p { (lang.t("my.cancel_body")) }
             (forms::post_button(ctx, action, lang.t("my.cancel"), &[]))
             p { a href="/my" { (lang.t("my.keep")) } }
+        },
+    )
+}
+
+/// A moment with its zone's label: "Senin, 27 Juli 2020, 08.00 WIB".
+fn moment(lang: Lang, at: chrono::DateTime<chrono::Utc>, zone: chrono_tz::Tz) -> String {
+    let local = at.with_timezone(&zone);
+    format!(
+        "{}, {} {}",
+        dates::date(lang, &local),
+        dates::time(lang, &local),
+        zone_label(zone, at)
+    )
+}
+
+/// How to join one session now: the link from its time until the end,
+/// before that when it will appear.
+fn joining(
+    lang: Lang,
+    event: &Event,
+    session: &Session,
+    personal: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Markup {
+    if let Some(place) = session.place() {
+        return html! { p { (lang.tf("my.place", &[("place", &place)])) } };
+    }
+    let window = join_link(
+        session.plan.starts_at,
+        session.plan.ends_at,
+        event.timing.join_links_before_minutes,
+        now,
+    );
+    html! {
+        @match (window, session.participant_link(personal)) {
+            (JoinLink::Over, _) => p { (lang.t("my.over")) },
+            (JoinLink::NotYet(from), _) => p { (lang.tf("my.link_at", &[("when", &moment(lang, from, event.time_zone))])) },
+            (JoinLink::Shown, Some(link)) => p.join { a href=(link) rel="noopener noreferrer" { (lang.tf("my.join", &[("session", &session.plan.title)])) } },
+            (JoinLink::Shown, None) => p { (lang.t("my.link_pending")) },
+        }
+    }
+}
+
+/// The sessions of a confirmed seat on the participant's page.
+pub fn seat_sessions(
+    lang: Lang,
+    event: &Event,
+    seat: &Seat,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Markup {
+    html! {
+        @if !seat.sessions.is_empty() {
+            h4 { (lang.t("my.sessions")) }
+            ul.sessions {
+                @for (session, personal) in &seat.sessions {
+                    li {
+                        strong { (session.plan.title) }
+                        p.when {
+                            (format::span(lang, session.plan.starts_at, session.plan.ends_at, event.time_zone))
+                            @if let Some(own) = seat.own_zone {
+                                (format::own_clock(lang, session.plan.starts_at, session.plan.ends_at, event.time_zone, own))
+                            }
+                        }
+                        (joining(lang, event, session, personal.as_deref(), now))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The private feed: made, renewed or stopped; its address is shown only
+/// when made.
+pub fn calendar_feed(ctx: &PageContext, working: bool) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        section aria-labelledby="calendar-feed" {
+            h2 #calendar-feed { (lang.t("my.feed_title")) }
+            p { (lang.t("my.feed_intro")) }
+            @if working {
+                p { (lang.t("my.feed_active")) }
+                (forms::post_button(ctx, "/my/calendar", lang.t("my.feed_renew"), &[]))
+                " "
+                (forms::post_button(ctx, "/my/calendar/revoke", lang.t("my.feed_revoke"), &[]))
+            } @else {
+                (forms::post_button(ctx, "/my/calendar", lang.t("my.feed_create"), &[]))
+            }
+        }
+    }
+}
+
+pub fn feed_created(ctx: &PageContext, url: &str) -> Markup {
+    let lang = ctx.lang;
+    layout::page(
+        ctx,
+        lang.t("my.feed_created_title"),
+        html! {
+            h1 { (lang.t("my.feed_created_title")) }
+            p { (lang.t("my.feed_created_body")) }
+            p {
+                label for="feed-url" { (lang.t("my.feed_url")) }
+                br;
+                input #feed-url type="url" readonly value=(url) size="60";
+            }
+            p { a href=(url) { (url) } }
+            p { a href="/my" { "← " (lang.t("my.title")) } }
         },
     )
 }

@@ -1,0 +1,403 @@
+//! What reaches participants for each session by e-mail: its invitation
+//! when their seat is confirmed or the session is planned or moved, its
+//! cancellation when it is removed, and reminders before it starts.
+//!
+//! An organiser's change reaches every confirmed participant through one
+//! fan-out job written in the change's transaction, so moving a session for
+//! a thousand people costs the organiser's request one row. The fan-out
+//! writes one invitation job per seat, keyed by session, seat and sequence,
+//! the same job a confirmed seat writes: a seat confirmed while a session is
+//! being planned is invited once, not by both. Each job does its work in the
+//! transaction that records it done (its `record`), so a job run twice, or
+//! claimed by two instances, writes its e-mails once.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use url::Url;
+
+use crate::db::DbConnection;
+use crate::db::models::RegistrationRow;
+use crate::db::repo::{events, jobs, registrations, sessions, users};
+use crate::domain::event::Event;
+use crate::domain::registration::Status;
+use crate::domain::session::Session;
+use crate::domain::timing::due_reminders;
+use crate::email::Template;
+use crate::i18n::dates;
+use crate::jobs::{Job, JobFailure, Outcome};
+use crate::services::invitations::{self, Slot};
+use crate::services::mail;
+
+/// Invitations to one session (created or moved) for everyone with a seat.
+pub const INVITE_ALL: &str = "session_invitations";
+/// One seat's invitation to one session, with its reminders.
+pub const INVITE_ONE: &str = "session_invitation";
+/// Cancellations of a removed session for everyone with a seat.
+pub const CANCEL_ALL: &str = "session_cancellations";
+pub const REMINDER: &str = "session_reminder";
+
+pub const KINDS: [&str; 4] = [INVITE_ALL, INVITE_ONE, CANCEL_ALL, REMINDER];
+
+/// A fan-out that fails (the database away) keeps trying for a while.
+const FAN_OUT_ATTEMPTS: u32 = 10;
+
+#[derive(Serialize, Deserialize)]
+struct InviteAll {
+    session_id: String,
+    sequence: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct InviteOne {
+    session_id: String,
+    registration_id: String,
+    sequence: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CancelAll {
+    event_id: String,
+    slot: Slot,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Reminder {
+    session_id: String,
+    registration_id: String,
+    sequence: u32,
+    starts_at: DateTime<Utc>,
+    minutes: u32,
+}
+
+fn enqueue(
+    conn: &mut DbConnection,
+    kind: &'static str,
+    payload: &impl Serialize,
+    dedup_key: String,
+    run_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<bool> {
+    let job = jobs::NewJob {
+        kind,
+        payload: serde_json::to_string(payload).expect("payloads serialise"),
+        dedup_key: Some(dedup_key),
+        run_at,
+        max_attempts: FAN_OUT_ATTEMPTS,
+    };
+    jobs::enqueue(conn, &job, now)
+}
+
+/// A session was planned or moved: everyone with a seat gets its
+/// invitation at this sequence, and reminders for its time.
+pub fn queue_invitations(
+    conn: &mut DbConnection,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let payload = InviteAll {
+        session_id: session.id.clone(),
+        sequence: session.sequence,
+    };
+    let key = format!("{INVITE_ALL}:{}:{}", session.id, session.sequence);
+    enqueue(conn, INVITE_ALL, &payload, key, now, now).map(drop)
+}
+
+/// A session was removed: everyone with a seat gets its cancellation.
+pub fn queue_cancellations(
+    conn: &mut DbConnection,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let payload = CancelAll {
+        event_id: session.event_id.clone(),
+        slot: Slot::of(session),
+    };
+    let key = format!("{CANCEL_ALL}:{}", session.id);
+    enqueue(conn, CANCEL_ALL, &payload, key, now, now).map(drop)
+}
+
+/// A seat was confirmed: the invitation to each session of the event, and
+/// its reminders, queued in the confirmation's own transaction.
+pub fn on_confirmed(
+    conn: &mut DbConnection,
+    event: &Event,
+    registration: &RegistrationRow,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    for session in sessions::of_event(conn, &event.id.to_string())? {
+        queue_invitation(conn, &session, &registration.id, "", now)?;
+    }
+    Ok(())
+}
+
+/// A participant's personal Zoom link arrived after their invitation: the
+/// invitation once more, now carrying it. Same sequence with a newer
+/// DTSTAMP: calendars update the place of the entry they have.
+pub fn personal_link_ready(
+    conn: &mut DbConnection,
+    session_id: &str,
+    registration_id: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    match sessions::find(conn, session_id)? {
+        Some(session) => queue_invitation(conn, &session, registration_id, ":link", now),
+        None => Ok(()),
+    }
+}
+
+/// `again`: empty for the invitation at this sequence, or what tells a
+/// second one at the same sequence apart (its key must differ).
+fn queue_invitation(
+    conn: &mut DbConnection,
+    session: &Session,
+    registration_id: &str,
+    again: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let payload = InviteOne {
+        session_id: session.id.clone(),
+        registration_id: registration_id.to_owned(),
+        sequence: session.sequence,
+    };
+    let key = format!(
+        "{INVITE_ONE}:{}:{registration_id}:{}{again}",
+        session.id, session.sequence
+    );
+    enqueue(conn, INVITE_ONE, &payload, key, now, now).map(drop)
+}
+
+fn invite(
+    conn: &mut DbConnection,
+    event: &Event,
+    session: &Session,
+    registration: &RegistrationRow,
+    base_url: &Url,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let attachment =
+        invitations::session_invitation(conn, event, session, registration, base_url, now)?;
+    let join = join(conn, session, registration, base_url)?;
+    let notice = Notice {
+        template: Template::SessionInvitation,
+        event,
+        slot: &Slot::of(session),
+        join: Some(join),
+        attachments: vec![attachment],
+    };
+    send(conn, notice, registration, base_url, now)?;
+    plan_reminders(conn, event, session, &registration.id, now)
+}
+
+/// One reminder job per reminder time still ahead. The key holds the
+/// session's sequence: after a move the new ones are new jobs, and the old
+/// ones find the sequence changed and send nothing.
+fn plan_reminders(
+    conn: &mut DbConnection,
+    event: &Event,
+    session: &Session,
+    registration_id: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    for (minutes, at) in due_reminders(session.plan.starts_at, &event.timing.reminder_minutes, now)
+    {
+        let payload = Reminder {
+            session_id: session.id.clone(),
+            registration_id: registration_id.to_owned(),
+            sequence: session.sequence,
+            starts_at: session.plan.starts_at,
+            minutes,
+        };
+        let key = format!(
+            "{REMINDER}:{}:{registration_id}:{}:{minutes}",
+            session.id, session.sequence
+        );
+        enqueue(conn, REMINDER, &payload, key, at, now)?;
+    }
+    Ok(())
+}
+
+/// The join line of an e-mail: the participant's link or the room, else
+/// their page (a personal Zoom link not made yet).
+fn join(
+    conn: &mut DbConnection,
+    session: &Session,
+    registration: &RegistrationRow,
+    base_url: &Url,
+) -> diesel::QueryResult<String> {
+    let personal = sessions::personal_join_urls(conn, &registration.id)?.remove(&session.id);
+    Ok(invitations::whereabouts(
+        session,
+        personal.as_deref(),
+        base_url,
+    ))
+}
+
+/// One session e-mail to write.
+struct Notice<'a> {
+    template: Template,
+    event: &'a Event,
+    slot: &'a Slot,
+    /// The join line; none in a cancellation.
+    join: Option<String>,
+    attachments: Vec<crate::integrations::mail::StoredAttachment>,
+}
+
+fn send(
+    conn: &mut DbConnection,
+    notice: Notice<'_>,
+    registration: &RegistrationRow,
+    base_url: &Url,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let Notice {
+        template,
+        event,
+        slot,
+        join,
+        attachments,
+    } = notice;
+    let lang = users::lang_of(conn, &registration.user_id)?;
+    let when = dates::span(lang, slot.starts_at, slot.ends_at, event.time_zone);
+    let page = invitations::my_page(base_url);
+    let contact = event.contact_or_office();
+    let mut args: Vec<(&str, &dyn std::fmt::Display)> = vec![
+        ("name", &registration.full_name),
+        ("event", &event.title),
+        ("session", &slot.title),
+        ("when", &when),
+        ("page", &page),
+        ("contact", &contact),
+    ];
+    if let Some(join) = &join {
+        args.push(("join", join));
+    }
+    mail::enqueue(
+        conn,
+        mail::Outgoing {
+            template,
+            lang,
+            to: &registration.email,
+            event_id: Some(&registration.event_id),
+            args: &args,
+            attachments,
+        },
+        now,
+    )
+    .map(drop)
+}
+
+/// Carries out one of [`KINDS`].
+pub fn run(base_url: &Url, job: &Job) -> Outcome {
+    let base_url = base_url.clone();
+    match job.kind.as_str() {
+        INVITE_ALL => in_record(job, invite_all),
+        INVITE_ONE => in_record(job, move |conn, p: InviteOne| {
+            invite_one(conn, p, &base_url)
+        }),
+        CANCEL_ALL => in_record(job, move |conn, p: CancelAll| {
+            cancel_all(conn, p, &base_url)
+        }),
+        REMINDER => in_record(job, move |conn, p: Reminder| remind(conn, p, &base_url)),
+        other => Outcome::from(Err(JobFailure::Permanent(format!(
+            "not a session mail job: {other:?}"
+        )))),
+    }
+}
+
+/// The job's work, done in the transaction that marks it done.
+fn in_record<P: DeserializeOwned + Send + 'static>(
+    job: &Job,
+    work: impl FnOnce(&mut DbConnection, P) -> diesel::QueryResult<()> + Send + 'static,
+) -> Outcome {
+    match serde_json::from_str::<P>(&job.payload) {
+        Ok(payload) => Outcome {
+            result: Ok(()),
+            record: Some(Box::new(move |conn| work(conn, payload))),
+        },
+        Err(e) => Outcome::from(Err(JobFailure::Permanent(format!("bad payload: {e}")))),
+    }
+}
+
+fn invite_all(conn: &mut DbConnection, p: InviteAll) -> diesel::QueryResult<()> {
+    // Moved again since: the job for the newer sequence does it.
+    let Some(session) = sessions::find(conn, &p.session_id)?.filter(|s| s.sequence == p.sequence)
+    else {
+        return Ok(());
+    };
+    let now = Utc::now();
+    for id in registrations::ids_with_status(conn, &session.event_id, Status::Confirmed)? {
+        queue_invitation(conn, &session, &id, "", now)?;
+    }
+    Ok(())
+}
+
+/// Sent only while it still holds: the session at that sequence, the seat
+/// still confirmed.
+fn invite_one(conn: &mut DbConnection, p: InviteOne, base_url: &Url) -> diesel::QueryResult<()> {
+    let Some(session) = sessions::find(conn, &p.session_id)?.filter(|s| s.sequence == p.sequence)
+    else {
+        return Ok(());
+    };
+    let Some(registration) = registrations::find(conn, &p.registration_id)?
+        .filter(|r| r.status == Status::Confirmed.as_str() && r.event_id == session.event_id)
+    else {
+        return Ok(());
+    };
+    let Some(event) = events::find(conn, &session.event_id)? else {
+        return Ok(());
+    };
+    invite(conn, &event, &session, &registration, base_url, Utc::now())
+}
+
+fn cancel_all(conn: &mut DbConnection, p: CancelAll, base_url: &Url) -> diesel::QueryResult<()> {
+    let Some(event) = events::find(conn, &p.event_id)? else {
+        return Ok(());
+    };
+    let now = Utc::now();
+    for registration in registrations::with_status(conn, &p.event_id, Status::Confirmed)? {
+        let attachment =
+            invitations::session_cancellation(conn, &event, &p.slot, &registration, base_url, now)?;
+        let notice = Notice {
+            template: Template::SessionCancelled,
+            event: &event,
+            slot: &p.slot,
+            join: None,
+            attachments: vec![attachment],
+        };
+        send(conn, notice, &registration, base_url, now)?;
+    }
+    Ok(())
+}
+
+/// Sent only while it still holds: the session there at the planned time
+/// and sequence and not yet started, the seat still confirmed.
+fn remind(conn: &mut DbConnection, p: Reminder, base_url: &Url) -> diesel::QueryResult<()> {
+    let now = Utc::now();
+    let Some(session) = sessions::find(conn, &p.session_id)?.filter(|s| {
+        s.sequence == p.sequence && s.plan.starts_at == p.starts_at && s.plan.starts_at > now
+    }) else {
+        return Ok(());
+    };
+    let Some(registration) = registrations::find(conn, &p.registration_id)?
+        .filter(|r| r.status == Status::Confirmed.as_str() && r.event_id == session.event_id)
+    else {
+        return Ok(());
+    };
+    let Some(event) = events::find(conn, &session.event_id)? else {
+        return Ok(());
+    };
+    let join = join(conn, &session, &registration, base_url)?;
+    let notice = Notice {
+        template: Template::SessionReminder,
+        event: &event,
+        slot: &Slot::of(&session),
+        join: Some(join),
+        attachments: Vec::new(),
+    };
+    send(conn, notice, &registration, base_url, now)
+}
+
+/// Whether `kind` is one of this module's jobs.
+pub fn handles(kind: &str) -> bool {
+    KINDS.contains(&kind)
+}
