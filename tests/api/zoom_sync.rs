@@ -16,8 +16,9 @@ use bimtek::domain::account::{Account, EventRole};
 use bimtek::domain::event::Event;
 use bimtek::domain::session::{Session, SessionForm, ZoomStatus};
 use bimtek::i18n::Lang;
+use bimtek::integrations::mail::StoredAttachment;
 use bimtek::services::accounts::Origin;
-use bimtek::services::{registrations, sessions};
+use bimtek::services::{mail, registrations, sessions};
 use chrono::Utc;
 use chrono_tz::Tz;
 use serde_json::Value;
@@ -230,6 +231,55 @@ async fn a_zoom_session_gets_one_meeting_that_follows_its_changes() {
         .await;
         assert_eq!(deleted.method, "DELETE");
         assert!(zoom.meeting(id).is_none(), "{app}");
+    }
+}
+
+/// The personal link comes after the seat's first invitation (Zoom answers
+/// later): the invitation comes again, carrying it in the text and the .ics.
+#[tokio::test]
+async fn a_participants_personal_link_arrives_in_an_invitation() {
+    for backend in backends() {
+        let zoom = ZoomServer::start().await;
+        let app = zoom_app(&backend, &zoom).await;
+        let (event, rina) = planned(&app, "bimtek-tautan").await;
+        add_session(&rina, "bimtek-tautan", &zoom_session("09:00", "10:30")).await;
+        let session = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+        let admin = admin(&app.db).await;
+        let registration_id = confirmed(&app, &event, &admin, 1).await;
+        let link = until("the personal link", || async {
+            rows(&app.db, &session.id)
+                .await
+                .into_iter()
+                .find(|row| row.registration_id == registration_id)
+                .and_then(|row| row.join_url)
+        })
+        .await;
+        let invitation = until("an invitation with that link", || async {
+            mail::recent(&app.db, None, 100)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|message| message.body_text.contains(&link))
+        })
+        .await;
+        let attachments: Vec<StoredAttachment> =
+            serde_json::from_str(&invitation.attachments).unwrap();
+        let ics = attachments
+            .iter()
+            .find(|a| a.content_type.starts_with("text/calendar"))
+            .map(|a| {
+                use base64::Engine;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(&a.base64)
+                    .unwrap();
+                String::from_utf8(bytes).unwrap()
+            })
+            .unwrap_or_else(|| panic!("{app}: no .ics in {attachments:?}"));
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(
+            unfolded.contains(&format!("LOCATION:{link}")),
+            "{app}: {unfolded}"
+        );
     }
 }
 
