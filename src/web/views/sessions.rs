@@ -234,7 +234,7 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
             h1 { (page.heading) }
             p { (page.event.title) }
             @if let Some(session) = page.session.filter(|s| s.zoom.status != ZoomStatus::None) {
-                p.zoom { (t("session.zoom")) ": " (zoom_state(ctx, page.event, session, page.zoom_configured)) }
+                div.zoom { (t("session.zoom")) ": " (zoom_state(ctx, page.event, session, page.zoom_configured)) }
             }
             (summary(lang, errors))
             form method="post" action=(page.action) novalidate {
