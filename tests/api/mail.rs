@@ -220,6 +220,10 @@ async fn organisers_see_each_messages_state_and_can_resend() {
             "{app}: a resend is a new message"
         );
         assert_eq!(both[1].subject(), both[0].subject());
+        // The way back stays on this site, whatever the form says.
+        let response = rina.post(&resend, &[("back", "/\t/evil.example")]).await;
+        assert_eq!(response.status(), 303, "{app}");
+        assert_eq!(response.headers()["location"], "/", "{app}");
     }
 }
 

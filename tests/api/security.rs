@@ -92,3 +92,27 @@ async fn pages_have_no_script_at_all() {
         }
     }
 }
+
+/// Browsers drop tabs and newlines from a `Location` before following it,
+/// so `/%09/evil.example` would lead off the site; other control characters
+/// must not break the header (a 500).
+#[tokio::test]
+async fn the_language_switch_goes_back_only_to_this_site() {
+    for app in spawn_apps().await {
+        for next in [
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "/%0d%0a/evil.example",
+            "/%00",
+            "/%5Cevil.example",
+            "//evil.example",
+            "https://evil.example",
+        ] {
+            let response = app.get(&format!("/lang/en?next={next}")).await;
+            assert_eq!(response.status(), 303, "{app}: {next}");
+            assert_eq!(response.headers()["location"], "/", "{app}: {next}");
+        }
+        let response = app.get("/lang/en?next=/events/x%3Fa%3D1").await;
+        assert_eq!(response.headers()["location"], "/events/x?a=1", "{app}");
+    }
+}

@@ -27,9 +27,17 @@ pub fn see_other(location: &str) -> HttpResponse {
 }
 
 /// Only a path on this site, never another host (no open redirect).
+/// Browsers drop tabs and newlines from a `Location` and read `\\` as `/`,
+/// so `/\t/evil.example` leaves the site: only visible ASCII passes (which
+/// also keeps the header valid), no `\\`, and no `//` at the start.
 pub fn local_path(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && path.bytes().all(|b| b.is_ascii_graphic())
+                && !path.starts_with("//")
+                && !path.contains('\\') =>
+        {
             path
         }
         _ => "/",
@@ -48,6 +56,11 @@ mod tests {
             "https://evil.example",
             "/\\evil.example",
             "events",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\0",
+            "/ /evil.example",
         ] {
             assert_eq!(local_path(Some(outside)), "/", "{outside}");
         }
