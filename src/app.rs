@@ -95,6 +95,7 @@ impl Application {
                 .configure(http::routes)
                 .default_service(web::to(http::handlers::public::not_found))
                 .wrap(from_fn(middleware::same_origin))
+                .wrap(from_fn(middleware::no_store_when_private))
                 .wrap(session_middleware(cookie_key.clone(), https))
                 .wrap(http::errors::handlers())
                 .wrap(middleware::security_headers(https))

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::{Error, HttpMessage, web};
 use tracing::Instrument;
@@ -124,6 +124,45 @@ fn is_cross_site(req: &ServiceRequest) -> bool {
     }
 }
 
+/// Pages and downloads that depend on who asks must not outlive the
+/// session in a browser's cache: on a shared office PC, Back after signing
+/// out would show them again. A response that chose its own caching keeps
+/// it (the stylesheet, the calendar feed); public pages seen by someone not
+/// signed in keep the browser's default.
+pub async fn no_store_when_private(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    use actix_session::SessionExt;
+    let private =
+        is_private_path(req.path()) || super::session::signed_in(&req.get_session()).is_some();
+    let mut res = next.call(req).await?;
+    if private && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(res)
+}
+
+/// Paths that are someone's own whoever asks: their pages, the organisers'
+/// pages and exports, and the pages behind an e-mailed link.
+fn is_private_path(path: &str) -> bool {
+    const PRIVATE: [&str; 8] = [
+        "/my",
+        "/manage",
+        "/admin",
+        "/outbox",
+        "/setup/",
+        "/password/reset/",
+        "/invitation/",
+        "/registrations/confirm/",
+    ];
+    PRIVATE.iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| prefix.ends_with('/') || rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
 /// No inline script or style anywhere, so the policy can be strict.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -161,5 +200,27 @@ mod tests {
         assert!(!is_sane_id("a b"));
         assert!(!is_sane_id("x\r\nSet-Cookie: a=b"));
         assert!(!is_sane_id(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn private_paths_are_told_apart_from_public_ones() {
+        for private in [
+            "/my",
+            "/my/calendar",
+            "/manage/events/x",
+            "/admin",
+            "/setup/abc",
+        ] {
+            assert!(is_private_path(private), "{private}");
+        }
+        for public in [
+            "/",
+            "/events/x",
+            "/mystery",
+            "/static/a.css",
+            "/calendar/x.ics",
+        ] {
+            assert!(!is_private_path(public), "{public}");
+        }
     }
 }

@@ -365,6 +365,26 @@ async fn every_route_answers_each_role_as_it_should() {
                     }
                     other => other,
                 };
+                // Whatever a signed-in person is shown, and every private
+                // page, stays out of caches (Back after signing out on a
+                // shared PC); the stylesheet keeps its own long caching.
+                let private = ["/my", "/manage", "/admin", "/outbox"]
+                    .iter()
+                    .any(|p| case.path.starts_with(p));
+                let cache = response
+                    .headers()
+                    .get("cache-control")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                if (role > 0 || private)
+                    && !case.path.starts_with("/static/")
+                    && cache != "no-store"
+                {
+                    wrong.push(format!(
+                        "{} {} as {}: Cache-Control {cache:?}, not no-store",
+                        case.method, case.path, ROLES[role]
+                    ));
+                }
                 if seen != case.expect[role] {
                     wrong.push(format!(
                         "{} {} as {}: expected {}, got {status} {location}",
