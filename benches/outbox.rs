@@ -7,7 +7,7 @@
 //! MESSAGES (default 5000) and WORKERS (job workers, default 32 as in production) change the run.
 
 mod common;
-#[path = "../tests/api/smtp.rs"]
+#[path = "../tests/api/support/smtp.rs"]
 mod smtp;
 
 use std::time::{Duration, Instant};

@@ -12,8 +12,7 @@ use bimtek::services::sessions;
 use chrono::Utc;
 use chrono_tz::Tz;
 
-use crate::fixtures::{PASSWORD, create_event, event, participant, staff};
-use crate::helpers::{Browser, TestApp, spawn_apps};
+use crate::support::*;
 
 /// Sent to a sign-in page (303 to /sign-in or /my/sign-in).
 const SIGN_IN: u16 = 0;
@@ -97,302 +96,296 @@ async fn agenda_item(app: &TestApp, admin: &Account, event: &Event) -> String {
         .id
 }
 
-#[tokio::test]
-async fn every_route_answers_each_role_as_it_should() {
-    for app in spawn_apps().await {
-        let ours = create_event(&app.db, event("bimtek-kita", Tz::Asia__Jakarta, true)).await;
-        let theirs = create_event(&app.db, event("bimtek-mereka", Tz::Asia__Jakarta, true)).await;
-        staff(
-            &app.db,
-            "narasumber@perpusnas.example.id",
-            false,
-            Some((&ours, EventRole::Speaker)),
-        )
-        .await;
-        staff(
-            &app.db,
-            "andi@perpus.example.id",
-            false,
-            Some((&theirs, EventRole::Organiser)),
-        )
-        .await;
-        staff(
-            &app.db,
-            "rina@perpus.example.id",
-            false,
-            Some((&ours, EventRole::Organiser)),
-        )
-        .await;
-        let admin = staff(&app.db, "admin@dispusip.example.id", true, None).await;
-        let session = agenda_item(&app, &admin, &ours).await;
+backend_tests!(every_route_answers_each_role_as_it_should);
+async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    let ours = create_event(&app.db, event("bimtek-kita", Tz::Asia__Jakarta, true)).await;
+    let theirs = create_event(&app.db, event("bimtek-mereka", Tz::Asia__Jakarta, true)).await;
+    staff(
+        &app.db,
+        "narasumber@perpusnas.example.id",
+        false,
+        Some((&ours, EventRole::Speaker)),
+    )
+    .await;
+    staff(
+        &app.db,
+        "andi@perpus.example.id",
+        false,
+        Some((&theirs, EventRole::Organiser)),
+    )
+    .await;
+    staff(
+        &app.db,
+        "rina@perpus.example.id",
+        false,
+        Some((&ours, EventRole::Organiser)),
+    )
+    .await;
+    let admin = staff(&app.db, "admin@dispusip.example.id", true, None).await;
+    let session = agenda_item(&app, &admin, &ours).await;
 
-        let mut browsers = vec![app.browser(), signed_in_as_participant(&app).await];
-        for email in [
-            "narasumber@perpusnas.example.id",
-            "andi@perpus.example.id",
-            "rina@perpus.example.id",
-            "admin@dispusip.example.id",
-        ] {
-            let browser = app.browser();
-            browser.sign_in(email, PASSWORD).await;
-            browsers.push(browser);
-        }
-        // A message of our event, to resend.
-        let rina = &browsers[4];
-        rina.post(
+    let mut browsers = vec![app.browser(), signed_in_as_participant(&app).await];
+    for email in [
+        "narasumber@perpusnas.example.id",
+        "andi@perpus.example.id",
+        "rina@perpus.example.id",
+        "admin@dispusip.example.id",
+    ] {
+        let browser = app.browser();
+        browser.sign_in(email, PASSWORD).await;
+        browsers.push(browser);
+    }
+    // A message of our event, to resend.
+    let rina = &browsers[4];
+    rina.post(
+        "/manage/events/bimtek-kita/invitations",
+        &[
+            ("name", "Tamu"),
+            ("email", "tamu@perpus.example.id"),
+            ("role", "speaker"),
+            ("lang", "id"),
+        ],
+    )
+    .await;
+    let message = bimtek::services::mail::recent(&app.db, Some(ours.id.to_string()), 1)
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    let css = app.page("/").await;
+    let css = css
+        .split("href=\"/static/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let all = |status| [status; 6];
+    let staff_only = |organiser, admin| [SIGN_IN, SIGN_IN, 403, 403, organiser, admin];
+    let cases = vec![
+        // Public
+        get("/", all(200)),
+        get("/events/bimtek-kita", all(200)),
+        get(format!("/static/{css}"), all(200)),
+        get("/healthz", all(200)),
+        get("/metrics", all(200)),
+        get("/tidak-ada", all(404)),
+        get("/events/bimtek-kita/register", all(200)),
+        post("/events/bimtek-kita/register", &[], all(422)),
+        get("/registrations/confirm/palsu", all(200)),
+        post("/registrations/confirm/palsu", &[], all(400)),
+        // Accounts
+        get("/sign-in", all(200)),
+        post("/sign-in", &[], all(422)),
+        get("/password/forgot", all(200)),
+        post("/password/forgot", &[], all(422)),
+        get("/password/reset/palsu", all(400)),
+        post(
+            "/password/reset/palsu",
+            &[("password", "perpustakaan-2026")],
+            all(400),
+        ),
+        get("/invitation/palsu", all(400)),
+        post(
+            "/invitation/palsu",
+            &[("password", "perpustakaan-2026")],
+            all(400),
+        ),
+        get("/setup/palsu", all(400)),
+        post("/setup/palsu", &[], all(400)),
+        get("/my/sign-in", all(200)),
+        post("/my/sign-in", &[], all(422)),
+        get("/my/sign-in/palsu", all(400)),
+        post("/my/sign-in/palsu", &[], all(400)),
+        get("/my", [SIGN_IN, 200, 200, 200, 200, 200]),
+        get(
+            "/my/registrations/tidak-ada/cancel",
+            [SIGN_IN, 404, 404, 404, 404, 404],
+        ),
+        post(
+            "/my/registrations/tidak-ada/cancel",
+            &[],
+            [SIGN_IN, 404, 404, 404, 404, 404],
+        ),
+        get(
+            "/my/registrations/tidak-ada/invitation.ics",
+            [SIGN_IN, 404, 404, 404, 404, 404],
+        ),
+        // The private feed: nothing to show before one is made; then
+        // each signed-in person makes one of their own and stops it.
+        get("/my/calendar", [SIGN_IN, 303, 303, 303, 303, 303]),
+        post("/my/calendar", &[], [SIGN_IN, 303, 303, 303, 303, 303]),
+        post(
+            "/my/calendar/revoke",
+            &[],
+            [SIGN_IN, 303, 303, 303, 303, 303],
+        ),
+        get("/calendar/tidak-ada.ics", all(404)),
+        // Staff
+        get("/admin", staff_only(403, 200)),
+        post("/admin/invitations", &[], staff_only(403, 422)),
+        get("/admin/outbox", staff_only(403, 200)),
+        get("/admin/audit", staff_only(403, 200)),
+        get("/manage/events/bimtek-kita", staff_only(200, 200)),
+        post(
             "/manage/events/bimtek-kita/invitations",
-            &[
-                ("name", "Tamu"),
-                ("email", "tamu@perpus.example.id"),
-                ("role", "speaker"),
-                ("lang", "id"),
-            ],
-        )
-        .await;
-        let message = bimtek::services::mail::recent(&app.db, Some(ours.id.to_string()), 1)
-            .await
-            .unwrap()[0]
-            .id
-            .clone();
-        let css = app.page("/").await;
-        let css = css
-            .split("href=\"/static/")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_owned();
-
-        let all = |status| [status; 6];
-        let staff_only = |organiser, admin| [SIGN_IN, SIGN_IN, 403, 403, organiser, admin];
-        let cases = vec![
-            // Public
-            get("/", all(200)),
-            get("/events/bimtek-kita", all(200)),
-            get(format!("/static/{css}"), all(200)),
-            get("/healthz", all(200)),
-            get("/metrics", all(200)),
-            get("/tidak-ada", all(404)),
-            get("/events/bimtek-kita/register", all(200)),
-            post("/events/bimtek-kita/register", &[], all(422)),
-            get("/registrations/confirm/palsu", all(200)),
-            post("/registrations/confirm/palsu", &[], all(400)),
-            // Accounts
-            get("/sign-in", all(200)),
-            post("/sign-in", &[], all(422)),
-            get("/password/forgot", all(200)),
-            post("/password/forgot", &[], all(422)),
-            get("/password/reset/palsu", all(400)),
-            post(
-                "/password/reset/palsu",
-                &[("password", "perpustakaan-2026")],
-                all(400),
-            ),
-            get("/invitation/palsu", all(400)),
-            post(
-                "/invitation/palsu",
-                &[("password", "perpustakaan-2026")],
-                all(400),
-            ),
-            get("/setup/palsu", all(400)),
-            post("/setup/palsu", &[], all(400)),
-            get("/my/sign-in", all(200)),
-            post("/my/sign-in", &[], all(422)),
-            get("/my/sign-in/palsu", all(400)),
-            post("/my/sign-in/palsu", &[], all(400)),
-            get("/my", [SIGN_IN, 200, 200, 200, 200, 200]),
-            get(
-                "/my/registrations/tidak-ada/cancel",
-                [SIGN_IN, 404, 404, 404, 404, 404],
-            ),
-            post(
-                "/my/registrations/tidak-ada/cancel",
-                &[],
-                [SIGN_IN, 404, 404, 404, 404, 404],
-            ),
-            get(
-                "/my/registrations/tidak-ada/invitation.ics",
-                [SIGN_IN, 404, 404, 404, 404, 404],
-            ),
-            // The private feed: nothing to show before one is made; then
-            // each signed-in person makes one of their own and stops it.
-            get("/my/calendar", [SIGN_IN, 303, 303, 303, 303, 303]),
-            post("/my/calendar", &[], [SIGN_IN, 303, 303, 303, 303, 303]),
-            post(
-                "/my/calendar/revoke",
-                &[],
-                [SIGN_IN, 303, 303, 303, 303, 303],
-            ),
-            get("/calendar/tidak-ada.ics", all(404)),
-            // Staff
-            get("/admin", staff_only(403, 200)),
-            post("/admin/invitations", &[], staff_only(403, 422)),
-            get("/admin/outbox", staff_only(403, 200)),
-            get("/admin/audit", staff_only(403, 200)),
-            get("/manage/events/bimtek-kita", staff_only(200, 200)),
-            post(
-                "/manage/events/bimtek-kita/invitations",
-                &[],
-                staff_only(422, 422),
-            ),
-            get(
-                "/manage/events/bimtek-kita/registrations",
-                staff_only(200, 200),
-            ),
-            post(
-                "/manage/events/bimtek-kita/registrations/decide",
-                &[("decision", "approve"), ("ids", "tidak-ada")],
-                staff_only(303, 303),
-            ),
-            get(
-                "/manage/events/bimtek-kita/registrations/new",
-                staff_only(200, 200),
-            ),
-            post(
-                "/manage/events/bimtek-kita/registrations/new",
-                &[],
-                staff_only(422, 422),
-            ),
-            get(
-                "/manage/events/bimtek-kita/registrations/export?format=csv",
-                staff_only(200, 200),
-            ),
-            post(
-                "/manage/events/bimtek-kita/registrations/import",
-                &[],
-                staff_only(422, 422),
-            ),
-            get(
-                "/manage/events/bimtek-kita/registrations/import/tidak-ada",
-                staff_only(404, 404),
-            ),
-            post(
-                "/manage/events/bimtek-kita/registrations/import/tidak-ada",
-                &[],
-                staff_only(404, 404),
-            ),
-            get("/manage/events/bimtek-kita/questions", staff_only(200, 200)),
-            post(
-                "/manage/events/bimtek-kita/questions",
-                &[],
-                staff_only(422, 422),
-            ),
-            post(
-                "/manage/events/bimtek-kita/questions/tidak-ada/delete",
-                &[],
-                staff_only(404, 404),
-            ),
-            get("/manage/events/bimtek-kita/sessions", staff_only(200, 200)),
-            post(
-                "/manage/events/bimtek-kita/sessions",
-                &[],
-                staff_only(422, 422),
-            ),
-            get(
-                "/manage/events/bimtek-kita/sessions/new",
-                staff_only(200, 200),
-            ),
-            get(
-                format!("/manage/events/bimtek-kita/sessions/{session}/edit"),
-                staff_only(200, 200),
-            ),
-            post(
-                "/manage/events/bimtek-kita/sessions/tidak-ada/edit",
-                &[],
-                staff_only(404, 404),
-            ),
-            get(
-                format!("/manage/events/bimtek-kita/sessions/{session}/delete"),
-                staff_only(200, 200),
-            ),
-            get(
-                "/manage/events/bimtek-kita/sessions/tidak-ada/delete",
-                staff_only(404, 404),
-            ),
-            post(
-                "/manage/events/bimtek-kita/sessions/tidak-ada/delete",
-                &[],
-                staff_only(404, 404),
-            ),
-            // An in-person session has no meeting to try again.
-            post(
-                format!("/manage/events/bimtek-kita/sessions/{session}/zoom/retry"),
-                &[],
-                staff_only(404, 404),
-            ),
-            post(
-                "/manage/events/bimtek-kita/sessions/tidak-ada/zoom/retry",
-                &[],
-                staff_only(404, 404),
-            ),
-            get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200]),
-            get(
-                "/manage/events/tidak-ada",
-                [SIGN_IN, SIGN_IN, 404, 404, 404, 404],
-            ),
-            post(
-                format!("/outbox/{message}/resend"),
-                &[("back", "/selesai")],
-                staff_only(303, 303),
-            ),
-            // Last: these change the browser's state.
-            get("/lang/en", all(303)),
-            post("/sign-out", &[], all(303)),
-        ];
-        let mut wrong = Vec::new();
-        for case in &cases {
-            for (role, browser) in browsers.iter().enumerate() {
-                let response = match case.method {
-                    "GET" => browser.get(&case.path).await,
-                    _ => {
-                        let fields: Vec<(&str, &str)> =
-                            case.fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                        browser.post(&case.path, &fields).await
-                    }
-                };
-                let status = response.status().as_u16();
-                let location = response
-                    .headers()
-                    .get("location")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                let seen = match status {
-                    303 if location.starts_with("/sign-in")
-                        || location.starts_with("/my/sign-in") =>
-                    {
-                        SIGN_IN
-                    }
-                    other => other,
-                };
-                // Whatever a signed-in person is shown, and every private
-                // page, stays out of caches (Back after signing out on a
-                // shared PC); the stylesheet keeps its own long caching.
-                let private = ["/my", "/manage", "/admin", "/outbox"]
-                    .iter()
-                    .any(|p| case.path.starts_with(p));
-                let cache = response
-                    .headers()
-                    .get("cache-control")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                if (role > 0 || private)
-                    && !case.path.starts_with("/static/")
-                    && cache != "no-store"
-                {
-                    wrong.push(format!(
-                        "{} {} as {}: Cache-Control {cache:?}, not no-store",
-                        case.method, case.path, ROLES[role]
-                    ));
+            &[],
+            staff_only(422, 422),
+        ),
+        get(
+            "/manage/events/bimtek-kita/registrations",
+            staff_only(200, 200),
+        ),
+        post(
+            "/manage/events/bimtek-kita/registrations/decide",
+            &[("decision", "approve"), ("ids", "tidak-ada")],
+            staff_only(303, 303),
+        ),
+        get(
+            "/manage/events/bimtek-kita/registrations/new",
+            staff_only(200, 200),
+        ),
+        post(
+            "/manage/events/bimtek-kita/registrations/new",
+            &[],
+            staff_only(422, 422),
+        ),
+        get(
+            "/manage/events/bimtek-kita/registrations/export?format=csv",
+            staff_only(200, 200),
+        ),
+        post(
+            "/manage/events/bimtek-kita/registrations/import",
+            &[],
+            staff_only(422, 422),
+        ),
+        get(
+            "/manage/events/bimtek-kita/registrations/import/tidak-ada",
+            staff_only(404, 404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/registrations/import/tidak-ada",
+            &[],
+            staff_only(404, 404),
+        ),
+        get("/manage/events/bimtek-kita/questions", staff_only(200, 200)),
+        post(
+            "/manage/events/bimtek-kita/questions",
+            &[],
+            staff_only(422, 422),
+        ),
+        post(
+            "/manage/events/bimtek-kita/questions/tidak-ada/delete",
+            &[],
+            staff_only(404, 404),
+        ),
+        get("/manage/events/bimtek-kita/sessions", staff_only(200, 200)),
+        post(
+            "/manage/events/bimtek-kita/sessions",
+            &[],
+            staff_only(422, 422),
+        ),
+        get(
+            "/manage/events/bimtek-kita/sessions/new",
+            staff_only(200, 200),
+        ),
+        get(
+            format!("/manage/events/bimtek-kita/sessions/{session}/edit"),
+            staff_only(200, 200),
+        ),
+        post(
+            "/manage/events/bimtek-kita/sessions/tidak-ada/edit",
+            &[],
+            staff_only(404, 404),
+        ),
+        get(
+            format!("/manage/events/bimtek-kita/sessions/{session}/delete"),
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/sessions/tidak-ada/delete",
+            staff_only(404, 404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/sessions/tidak-ada/delete",
+            &[],
+            staff_only(404, 404),
+        ),
+        // An in-person session has no meeting to try again.
+        post(
+            format!("/manage/events/bimtek-kita/sessions/{session}/zoom/retry"),
+            &[],
+            staff_only(404, 404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/sessions/tidak-ada/zoom/retry",
+            &[],
+            staff_only(404, 404),
+        ),
+        get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200]),
+        get(
+            "/manage/events/tidak-ada",
+            [SIGN_IN, SIGN_IN, 404, 404, 404, 404],
+        ),
+        post(
+            format!("/outbox/{message}/resend"),
+            &[("back", "/selesai")],
+            staff_only(303, 303),
+        ),
+        // Last: these change the browser's state.
+        get("/lang/en", all(303)),
+        post("/sign-out", &[], all(303)),
+    ];
+    let mut wrong = Vec::new();
+    for case in &cases {
+        for (role, browser) in browsers.iter().enumerate() {
+            let response = match case.method {
+                "GET" => browser.get(&case.path).await,
+                _ => {
+                    let fields: Vec<(&str, &str)> =
+                        case.fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    browser.post(&case.path, &fields).await
                 }
-                if seen != case.expect[role] {
-                    wrong.push(format!(
-                        "{} {} as {}: expected {}, got {status} {location}",
-                        case.method, case.path, ROLES[role], case.expect[role]
-                    ));
+            };
+            let status = response.status().as_u16();
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let seen = match status {
+                303 if location.starts_with("/sign-in") || location.starts_with("/my/sign-in") => {
+                    SIGN_IN
                 }
+                other => other,
+            };
+            // Whatever a signed-in person is shown, and every private
+            // page, stays out of caches (Back after signing out on a
+            // shared PC); the stylesheet keeps its own long caching.
+            let private = ["/my", "/manage", "/admin", "/outbox"]
+                .iter()
+                .any(|p| case.path.starts_with(p));
+            let cache = response
+                .headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if (role > 0 || private) && !case.path.starts_with("/static/") && cache != "no-store" {
+                wrong.push(format!(
+                    "{} {} as {}: Cache-Control {cache:?}, not no-store",
+                    case.method, case.path, ROLES[role]
+                ));
+            }
+            if seen != case.expect[role] {
+                wrong.push(format!(
+                    "{} {} as {}: expected {}, got {status} {location}",
+                    case.method, case.path, ROLES[role], case.expect[role]
+                ));
             }
         }
-        assert!(wrong.is_empty(), "{app}:\n{}", wrong.join("\n"));
     }
+    assert!(wrong.is_empty(), "{app}:\n{}", wrong.join("\n"));
 }

@@ -11,8 +11,7 @@ use diesel::prelude::*;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::fixtures::{create_event, event};
-use crate::helpers::{TestDatabase, backends, client};
+use crate::support::*;
 
 fn bimtek(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_bimtek"));
@@ -237,71 +236,67 @@ fn migration_folders() -> i64 {
         .count() as i64
 }
 
-#[tokio::test]
-async fn migrate_brings_a_database_up_to_date_and_is_repeatable() {
-    for backend in backends() {
-        let database = TestDatabase::create(&backend);
-        for _ in 0..2 {
-            let output = bimtek(database.dir())
-                .arg("migrate")
-                .env("BIMTEK_DATABASE_URL", database.env_value())
-                .output()
-                .await
-                .unwrap();
-            assert!(
-                output.status.success(),
-                "{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            let stdout = String::from_utf8(output.stdout).unwrap();
-            assert!(stdout.contains("is up to date"), "{stdout}");
-        }
-        let url = database.url.clone();
-        let applied = tokio::task::spawn_blocking(move || applied_migrations(&url))
+backend_tests!(migrate_brings_a_database_up_to_date_and_is_repeatable);
+async fn migrate_brings_a_database_up_to_date_and_is_repeatable(backend: TestBackend) {
+    let database = TestDatabase::create(&backend);
+    for _ in 0..2 {
+        let output = bimtek(database.dir())
+            .arg("migrate")
+            .env("BIMTEK_DATABASE_URL", database.env_value())
+            .output()
             .await
             .unwrap();
-        assert_eq!(
-            applied,
-            migration_folders(),
+        assert!(
+            output.status.success(),
             "{}",
-            database.backend().name()
+            String::from_utf8_lossy(&output.stderr)
         );
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.contains("is up to date"), "{stdout}");
     }
+    let url = database.url.clone();
+    let applied = tokio::task::spawn_blocking(move || applied_migrations(&url))
+        .await
+        .unwrap();
+    assert_eq!(
+        applied,
+        migration_folders(),
+        "{}",
+        database.backend().name()
+    );
 }
 
-#[tokio::test]
-async fn two_instances_started_together_both_come_up_migrated_once() {
-    for backend in backends() {
-        let database = TestDatabase::create(&backend);
-        let command = || {
-            let mut command = bimtek(database.dir());
-            command
-                .arg("serve")
-                .env("BIMTEK_DATABASE_URL", database.env_value())
-                .env("BIMTEK_BIND", "127.0.0.1:0");
-            command
-        };
-        let (first, second) = tokio::join!(start(command()), start(command()));
-        let http = client();
-        for instance in [&first, &second] {
-            let health = http
-                .get(format!("{}/healthz", instance.url))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(health.status(), 200, "{}", database.backend().name());
-        }
-        let url = database.url.clone();
-        let applied = tokio::task::spawn_blocking(move || applied_migrations(&url))
+backend_tests!(two_instances_started_together_both_come_up_migrated_once);
+async fn two_instances_started_together_both_come_up_migrated_once(backend: TestBackend) {
+    let database = TestDatabase::create(&backend);
+    let command = || {
+        let mut command = bimtek(database.dir());
+        command
+            .arg("serve")
+            .env("BIMTEK_DATABASE_URL", database.env_value())
+            .env("BIMTEK_BIND", "127.0.0.1:0");
+        command
+    };
+    let (first, second) = tokio::join!(start(command()), start(command()));
+    let http = client();
+    for instance in [&first, &second] {
+        let health = http
+            .get(format!("{}/healthz", instance.url))
+            .send()
             .await
             .unwrap();
-        assert_eq!(
-            applied,
-            migration_folders(),
-            "{}",
-            database.backend().name()
-        );
+        assert_eq!(health.status(), 200, "{}", database.backend().name());
     }
+    let url = database.url.clone();
+    let applied = tokio::task::spawn_blocking(move || applied_migrations(&url))
+        .await
+        .unwrap();
+    assert_eq!(
+        applied,
+        migration_folders(),
+        "{}",
+        database.backend().name()
+    );
 }
 
 #[tokio::test]
@@ -359,7 +354,7 @@ async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
     assert!(dir.path().join("bimtek-demo.db").exists());
 
     // The printed demo sign-ins work.
-    let organiser = crate::helpers::Browser::new(&demo.url);
+    let organiser = crate::support::Browser::new(&demo.url);
     organiser
         .sign_in("panitia@bimtek.demo", bimtek::demo::PASSWORD)
         .await;
@@ -375,7 +370,7 @@ async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
 
 #[tokio::test]
 async fn the_demo_refuses_a_database_that_holds_events() {
-    let database = TestDatabase::create(&backends()[0]);
+    let database = TestDatabase::create(&TestBackend::Sqlite);
     let db = Db::open(&database.url, 1).unwrap();
     create_event(&db, event("bimtek-lama", Tz::Asia__Jakarta, true)).await;
     let mut command = bimtek(database.dir());
@@ -423,60 +418,58 @@ async fn serve_prints_a_setup_link_while_there_is_no_administrator() {
     drop(child);
 }
 
-#[tokio::test]
-async fn user_add_makes_an_administrator_from_the_shell() {
-    for backend in backends() {
-        let database = TestDatabase::create(&backend);
-        let output = bimtek(database.dir())
-            .args([
-                "user",
-                "add",
-                "--admin",
-                "--email",
-                "Kepala@Dispusip.example.id",
-                "--name",
-                "H. Meri Sasdi, M.Pd.",
-            ])
-            .env("BIMTEK_DATABASE_URL", database.env_value())
-            .env("BIMTEK_BASE_URL", "https://bimtek.example.id")
-            .output()
-            .await
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let stdout = String::from_utf8(output.stdout).unwrap();
-        let link = stdout.split(" at ").nth(1).expect("a link").trim();
-        assert!(
-            link.starts_with("https://bimtek.example.id/invitation/"),
-            "{stdout}"
-        );
-        let token = link.rsplit('/').next().unwrap().to_owned();
-
-        let db = Db::open(&database.url, 1).unwrap();
-        let users = bimtek::services::accounts::all_users(&db).await.unwrap();
-        assert_eq!(users.len(), 1);
-        assert!(users[0].is_admin && users[0].email == "kepala@dispusip.example.id");
-        let valid = bimtek::services::accounts::check_link(
-            &db,
-            bimtek::domain::account::TokenPurpose::Invitation,
-            &token,
-        )
+backend_tests!(user_add_makes_an_administrator_from_the_shell);
+async fn user_add_makes_an_administrator_from_the_shell(backend: TestBackend) {
+    let database = TestDatabase::create(&backend);
+    let output = bimtek(database.dir())
+        .args([
+            "user",
+            "add",
+            "--admin",
+            "--email",
+            "Kepala@Dispusip.example.id",
+            "--name",
+            "H. Meri Sasdi, M.Pd.",
+        ])
+        .env("BIMTEK_DATABASE_URL", database.env_value())
+        .env("BIMTEK_BASE_URL", "https://bimtek.example.id")
+        .output()
         .await
         .unwrap();
-        assert_eq!(valid.unwrap().name, "H. Meri Sasdi, M.Pd.");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let link = stdout.split(" at ").nth(1).expect("a link").trim();
+    assert!(
+        link.starts_with("https://bimtek.example.id/invitation/"),
+        "{stdout}"
+    );
+    let token = link.rsplit('/').next().unwrap().to_owned();
 
-        let bad = bimtek(database.dir())
-            .args(["user", "add", "--admin", "--email", "bukan-alamat"])
-            .env("BIMTEK_DATABASE_URL", database.env_value())
-            .output()
-            .await
-            .unwrap();
-        assert!(!bad.status.success());
-        let stderr = String::from_utf8(bad.stderr).unwrap();
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.contains("--email"), "{stderr}");
-    }
+    let db = Db::open(&database.url, 1).unwrap();
+    let users = bimtek::services::accounts::all_users(&db).await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert!(users[0].is_admin && users[0].email == "kepala@dispusip.example.id");
+    let valid = bimtek::services::accounts::check_link(
+        &db,
+        bimtek::domain::account::TokenPurpose::Invitation,
+        &token,
+    )
+    .await
+    .unwrap();
+    assert_eq!(valid.unwrap().name, "H. Meri Sasdi, M.Pd.");
+
+    let bad = bimtek(database.dir())
+        .args(["user", "add", "--admin", "--email", "bukan-alamat"])
+        .env("BIMTEK_DATABASE_URL", database.env_value())
+        .output()
+        .await
+        .unwrap();
+    assert!(!bad.status.success());
+    let stderr = String::from_utf8(bad.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--email"), "{stderr}");
 }

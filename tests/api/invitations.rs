@@ -10,21 +10,15 @@
 use std::time::Duration;
 
 use bimtek::db::DbError;
-use bimtek::domain::account::EventRole;
 use bimtek::domain::event::Event;
 use bimtek::domain::registration::Status;
 use bimtek::domain::time::local_to_utc;
-use bimtek::services::{accounts, registrations, sessions};
+use bimtek::services::{registrations, sessions};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::fixtures::{PASSWORD, create_event, event, staff};
-use crate::helpers::{Browser, TestApp, backends, csrf_in, start_instance};
-use crate::registrations::{app_with_smtp, confirm, mail, person, register};
-use crate::smtp::{Received, SmtpServer};
-
-const WAIT: Duration = Duration::from_secs(60);
-const ORGANISER: &str = "rina@dispusip.example.id";
+use crate::support::smtp::{Received, SmtpServer};
+use crate::support::*;
 
 /// One VEVENT as read by the strict `icalendar` parser.
 #[derive(Debug)]
@@ -125,52 +119,6 @@ fn invite_in(message: &Received) -> Invite {
     events.remove(0)
 }
 
-/// All messages to `to` whose subject starts with `subject`, once there
-/// are `n` of them.
-async fn mails(smtp: &SmtpServer, to: &str, subject: &str, n: usize) -> Vec<Received> {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let found: Vec<Received> = smtp
-            .received()
-            .into_iter()
-            .filter(|m| m.rcpt_to.iter().any(|r| r == to) && m.subject().starts_with(subject))
-            .collect();
-        if found.len() >= n {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{} of {n} messages to {to} starting {subject:?}",
-            found.len()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// An organiser of each event, signed in.
-async fn organiser_of(app: &TestApp, events: &[&Event]) -> Browser {
-    let account = staff(
-        &app.db,
-        ORGANISER,
-        false,
-        Some((events[0], EventRole::Organiser)),
-    )
-    .await;
-    for event in &events[1..] {
-        accounts::add_member(
-            &app.db,
-            &event.id.to_string(),
-            &account.id,
-            EventRole::Organiser,
-        )
-        .await
-        .unwrap();
-    }
-    let browser = app.browser();
-    browser.sign_in(ORGANISER, PASSWORD).await;
-    browser
-}
-
 /// Plans a session through the organisers' form; returns its id.
 async fn plan(
     app: &TestApp,
@@ -217,7 +165,7 @@ async fn seated(app: &TestApp, smtp: &SmtpServer, event: &Event, n: usize) -> (B
     assert_eq!(status, 200);
     let email = format!("peserta{n}@perpusdes.example.id");
     let subject = format!("Konfirmasi pendaftaran: {}", event.title);
-    let confirmation = mail(smtp, &email, &subject).await;
+    let confirmation = mail(app, smtp, &email, &subject).await;
     let (browser, _) = confirm(app, &confirmation).await;
     let id = registrations::with_status(&app.db, &event.id.to_string(), Status::Confirmed)
         .await
@@ -264,260 +212,278 @@ fn at(zone: Tz, hour: u32, minute: u32) -> DateTime<Utc> {
     local_to_utc(zone, day.and_hms_opt(hour, minute, 0).unwrap()).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_seat_brings_one_invitation_per_session_at_the_right_instant_in_each_zone() {
-    for backend in backends() {
-        let smtp = SmtpServer::start().await;
-        let app = app_with_smtp(&backend, &smtp).await;
-        let zones = [Tz::Asia__Jakarta, Tz::Asia__Makassar, Tz::Asia__Jayapura];
-        let mut events = Vec::new();
-        for zone in zones {
-            let slug = format!(
-                "bimtek-{}",
-                zone.name().rsplit('/').next().unwrap().to_lowercase()
-            );
-            events.push(create_event(&app.db, event(&slug, zone, true)).await);
-        }
-        let organiser = organiser_of(&app, &events.iter().collect::<Vec<_>>()).await;
-        for (n, (event, zone)) in events.iter().zip(zones).enumerate() {
-            let opening = plan(
-                &app,
-                &organiser,
-                event,
+backend_tests!(
+    a_seat_brings_one_invitation_per_session_at_the_right_instant_in_each_zone,
+    multi_thread
+);
+async fn a_seat_brings_one_invitation_per_session_at_the_right_instant_in_each_zone(
+    backend: TestBackend,
+) {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_smtp(&backend, &smtp).await;
+    let zones = [Tz::Asia__Jakarta, Tz::Asia__Makassar, Tz::Asia__Jayapura];
+    let mut events = Vec::new();
+    for zone in zones {
+        let slug = format!(
+            "bimtek-{}",
+            zone.name().rsplit('/').next().unwrap().to_lowercase()
+        );
+        events.push(create_event(&app.db, event(&slug, zone, true)).await);
+    }
+    let organiser = organiser_of(&app, &events.iter().collect::<Vec<_>>()).await;
+    for (n, (event, zone)) in events.iter().zip(zones).enumerate() {
+        let opening = plan(
+            &app,
+            &organiser,
+            event,
+            "Pembukaan",
+            ("2030-07-29", "09:00", "09:30"),
+            PASTED,
+        )
+        .await;
+        let practice = plan(
+            &app,
+            &organiser,
+            event,
+            "Praktik",
+            ("2030-07-29", "10:00", "12:00"),
+            ROOM,
+        )
+        .await;
+        let (_, registration) = seated(&app, &smtp, event, n).await;
+        let email = format!("peserta{n}@perpusdes.example.id");
+        let seat = mail(&app, &smtp, &email, "Kursi Anda terkonfirmasi").await;
+        assert!(
+            seat.attachments().is_empty(),
+            "{app}: with an agenda the sessions bring the invitations"
+        );
+        let invitations = mails(&app, &smtp, &email, "Jadwal sesi", 2).await;
+        assert_eq!(invitations.len(), 2, "{app}: one e-mail per session");
+        for (session, title, local, start, location) in [
+            (
+                &opening,
                 "Pembukaan",
-                ("2030-07-29", "09:00", "09:30"),
-                PASTED,
-            )
-            .await;
-            let practice = plan(
-                &app,
-                &organiser,
-                event,
+                "20300729T090000",
+                at(zone, 9, 0),
+                "https://meet.example/bimtek-pagi",
+            ),
+            (
+                &practice,
                 "Praktik",
-                ("2030-07-29", "10:00", "12:00"),
-                ROOM,
-            )
-            .await;
-            let (_, registration) = seated(&app, &smtp, event, n).await;
-            let email = format!("peserta{n}@perpusdes.example.id");
-            let seat = mail(&smtp, &email, "Kursi Anda terkonfirmasi").await;
+                "20300729T100000",
+                at(zone, 10, 0),
+                "Aula Dispusip Bengkulu",
+            ),
+        ] {
+            let message = invitations
+                .iter()
+                .find(|m| m.subject().contains(title))
+                .unwrap_or_else(|| panic!("{app}: an invitation to {title}"));
             assert!(
-                seat.attachments().is_empty(),
-                "{app}: with an agenda the sessions bring the invitations"
+                message.text().contains(location),
+                "{app}: {}",
+                message.text()
             );
-            let invitations = mails(&smtp, &email, "Jadwal sesi", 2).await;
-            assert_eq!(invitations.len(), 2, "{app}: one e-mail per session");
-            for (session, title, local, start, location) in [
-                (
-                    &opening,
-                    "Pembukaan",
-                    "20300729T090000",
-                    at(zone, 9, 0),
-                    "https://meet.example/bimtek-pagi",
-                ),
-                (
-                    &practice,
-                    "Praktik",
-                    "20300729T100000",
-                    at(zone, 10, 0),
-                    "Aula Dispusip Bengkulu",
-                ),
-            ] {
-                let message = invitations
-                    .iter()
-                    .find(|m| m.subject().contains(title))
-                    .unwrap_or_else(|| panic!("{app}: an invitation to {title}"));
-                assert!(
-                    message.text().contains(location),
-                    "{app}: {}",
-                    message.text()
-                );
-                let invite = invite_in(message);
-                assert_eq!(invite.method, "REQUEST");
-                assert_eq!(
-                    invite.uid,
-                    format!("session-{session}-{registration}@127.0.0.1")
-                );
-                assert_eq!(invite.sequence, 0);
-                assert!(
-                    invite.stamp.ends_with('Z') && invite.stamp.len() == 16,
-                    "{invite:?}"
-                );
-                assert_eq!(
-                    invite.tzid.as_deref(),
-                    Some(zone.name()),
-                    "{app}: {invite:?}"
-                );
-                assert_eq!(invite.local_start, local);
-                assert_eq!(
-                    invite.start,
-                    start,
-                    "{app}: {} keeps its instant",
-                    zone.name()
-                );
-                assert_eq!(invite.status, "CONFIRMED");
-                assert_eq!(invite.location.as_deref(), Some(location));
-                assert!(invite.attendee.unwrap().ends_with(&email));
-            }
+            let invite = invite_in(message);
+            assert_eq!(invite.method, "REQUEST");
+            assert_eq!(
+                invite.uid,
+                format!("session-{session}-{registration}@127.0.0.1")
+            );
+            assert_eq!(invite.sequence, 0);
+            assert!(
+                invite.stamp.ends_with('Z') && invite.stamp.len() == 16,
+                "{invite:?}"
+            );
+            assert_eq!(
+                invite.tzid.as_deref(),
+                Some(zone.name()),
+                "{app}: {invite:?}"
+            );
+            assert_eq!(invite.local_start, local);
+            assert_eq!(
+                invite.start,
+                start,
+                "{app}: {} keeps its instant",
+                zone.name()
+            );
+            assert_eq!(invite.status, "CONFIRMED");
+            assert_eq!(invite.location.as_deref(), Some(location));
+            assert!(invite.attendee.unwrap().ends_with(&email));
         }
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_move_resends_and_replans_reminders_and_a_removal_cancels() {
-    for backend in backends() {
-        let smtp = SmtpServer::start().await;
-        let app = app_with_smtp(&backend, &smtp).await;
-        // A second instance on the same database works the same queue.
-        let url = smtp.url();
-        start_instance(&app, |s| s.smtp_url = Some(url)).await;
-        let zone = Tz::Asia__Makassar;
-        let bimtek = create_event(&app.db, event("bimtek-pindah", zone, true)).await;
-        let organiser = organiser_of(&app, &[&bimtek]).await;
-        let session = plan(
-            &app,
-            &organiser,
-            &bimtek,
-            "Strategi TPBIS",
-            ("2030-07-29", "09:00", "10:00"),
-            PASTED,
-        )
-        .await;
-        let (_, stays) = seated(&app, &smtp, &bimtek, 1).await;
-        let (leaver, leaves) = seated(&app, &smtp, &bimtek, 2).await;
-        let siti = "peserta1@perpusdes.example.id";
-        let first = invite_in(&mails(&smtp, siti, "Jadwal sesi", 1).await[0]);
-        assert_eq!(first.sequence, 0);
-        // Reminders are planned with the invitation they follow.
-        mails(&smtp, "peserta2@perpusdes.example.id", "Jadwal sesi", 1).await;
-        let planned = reminder_jobs(&app).await;
-        assert_eq!(
-            planned.len(),
-            4,
-            "{app}: 24 h and 1 h ahead, for each seat: {planned:?}"
-        );
-        assert!(
-            planned
-                .iter()
-                .any(|(_, _, run)| run.and_utc() == at(zone, 8, 0))
-        );
-        assert!(
-            planned
-                .iter()
-                .any(|(_, _, run)| run.and_utc() == at(zone, 9, 0) - chrono::Duration::days(1))
-        );
+backend_tests!(
+    a_move_resends_and_replans_reminders_and_a_removal_cancels,
+    multi_thread
+);
+async fn a_move_resends_and_replans_reminders_and_a_removal_cancels(backend: TestBackend) {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_smtp(&backend, &smtp).await;
+    // A second instance on the same database works the same queue.
+    let url = smtp.url();
+    start_instance(&app, |s| s.smtp_url = Some(url)).await;
+    let zone = Tz::Asia__Makassar;
+    let bimtek = create_event(&app.db, event("bimtek-pindah", zone, true)).await;
+    let organiser = organiser_of(&app, &[&bimtek]).await;
+    let session = plan(
+        &app,
+        &organiser,
+        &bimtek,
+        "Strategi TPBIS",
+        ("2030-07-29", "09:00", "10:00"),
+        PASTED,
+    )
+    .await;
+    let (_, stays) = seated(&app, &smtp, &bimtek, 1).await;
+    let (leaver, leaves) = seated(&app, &smtp, &bimtek, 2).await;
+    let siti = "peserta1@perpusdes.example.id";
+    let first = invite_in(&mails(&app, &smtp, siti, "Jadwal sesi", 1).await[0]);
+    assert_eq!(first.sequence, 0);
+    // Reminders are planned with the invitation they follow.
+    mails(
+        &app,
+        &smtp,
+        "peserta2@perpusdes.example.id",
+        "Jadwal sesi",
+        1,
+    )
+    .await;
+    let planned = reminder_jobs(&app).await;
+    assert_eq!(
+        planned.len(),
+        4,
+        "{app}: 24 h and 1 h ahead, for each seat: {planned:?}"
+    );
+    assert!(
+        planned
+            .iter()
+            .any(|(_, _, run)| run.and_utc() == at(zone, 8, 0))
+    );
+    assert!(
+        planned
+            .iter()
+            .any(|(_, _, run)| run.and_utc() == at(zone, 9, 0) - chrono::Duration::days(1))
+    );
 
-        // The participant who cancels has the session taken out of their
-        // calendar, and gets no reminder.
-        let response = leaver
-            .post(&format!("/my/registrations/{leaves}/cancel"), &[])
-            .await;
-        assert_eq!(response.status(), 303);
-        let gone = mail(
+    // The participant who cancels has the session taken out of their
+    // calendar, and gets no reminder.
+    let response = leaver
+        .post(&format!("/my/registrations/{leaves}/cancel"), &[])
+        .await;
+    assert_eq!(response.status(), 303);
+    let gone = mail(
+        &app,
+        &smtp,
+        "peserta2@perpusdes.example.id",
+        "Pendaftaran dibatalkan",
+    )
+    .await;
+    let withdrawn = invite_in(&gone);
+    assert_eq!(withdrawn.method, "CANCEL", "{app}");
+    assert_eq!(
+        withdrawn.uid,
+        format!("session-{session}-{leaves}@127.0.0.1")
+    );
+    assert_eq!(withdrawn.sequence, 1);
+
+    let edit = format!("/manage/events/{}/sessions/{session}/edit", bimtek.slug);
+    let (_, form) = organiser.text(&edit).await;
+    let moved = [
+        ("title", "Strategi TPBIS"),
+        ("date", "2030-07-29"),
+        ("start_time", "10:00"),
+        ("end_time", "11:00"),
+        ("mandatory", "on"),
+        ("delivery", "link"),
+        ("join_link", "https://meet.example/bimtek-pagi"),
+    ];
+    let response = organiser
+        .post_with_token(&edit, &moved, &csrf_in(&form))
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let updates = mails(&app, &smtp, siti, "Jadwal sesi", 2).await;
+    let second = updates
+        .iter()
+        .map(invite_in)
+        .find(|i| i.sequence == 1)
+        .unwrap_or_else(|| panic!("{app}: an update with SEQUENCE 1"));
+    assert_eq!(second.uid, first.uid, "{app}: the same entry, updated");
+    assert_eq!(second.start, at(zone, 10, 0));
+    assert_eq!(
+        mails(
+            &app,
             &smtp,
             "peserta2@perpusdes.example.id",
-            "Pendaftaran dibatalkan",
+            "Jadwal sesi",
+            1
         )
-        .await;
-        let withdrawn = invite_in(&gone);
-        assert_eq!(withdrawn.method, "CANCEL", "{app}");
-        assert_eq!(
-            withdrawn.uid,
-            format!("session-{session}-{leaves}@127.0.0.1")
-        );
-        assert_eq!(withdrawn.sequence, 1);
+        .await
+        .len(),
+        1,
+        "{app}: a cancelled seat gets no update"
+    );
 
-        let edit = format!("/manage/events/{}/sessions/{session}/edit", bimtek.slug);
-        let (_, form) = organiser.text(&edit).await;
-        let moved = [
-            ("title", "Strategi TPBIS"),
-            ("date", "2030-07-29"),
-            ("start_time", "10:00"),
-            ("end_time", "11:00"),
-            ("mandatory", "on"),
-            ("delivery", "link"),
-            ("join_link", "https://meet.example/bimtek-pagi"),
-        ];
-        let response = organiser
-            .post_with_token(&edit, &moved, &csrf_in(&form))
-            .await;
-        assert_eq!(response.status(), 303, "{app}");
-        let updates = mails(&smtp, siti, "Jadwal sesi", 2).await;
-        let second = updates
+    let replanned = reminder_jobs(&app).await;
+    assert_eq!(
+        replanned.len(),
+        6,
+        "{app}: two new reminders for the seat left: {replanned:?}"
+    );
+    assert!(
+        replanned
             .iter()
-            .map(invite_in)
-            .find(|i| i.sequence == 1)
-            .unwrap_or_else(|| panic!("{app}: an update with SEQUENCE 1"));
-        assert_eq!(second.uid, first.uid, "{app}: the same entry, updated");
-        assert_eq!(second.start, at(zone, 10, 0));
-        assert_eq!(
-            mails(&smtp, "peserta2@perpusdes.example.id", "Jadwal sesi", 1)
-                .await
-                .len(),
-            1,
-            "{app}: a cancelled seat gets no update"
-        );
+            .any(|(key, _, run)| key.contains(&format!("{stays}:1:60"))
+                && run.and_utc() == at(zone, 9, 0))
+    );
 
-        let replanned = reminder_jobs(&app).await;
-        assert_eq!(
-            replanned.len(),
-            6,
-            "{app}: two new reminders for the seat left: {replanned:?}"
-        );
-        assert!(
-            replanned
-                .iter()
-                .any(|(key, _, run)| key.contains(&format!("{stays}:1:60"))
-                    && run.and_utc() == at(zone, 9, 0))
-        );
+    // All come due at once: only the two of the current time go out,
+    // once each, though two instances work the queue.
+    reminders_due_now(&app).await;
+    let reminders = mails(&app, &smtp, siti, "Pengingat", 2).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let all_reminders: Vec<Received> = smtp
+        .received()
+        .into_iter()
+        .filter(|m| m.subject().starts_with("Pengingat"))
+        .collect();
+    assert_eq!(
+        all_reminders.len(),
+        2,
+        "{app}: {:?}",
+        all_reminders
+            .iter()
+            .map(|m| m.subject())
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        reminders
+            .iter()
+            .all(|m| m.text().contains("10.00–11.00 WITA")),
+        "{app}: {}",
+        reminders[0].text()
+    );
+    assert!(
+        reminders
+            .iter()
+            .all(|m| m.text().contains("https://meet.example/bimtek-pagi"))
+    );
+    let done = reminder_jobs(&app).await;
+    assert!(
+        done.iter().all(|(_, status, _)| status == "done"),
+        "{app}: {done:?}"
+    );
 
-        // All come due at once: only the two of the current time go out,
-        // once each, though two instances work the queue.
-        reminders_due_now(&app).await;
-        let reminders = mails(&smtp, siti, "Pengingat", 2).await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        let all_reminders: Vec<Received> = smtp
-            .received()
-            .into_iter()
-            .filter(|m| m.subject().starts_with("Pengingat"))
-            .collect();
-        assert_eq!(
-            all_reminders.len(),
-            2,
-            "{app}: {:?}",
-            all_reminders
-                .iter()
-                .map(|m| m.subject())
-                .collect::<Vec<_>>()
-        );
-        assert!(
-            reminders
-                .iter()
-                .all(|m| m.text().contains("10.00–11.00 WITA")),
-            "{app}: {}",
-            reminders[0].text()
-        );
-        assert!(
-            reminders
-                .iter()
-                .all(|m| m.text().contains("https://meet.example/bimtek-pagi"))
-        );
-        let done = reminder_jobs(&app).await;
-        assert!(
-            done.iter().all(|(_, status, _)| status == "done"),
-            "{app}: {done:?}"
-        );
-
-        let delete = format!("/manage/events/{}/sessions/{session}/delete", bimtek.slug);
-        let response = organiser.post(&delete, &[]).await;
-        assert_eq!(response.status(), 303, "{app}");
-        let cancelled = mail(&smtp, siti, "Sesi dibatalkan").await;
-        let cancel = invite_in(&cancelled);
-        assert_eq!(cancel.method, "CANCEL");
-        assert_eq!(cancel.uid, first.uid);
-        assert_eq!(cancel.sequence, 2, "{app}: past the last update");
-        assert_eq!(cancel.status, "CANCELLED");
-    }
+    let delete = format!("/manage/events/{}/sessions/{session}/delete", bimtek.slug);
+    let response = organiser.post(&delete, &[]).await;
+    assert_eq!(response.status(), 303, "{app}");
+    let cancelled = mail(&app, &smtp, siti, "Sesi dibatalkan").await;
+    let cancel = invite_in(&cancelled);
+    assert_eq!(cancel.method, "CANCEL");
+    assert_eq!(cancel.uid, first.uid);
+    assert_eq!(cancel.sequence, 2, "{app}: past the last update");
+    assert_eq!(cancel.status, "CANCELLED");
 }
 
 /// The feed's address from the page that shows it once.
@@ -527,87 +493,88 @@ fn feed_path(page: &str) -> String {
     page[start..end].to_owned()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_private_feed_lists_every_session_until_revoked() {
-    for backend in backends() {
-        let smtp = SmtpServer::start().await;
-        let app = app_with_smtp(&backend, &smtp).await;
-        let wib = create_event(&app.db, event("bimtek-feed-wib", Tz::Asia__Jakarta, true)).await;
-        let wit = create_event(&app.db, event("bimtek-feed-wit", Tz::Asia__Jayapura, true)).await;
-        let organiser = organiser_of(&app, &[&wib, &wit]).await;
-        plan(
-            &app,
-            &organiser,
-            &wib,
-            "Pembukaan",
-            ("2030-07-29", "09:00", "09:30"),
-            PASTED,
-        )
-        .await;
-        plan(
-            &app,
-            &organiser,
-            &wib,
-            "Praktik",
-            ("2030-07-29", "10:00", "12:00"),
-            ROOM,
-        )
-        .await;
-        plan(
-            &app,
-            &organiser,
-            &wit,
-            "Penutupan",
-            ("2030-07-29", "11:00", "12:00"),
-            ROOM,
-        )
-        .await;
-        let (browser, _) = seated(&app, &smtp, &wib, 1).await;
-        seated(&app, &smtp, &wit, 1).await;
+backend_tests!(
+    the_private_feed_lists_every_session_until_revoked,
+    multi_thread
+);
+async fn the_private_feed_lists_every_session_until_revoked(backend: TestBackend) {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_smtp(&backend, &smtp).await;
+    let wib = create_event(&app.db, event("bimtek-feed-wib", Tz::Asia__Jakarta, true)).await;
+    let wit = create_event(&app.db, event("bimtek-feed-wit", Tz::Asia__Jayapura, true)).await;
+    let organiser = organiser_of(&app, &[&wib, &wit]).await;
+    plan(
+        &app,
+        &organiser,
+        &wib,
+        "Pembukaan",
+        ("2030-07-29", "09:00", "09:30"),
+        PASTED,
+    )
+    .await;
+    plan(
+        &app,
+        &organiser,
+        &wib,
+        "Praktik",
+        ("2030-07-29", "10:00", "12:00"),
+        ROOM,
+    )
+    .await;
+    plan(
+        &app,
+        &organiser,
+        &wit,
+        "Penutupan",
+        ("2030-07-29", "11:00", "12:00"),
+        ROOM,
+    )
+    .await;
+    let (browser, _) = seated(&app, &smtp, &wib, 1).await;
+    seated(&app, &smtp, &wit, 1).await;
 
-        let (_, my) = browser.text("/my").await;
-        let response = browser
-            .post_with_token("/my/calendar", &[], &csrf_in(&my))
-            .await;
-        assert_eq!(Browser::location(&response), "/my/calendar", "{app}");
-        let (status, shown) = browser.text("/my/calendar").await;
-        assert_eq!(status, 200, "{app}");
-        let path = feed_path(&shown);
-        let again = browser.get("/my/calendar").await;
-        assert_eq!(Browser::location(&again), "/my", "{app}: shown once");
+    let (_, my) = browser.text("/my").await;
+    let response = browser
+        .post_with_token("/my/calendar", &[], &csrf_in(&my))
+        .await;
+    assert_eq!(Browser::location(&response), "/my/calendar", "{app}");
+    let (status, shown) = browser.text("/my/calendar").await;
+    assert_eq!(status, 200, "{app}");
+    let path = feed_path(&shown);
+    let again = browser.get("/my/calendar").await;
+    assert_eq!(Browser::location(&again), "/my", "{app}: shown once");
 
-        let anonymous = app.browser();
-        let response = anonymous.get(&path).await;
-        assert_eq!(
-            response.status(),
-            200,
-            "{app}: the secret is the credential"
-        );
-        let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
-        assert_eq!(
-            header("content-type"),
-            "text/calendar; charset=utf-8; method=PUBLISH"
-        );
-        assert!(header("cache-control").starts_with("private"), "{app}");
-        let feed = read_ics(&response.text().await.unwrap());
-        assert_eq!(feed.len(), 3, "{app}: {feed:?}");
-        assert!(
-            feed.iter()
-                .all(|e| e.method == "PUBLISH" && e.attendee.is_none())
-        );
-        let starts: Vec<DateTime<Utc>> = feed.iter().map(|e| e.start).collect();
-        assert!(starts.contains(&at(Tz::Asia__Jakarta, 9, 0)));
-        assert!(starts.contains(&at(Tz::Asia__Jayapura, 11, 0)));
+    let anonymous = app.browser();
+    let response = anonymous.get(&path).await;
+    assert_eq!(
+        response.status(),
+        200,
+        "{app}: the secret is the credential"
+    );
+    let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+    assert_eq!(
+        header("content-type"),
+        "text/calendar; charset=utf-8; method=PUBLISH"
+    );
+    assert!(header("cache-control").starts_with("private"), "{app}");
+    let feed = read_ics(&response.text().await.unwrap());
+    assert_eq!(feed.len(), 3, "{app}: {feed:?}");
+    assert!(
+        feed.iter()
+            .all(|e| e.method == "PUBLISH" && e.attendee.is_none())
+    );
+    let starts: Vec<DateTime<Utc>> = feed.iter().map(|e| e.start).collect();
+    assert!(starts.contains(&at(Tz::Asia__Jakarta, 9, 0)));
+    assert!(starts.contains(&at(Tz::Asia__Jayapura, 11, 0)));
 
-        let (_, my) = browser.text("/my").await;
-        assert!(!my.contains(&path), "{app}: the address is shown only once");
-        let response = browser
-            .post_with_token("/my/calendar/revoke", &[], &csrf_in(&my))
-            .await;
-        assert_eq!(response.status(), 303);
-        assert_eq!(anonymous.get(&path).await.status(), 404, "{app}: revoked");
-        assert_eq!(anonymous.get("/calendar/tebakan.ics").await.status(), 404);
-    }
+    let (_, my) = browser.text("/my").await;
+    assert!(!my.contains(&path), "{app}: the address is shown only once");
+    let response = browser
+        .post_with_token("/my/calendar/revoke", &[], &csrf_in(&my))
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(anonymous.get(&path).await.status(), 404, "{app}: revoked");
+    assert_eq!(anonymous.get("/calendar/tebakan.ics").await.status(), 404);
 }
 
 /// Today's date and times from now in a zone where the next five hours
@@ -629,61 +596,62 @@ fn soon(minutes_from_now: i64) -> (Tz, String, String) {
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn join_links_appear_on_the_participant_page_at_their_time() {
-    for backend in backends() {
-        let smtp = SmtpServer::start().await;
-        let app = app_with_smtp(&backend, &smtp).await;
-        let (zone, date, _) = soon(0);
-        let mut new = event("bimtek-hari-ini", zone, true);
-        new.starts_at = Utc::now() + chrono::Duration::days(1);
-        new.ends_at = Utc::now() + chrono::Duration::days(2);
-        let today = create_event(&app.db, new).await;
-        let organiser = organiser_of(&app, &[&today]).await;
-        // Within the default hour before: shown. Three hours ahead: not yet.
-        let (_, _, start) = soon(30);
-        let (_, _, end) = soon(90);
-        let near = [
-            ("delivery", "link"),
-            ("join_link", "https://meet.example/segera"),
-        ];
-        plan(
-            &app,
-            &organiser,
-            &today,
-            "Segera",
-            (&date, &start, &end),
-            &near,
-        )
-        .await;
-        let (_, _, start) = soon(180);
-        let (_, _, end) = soon(240);
-        let later = [
-            ("delivery", "link"),
-            ("join_link", "https://meet.example/nanti"),
-        ];
-        plan(
-            &app,
-            &organiser,
-            &today,
-            "Nanti",
-            (&date, &start, &end),
-            &later,
-        )
-        .await;
-        let (browser, _) = seated(&app, &smtp, &today, 1).await;
+backend_tests!(
+    join_links_appear_on_the_participant_page_at_their_time,
+    multi_thread
+);
+async fn join_links_appear_on_the_participant_page_at_their_time(backend: TestBackend) {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_smtp(&backend, &smtp).await;
+    let (zone, date, _) = soon(0);
+    let mut new = event("bimtek-hari-ini", zone, true);
+    new.starts_at = Utc::now() + chrono::Duration::days(1);
+    new.ends_at = Utc::now() + chrono::Duration::days(2);
+    let today = create_event(&app.db, new).await;
+    let organiser = organiser_of(&app, &[&today]).await;
+    // Within the default hour before: shown. Three hours ahead: not yet.
+    let (_, _, start) = soon(30);
+    let (_, _, end) = soon(90);
+    let near = [
+        ("delivery", "link"),
+        ("join_link", "https://meet.example/segera"),
+    ];
+    plan(
+        &app,
+        &organiser,
+        &today,
+        "Segera",
+        (&date, &start, &end),
+        &near,
+    )
+    .await;
+    let (_, _, start) = soon(180);
+    let (_, _, end) = soon(240);
+    let later = [
+        ("delivery", "link"),
+        ("join_link", "https://meet.example/nanti"),
+    ];
+    plan(
+        &app,
+        &organiser,
+        &today,
+        "Nanti",
+        (&date, &start, &end),
+        &later,
+    )
+    .await;
+    let (browser, _) = seated(&app, &smtp, &today, 1).await;
 
-        let (status, my) = browser.text("/my").await;
-        assert_eq!(status, 200);
-        assert!(
-            my.contains("href=\"https://meet.example/segera\""),
-            "{app}: {my}"
-        );
-        assert!(
-            !my.contains("https://meet.example/nanti"),
-            "{app}: shown too early"
-        );
-        assert!(my.contains("Tautan bergabung muncul"), "{app}: says when");
-        assert!(my.contains("Segera") && my.contains("Nanti"));
-    }
+    let (status, my) = browser.text("/my").await;
+    assert_eq!(status, 200);
+    assert!(
+        my.contains("href=\"https://meet.example/segera\""),
+        "{app}: {my}"
+    );
+    assert!(
+        !my.contains("https://meet.example/nanti"),
+        "{app}: shown too early"
+    );
+    assert!(my.contains("Tautan bergabung muncul"), "{app}: says when");
+    assert!(my.contains("Segera") && my.contains("Nanti"));
 }

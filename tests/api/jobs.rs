@@ -12,7 +12,7 @@ use bimtek::telemetry::Metrics;
 use chrono::Utc;
 use tokio::sync::watch;
 
-use crate::helpers::{TestDatabase, backends, spawn_apps};
+use crate::support::*;
 
 #[derive(Default)]
 struct Recorder {
@@ -138,161 +138,156 @@ async fn wait_for(db: &Db, expected: &[(&str, i64)]) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_workers_run_each_of_many_jobs_exactly_once() {
+backend_tests!(two_workers_run_each_of_many_jobs_exactly_once, multi_thread);
+async fn two_workers_run_each_of_many_jobs_exactly_once(backend: TestBackend) {
     const N: usize = 300;
-    for backend in backends() {
-        let database = TestDatabase::create(&backend);
-        let db = Db::open(&database.url, 2).unwrap();
-        for _ in 0..N {
-            enqueue(&db, "ok", None, 5).await;
-        }
-        let runner = Arc::new(Recorder::default());
-        let workers = Workers::start(&database, &runner, 2);
-        wait_for(&db, &[("done", N as i64)]).await;
-        workers.stop().await;
-
-        let runs = runner.runs.lock().unwrap().clone();
-        let mut ids: Vec<&String> = runs.iter().map(|(id, _)| id).collect();
-        ids.sort();
-        ids.dedup();
-        assert_eq!(
-            runs.len(),
-            N,
-            "{}: {} runs for {N} jobs",
-            database.backend().name(),
-            runs.len()
-        );
-        assert_eq!(ids.len(), N, "{}", database.backend().name());
-        assert!(runs.iter().all(|(_, attempt)| *attempt == 1));
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failures_are_retried_and_recorded() {
-    for backend in backends() {
-        let database = TestDatabase::create(&backend);
-        let db = Db::open(&database.url, 2).unwrap();
-        enqueue(&db, "flaky", None, 5).await;
-        enqueue(&db, "broken", None, 3).await;
-        enqueue(&db, "poison", None, 5).await;
-        enqueue(&db, "later", None, 5).await;
-        let runner = Arc::new(Recorder::default());
-        let workers = Workers::start(&database, &runner, 1);
-        wait_for(&db, &[("done", 1), ("failed", 2), ("queued", 1)]).await;
-        workers.stop().await;
-
-        let rows = db
-            .run(|conn| -> Result<_, DbError> {
-                use bimtek::db::schema::jobs::dsl::*;
-                use diesel::prelude::*;
-                Ok(jobs
-                    .select((kind, status, attempts, last_error, run_at))
-                    .load::<(String, String, i32, Option<String>, chrono::NaiveDateTime)>(conn)?)
-            })
-            .await
-            .unwrap();
-        let find = |k: &str| rows.iter().find(|r| r.0 == k).unwrap().clone();
-        let name = database.backend().name();
-
-        let flaky = find("flaky");
-        assert_eq!(
-            (flaky.1.as_str(), flaky.2, flaky.3),
-            ("done", 3, None),
-            "{name}"
-        );
-        let broken = find("broken");
-        assert_eq!(
-            (broken.1.as_str(), broken.2),
-            ("failed", 3),
-            "{name}: gives up after max attempts"
-        );
-        assert_eq!(broken.3.as_deref(), Some("still broken"), "{name}");
-        let poison = find("poison");
-        assert_eq!(
-            (poison.1.as_str(), poison.2),
-            ("failed", 1),
-            "{name}: a permanent failure is not retried"
-        );
-        assert_eq!(poison.3.as_deref(), Some("cannot ever work"), "{name}");
-        let later = find("later");
-        assert_eq!((later.1.as_str(), later.2), ("queued", 1), "{name}");
-        let wait = later.4.and_utc() - Utc::now();
-        assert!(
-            wait > chrono::Duration::seconds(25),
-            "{name}: retried after only {wait}"
-        );
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dead_workers_job_is_taken_over_when_its_lease_lapses() {
-    for backend in backends() {
-        let database = TestDatabase::create(&backend);
-        let db = Db::open(&database.url, 2).unwrap();
+    let database = TestDatabase::create(&backend);
+    let db = Db::open(&database.url, 2).unwrap();
+    for _ in 0..N {
         enqueue(&db, "ok", None, 5).await;
-        // A worker claims it with a short lease and then "dies".
-        let claimed = db
-            .transaction(|conn| -> Result<_, DbError> {
-                Ok(repo::claim(
-                    conn,
-                    "doomed",
-                    Utc::now(),
-                    chrono::Duration::milliseconds(200),
-                    4,
-                )?)
-            })
-            .await
-            .unwrap();
-        assert_eq!(claimed.len(), 1);
-        let runner = Arc::new(Recorder::default());
-        let workers = Workers::start(&database, &runner, 1);
-        wait_for(&db, &[("done", 1)]).await;
-        workers.stop().await;
-        assert_eq!(
-            runner.runs.lock().unwrap()[0].1,
-            2,
-            "{}: the second attempt",
-            database.backend().name()
-        );
     }
+    let runner = Arc::new(Recorder::default());
+    let workers = Workers::start(&database, &runner, 2);
+    wait_for(&db, &[("done", N as i64)]).await;
+    workers.stop().await;
+
+    let runs = runner.runs.lock().unwrap().clone();
+    let mut ids: Vec<&String> = runs.iter().map(|(id, _)| id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        runs.len(),
+        N,
+        "{}: {} runs for {N} jobs",
+        database.backend().name(),
+        runs.len()
+    );
+    assert_eq!(ids.len(), N, "{}", database.backend().name());
+    assert!(runs.iter().all(|(_, attempt)| *attempt == 1));
 }
 
-#[tokio::test]
-async fn work_with_a_dedup_key_is_enqueued_once() {
-    for backend in backends() {
-        let database = TestDatabase::create(&backend);
-        let db = Db::open(&database.url, 2).unwrap();
-        assert!(enqueue(&db, "ok", Some("mail:registration-1:confirm".into()), 5).await);
-        assert!(!enqueue(&db, "ok", Some("mail:registration-1:confirm".into()), 5).await);
-        assert!(enqueue(&db, "ok", Some("mail:registration-2:confirm".into()), 5).await);
-        // A duplicate inside a transaction does not spoil the transaction.
-        let in_transaction = db
-            .transaction(|conn| -> Result<bool, DbError> {
-                let job = NewJob {
-                    kind: "ok",
-                    payload: "{}".into(),
-                    dedup_key: Some("mail:registration-1:confirm".into()),
-                    run_at: Utc::now(),
-                    max_attempts: 5,
-                };
-                let first = repo::enqueue(conn, &job, Utc::now())?;
-                let other = NewJob {
-                    dedup_key: Some("mail:registration-3:confirm".into()),
-                    ..job
-                };
-                Ok(!first && repo::enqueue(conn, &other, Utc::now())?)
-            })
-            .await
-            .unwrap();
-        assert!(in_transaction, "{}", database.backend().name());
-        assert_eq!(
-            statuses(&db).await,
-            vec![("queued".to_owned(), 3)],
-            "{}",
-            database.backend().name()
-        );
-    }
+backend_tests!(failures_are_retried_and_recorded, multi_thread);
+async fn failures_are_retried_and_recorded(backend: TestBackend) {
+    let database = TestDatabase::create(&backend);
+    let db = Db::open(&database.url, 2).unwrap();
+    enqueue(&db, "flaky", None, 5).await;
+    enqueue(&db, "broken", None, 3).await;
+    enqueue(&db, "poison", None, 5).await;
+    enqueue(&db, "later", None, 5).await;
+    let runner = Arc::new(Recorder::default());
+    let workers = Workers::start(&database, &runner, 1);
+    wait_for(&db, &[("done", 1), ("failed", 2), ("queued", 1)]).await;
+    workers.stop().await;
+
+    let rows = db
+        .run(|conn| -> Result<_, DbError> {
+            use bimtek::db::schema::jobs::dsl::*;
+            use diesel::prelude::*;
+            Ok(jobs
+                .select((kind, status, attempts, last_error, run_at))
+                .load::<(String, String, i32, Option<String>, chrono::NaiveDateTime)>(conn)?)
+        })
+        .await
+        .unwrap();
+    let find = |k: &str| rows.iter().find(|r| r.0 == k).unwrap().clone();
+    let name = database.backend().name();
+
+    let flaky = find("flaky");
+    assert_eq!(
+        (flaky.1.as_str(), flaky.2, flaky.3),
+        ("done", 3, None),
+        "{name}"
+    );
+    let broken = find("broken");
+    assert_eq!(
+        (broken.1.as_str(), broken.2),
+        ("failed", 3),
+        "{name}: gives up after max attempts"
+    );
+    assert_eq!(broken.3.as_deref(), Some("still broken"), "{name}");
+    let poison = find("poison");
+    assert_eq!(
+        (poison.1.as_str(), poison.2),
+        ("failed", 1),
+        "{name}: a permanent failure is not retried"
+    );
+    assert_eq!(poison.3.as_deref(), Some("cannot ever work"), "{name}");
+    let later = find("later");
+    assert_eq!((later.1.as_str(), later.2), ("queued", 1), "{name}");
+    let wait = later.4.and_utc() - Utc::now();
+    assert!(
+        wait > chrono::Duration::seconds(25),
+        "{name}: retried after only {wait}"
+    );
+}
+
+backend_tests!(
+    a_dead_workers_job_is_taken_over_when_its_lease_lapses,
+    multi_thread
+);
+async fn a_dead_workers_job_is_taken_over_when_its_lease_lapses(backend: TestBackend) {
+    let database = TestDatabase::create(&backend);
+    let db = Db::open(&database.url, 2).unwrap();
+    enqueue(&db, "ok", None, 5).await;
+    // A worker claims it with a short lease and then "dies".
+    let claimed = db
+        .transaction(|conn| -> Result<_, DbError> {
+            Ok(repo::claim(
+                conn,
+                "doomed",
+                Utc::now(),
+                chrono::Duration::milliseconds(200),
+                4,
+            )?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    let runner = Arc::new(Recorder::default());
+    let workers = Workers::start(&database, &runner, 1);
+    wait_for(&db, &[("done", 1)]).await;
+    workers.stop().await;
+    assert_eq!(
+        runner.runs.lock().unwrap()[0].1,
+        2,
+        "{}: the second attempt",
+        database.backend().name()
+    );
+}
+
+backend_tests!(work_with_a_dedup_key_is_enqueued_once);
+async fn work_with_a_dedup_key_is_enqueued_once(backend: TestBackend) {
+    let database = TestDatabase::create(&backend);
+    let db = Db::open(&database.url, 2).unwrap();
+    assert!(enqueue(&db, "ok", Some("mail:registration-1:confirm".into()), 5).await);
+    assert!(!enqueue(&db, "ok", Some("mail:registration-1:confirm".into()), 5).await);
+    assert!(enqueue(&db, "ok", Some("mail:registration-2:confirm".into()), 5).await);
+    // A duplicate inside a transaction does not spoil the transaction.
+    let in_transaction = db
+        .transaction(|conn| -> Result<bool, DbError> {
+            let job = NewJob {
+                kind: "ok",
+                payload: "{}".into(),
+                dedup_key: Some("mail:registration-1:confirm".into()),
+                run_at: Utc::now(),
+                max_attempts: 5,
+            };
+            let first = repo::enqueue(conn, &job, Utc::now())?;
+            let other = NewJob {
+                dedup_key: Some("mail:registration-3:confirm".into()),
+                ..job
+            };
+            Ok(!first && repo::enqueue(conn, &other, Utc::now())?)
+        })
+        .await
+        .unwrap();
+    assert!(in_transaction, "{}", database.backend().name());
+    assert_eq!(
+        statuses(&db).await,
+        vec![("queued".to_owned(), 3)],
+        "{}",
+        database.backend().name()
+    );
 }
 
 /// Asks for the keyed job to run (again), as a change to what it follows does.
@@ -330,54 +325,51 @@ async fn run_keyed(db: &Db, changed_meanwhile: bool) -> bool {
     .unwrap()
 }
 
+backend_tests!(a_keyed_job_runs_again_after_a_change_it_may_have_missed);
 /// Work that follows the latest state of something: one job per key,
 /// queued again when done, and run once more when the state changed while
 /// it ran (it may have read the state before the change).
-#[tokio::test]
-async fn a_keyed_job_runs_again_after_a_change_it_may_have_missed() {
-    for backend in backends() {
-        let database = TestDatabase::create(&backend);
-        let db = Db::open(&database.url, 2).unwrap();
-        let name = database.backend().name();
-        rerun(&db).await;
-        rerun(&db).await;
-        assert_eq!(
-            statuses(&db).await,
-            vec![("queued".to_owned(), 1)],
-            "{name}"
-        );
-        assert!(run_keyed(&db, true).await);
-        let once_more = statuses(&db).await;
-        assert_eq!(once_more, vec![("queued".to_owned(), 1)], "{name}");
-        assert!(run_keyed(&db, false).await);
-        assert_eq!(statuses(&db).await, vec![("done".to_owned(), 1)], "{name}");
-        rerun(&db).await;
-        assert_eq!(
-            statuses(&db).await,
-            vec![("queued".to_owned(), 1)],
-            "{name}"
-        );
-    }
+async fn a_keyed_job_runs_again_after_a_change_it_may_have_missed(backend: TestBackend) {
+    let database = TestDatabase::create(&backend);
+    let db = Db::open(&database.url, 2).unwrap();
+    let name = database.backend().name();
+    rerun(&db).await;
+    rerun(&db).await;
+    assert_eq!(
+        statuses(&db).await,
+        vec![("queued".to_owned(), 1)],
+        "{name}"
+    );
+    assert!(run_keyed(&db, true).await);
+    let once_more = statuses(&db).await;
+    assert_eq!(once_more, vec![("queued".to_owned(), 1)], "{name}");
+    assert!(run_keyed(&db, false).await);
+    assert_eq!(statuses(&db).await, vec![("done".to_owned(), 1)], "{name}");
+    rerun(&db).await;
+    assert_eq!(
+        statuses(&db).await,
+        vec![("queued".to_owned(), 1)],
+        "{name}"
+    );
 }
 
-#[tokio::test]
-async fn the_running_application_works_its_queue() {
-    for app in spawn_apps().await {
-        enqueue(&app.db, "unknown-kind", None, 5).await;
-        wait_for(&app.db, &[("failed", 1)]).await;
-        let error = app
-            .db
-            .run(|conn| -> Result<_, DbError> {
-                use bimtek::db::schema::jobs::dsl::*;
-                use diesel::prelude::*;
-                Ok(jobs.select(last_error).first::<Option<String>>(conn)?)
-            })
-            .await
-            .unwrap();
-        assert_eq!(
-            error.as_deref(),
-            Some("no handler for job kind \"unknown-kind\""),
-            "{app}"
-        );
-    }
+backend_tests!(the_running_application_works_its_queue);
+async fn the_running_application_works_its_queue(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    enqueue(&app.db, "unknown-kind", None, 5).await;
+    wait_for(&app.db, &[("failed", 1)]).await;
+    let error = app
+        .db
+        .run(|conn| -> Result<_, DbError> {
+            use bimtek::db::schema::jobs::dsl::*;
+            use diesel::prelude::*;
+            Ok(jobs.select(last_error).first::<Option<String>>(conn)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        error.as_deref(),
+        Some("no handler for job kind \"unknown-kind\""),
+        "{app}"
+    );
 }

@@ -17,9 +17,8 @@ use chrono_tz::Tz;
 
 use bimtek::domain::account::EventRole;
 
-use crate::fixtures::{PASSWORD, create_event, event, participant, staff};
-use crate::helpers::{backends, spawn_app_with, start_instance};
-use crate::smtp::SmtpServer;
+use crate::support::smtp::SmtpServer;
+use crate::support::*;
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -53,204 +52,205 @@ async fn outbox(db: &bimtek::db::Db) -> Vec<OutboxRow> {
     mail::recent(db, None, 10_000).await.unwrap()
 }
 
-fn message_ids(received: &[crate::smtp::Received]) -> HashSet<String> {
+fn message_ids(received: &[crate::support::smtp::Received]) -> HashSet<String> {
     received
         .iter()
         .map(|m| m.header("Message-ID").expect("a Message-ID"))
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mail_waits_out_an_smtp_outage_and_arrives_once() {
-    for backend in backends() {
-        let port = SmtpServer::free_port();
-        let app = spawn_app_with(&backend, |s| {
-            s.smtp_url = Some(format!("smtp://127.0.0.1:{port}?tls=none"))
-        })
-        .await;
-        queue(&app.db, 5, None).await;
+backend_tests!(mail_waits_out_an_smtp_outage_and_arrives_once, multi_thread);
+async fn mail_waits_out_an_smtp_outage_and_arrives_once(backend: TestBackend) {
+    let port = SmtpServer::free_port();
+    let app = spawn_app_with(&backend, |s| {
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}?tls=none"))
+    })
+    .await;
+    queue(&app.db, 5, None).await;
 
-        // Down: every message stays queued, with the reason on record.
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let rows = outbox(&app.db).await;
-            if rows.iter().all(|r| r.attempts >= 2) {
-                assert!(rows.iter().all(|r| r.status == "queued"), "{app}: {rows:?}");
-                assert!(
-                    rows.iter().all(|r| r.last_error.is_some()),
-                    "{app}: {rows:?}"
-                );
-                break;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{app}: no retries: {rows:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-
-        // Up again, on the same address: all arrive, each once.
-        let smtp = SmtpServer::start_on(port).await;
-        let received = smtp.wait_for(5, WAIT).await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        let received_later = smtp.received();
-        assert_eq!(
-            received_later.len(),
-            5,
-            "{app}: {} deliveries of 5 messages",
-            received_later.len()
-        );
-        assert_eq!(message_ids(&received).len(), 5, "{app}");
+    // Down: every message stays queued, with the reason on record.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
         let rows = outbox(&app.db).await;
-        assert!(
-            rows.iter()
-                .all(|r| r.status == "sent" && r.last_error.is_none()),
-            "{app}: {rows:?}"
-        );
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_deliver_each_message_exactly_once() {
-    const N: usize = 120;
-    for backend in backends() {
-        let smtp = SmtpServer::start().await;
-        let url = smtp.url();
-        let app = spawn_app_with(&backend, |s| {
-            s.smtp_url = Some(url.clone());
-            s.job_workers = 3;
-        })
-        .await;
-        start_instance(&app, |s| {
-            s.smtp_url = Some(url.clone());
-            s.job_workers = 3;
-        })
-        .await;
-        queue(&app.db, N, None).await;
-        smtp.wait_for(N, WAIT).await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        let received = smtp.received();
-        assert_eq!(
-            received.len(),
-            N,
-            "{app}: {} deliveries of {N} messages",
-            received.len()
-        );
-        assert_eq!(
-            message_ids(&received).len(),
-            N,
-            "{app}: a message was delivered twice"
-        );
-        let recipients: HashSet<_> = received.iter().flat_map(|m| m.rcpt_to.clone()).collect();
-        assert_eq!(recipients.len(), N, "{app}");
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn organisers_see_each_messages_state_and_can_resend() {
-    for backend in backends() {
-        let smtp = SmtpServer::start().await;
-        let url = smtp.url();
-        let app = spawn_app_with(&backend, |s| s.smtp_url = Some(url)).await;
-        let bimtek = create_event(&app.db, event("bimtek-surat", Tz::Asia__Jakarta, true)).await;
-        let other = create_event(&app.db, event("bimtek-lain", Tz::Asia__Jakarta, true)).await;
-        staff(
-            &app.db,
-            "rina@perpus.example.id",
-            false,
-            Some((&bimtek, EventRole::Organiser)),
-        )
-        .await;
-        staff(
-            &app.db,
-            "andi@perpus.example.id",
-            false,
-            Some((&other, EventRole::Organiser)),
-        )
-        .await;
-
-        smtp.fail_next(2);
-        queue(&app.db, 1, Some(bimtek.id.to_string())).await;
-        let first = smtp.wait_for(1, WAIT).await.remove(0);
-        assert_eq!(
-            first.header("Reply-To").as_deref(),
-            Some("rina@perpus.example.id"),
-            "{app}"
-        );
-
-        let rina = app.browser();
-        rina.sign_in("rina@perpus.example.id", PASSWORD).await;
-        let (status, html) = rina.text("/manage/events/bimtek-surat").await;
-        assert_eq!(status, 200, "{app}");
-        assert!(
-            html.contains("peserta0@perpusdes.example.id"),
-            "{app}: {html}"
-        );
-        assert!(
-            html.contains(r#"class="state sent">terkirim"#),
-            "{app}: {html}"
-        );
-        assert!(
-            html.contains("3 kali dicoba"),
-            "{app}: two refusals, then sent: {html}"
-        );
-
-        let id = outbox(&app.db).await[0].id.clone();
-        let resend = format!("/outbox/{id}/resend");
-        // Not hers to resend: another event's organiser.
-        let andi = app.browser();
-        andi.sign_in("andi@perpus.example.id", PASSWORD).await;
-        assert_eq!(
-            andi.post(&resend, &[("back", "/")]).await.status(),
-            403,
-            "{app}"
-        );
-        let response = rina
-            .post(&resend, &[("back", "/manage/events/bimtek-surat")])
-            .await;
-        assert_eq!(response.status(), 303, "{app}");
-        assert_eq!(
-            response.headers()["location"],
-            "/manage/events/bimtek-surat"
-        );
-        let both = smtp.wait_for(2, WAIT).await;
-        assert_eq!(
-            message_ids(&both).len(),
-            2,
-            "{app}: a resend is a new message"
-        );
-        assert_eq!(both[1].subject(), both[0].subject());
-        // The way back stays on this site, whatever the form says.
-        let response = rina.post(&resend, &[("back", "/\t/evil.example")]).await;
-        assert_eq!(response.status(), 303, "{app}");
-        assert_eq!(response.headers()["location"], "/", "{app}");
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refused_message_is_shown_with_the_servers_answer() {
-    for backend in backends() {
-        let smtp = SmtpServer::start().await;
-        let url = smtp.url();
-        let app = spawn_app_with(&backend, |s| s.smtp_url = Some(url)).await;
-        staff(&app.db, "admin@dispusip.example.id", true, None).await;
-        smtp.fail_next(1_000);
-        queue(&app.db, 1, None).await;
-        let admin = app.browser();
-        admin.sign_in("admin@dispusip.example.id", PASSWORD).await;
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let (_, html) = admin.text("/admin/outbox").await;
-            if html.contains("451") {
-                assert!(
-                    html.contains(r#"class="state queued">dalam antrean"#),
-                    "{app}: {html}"
-                );
-                break;
-            }
-            assert!(tokio::time::Instant::now() < deadline, "{app}: {html}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        if rows.iter().all(|r| r.attempts >= 2) {
+            assert!(rows.iter().all(|r| r.status == "queued"), "{app}: {rows:?}");
+            assert!(
+                rows.iter().all(|r| r.last_error.is_some()),
+                "{app}: {rows:?}"
+            );
+            break;
         }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{app}: no retries: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Up again, on the same address: all arrive, each once.
+    let smtp = SmtpServer::start_on(port).await;
+    let received = smtp.wait_for(5, WAIT).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let received_later = smtp.received();
+    assert_eq!(
+        received_later.len(),
+        5,
+        "{app}: {} deliveries of 5 messages",
+        received_later.len()
+    );
+    assert_eq!(message_ids(&received).len(), 5, "{app}");
+    let rows = outbox(&app.db).await;
+    assert!(
+        rows.iter()
+            .all(|r| r.status == "sent" && r.last_error.is_none()),
+        "{app}: {rows:?}"
+    );
+}
+
+backend_tests!(
+    two_instances_deliver_each_message_exactly_once,
+    multi_thread
+);
+async fn two_instances_deliver_each_message_exactly_once(backend: TestBackend) {
+    const N: usize = 120;
+    let smtp = SmtpServer::start().await;
+    let url = smtp.url();
+    let app = spawn_app_with(&backend, |s| {
+        s.smtp_url = Some(url.clone());
+        s.job_workers = 3;
+    })
+    .await;
+    start_instance(&app, |s| {
+        s.smtp_url = Some(url.clone());
+        s.job_workers = 3;
+    })
+    .await;
+    queue(&app.db, N, None).await;
+    smtp.wait_for(N, WAIT).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let received = smtp.received();
+    assert_eq!(
+        received.len(),
+        N,
+        "{app}: {} deliveries of {N} messages",
+        received.len()
+    );
+    assert_eq!(
+        message_ids(&received).len(),
+        N,
+        "{app}: a message was delivered twice"
+    );
+    let recipients: HashSet<_> = received.iter().flat_map(|m| m.rcpt_to.clone()).collect();
+    assert_eq!(recipients.len(), N, "{app}");
+}
+
+backend_tests!(
+    organisers_see_each_messages_state_and_can_resend,
+    multi_thread
+);
+async fn organisers_see_each_messages_state_and_can_resend(backend: TestBackend) {
+    let smtp = SmtpServer::start().await;
+    let url = smtp.url();
+    let app = spawn_app_with(&backend, |s| s.smtp_url = Some(url)).await;
+    let bimtek = create_event(&app.db, event("bimtek-surat", Tz::Asia__Jakarta, true)).await;
+    let other = create_event(&app.db, event("bimtek-lain", Tz::Asia__Jakarta, true)).await;
+    staff(
+        &app.db,
+        "rina@perpus.example.id",
+        false,
+        Some((&bimtek, EventRole::Organiser)),
+    )
+    .await;
+    staff(
+        &app.db,
+        "andi@perpus.example.id",
+        false,
+        Some((&other, EventRole::Organiser)),
+    )
+    .await;
+
+    smtp.fail_next(2);
+    queue(&app.db, 1, Some(bimtek.id.to_string())).await;
+    let first = smtp.wait_for(1, WAIT).await.remove(0);
+    assert_eq!(
+        first.header("Reply-To").as_deref(),
+        Some("rina@perpus.example.id"),
+        "{app}"
+    );
+
+    let rina = app.browser();
+    rina.sign_in("rina@perpus.example.id", PASSWORD).await;
+    let (status, html) = rina.text("/manage/events/bimtek-surat").await;
+    assert_eq!(status, 200, "{app}");
+    assert!(
+        html.contains("peserta0@perpusdes.example.id"),
+        "{app}: {html}"
+    );
+    assert!(
+        html.contains(r#"class="state sent">terkirim"#),
+        "{app}: {html}"
+    );
+    assert!(
+        html.contains("3 kali dicoba"),
+        "{app}: two refusals, then sent: {html}"
+    );
+
+    let id = outbox(&app.db).await[0].id.clone();
+    let resend = format!("/outbox/{id}/resend");
+    // Not hers to resend: another event's organiser.
+    let andi = app.browser();
+    andi.sign_in("andi@perpus.example.id", PASSWORD).await;
+    assert_eq!(
+        andi.post(&resend, &[("back", "/")]).await.status(),
+        403,
+        "{app}"
+    );
+    let response = rina
+        .post(&resend, &[("back", "/manage/events/bimtek-surat")])
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    assert_eq!(
+        response.headers()["location"],
+        "/manage/events/bimtek-surat"
+    );
+    let both = smtp.wait_for(2, WAIT).await;
+    assert_eq!(
+        message_ids(&both).len(),
+        2,
+        "{app}: a resend is a new message"
+    );
+    assert_eq!(both[1].subject(), both[0].subject());
+    // The way back stays on this site, whatever the form says.
+    let response = rina.post(&resend, &[("back", "/\t/evil.example")]).await;
+    assert_eq!(response.status(), 303, "{app}");
+    assert_eq!(response.headers()["location"], "/", "{app}");
+}
+
+backend_tests!(
+    a_refused_message_is_shown_with_the_servers_answer,
+    multi_thread
+);
+async fn a_refused_message_is_shown_with_the_servers_answer(backend: TestBackend) {
+    let smtp = SmtpServer::start().await;
+    let url = smtp.url();
+    let app = spawn_app_with(&backend, |s| s.smtp_url = Some(url)).await;
+    staff(&app.db, "admin@dispusip.example.id", true, None).await;
+    smtp.fail_next(1_000);
+    queue(&app.db, 1, None).await;
+    let admin = app.browser();
+    admin.sign_in("admin@dispusip.example.id", PASSWORD).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let (_, html) = admin.text("/admin/outbox").await;
+        if html.contains("451") {
+            assert!(
+                html.contains(r#"class="state queued">dalam antrean"#),
+                "{app}: {html}"
+            );
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{app}: {html}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -343,58 +343,56 @@ async fn messages_carry_their_headers_text_and_attachments() {
     ));
 }
 
-#[tokio::test]
-async fn without_smtp_messages_are_written_to_the_mail_folder() {
-    for backend in backends() {
-        let app = spawn_app_with(&backend, |_| {}).await;
-        staff(&app.db, "admin@dispusip.example.id", true, None).await;
-        participant(&app.db, "siti@perpusdes.example.id", "Siti Aminah").await;
-        let browser = app.browser();
-        assert_eq!(
-            browser
-                .post("/my/sign-in", &[("email", "siti@perpusdes.example.id")])
-                .await
-                .status(),
-            200
-        );
-        let folder = app.mail_dir();
-        let deadline = tokio::time::Instant::now() + WAIT;
-        let file = loop {
-            let files: Vec<_> = std::fs::read_dir(&folder)
-                .map(|d| {
-                    d.filter_map(Result::ok)
-                        .map(|e| e.path())
-                        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-                        .collect()
-                })
-                .unwrap_or_default();
-            if let Some(file) = files.into_iter().next() {
-                break file;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{app}: no .eml in {}",
-                folder.display()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        };
-        let raw = std::fs::read(&file).unwrap();
-        let parsed = mail_parser::MessageParser::default()
-            .parse(&raw)
-            .expect("a valid message");
-        assert_eq!(parsed.subject(), Some("Tautan masuk bimtek"));
-        let id = file.file_stem().unwrap().to_str().unwrap();
-        assert_eq!(
-            parsed.message_id(),
-            Some(format!("{id}@localhost").as_str())
-        );
-
-        let admin = app.browser();
-        admin.sign_in("admin@dispusip.example.id", PASSWORD).await;
-        let (_, html) = admin.text("/admin").await;
+backend_tests!(without_smtp_messages_are_written_to_the_mail_folder);
+async fn without_smtp_messages_are_written_to_the_mail_folder(backend: TestBackend) {
+    let app = spawn_app_with(&backend, |_| {}).await;
+    staff(&app.db, "admin@dispusip.example.id", true, None).await;
+    participant(&app.db, "siti@perpusdes.example.id", "Siti Aminah").await;
+    let browser = app.browser();
+    assert_eq!(
+        browser
+            .post("/my/sign-in", &[("email", "siti@perpusdes.example.id")])
+            .await
+            .status(),
+        200
+    );
+    let folder = app.mail_dir();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let file = loop {
+        let files: Vec<_> = std::fs::read_dir(&folder)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(file) = files.into_iter().next() {
+            break file;
+        }
         assert!(
-            html.contains(&folder.display().to_string()),
-            "{app}: the admin page does not say where mail goes: {html}"
+            tokio::time::Instant::now() < deadline,
+            "{app}: no .eml in {}",
+            folder.display()
         );
-    }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let raw = std::fs::read(&file).unwrap();
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&raw)
+        .expect("a valid message");
+    assert_eq!(parsed.subject(), Some("Tautan masuk bimtek"));
+    let id = file.file_stem().unwrap().to_str().unwrap();
+    assert_eq!(
+        parsed.message_id(),
+        Some(format!("{id}@localhost").as_str())
+    );
+
+    let admin = app.browser();
+    admin.sign_in("admin@dispusip.example.id", PASSWORD).await;
+    let (_, html) = admin.text("/admin").await;
+    assert!(
+        html.contains(&folder.display().to_string()),
+        "{app}: the admin page does not say where mail goes: {html}"
+    );
 }

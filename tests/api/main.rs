@@ -1,14 +1,11 @@
 //! The integration suite: the real server over HTTP, real databases.
 
-mod helpers;
-mod smtp;
-mod zoom_server;
+mod support;
 
 mod accounts;
 mod authorisation;
 mod cli;
 mod events;
-mod fixtures;
 mod invitations;
 mod jobs;
 mod mail;

@@ -12,7 +12,7 @@ use bimtek::jobs::JobFailure;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 
-use crate::zoom_server::{Failure, HOST_USER, Route, ZoomServer, oauth_vectors};
+use crate::support::zoom_server::{Failure, HOST_USER, Route, ZoomServer, oauth_vectors};
 
 fn session() -> NewMeeting {
     let start = DateTime::parse_from_rfc3339("2030-07-29T02:00:00Z")

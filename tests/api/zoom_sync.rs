@@ -4,7 +4,6 @@
 //! crash in the middle of registering a thousand people duplicates nobody.
 
 use std::collections::HashSet;
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use bimtek::app::Application;
@@ -23,15 +22,8 @@ use chrono::Utc;
 use chrono_tz::Tz;
 use serde_json::Value;
 
-use crate::fixtures::{create_event, event, participant, staff};
-use crate::helpers::{
-    Browser, TestApp, TestBackend, TestDatabase, backends, spawn_app_with, start, test_settings,
-};
-use crate::registrations::{organiser, person, register};
-use crate::zoom_server::{Failure, HOST_USER, Route, ZoomServer};
-
-/// Long enough for a slow CI machine, short enough to fail a stuck test.
-const WAIT: Duration = Duration::from_secs(60);
+use crate::support::zoom_server::{Failure, HOST_USER, Route, ZoomServer};
+use crate::support::*;
 
 async fn zoom_app(backend: &TestBackend, zoom: &ZoomServer) -> TestApp {
     let config = zoom.config();
@@ -40,22 +32,6 @@ async fn zoom_app(backend: &TestBackend, zoom: &ZoomServer) -> TestApp {
         s.registrations_per_minute = 0;
     })
     .await
-}
-
-/// Polls `check` until it gives a value.
-async fn until<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "waited in vain for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn session_of(db: &Db, event: &Event) -> Session {
@@ -134,306 +110,293 @@ async fn rows(db: &Db, session_id: &str) -> Vec<SessionRegistrantRow> {
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_zoom_session_gets_one_meeting_that_follows_its_changes() {
-    for backend in backends() {
-        let zoom = ZoomServer::start().await;
-        let app = zoom_app(&backend, &zoom).await;
-        let (event, rina) = planned(&app, "bimtek-zoom").await;
-        let speaker = "narasumber@perpusnas.example.id";
-        let speaker_id = staff(&app.db, speaker, false, Some((&event, EventRole::Speaker)))
-            .await
-            .id;
-        let with_speaker = |fields: Vec<(&'static str, &'static str)>| {
-            let mut fields: Vec<(&str, &str)> = fields;
-            fields.push(("speakers", &speaker_id));
-            fields.push(("alternative_hosts", "on"));
-            fields
-        };
-        let base = "/manage/events/bimtek-zoom/sessions";
-        add_session(
-            &rina,
-            "bimtek-zoom",
-            &with_speaker(zoom_session("09:00", "10:30")),
-        )
+backend_tests!(a_zoom_session_gets_one_meeting_that_follows_its_changes);
+async fn a_zoom_session_gets_one_meeting_that_follows_its_changes(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-zoom").await;
+    let speaker = "narasumber@perpusnas.example.id";
+    let speaker_id = staff(&app.db, speaker, false, Some((&event, EventRole::Speaker)))
+        .await
+        .id;
+    let with_speaker = |fields: Vec<(&'static str, &'static str)>| {
+        let mut fields: Vec<(&str, &str)> = fields;
+        fields.push(("speakers", &speaker_id));
+        fields.push(("alternative_hosts", "on"));
+        fields
+    };
+    let base = "/manage/events/bimtek-zoom/sessions";
+    add_session(
+        &rina,
+        "bimtek-zoom",
+        &with_speaker(zoom_session("09:00", "10:30")),
+    )
+    .await;
+
+    let ready = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+    let created = zoom.one_request_to(Route::CreateMeeting);
+    assert_eq!(created.method, "POST");
+    assert_eq!(created.path, format!("/v2/users/{HOST_USER}/meetings"));
+    let body = created.json();
+    assert_eq!(body["start_time"], "2030-07-29T02:00:00Z", "{app}: UTC");
+    assert_eq!(body["duration"], 90);
+    assert_eq!(body["timezone"], "Asia/Jakarta");
+    assert_eq!(body["topic"], "Pengelolaan Perpustakaan Desa");
+    assert_eq!(body["agenda"], "Materi inti hari pertama.");
+    assert_eq!(body["settings"]["alternative_hosts"], speaker);
+    let id = ready.zoom.meeting_id.expect("the meeting id is stored");
+    let meeting = zoom.meeting(id).expect("the meeting exists");
+    assert_eq!(ready.zoom.join_url.as_deref(), meeting["join_url"].as_str());
+    assert_eq!(
+        ready.zoom.start_url.as_deref(),
+        meeting["start_url"].as_str()
+    );
+    let (_, list) = rina.text(base).await;
+    assert!(list.contains("Siap"), "{app}: {list}");
+
+    // Moved an hour later: only the schedule goes to Zoom.
+    let moved = with_speaker(zoom_session("10:00", "11:30"));
+    let response = rina
+        .post(&format!("{base}/{}/edit", ready.id), &moved)
         .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let patch = until("the meeting to be moved", || async {
+        zoom.requests_to(Route::UpdateMeeting).pop()
+    })
+    .await;
+    assert_eq!(patch.path, format!("/v2/meetings/{id}"));
+    let changes = patch.json();
+    assert_eq!(changes["start_time"], "2030-07-29T03:00:00Z");
+    assert_eq!(changes["duration"], 90);
+    assert!(
+        ["topic", "agenda", "settings"]
+            .iter()
+            .all(|field| changes.get(field).is_none()),
+        "{app}: {changes}"
+    );
+    assert_eq!(zoom.requests_to(Route::CreateMeeting).len(), 1, "{app}");
 
-        let ready = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
-        let created = zoom.one_request_to(Route::CreateMeeting);
-        assert_eq!(created.method, "POST");
-        assert_eq!(created.path, format!("/v2/users/{HOST_USER}/meetings"));
-        let body = created.json();
-        assert_eq!(body["start_time"], "2030-07-29T02:00:00Z", "{app}: UTC");
-        assert_eq!(body["duration"], 90);
-        assert_eq!(body["timezone"], "Asia/Jakarta");
-        assert_eq!(body["topic"], "Pengelolaan Perpustakaan Desa");
-        assert_eq!(body["agenda"], "Materi inti hari pertama.");
-        assert_eq!(body["settings"]["alternative_hosts"], speaker);
-        let id = ready.zoom.meeting_id.expect("the meeting id is stored");
-        let meeting = zoom.meeting(id).expect("the meeting exists");
-        assert_eq!(ready.zoom.join_url.as_deref(), meeting["join_url"].as_str());
-        assert_eq!(
-            ready.zoom.start_url.as_deref(),
-            meeting["start_url"].as_str()
-        );
-        let (_, list) = rina.text(base).await;
-        assert!(list.contains("Siap"), "{app}: {list}");
-
-        // Moved an hour later: only the schedule goes to Zoom.
-        let moved = with_speaker(zoom_session("10:00", "11:30"));
-        let response = rina
-            .post(&format!("{base}/{}/edit", ready.id), &moved)
-            .await;
-        assert_eq!(response.status(), 303, "{app}");
-        let patch = until("the meeting to be moved", || async {
-            zoom.requests_to(Route::UpdateMeeting).pop()
+    // Zoom cannot hand a meeting to another host: it is made again there.
+    let mut rehosted = zoom_session("10:00", "11:30");
+    rehosted.retain(|(name, _)| *name != "zoom_host");
+    rehosted.push(("zoom_host", "me"));
+    let response = rina
+        .post(&format!("{base}/{}/edit", ready.id), &rehosted)
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let again = until("the meeting on its new host", || async {
+        Some(session_of(&app.db, &event).await).filter(|s| {
+            s.zoom.status == ZoomStatus::Ready && s.zoom.meeting_id.is_some_and(|m| m != id)
         })
-        .await;
-        assert_eq!(patch.path, format!("/v2/meetings/{id}"));
-        let changes = patch.json();
-        assert_eq!(changes["start_time"], "2030-07-29T03:00:00Z");
-        assert_eq!(changes["duration"], 90);
-        assert!(
-            ["topic", "agenda", "settings"]
-                .iter()
-                .all(|field| changes.get(field).is_none()),
-            "{app}: {changes}"
-        );
-        assert_eq!(zoom.requests_to(Route::CreateMeeting).len(), 1, "{app}");
+    })
+    .await;
+    let creates = zoom.requests_to(Route::CreateMeeting);
+    assert_eq!(creates.len(), 2, "{app}");
+    assert_eq!(creates[1].path, "/v2/users/me/meetings");
+    assert!(zoom.meeting(id).is_none(), "{app}: the old one is deleted");
+    let id = again.zoom.meeting_id.unwrap();
 
-        // Zoom cannot hand a meeting to another host: it is made again there.
-        let mut rehosted = zoom_session("10:00", "11:30");
-        rehosted.retain(|(name, _)| *name != "zoom_host");
-        rehosted.push(("zoom_host", "me"));
-        let response = rina
-            .post(&format!("{base}/{}/edit", ready.id), &rehosted)
-            .await;
-        assert_eq!(response.status(), 303, "{app}");
-        let again = until("the meeting on its new host", || async {
-            Some(session_of(&app.db, &event).await).filter(|s| {
-                s.zoom.status == ZoomStatus::Ready && s.zoom.meeting_id.is_some_and(|m| m != id)
-            })
-        })
-        .await;
-        let creates = zoom.requests_to(Route::CreateMeeting);
-        assert_eq!(creates.len(), 2, "{app}");
-        assert_eq!(creates[1].path, "/v2/users/me/meetings");
-        assert!(zoom.meeting(id).is_none(), "{app}: the old one is deleted");
-        let id = again.zoom.meeting_id.unwrap();
-
-        let response = rina.post(&format!("{base}/{}/delete", ready.id), &[]).await;
-        assert_eq!(response.status(), 303, "{app}");
-        let deleted = until("the meeting to be deleted", || async {
-            zoom.requests_to(Route::DeleteMeeting)
-                .pop()
-                .filter(|d| d.path == format!("/v2/meetings/{id}"))
-        })
-        .await;
-        assert_eq!(deleted.method, "DELETE");
-        assert!(zoom.meeting(id).is_none(), "{app}");
-    }
+    let response = rina.post(&format!("{base}/{}/delete", ready.id), &[]).await;
+    assert_eq!(response.status(), 303, "{app}");
+    let deleted = until("the meeting to be deleted", || async {
+        zoom.requests_to(Route::DeleteMeeting)
+            .pop()
+            .filter(|d| d.path == format!("/v2/meetings/{id}"))
+    })
+    .await;
+    assert_eq!(deleted.method, "DELETE");
+    assert!(zoom.meeting(id).is_none(), "{app}");
 }
 
+backend_tests!(a_participants_personal_link_arrives_in_an_invitation);
 /// The personal link comes after the seat's first invitation (Zoom answers
 /// later): the invitation comes again, carrying it in the text and the .ics.
-#[tokio::test]
-async fn a_participants_personal_link_arrives_in_an_invitation() {
-    for backend in backends() {
-        let zoom = ZoomServer::start().await;
-        let app = zoom_app(&backend, &zoom).await;
-        let (event, rina) = planned(&app, "bimtek-tautan").await;
-        add_session(&rina, "bimtek-tautan", &zoom_session("09:00", "10:30")).await;
-        let session = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
-        let admin = admin(&app.db).await;
-        let registration_id = confirmed(&app, &event, &admin, 1).await;
-        let link = until("the personal link", || async {
-            rows(&app.db, &session.id)
-                .await
-                .into_iter()
-                .find(|row| row.registration_id == registration_id)
-                .and_then(|row| row.join_url)
-        })
-        .await;
-        let invitation = until("an invitation with that link", || async {
-            mail::recent(&app.db, None, 100)
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|message| message.body_text.contains(&link))
-        })
-        .await;
-        let attachments: Vec<StoredAttachment> =
-            serde_json::from_str(&invitation.attachments).unwrap();
-        let ics = attachments
-            .iter()
-            .find(|a| a.content_type.starts_with("text/calendar"))
-            .map(|a| {
-                use base64::Engine;
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(&a.base64)
-                    .unwrap();
-                String::from_utf8(bytes).unwrap()
-            })
-            .unwrap_or_else(|| panic!("{app}: no .ics in {attachments:?}"));
-        let unfolded = ics.replace("\r\n ", "");
-        assert!(
-            unfolded.contains(&format!("LOCATION:{link}")),
-            "{app}: {unfolded}"
-        );
-    }
-}
-
-#[tokio::test]
-async fn a_rate_limited_create_waits_as_zoom_says_and_makes_one_meeting() {
-    for backend in backends() {
-        let zoom = ZoomServer::start().await;
-        let app = zoom_app(&backend, &zoom).await;
-        let (event, rina) = planned(&app, "bimtek-antre").await;
-        let until_then = Utc::now() + chrono::Duration::seconds(1);
-        zoom.fail_next(
-            Route::CreateMeeting,
-            1,
-            Failure::rate_limited_until(until_then),
-        );
-        add_session(&rina, "bimtek-antre", &zoom_session("09:00", "10:30")).await;
-        zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
-        let creates = zoom.requests_to(Route::CreateMeeting);
-        assert_eq!(creates.len(), 2, "{app}: refused once, then made");
-        assert_eq!(zoom.registrant_counts().len(), 1, "{app}: one meeting");
-    }
-}
-
-#[tokio::test]
-async fn a_refused_meeting_is_explained_and_can_be_tried_again() {
-    for backend in backends() {
-        let zoom = ZoomServer::start().await;
-        let app = zoom_app(&backend, &zoom).await;
-        let (event, rina) = planned(&app, "bimtek-tolak").await;
-        zoom.fail_next(
-            Route::CreateMeeting,
-            1,
-            Failure::error(404, 1001, "User does not exist: pelatihan@bimtek.example."),
-        );
-        add_session(&rina, "bimtek-tolak", &zoom_session("09:00", "10:30")).await;
-        let failed = zoom_status_is(&app.db, &event, ZoomStatus::Failed).await;
-        let base = "/manage/events/bimtek-tolak/sessions";
-        let retry = format!("{base}/{}/zoom/retry", failed.id);
-        for page in [base.to_owned(), format!("{base}/{}/edit", failed.id)] {
-            let (_, html) = rina.text(&page).await;
-            assert!(
-                html.contains("Pengguna Zoom yang menjadi host tidak ditemukan")
-                    && html.contains("Gagal")
-                    && html.contains(&format!(r#"action="{retry}""#)),
-                "{app}: {page}: {html}"
-            );
-        }
-
-        let response = rina.post(&retry, &[]).await;
-        assert_eq!(response.status(), 303, "{app}");
-        let ready = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
-        assert!(ready.zoom.error.is_none(), "{app}");
-        assert_eq!(zoom.registrant_counts().len(), 1, "{app}: one meeting");
-        let (_, list) = rina.text(base).await;
-        assert!(!list.contains("tidak ditemukan"), "{app}: {list}");
-    }
-}
-
-#[tokio::test]
-async fn zoom_being_down_blocks_neither_sessions_nor_registrations() {
-    for backend in backends() {
-        let zoom = ZoomServer::start().await;
-        let app = zoom_app(&backend, &zoom).await;
-        let (event, rina) = planned(&app, "bimtek-padam").await;
-        let down = Failure::error(503, 503, "Service Unavailable");
-        zoom.fail_next(Route::CreateMeeting, 3, down.clone());
-        zoom.fail_next(Route::BatchRegistrants, 2, down);
-
-        add_session(&rina, "bimtek-padam", &zoom_session("09:00", "10:30")).await;
-        let (status, _) = register(&app, "bimtek-padam", &person(1)).await;
-        assert_eq!(status, 200, "{app}: registering works while Zoom is down");
-        let registration = confirmed(&app, &event, &admin(&app.db).await, 2).await;
-        let waiting = until("Zoom's outage to show", || async {
-            Some(session_of(&app.db, &event).await).filter(|s| s.zoom.error.is_some())
-        })
-        .await;
-        assert_eq!(waiting.zoom.status, ZoomStatus::Pending, "{app}");
-        let (_, list) = rina.text("/manage/events/bimtek-padam/sessions").await;
-        assert!(
-            list.contains("Zoom tidak dapat dihubungi saat ini"),
-            "{app}: {list}"
-        );
-
-        let ready = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
-        let row = until("the participant's link", || async {
-            rows(&app.db, &ready.id)
-                .await
-                .into_iter()
-                .find(|r| r.registration_id == registration && r.status == "added")
-        })
-        .await;
-        assert!(row.join_url.is_some_and(|u| u.starts_with("https://")));
-        assert_eq!(zoom.requests_to(Route::CreateMeeting).len(), 4, "{app}");
-    }
-}
-
-#[tokio::test]
-async fn a_cancelled_participants_registration_is_cancelled_on_zoom() {
-    for backend in backends() {
-        let zoom = ZoomServer::start().await;
-        let app = zoom_app(&backend, &zoom).await;
-        let (event, rina) = planned(&app, "bimtek-batal").await;
-        add_session(&rina, "bimtek-batal", &zoom_session("09:00", "10:30")).await;
-        let session = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
-        let meeting = session.zoom.meeting_id.unwrap();
-        let admin = admin(&app.db).await;
-        let staying = confirmed(&app, &event, &admin, 1).await;
-        let leaving = confirmed(&app, &event, &admin, 2).await;
-        until("both to be registered", || async {
-            let rows = rows(&app.db, &session.id).await;
-            (rows.len() == 2 && rows.iter().all(|r| r.status == "added")).then_some(())
-        })
-        .await;
-        assert_eq!(zoom.registrant_count(meeting), 2, "{app}");
-
-        let email = "peserta2@perpusdes.example.id";
-        let account = participant(&app.db, email, "Peserta 2").await;
-        registrations::cancel(&app.db, &leaving, &account, &origin(&app.address))
+async fn a_participants_personal_link_arrives_in_an_invitation(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-tautan").await;
+    add_session(&rina, "bimtek-tautan", &zoom_session("09:00", "10:30")).await;
+    let session = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+    let admin = admin(&app.db).await;
+    let registration_id = confirmed(&app, &event, &admin, 1).await;
+    let link = until("the personal link", || async {
+        rows(&app.db, &session.id)
             .await
-            .unwrap();
-        let sent = until("the registrant to be cancelled", || async {
-            zoom.requests_to(Route::RegistrantStatus).pop()
+            .into_iter()
+            .find(|row| row.registration_id == registration_id)
+            .and_then(|row| row.join_url)
+    })
+    .await;
+    let invitation = until("an invitation with that link", || async {
+        mail::recent(&app.db, None, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|message| message.body_text.contains(&link))
+    })
+    .await;
+    let attachments: Vec<StoredAttachment> = serde_json::from_str(&invitation.attachments).unwrap();
+    let ics = attachments
+        .iter()
+        .find(|a| a.content_type.starts_with("text/calendar"))
+        .map(|a| {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&a.base64)
+                .unwrap();
+            String::from_utf8(bytes).unwrap()
         })
-        .await;
-        assert_eq!(sent.method, "PUT");
-        assert_eq!(
-            sent.path,
-            format!("/v2/meetings/{meeting}/registrants/status")
+        .unwrap_or_else(|| panic!("{app}: no .ics in {attachments:?}"));
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(
+        unfolded.contains(&format!("LOCATION:{link}")),
+        "{app}: {unfolded}"
+    );
+}
+
+backend_tests!(a_rate_limited_create_waits_as_zoom_says_and_makes_one_meeting);
+async fn a_rate_limited_create_waits_as_zoom_says_and_makes_one_meeting(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-antre").await;
+    let until_then = Utc::now() + chrono::Duration::seconds(1);
+    zoom.fail_next(
+        Route::CreateMeeting,
+        1,
+        Failure::rate_limited_until(until_then),
+    );
+    add_session(&rina, "bimtek-antre", &zoom_session("09:00", "10:30")).await;
+    zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+    let creates = zoom.requests_to(Route::CreateMeeting);
+    assert_eq!(creates.len(), 2, "{app}: refused once, then made");
+    assert_eq!(zoom.registrant_counts().len(), 1, "{app}: one meeting");
+}
+
+backend_tests!(a_refused_meeting_is_explained_and_can_be_tried_again);
+async fn a_refused_meeting_is_explained_and_can_be_tried_again(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-tolak").await;
+    zoom.fail_next(
+        Route::CreateMeeting,
+        1,
+        Failure::error(404, 1001, "User does not exist: pelatihan@bimtek.example."),
+    );
+    add_session(&rina, "bimtek-tolak", &zoom_session("09:00", "10:30")).await;
+    let failed = zoom_status_is(&app.db, &event, ZoomStatus::Failed).await;
+    let base = "/manage/events/bimtek-tolak/sessions";
+    let retry = format!("{base}/{}/zoom/retry", failed.id);
+    for page in [base.to_owned(), format!("{base}/{}/edit", failed.id)] {
+        let (_, html) = rina.text(&page).await;
+        assert!(
+            html.contains("Pengguna Zoom yang menjadi host tidak ditemukan")
+                && html.contains("Gagal")
+                && html.contains(&format!(r#"action="{retry}""#)),
+            "{app}: {page}: {html}"
         );
-        let body = sent.json();
-        assert_eq!(body["action"], "cancel");
-        assert_eq!(body["registrants"][0]["email"], email);
-        let rows = until("the row to say cancelled", || async {
-            let rows = rows(&app.db, &session.id).await;
-            rows.iter()
-                .any(|r| r.registration_id == leaving && r.status == "cancelled")
-                .then_some(rows)
-        })
-        .await;
-        let kept = rows.iter().find(|r| r.registration_id == staying).unwrap();
-        assert_eq!(kept.status, "added", "{app}");
-        assert_eq!(
-            body["registrants"][0]["id"],
-            Value::from(
-                rows.iter()
-                    .find(|r| r.registration_id == leaving)
-                    .unwrap()
-                    .zoom_registrant_id
-                    .clone()
-            ),
-            "{app}"
-        );
-        assert_eq!(zoom.registrant_count(meeting), 1, "{app}");
     }
+
+    let response = rina.post(&retry, &[]).await;
+    assert_eq!(response.status(), 303, "{app}");
+    let ready = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+    assert!(ready.zoom.error.is_none(), "{app}");
+    assert_eq!(zoom.registrant_counts().len(), 1, "{app}: one meeting");
+    let (_, list) = rina.text(base).await;
+    assert!(!list.contains("tidak ditemukan"), "{app}: {list}");
+}
+
+backend_tests!(zoom_being_down_blocks_neither_sessions_nor_registrations);
+async fn zoom_being_down_blocks_neither_sessions_nor_registrations(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-padam").await;
+    let down = Failure::error(503, 503, "Service Unavailable");
+    zoom.fail_next(Route::CreateMeeting, 3, down.clone());
+    zoom.fail_next(Route::BatchRegistrants, 2, down);
+
+    add_session(&rina, "bimtek-padam", &zoom_session("09:00", "10:30")).await;
+    let (status, _) = register(&app, "bimtek-padam", &person(1)).await;
+    assert_eq!(status, 200, "{app}: registering works while Zoom is down");
+    let registration = confirmed(&app, &event, &admin(&app.db).await, 2).await;
+    let waiting = until("Zoom's outage to show", || async {
+        Some(session_of(&app.db, &event).await).filter(|s| s.zoom.error.is_some())
+    })
+    .await;
+    assert_eq!(waiting.zoom.status, ZoomStatus::Pending, "{app}");
+    let (_, list) = rina.text("/manage/events/bimtek-padam/sessions").await;
+    assert!(
+        list.contains("Zoom tidak dapat dihubungi saat ini"),
+        "{app}: {list}"
+    );
+
+    let ready = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+    let row = until("the participant's link", || async {
+        rows(&app.db, &ready.id)
+            .await
+            .into_iter()
+            .find(|r| r.registration_id == registration && r.status == "added")
+    })
+    .await;
+    assert!(row.join_url.is_some_and(|u| u.starts_with("https://")));
+    assert_eq!(zoom.requests_to(Route::CreateMeeting).len(), 4, "{app}");
+}
+
+backend_tests!(a_cancelled_participants_registration_is_cancelled_on_zoom);
+async fn a_cancelled_participants_registration_is_cancelled_on_zoom(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-batal").await;
+    add_session(&rina, "bimtek-batal", &zoom_session("09:00", "10:30")).await;
+    let session = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+    let meeting = session.zoom.meeting_id.unwrap();
+    let admin = admin(&app.db).await;
+    let staying = confirmed(&app, &event, &admin, 1).await;
+    let leaving = confirmed(&app, &event, &admin, 2).await;
+    until("both to be registered", || async {
+        let rows = rows(&app.db, &session.id).await;
+        (rows.len() == 2 && rows.iter().all(|r| r.status == "added")).then_some(())
+    })
+    .await;
+    assert_eq!(zoom.registrant_count(meeting), 2, "{app}");
+
+    let email = "peserta2@perpusdes.example.id";
+    let account = participant(&app.db, email, "Peserta 2").await;
+    registrations::cancel(&app.db, &leaving, &account, &origin(&app.address))
+        .await
+        .unwrap();
+    let sent = until("the registrant to be cancelled", || async {
+        zoom.requests_to(Route::RegistrantStatus).pop()
+    })
+    .await;
+    assert_eq!(sent.method, "PUT");
+    assert_eq!(
+        sent.path,
+        format!("/v2/meetings/{meeting}/registrants/status")
+    );
+    let body = sent.json();
+    assert_eq!(body["action"], "cancel");
+    assert_eq!(body["registrants"][0]["email"], email);
+    let rows = until("the row to say cancelled", || async {
+        let rows = rows(&app.db, &session.id).await;
+        rows.iter()
+            .any(|r| r.registration_id == leaving && r.status == "cancelled")
+            .then_some(rows)
+    })
+    .await;
+    let kept = rows.iter().find(|r| r.registration_id == staying).unwrap();
+    assert_eq!(kept.status, "added", "{app}");
+    assert_eq!(
+        body["registrants"][0]["id"],
+        Value::from(
+            rows.iter()
+                .find(|r| r.registration_id == leaving)
+                .unwrap()
+                .zoom_registrant_id
+                .clone()
+        ),
+        "{app}"
+    );
+    assert_eq!(zoom.registrant_count(meeting), 1, "{app}");
 }
 
 /// An application in a runtime of its own, so that the test can kill it
@@ -500,53 +463,51 @@ async fn plan_offline(db: &Db, event: &Event) -> Session {
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_meeting_made_while_bimtek_died_is_adopted_not_made_again() {
-    for backend in backends() {
-        let zoom = ZoomServer::start().await;
-        let database = TestDatabase::create(&backend);
-        let settings = || {
-            let mut settings = test_settings(&database);
-            settings.zoom = Some(zoom.config());
-            settings
-        };
-        let db = Db::open(&database.url, 2).expect("the database opens");
-        let event = create_event(&db, event("bimtek-hilang", Tz::Asia__Jakarta, true)).await;
-        plan_offline(&db, &event).await;
+backend_tests!(a_meeting_made_while_bimtek_died_is_adopted_not_made_again);
+async fn a_meeting_made_while_bimtek_died_is_adopted_not_made_again(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let database = TestDatabase::create(&backend);
+    let settings = || {
+        let mut settings = test_settings(&database);
+        settings.zoom = Some(zoom.config());
+        settings
+    };
+    let db = Db::open(&database.url, 2).expect("the database opens");
+    let event = create_event(&db, event("bimtek-hilang", Tz::Asia__Jakarta, true)).await;
+    plan_offline(&db, &event).await;
 
-        // Zoom makes the meeting; its answer is on its way when bimtek dies.
-        zoom.delay(Route::CreateMeeting, Some(Duration::from_secs(5)));
-        let doomed = Doomed::start(settings());
-        until("the create to reach Zoom", || async {
-            (!zoom.requests_to(Route::CreateMeeting).is_empty()).then_some(())
-        })
-        .await;
-        doomed.crash();
-        assert_eq!(zoom.registrant_counts().len(), 1, "{backend:?}");
-        lapse_leases(&db).await;
-        zoom.delay(Route::CreateMeeting, None);
+    // Zoom makes the meeting; its answer is on its way when bimtek dies.
+    zoom.delay(Route::CreateMeeting, Some(Duration::from_secs(5)));
+    let doomed = Doomed::start(settings());
+    until("the create to reach Zoom", || async {
+        (!zoom.requests_to(Route::CreateMeeting).is_empty()).then_some(())
+    })
+    .await;
+    doomed.crash();
+    assert_eq!(zoom.registrant_counts().len(), 1, "{backend:?}");
+    lapse_leases(&db).await;
+    zoom.delay(Route::CreateMeeting, None);
 
-        let (_, new_db) = start(settings()).await;
-        let ready = zoom_status_is(&new_db, &event, ZoomStatus::Ready).await;
-        assert_eq!(
-            zoom.requests_to(Route::CreateMeeting).len(),
-            1,
-            "{backend:?}"
-        );
-        assert_eq!(
-            zoom.requests_to(Route::ListMeetings).len(),
-            1,
-            "{backend:?}"
-        );
-        let meetings = zoom.registrant_counts();
-        assert_eq!(meetings.len(), 1, "{backend:?}: one meeting");
-        let id = *meetings.keys().next().unwrap();
-        assert_eq!(ready.zoom.meeting_id, Some(id));
-        assert!(
-            ready.zoom.start_url.is_some_and(|u| u.contains("/s/")),
-            "{backend:?}: the host's link is fetched"
-        );
-    }
+    let (_, new_db) = start(settings()).await;
+    let ready = zoom_status_is(&new_db, &event, ZoomStatus::Ready).await;
+    assert_eq!(
+        zoom.requests_to(Route::CreateMeeting).len(),
+        1,
+        "{backend:?}"
+    );
+    assert_eq!(
+        zoom.requests_to(Route::ListMeetings).len(),
+        1,
+        "{backend:?}"
+    );
+    let meetings = zoom.registrant_counts();
+    assert_eq!(meetings.len(), 1, "{backend:?}: one meeting");
+    let id = *meetings.keys().next().unwrap();
+    assert_eq!(ready.zoom.meeting_id, Some(id));
+    assert!(
+        ready.zoom.start_url.is_some_and(|u| u.contains("/s/")),
+        "{backend:?}: the host's link is fetched"
+    );
 }
 
 async fn added(db: &Db, session_id: &str) -> usize {
@@ -597,76 +558,73 @@ async fn thousand(db: &Db, event: &Event) {
     .unwrap();
 }
 
-#[tokio::test]
-async fn a_thousand_participants_become_registrants_once_despite_a_crash() {
-    for backend in backends() {
-        let zoom = ZoomServer::start().await;
-        let database = TestDatabase::create(&backend);
-        let settings = || {
-            let mut settings = test_settings(&database);
-            settings.zoom = Some(zoom.config());
-            settings
-        };
-        let started = Instant::now();
-        let db = Db::open(&database.url, 2).expect("the database opens");
-        let event = create_event(&db, event("bimtek-seribu", Tz::Asia__Jakarta, true)).await;
-        thousand(&db, &event).await;
-        let session = plan_offline(&db, &event).await;
-        let set_up = started.elapsed();
+backend_tests!(a_thousand_participants_become_registrants_once_despite_a_crash);
+async fn a_thousand_participants_become_registrants_once_despite_a_crash(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let database = TestDatabase::create(&backend);
+    let settings = || {
+        let mut settings = test_settings(&database);
+        settings.zoom = Some(zoom.config());
+        settings
+    };
+    let started = Instant::now();
+    let db = Db::open(&database.url, 2).expect("the database opens");
+    let event = create_event(&db, event("bimtek-seribu", Tz::Asia__Jakarta, true)).await;
+    thousand(&db, &event).await;
+    let session = plan_offline(&db, &event).await;
+    let set_up = started.elapsed();
 
-        // Zoom answers batches late, so that the crash finds one in flight:
-        // Zoom has registered those 30, bimtek has not heard.
-        zoom.delay(Route::BatchRegistrants, Some(Duration::from_millis(300)));
-        let doomed = Doomed::start(settings());
-        let running = Instant::now();
-        until("a third to be registered, a batch in flight", || async {
-            let stored = added(&db, &session.id).await;
-            let sent = zoom.requests_to(Route::BatchRegistrants).len() * 30;
-            (stored >= 300 && sent > stored).then_some(())
-        })
-        .await;
-        doomed.crash();
-        let before_crash = added(&db, &session.id).await;
-        let meeting = session_of(&db, &event).await.zoom.meeting_id.unwrap();
-        assert!(
-            zoom.registrant_count(meeting) > before_crash,
-            "{backend:?}: Zoom has registrants bimtek did not store"
-        );
-        lapse_leases(&db).await;
-        zoom.delay(Route::BatchRegistrants, None);
+    // Zoom answers batches late, so that the crash finds one in flight:
+    // Zoom has registered those 30, bimtek has not heard.
+    zoom.delay(Route::BatchRegistrants, Some(Duration::from_millis(300)));
+    let doomed = Doomed::start(settings());
+    let running = Instant::now();
+    until("a third to be registered, a batch in flight", || async {
+        let stored = added(&db, &session.id).await;
+        let sent = zoom.requests_to(Route::BatchRegistrants).len() * 30;
+        (stored >= 300 && sent > stored).then_some(())
+    })
+    .await;
+    doomed.crash();
+    let before_crash = added(&db, &session.id).await;
+    let meeting = session_of(&db, &event).await.zoom.meeting_id.unwrap();
+    assert!(
+        zoom.registrant_count(meeting) > before_crash,
+        "{backend:?}: Zoom has registrants bimtek did not store"
+    );
+    lapse_leases(&db).await;
+    zoom.delay(Route::BatchRegistrants, None);
 
-        let restarted = Instant::now();
-        let (_, new_db) = start(settings()).await;
-        until("all thousand to be registered", || async {
-            (added(&new_db, &session.id).await == 1000).then_some(())
-        })
-        .await;
-        let took = running.elapsed();
-        let after_restart = restarted.elapsed();
+    let restarted = Instant::now();
+    let (_, new_db) = start(settings()).await;
+    until("all thousand to be registered", || async {
+        (added(&new_db, &session.id).await == 1000).then_some(())
+    })
+    .await;
+    let took = running.elapsed();
+    let after_restart = restarted.elapsed();
 
-        let rows = rows(&new_db, &session.id).await;
-        assert_eq!(rows.len(), 1000);
-        assert!(
-            rows.iter().all(
-                |r| r.status == "added" && r.join_url.as_deref().is_some_and(|u| !u.is_empty())
-            ),
-            "{backend:?}: every row added with its link"
-        );
-        let ids: HashSet<&str> = rows
-            .iter()
-            .filter_map(|r| r.zoom_registrant_id.as_deref())
-            .collect();
-        assert_eq!(ids.len(), 1000, "{backend:?}: no registrant twice");
-        assert_eq!(zoom.registrant_count(meeting), 1000, "{backend:?}");
-        let calls = zoom.add_calls(meeting);
-        assert_eq!(calls.len(), 1000, "{backend:?}: every address asked for");
-        let most = calls.values().copied().max().unwrap();
-        assert!(most <= 3, "{backend:?}: at most 3 add calls per address");
-        let twice = calls.values().filter(|c| **c > 1).count();
-        eprintln!(
-            "{backend:?}: set-up {set_up:?}; 1,000 registrants in {took:?} (batches answered 300 ms late until the crash at {before_crash} stored; the other {} in {after_restart:?} after the restart); add calls per e-mail: max {most}, {twice} addresses asked more than once; list calls {}",
-            1000 - before_crash,
-            zoom.requests_to(Route::ListRegistrants).len()
-        );
-    }
+    let rows = rows(&new_db, &session.id).await;
+    assert_eq!(rows.len(), 1000);
+    assert!(
+        rows.iter()
+            .all(|r| r.status == "added" && r.join_url.as_deref().is_some_and(|u| !u.is_empty())),
+        "{backend:?}: every row added with its link"
+    );
+    let ids: HashSet<&str> = rows
+        .iter()
+        .filter_map(|r| r.zoom_registrant_id.as_deref())
+        .collect();
+    assert_eq!(ids.len(), 1000, "{backend:?}: no registrant twice");
+    assert_eq!(zoom.registrant_count(meeting), 1000, "{backend:?}");
+    let calls = zoom.add_calls(meeting);
+    assert_eq!(calls.len(), 1000, "{backend:?}: every address asked for");
+    let most = calls.values().copied().max().unwrap();
+    assert!(most <= 3, "{backend:?}: at most 3 add calls per address");
+    let twice = calls.values().filter(|c| **c > 1).count();
+    eprintln!(
+        "{backend:?}: set-up {set_up:?}; 1,000 registrants in {took:?} (batches answered 300 ms late until the crash at {before_crash} stored; the other {} in {after_restart:?} after the restart); add calls per e-mail: max {most}, {twice} addresses asked more than once; list calls {}",
+        1000 - before_crash,
+        zoom.requests_to(Route::ListRegistrants).len()
+    );
 }

@@ -1,7 +1,7 @@
-//! Starting the real server against a fresh real database, on every backend
-//! configured: a temporary SQLite file always, and a freshly created
-//! PostgreSQL database when BIMTEK_TEST_POSTGRES_URL is set (dropped again
-//! afterwards). A set but unreachable PostgreSQL fails the test.
+//! Starting the real server against a fresh real database: a temporary
+//! SQLite file, or a freshly created PostgreSQL database on the server of
+//! BIMTEK_TEST_POSTGRES_URL (dropped again afterwards). A set but
+//! unreachable PostgreSQL fails the test.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -24,12 +24,14 @@ pub enum TestBackend {
     Postgres(String),
 }
 
-pub fn backends() -> Vec<TestBackend> {
-    let mut backends = vec![TestBackend::Sqlite];
-    if let Ok(url) = std::env::var(POSTGRES_ENV) {
-        backends.push(TestBackend::Postgres(url));
+impl TestBackend {
+    /// The server of BIMTEK_TEST_POSTGRES_URL, which must be set.
+    pub fn postgres() -> TestBackend {
+        match std::env::var(POSTGRES_ENV) {
+            Ok(url) if !url.is_empty() => TestBackend::Postgres(url),
+            _ => panic!("{POSTGRES_ENV} is not set: the PostgreSQL tests need a server"),
+        }
     }
-    backends
 }
 
 /// A database that exists for one test.
@@ -209,15 +211,6 @@ pub async fn start(settings: Settings) -> (String, Db) {
     let db = app.db().clone();
     tokio::spawn(app.run_until_stopped());
     (address, db)
-}
-
-/// One running application per configured backend.
-pub async fn spawn_apps() -> Vec<TestApp> {
-    let mut apps = Vec::new();
-    for backend in backends() {
-        apps.push(spawn_app(&backend).await);
-    }
-    apps
 }
 
 /// Like a browser: keeps cookies, does not follow redirects by itself.

@@ -1,0 +1,50 @@
+//! What the integration tests share: the application on a fresh database
+//! (`app`), people and events put in place (`people`), the SMTP server and
+//! the Zoom stand-in, waiting for the application's background work
+//! (`jobs`), and `backend_tests!`, which names each test after its backend.
+
+mod app;
+mod jobs;
+mod mail;
+mod people;
+pub mod smtp;
+pub mod zoom_server;
+
+pub use app::*;
+pub use jobs::*;
+pub use mail::*;
+pub use people::*;
+
+/// `backend_tests!(name);` above `async fn name(backend: TestBackend)`
+/// makes the tests `name::sqlite` and `name::postgres`, so that a failure
+/// names its backend. The PostgreSQL one is ignored unless
+/// BIMTEK_TEST_POSTGRES_URL was set when the tests were built (cargo
+/// rebuilds them when it changes); set, an unreachable server fails it.
+/// `backend_tests!(name, multi_thread);` runs both on two worker threads.
+macro_rules! backend_tests {
+    ($name:ident) => {
+        $crate::support::backend_tests!($name, tokio::test);
+    };
+    ($name:ident, multi_thread) => {
+        $crate::support::backend_tests!(
+            $name,
+            tokio::test(flavor = "multi_thread", worker_threads = 2)
+        );
+    };
+    ($name:ident, $test:meta) => {
+        mod $name {
+            #[$test]
+            async fn sqlite() {
+                super::$name($crate::support::TestBackend::Sqlite).await
+            }
+
+            postgres_gate::test! {
+                #[$test]
+                async fn postgres() {
+                    super::$name($crate::support::TestBackend::postgres()).await
+                }
+            }
+        }
+    };
+}
+pub(crate) use backend_tests;
