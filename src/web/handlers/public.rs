@@ -17,7 +17,7 @@ use crate::web::views;
 
 pub async fn home(state: web::Data<AppState>, page: PageContext) -> Result<Markup, Error> {
     let events = services::events::published(&state.db).await?;
-    Ok(views::events::home(&page, &events, Utc::now()))
+    Ok(views::public::home(&page, &events, Utc::now()))
 }
 
 pub async fn event(
@@ -29,7 +29,7 @@ pub async fn event(
     let event = services::events::published_by_slug(&state.db, &slug).await?;
     let seats = services::registrations::seats(&state.db, &event.id.to_string()).await?;
     let agenda = services::sessions::agenda(&state.db, &event, viewer.account.as_ref()).await?;
-    Ok(views::events::event_page(
+    Ok(views::public::event_page(
         &page,
         &event,
         seats,

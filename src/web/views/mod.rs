@@ -3,10 +3,10 @@
 pub mod accounts;
 pub mod admin;
 pub mod errors;
-pub mod events;
 pub mod format;
 pub mod forms;
 pub mod layout;
+pub mod public;
 pub mod registration;
 pub mod roster;
 pub mod sessions;

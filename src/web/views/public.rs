@@ -1,3 +1,5 @@
+//! Pages anyone may see: the list of events and an event's page.
+
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
