@@ -47,7 +47,7 @@ fn password_link(path: &str, purpose: TokenPurpose) -> actix_web::Resource {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use handlers::{accounts, ops, public, registration, roster, sessions, staff};
+    use handlers::{accounts, admin, events, ops, public, registration, roster, sessions};
     use web::{get, post, resource};
     cfg.service(resource("/").route(get().to(public::home)))
         .service(resource("/events/{slug}").route(get().to(public::event)))
@@ -121,22 +121,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/calendar/{secret}.ics").route(get().to(registration::calendar_feed)))
         // Staff
-        .service(resource("/admin").route(get().to(staff::dashboard)))
-        .service(resource("/admin/invitations").route(post().to(staff::invite_organiser)))
-        .service(resource("/admin/outbox").route(get().to(staff::outbox)))
-        .service(resource("/admin/audit").route(get().to(staff::audit)))
-        .service(resource("/outbox/{id}/resend").route(post().to(staff::resend)))
-        .service(resource("/manage/events/new").route(get().to(staff::new_event_page)))
-        .service(resource("/manage/events").route(post().to(staff::create_event)))
-        .service(resource("/manage/events/{slug}").route(get().to(staff::manage_event)))
+        .service(resource("/admin").route(get().to(admin::dashboard)))
+        .service(resource("/admin/invitations").route(post().to(admin::invite_organiser)))
+        .service(resource("/admin/outbox").route(get().to(admin::outbox)))
+        .service(resource("/admin/audit").route(get().to(admin::audit)))
+        .service(resource("/outbox/{id}/resend").route(post().to(admin::resend)))
+        .service(resource("/manage/events/new").route(get().to(events::new_event_page)))
+        .service(resource("/manage/events").route(post().to(events::create_event)))
+        .service(resource("/manage/events/{slug}").route(get().to(events::manage_event)))
         .service(
             resource("/manage/events/{slug}/edit")
-                .route(get().to(staff::edit_event_page))
-                .route(post().to(staff::update_event)),
+                .route(get().to(events::edit_event_page))
+                .route(post().to(events::update_event)),
         )
-        .service(resource("/manage/events/{slug}/publish").route(post().to(staff::publish_event)))
+        .service(resource("/manage/events/{slug}/publish").route(post().to(events::publish_event)))
         .service(
-            resource("/manage/events/{slug}/invitations").route(post().to(staff::invite_member)),
+            resource("/manage/events/{slug}/invitations").route(post().to(events::invite_member)),
         )
         .service(resource("/manage/events/{slug}/registrations").route(get().to(roster::list)))
         .service(

@@ -1,12 +1,13 @@
 //! Thin handlers: extract, authorise, call one service, render.
 
 pub mod accounts;
+pub mod admin;
+pub mod events;
 pub mod ops;
 pub mod public;
 pub mod registration;
 pub mod roster;
 pub mod sessions;
-pub mod staff;
 
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};

@@ -11,8 +11,8 @@ use futures_util::StreamExt;
 use maud::Markup;
 use serde::Deserialize;
 
+use super::events::managed_event;
 use super::registration::{Fields, form_response, wants_regencies};
-use super::staff::managed_event;
 use super::{page, see_other};
 use crate::db::repo::registrations::Filter;
 use crate::domain::question::QuestionForm;

@@ -4,8 +4,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 
+use super::events::managed_event;
 use super::registration::Fields;
-use super::staff::managed_event;
 use super::{page, see_other};
 use crate::domain::event::{Event, FieldError};
 use crate::domain::session::SessionForm;

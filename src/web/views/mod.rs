@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod errors;
+pub mod events;
 pub mod format;
 pub mod forms;
 pub mod layout;

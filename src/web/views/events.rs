@@ -1,0 +1,153 @@
+//! Organisers' pages of an event: its management page and its form.
+
+use maud::{Markup, html};
+
+use super::admin::{InviteForm, language_options, outbox_table};
+use super::forms::{self, Field, checkbox, csrf, input, select, summary, textarea};
+use super::layout;
+use crate::db::models::{OutboxRow, UserRow};
+use crate::domain::event::EventForm;
+use crate::domain::event::{Event, FieldError};
+use crate::domain::session::{Session, total_jp};
+use crate::domain::timing::{SessionTiming, format_reminder_minutes};
+use crate::web::extract::PageContext;
+
+/// What an event's management page shows besides its invitation form.
+pub struct EventPage<'a> {
+    pub event: &'a Event,
+    pub team: &'a [(String, UserRow)],
+    pub sessions: &'a [Session],
+    pub outbox: &'a [OutboxRow],
+}
+
+pub fn manage_event(
+    ctx: &PageContext,
+    page: &EventPage<'_>,
+    form: &InviteForm,
+    errors: &[FieldError],
+    invited: bool,
+) -> Markup {
+    let lang = ctx.lang;
+    let EventPage {
+        event,
+        team,
+        sessions,
+        outbox,
+    } = *page;
+    let roles = vec![
+        ("speaker".to_owned(), lang.t("role.speaker").to_owned()),
+        ("organiser".to_owned(), lang.t("role.organiser").to_owned()),
+    ];
+    layout::page(
+        ctx,
+        &event.title,
+        html! {
+            p.back { a href={ "/events/" (event.slug) } { (lang.t("manage.public_page")) } }
+            h1 { (event.title) }
+            p {
+                strong { (lang.t(if event.published { "manage.published" } else { "manage.draft" })) }
+                " · " a href={ "/manage/events/" (event.slug) "/edit" } { (lang.t("manage.edit")) }
+            }
+            p {
+                (lang.t("agenda.total_jp")) ": "
+                strong { (super::sessions::total_jp(lang, total_jp(sessions), sessions.len())) }
+            }
+            @let toggle = if event.published { ("0", lang.t("manage.unpublish")) } else { ("1", lang.t("manage.publish")) };
+            (forms::post_button(ctx, &format!("/manage/events/{}/publish", event.slug), toggle.1, &[("published", toggle.0)]))
+            nav aria-label=(lang.t("manage.sections")) {
+                ul.links {
+                    li { a href={ "/manage/events/" (event.slug) "/registrations" } { (lang.t("roster.title")) } }
+                    li { a href={ "/manage/events/" (event.slug) "/questions" } { (lang.t("questions.title")) } }
+                    li { a href={ "/manage/events/" (event.slug) "/sessions" } { (lang.t("session.title")) } }
+                }
+            }
+            section aria-labelledby="team" {
+                h2 #team { (lang.t("manage.team")) }
+                @if team.is_empty() {
+                    p { (lang.t("manage.no_team")) }
+                } @else {
+                    ul {
+                        @for (role, user) in team {
+                            li { (user.name) " <" (user.email) "> — " (lang.t(&format!("role.{role}"))) }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="invite" {
+                h2 #invite { (lang.t("manage.invite")) }
+                @if invited { p.success role="status" { (lang.t("admin.invite.sent")) } }
+                (summary(lang, errors))
+                form method="post" action={ "/manage/events/" (event.slug) "/invitations" } novalidate {
+                    (csrf(ctx))
+                    (input(lang, Field::new("name", lang.t("account.name"), "text", &form.name), errors))
+                    (input(lang, Field::new("email", lang.t("account.email"), "email", &form.email), errors))
+                    (select(lang, "role", lang.t("manage.role"), &roles, &form.role, errors))
+                    (select(lang, "lang", lang.t("admin.invite.lang"), &language_options(), &form.lang, errors))
+                    button type="submit" { (lang.t("admin.invite.submit")) }
+                }
+            }
+            section aria-labelledby="mail" {
+                h2 #mail { (lang.t("outbox.title")) }
+                (outbox_table(ctx, outbox))
+            }
+        },
+    )
+}
+
+/// Creating or editing an event: every time in the event's own zone.
+pub fn event_form(
+    ctx: &PageContext,
+    heading: &str,
+    action: &str,
+    form: &EventForm,
+    errors: &[FieldError],
+) -> Markup {
+    let lang = ctx.lang;
+    let t = |key| lang.t(key);
+    // A new event's form offers the defaults rather than an empty field
+    // that would mean "no reminders".
+    let defaults = SessionTiming::default();
+    let pair = |date: (&str, &str), time: (&str, &str), legend: &str, required: bool| {
+        let date_field = Field::new(date.0, t("event.form.date"), "date", date.1);
+        let time_field = Field::new(time.0, t("event.form.time"), "time", time.1);
+        let (date_field, time_field) = if required {
+            (date_field, time_field)
+        } else {
+            (date_field.optional(), time_field.optional())
+        };
+        html! {
+            fieldset.pair {
+                legend { (legend) }
+                (input(lang, date_field, errors))
+                (input(lang, time_field, errors))
+            }
+        }
+    };
+    layout::page(
+        ctx,
+        heading,
+        html! {
+            p.back { a href="/my" { (t("my.title")) } }
+            h1 { (heading) }
+            (summary(lang, errors))
+            form method="post" action=(action) novalidate {
+                (csrf(ctx))
+                (input(lang, Field::new("title", t("event.form.title"), "text", &form.title), errors))
+                (input(lang, Field::new("slug", t("event.form.slug"), "text", &form.slug).hint(t("event.form.slug_hint")), errors))
+                (input(lang, Field::new("organiser_office", t("event.organiser"), "text", &form.organiser_office), errors))
+                (textarea(lang, "description", t("event.about"), &form.description, None, errors))
+                (input(lang, Field::new("time_zone", t("event.time_zone"), "text", &form.time_zone).hint(t("event.form.zone_hint")), errors))
+                (pair(("start_date", &form.start_date), ("start_time", &form.start_time), t("event.form.starts"), true))
+                (pair(("end_date", &form.end_date), ("end_time", &form.end_time), t("event.form.ends"), true))
+                (input(lang, Field::new("seat_quota", t("event.form.quota"), "number", &form.seat_quota).optional().hint(t("event.form.quota_hint")), errors))
+                (checkbox(lang, "moderated", t("event.form.moderated"), form.moderated.is_some(), Some(t("event.form.moderated_hint")), errors))
+                (pair(("opens_date", &form.opens_date), ("opens_time", &form.opens_time), t("event.form.opens"), false))
+                (pair(("closes_date", &form.closes_date), ("closes_time", &form.closes_time), t("event.form.closes"), false))
+                (input(lang, Field::new("contact", t("event.form.contact"), "text", &form.contact).optional(), errors))
+                (input(lang, Field::new("reminder_minutes", t("event.form.reminders"), "text", form.reminder_minutes.as_deref().unwrap_or(&format_reminder_minutes(&defaults.reminder_minutes))).optional().hint(t("event.form.reminders_hint")), errors))
+                (input(lang, Field::new("join_links_before_minutes", t("event.form.join_links"), "number", form.join_links_before_minutes.as_deref().unwrap_or(&defaults.join_links_before_minutes.to_string())).hint(t("event.form.join_links_hint")), errors))
+                button type="submit" { (t("event.form.save")) }
+            }
+        },
+    )
+}
