@@ -15,9 +15,11 @@ use serde::de::DeserializeOwned;
 use super::AppState;
 use super::session::{self, SignInMethod, SignedIn};
 use crate::domain::account::Account;
+use crate::domain::event::Event;
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::services::accounts::{self, Origin};
+use crate::services::events;
 
 /// The request's id, set by the `observe` middleware; shown on error pages
 /// so that a participant's report can be found in the logs.
@@ -183,6 +185,33 @@ impl FromRequest for Staff {
         Box::pin(
             async move { signed_in_with_password(viewer.await?, Account::is_staff).map(Staff) },
         )
+    }
+}
+
+/// A staff member allowed to manage the event named by the path's `{slug}`
+/// (its organisers, and administrators), with that event.
+pub struct ManagedEvent {
+    pub account: Account,
+    pub event: Event,
+}
+
+impl FromRequest for ManagedEvent {
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let staff = Staff::from_request(req, payload);
+        let state = state(req);
+        let slug = req.match_info().get("slug").unwrap_or_default().to_owned();
+        Box::pin(async move {
+            let Staff(account) = staff.await?;
+            let event = events::by_slug(&state.db, &slug).await?;
+            if account.may_manage(&event.id.to_string()) {
+                Ok(ManagedEvent { account, event })
+            } else {
+                Err(Error::Forbidden)
+            }
+        })
     }
 }
 

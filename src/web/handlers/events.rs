@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::services::accounts::{self, Invited, Origin};
 use crate::services::{events, mail, sessions};
 use crate::web::AppState;
-use crate::web::extract::{Form, PageContext, Staff};
+use crate::web::extract::{Form, ManagedEvent, PageContext, Staff};
 use crate::web::views::admin::InviteForm;
 use crate::web::views::events as views;
 
@@ -47,11 +47,9 @@ async fn event_page(
 pub async fn manage_event(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { event, .. }: ManagedEvent,
     flash: web::Query<Flash>,
 ) -> Result<Markup, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let form = InviteForm {
         lang: ctx.lang.code().to_owned(),
         role: EventRole::Speaker.as_str().to_owned(),
@@ -64,11 +62,9 @@ pub async fn invite_member(
     state: web::Data<AppState>,
     ctx: PageContext,
     origin: Origin,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { account, event }: ManagedEvent,
     Form(form): Form<InviteForm>,
 ) -> Result<HttpResponse, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let event_id = event.id.to_string();
     let outcome = match EventRole::parse(&form.role) {
         Some(role) => {
@@ -144,26 +140,10 @@ pub async fn create_event(
     }
 }
 
-pub(crate) async fn managed_event(
-    state: &AppState,
-    account: &crate::domain::account::Account,
-    slug: &str,
-) -> Result<crate::domain::event::Event, Error> {
-    let event = events::by_slug(&state.db, slug).await?;
-    if account.may_manage(&event.id.to_string()) {
-        Ok(event)
-    } else {
-        Err(Error::Forbidden)
-    }
-}
-
 pub async fn edit_event_page(
-    state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { event, .. }: ManagedEvent,
 ) -> Result<Markup, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let action = format!("/manage/events/{}/edit", event.slug);
     Ok(views::event_form(
         &ctx,
@@ -178,11 +158,9 @@ pub async fn update_event(
     state: web::Data<AppState>,
     ctx: PageContext,
     origin: Origin,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { account, event }: ManagedEvent,
     Form(form): Form<EventForm>,
 ) -> Result<HttpResponse, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let outcome = match check_event_form(&form) {
         Ok(new) => {
             let slug = new.slug.clone();
@@ -214,11 +192,9 @@ pub struct Publish {
 pub async fn publish_event(
     state: web::Data<AppState>,
     origin: Origin,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { account, event }: ManagedEvent,
     Form(form): Form<Publish>,
 ) -> Result<HttpResponse, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     events::set_published(
         &state.db,
         &account,

@@ -11,7 +11,6 @@ use futures_util::StreamExt;
 use maud::Markup;
 use serde::Deserialize;
 
-use super::events::managed_event;
 use super::registration::{Fields, form_response, wants_regencies};
 use super::{page, see_other};
 use crate::db::repo::registrations::Filter;
@@ -22,7 +21,7 @@ use crate::services::accounts::Origin;
 use crate::services::{questions, regions, registrations, roster};
 use crate::spreadsheet::Format;
 use crate::web::AppState;
-use crate::web::extract::{Form, PageContext, Staff};
+use crate::web::extract::{Form, ManagedEvent, PageContext};
 use crate::web::session;
 use crate::web::views::roster as views;
 
@@ -78,11 +77,9 @@ impl ListQuery {
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { event, .. }: ManagedEvent,
     query: web::Query<ListQuery>,
 ) -> Result<Markup, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let number = query.page.unwrap_or(0);
     let listed = roster::page(
         &state.db,
@@ -109,11 +106,9 @@ pub async fn list(
 pub async fn decide(
     state: web::Data<AppState>,
     origin: Origin,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { account, event }: ManagedEvent,
     Form(fields): Form<Fields>,
 ) -> Result<HttpResponse, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let mut ids = Vec::new();
     let mut decision = None;
     let mut back = String::new();
@@ -144,10 +139,8 @@ pub async fn decide(
 pub async fn add_page(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { event, .. }: ManagedEvent,
 ) -> Result<HttpResponse, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let action = format!("/manage/events/{}/registrations/new", event.slug);
     form_response(&state, &ctx, &event, &action, &HashMap::new(), &[], true).await
 }
@@ -156,11 +149,9 @@ pub async fn add(
     state: web::Data<AppState>,
     ctx: PageContext,
     origin: Origin,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { account, event }: ManagedEvent,
     Form(fields): Form<Fields>,
 ) -> Result<HttpResponse, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let fields: HashMap<String, String> = fields.into_iter().collect();
     let action = format!("/manage/events/{}/registrations/new", event.slug);
     if wants_regencies(&fields) {
@@ -189,11 +180,9 @@ pub struct ExportQuery {
 pub async fn export(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { event, .. }: ManagedEvent,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let format = Format::from_filename(&format!("x.{}", query.format)).ok_or(Error::NotFound)?;
     let bytes = roster::export(&state.db, &event, query.list.filter(), format, ctx.lang).await?;
     Ok(HttpResponse::Ok()
@@ -215,13 +204,11 @@ pub async fn upload(
     state: web::Data<AppState>,
     ctx: PageContext,
     session: Session,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { account, event }: ManagedEvent,
     request: HttpRequest,
     body: web::Payload,
 ) -> Result<HttpResponse, Error> {
     // Read only once the organiser's hold on the event is known.
-    let event = managed_event(&state, &account, &slug).await?;
     let mut payload = Multipart::new(request.headers(), body);
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -272,11 +259,10 @@ pub async fn upload(
 pub async fn preview(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
+    ManagedEvent { event, .. }: ManagedEvent,
     path: web::Path<(String, String)>,
 ) -> Result<Markup, Error> {
-    let (slug, id) = path.into_inner();
-    let event = managed_event(&state, &account, &slug).await?;
+    let (_, id) = path.into_inner();
     let preview = roster::import_preview(&state.db, &event.id.to_string(), &id).await?;
     Ok(views::preview(&ctx, &event, &preview))
 }
@@ -284,12 +270,11 @@ pub async fn preview(
 pub async fn confirm_import(
     state: web::Data<AppState>,
     origin: Origin,
-    Staff(account): Staff,
+    ManagedEvent { account, event }: ManagedEvent,
     path: web::Path<(String, String)>,
     Form(_): Form<super::accounts::NoFields>,
 ) -> Result<HttpResponse, Error> {
-    let (slug, id) = path.into_inner();
-    let event = managed_event(&state, &account, &slug).await?;
+    let (_, id) = path.into_inner();
     let (added, skipped) =
         roster::confirm_import(&state.db, &event, &id, &account, &origin).await?;
     Ok(see_other(&format!(
@@ -301,10 +286,8 @@ pub async fn confirm_import(
 pub async fn questions_page(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { event, .. }: ManagedEvent,
 ) -> Result<Markup, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let list = questions::of_event(&state.db, &event.id.to_string()).await?;
     Ok(views::questions(
         &ctx,
@@ -318,11 +301,9 @@ pub async fn questions_page(
 pub async fn add_question(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { account, event }: ManagedEvent,
     Form(form): Form<QuestionForm>,
 ) -> Result<HttpResponse, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let event_id = event.id.to_string();
     match questions::add(&state.db, &event_id, form.clone(), &account).await {
         Ok(()) => Ok(see_other(&format!(
@@ -342,12 +323,11 @@ pub async fn add_question(
 
 pub async fn remove_question(
     state: web::Data<AppState>,
-    Staff(account): Staff,
+    ManagedEvent { account, event }: ManagedEvent,
     path: web::Path<(String, String)>,
     Form(_): Form<super::accounts::NoFields>,
 ) -> Result<HttpResponse, Error> {
-    let (slug, id) = path.into_inner();
-    let event = managed_event(&state, &account, &slug).await?;
+    let (_, id) = path.into_inner();
     questions::remove(&state.db, &event.id.to_string(), &id, &account).await?;
     Ok(see_other(&format!(
         "/manage/events/{}/questions",

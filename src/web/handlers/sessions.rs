@@ -4,7 +4,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 
-use super::events::managed_event;
 use super::registration::Fields;
 use super::{page, see_other};
 use crate::domain::event::{Event, FieldError};
@@ -13,7 +12,7 @@ use crate::error::Error;
 use crate::services::accounts::Origin;
 use crate::services::sessions;
 use crate::web::AppState;
-use crate::web::extract::{Form, PageContext, Staff};
+use crate::web::extract::{Form, ManagedEvent, PageContext, Staff};
 use crate::web::views::sessions::{self as views, FormPage, list_path};
 
 /// The session form, new or of an existing session.
@@ -77,10 +76,8 @@ async fn saved_or_form(
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { event, .. }: ManagedEvent,
 ) -> Result<Markup, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let sessions = sessions::of_event(&state.db, &event.id.to_string()).await?;
     Ok(views::list(&ctx, &event, &sessions, state.zoom.is_some()))
 }
@@ -88,10 +85,8 @@ pub async fn list(
 pub async fn new_page(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { event, .. }: ManagedEvent,
 ) -> Result<Markup, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let first_day = event.starts_at.with_timezone(&event.time_zone);
     let form = SessionForm::new_session(
         first_day.format("%Y-%m-%d").to_string(),
@@ -104,11 +99,9 @@ pub async fn create(
     state: web::Data<AppState>,
     ctx: PageContext,
     origin: Origin,
-    Staff(account): Staff,
-    slug: web::Path<String>,
+    ManagedEvent { account, event }: ManagedEvent,
     Form(fields): Form<Fields>,
 ) -> Result<HttpResponse, Error> {
-    let event = managed_event(&state, &account, &slug).await?;
     let form = SessionForm::from_pairs(&fields);
     let outcome = sessions::create(&state.db, &account, &event, form.clone(), &origin).await;
     saved_or_form(&state, &ctx, &event, None, &form, outcome.map(drop)).await
@@ -117,11 +110,10 @@ pub async fn create(
 pub async fn edit_page(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
+    ManagedEvent { event, .. }: ManagedEvent,
     path: web::Path<(String, String)>,
 ) -> Result<Markup, Error> {
-    let (slug, id) = path.into_inner();
-    let event = managed_event(&state, &account, &slug).await?;
+    let (_, id) = path.into_inner();
     let session = sessions::find(&state.db, &event, &id).await?;
     let form = SessionForm::of(&session, event.time_zone);
     form_page(&state, &ctx, &event, Some(&id), &form, &[]).await
@@ -131,12 +123,11 @@ pub async fn update(
     state: web::Data<AppState>,
     ctx: PageContext,
     origin: Origin,
-    Staff(account): Staff,
+    ManagedEvent { account, event }: ManagedEvent,
     path: web::Path<(String, String)>,
     Form(fields): Form<Fields>,
 ) -> Result<HttpResponse, Error> {
-    let (slug, id) = path.into_inner();
-    let event = managed_event(&state, &account, &slug).await?;
+    let (_, id) = path.into_inner();
     let form = SessionForm::from_pairs(&fields);
     let outcome = sessions::update(&state.db, &account, &event, &id, form.clone(), &origin).await;
     saved_or_form(&state, &ctx, &event, Some(&id), &form, outcome.map(drop)).await
@@ -145,11 +136,10 @@ pub async fn update(
 pub async fn delete_page(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
+    ManagedEvent { event, .. }: ManagedEvent,
     path: web::Path<(String, String)>,
 ) -> Result<Markup, Error> {
-    let (slug, id) = path.into_inner();
-    let event = managed_event(&state, &account, &slug).await?;
+    let (_, id) = path.into_inner();
     let session = sessions::find(&state.db, &event, &id).await?;
     Ok(views::delete_page(&ctx, &event, &session))
 }
@@ -157,12 +147,11 @@ pub async fn delete_page(
 pub async fn delete(
     state: web::Data<AppState>,
     origin: Origin,
-    Staff(account): Staff,
+    ManagedEvent { account, event }: ManagedEvent,
     path: web::Path<(String, String)>,
     Form(_): Form<Fields>,
 ) -> Result<HttpResponse, Error> {
-    let (slug, id) = path.into_inner();
-    let event = managed_event(&state, &account, &slug).await?;
+    let (_, id) = path.into_inner();
     sessions::delete(&state.db, &account, &event, &id, &origin).await?;
     state.wakeup.ring();
     Ok(see_other(&list_path(&event)))
@@ -172,12 +161,11 @@ pub async fn delete(
 pub async fn retry_zoom(
     state: web::Data<AppState>,
     origin: Origin,
-    Staff(account): Staff,
+    ManagedEvent { account, event }: ManagedEvent,
     path: web::Path<(String, String)>,
     Form(_): Form<Fields>,
 ) -> Result<HttpResponse, Error> {
-    let (slug, id) = path.into_inner();
-    let event = managed_event(&state, &account, &slug).await?;
+    let (_, id) = path.into_inner();
     sessions::retry_zoom(&state.db, &account, &event, &id, &origin).await?;
     state.wakeup.ring();
     Ok(see_other(&list_path(&event)))
