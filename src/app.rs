@@ -18,10 +18,10 @@ use actix_web::cookie::{Key, SameSite};
 
 use crate::config::Settings;
 use crate::db::Db;
-use crate::db::repo::{outbox, secrets};
-use crate::integrations::mail::{MailSettings, Mailer, SendError};
+use crate::db::repo::secrets;
+use crate::integrations::mail::{MailSettings, Mailer};
 use crate::integrations::zoom::Zoom;
-use crate::jobs::{self, Job, JobFailure, JobRunner, Outcome, Record, Wakeup, WorkerConfig};
+use crate::jobs::{self, JobContext, Registry, WorkerConfig};
 use crate::services::{mail, session_mail, zoom_sync};
 use crate::telemetry::Metrics;
 use crate::web::{self as http, AppState, middleware};
@@ -77,7 +77,6 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             metrics: Metrics::new(),
-            wakeup: Wakeup::default(),
             base_url,
             behind_proxy: settings.behind_proxy,
             mail_delivery: mailer.delivery().clone(),
@@ -151,12 +150,12 @@ impl Application {
         if self.settings.job_workers == 0 {
             return Vec::new();
         }
-        let runner = Arc::new(Integrations {
+        let registry = Arc::new(job_registry(JobContext {
             db: self.state.db.clone(),
             mailer: self.mailer.clone(),
             zoom: self.state.zoom.clone(),
             base_url: self.state.base_url.clone(),
-        });
+        }));
         let config = WorkerConfig {
             name: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
             idle_poll: self.settings.job_idle_poll,
@@ -166,9 +165,8 @@ impl Application {
         };
         vec![tokio::spawn(jobs::run_worker(
             self.state.db.clone(),
-            runner,
+            registry,
             config,
-            self.state.wakeup.clone(),
             self.state.metrics.clone(),
             stopped,
         ))]
@@ -236,77 +234,15 @@ fn session_middleware(key: Key, https: bool) -> SessionMiddleware<CookieSessionS
         .build()
 }
 
-/// Carries out jobs by kind.
-struct Integrations {
-    db: Db,
-    mailer: Arc<Mailer>,
-    zoom: Option<Zoom>,
-    /// For links in e-mails written by jobs.
-    base_url: url::Url,
-}
-
-impl JobRunner for Integrations {
-    async fn run(&self, job: &Job) -> Outcome {
-        match job.kind.as_str() {
-            mail::JOB_KIND => send_mail(&self.db, &self.mailer, job).await,
-            kind if zoom_sync::runs(kind) => {
-                zoom_sync::run(&self.db, self.zoom.as_ref(), job).await
-            }
-            kind if session_mail::handles(kind) => session_mail::run(&self.base_url, job),
-            other => Outcome::from(Err(JobFailure::Permanent(format!(
-                "no handler for job kind {other:?}"
-            )))),
-        }
-    }
-}
-
-/// Sends one outbox message. A message already marked sent is not sent
-/// again (a job that ran twice); the outbox row keeps the attempts and the
-/// server's last answer for organisers to see, written with the job's own
-/// outcome.
-async fn send_mail(db: &Db, mailer: &Mailer, job: &Job) -> Outcome {
-    #[derive(serde::Deserialize)]
-    struct Payload {
-        outbox_id: String,
-    }
-    let payload: Payload = match serde_json::from_str(&job.payload) {
-        Ok(payload) => payload,
-        Err(e) => return Outcome::from(Err(JobFailure::Permanent(format!("bad payload: {e}")))),
-    };
-    let id = payload.outbox_id;
-    let lookup = id.clone();
-    let row = match db
-        .run(move |conn| -> Result<_, crate::db::DbError> { Ok(outbox::find(conn, &lookup)?) })
-        .await
-    {
-        Ok(Some(row)) => row,
-        Ok(None) => {
-            return Outcome::from(Err(JobFailure::Permanent(format!(
-                "no outbox message {id}"
-            ))));
-        }
-        Err(e) => return Outcome::from(Err(JobFailure::retry(e.to_string()))),
-    };
-    if row.status == "sent" {
-        return Outcome::from(Ok(()));
-    }
-    let outcome = mailer.send(&row).await;
-    let last_try = job.attempt >= job.max_attempts;
-    let record: Record = match &outcome {
-        Ok(()) => Box::new(move |conn| outbox::mark_sent(conn, &id, chrono::Utc::now())),
-        Err(e) => {
-            let (reason, final_) = match e {
-                SendError::Transient(reason) => (reason.clone(), last_try),
-                SendError::Permanent(reason) => (reason.clone(), true),
-            };
-            Box::new(move |conn| outbox::mark_failed(conn, &id, &reason, final_))
-        }
-    };
-    Outcome {
-        result: outcome.map_err(|e| match e {
-            SendError::Transient(reason) => JobFailure::retry(reason),
-            SendError::Permanent(reason) => JobFailure::Permanent(reason),
-        }),
-        record: Some(record),
-    }
+/// Every kind of job the application runs.
+fn job_registry(context: JobContext) -> Registry<JobContext> {
+    Registry::new(context)
+        .register::<mail::SendMail>()
+        .register::<zoom_sync::SyncMeeting>()
+        .register::<zoom_sync::SyncRegistrants>()
+        .register::<zoom_sync::DeleteMeeting>()
+        .register::<session_mail::InviteAll>()
+        .register::<session_mail::InviteOne>()
+        .register::<session_mail::CancelAll>()
+        .register::<session_mail::Reminder>()
 }

@@ -6,7 +6,10 @@ pub mod migrate;
 pub mod models;
 pub mod repo;
 pub mod schema;
+mod wakeup;
 mod writer;
+
+pub use wakeup::{Wakeup, wake_workers_on_commit};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -189,6 +192,8 @@ pub struct Db {
     /// The official region list: seed data from a migration, which the
     /// program never changes, so it is read once per database.
     regions: Arc<tokio::sync::OnceCell<Arc<Directory>>>,
+    /// Rung when work that queued a job has committed.
+    wakeup: Wakeup,
 }
 
 impl Db {
@@ -243,9 +248,10 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| connect_error(one_line(&e.to_string())))?;
+        let wakeup = Wakeup::default();
         let writer = match url {
             DatabaseUrl::Sqlite(_) => Some(
-                writer::Writer::start(Manager { url: url.clone() })
+                writer::Writer::start(Manager { url: url.clone() }, wakeup.clone())
                     .map_err(|e| connect_error(format!("cannot start the writer thread: {e}")))?,
             ),
             DatabaseUrl::Postgres(_) => None,
@@ -256,11 +262,17 @@ impl Db {
             permits: Arc::new(Semaphore::new(pool_size as usize)),
             writer,
             regions: Arc::default(),
+            wakeup,
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// What a job worker of this process waits on besides its poll.
+    pub fn wakeup(&self) -> &Wakeup {
+        &self.wakeup
     }
 
     /// Runs `work` on a pooled connection on the blocking thread pool.
@@ -276,11 +288,11 @@ impl Db {
             .acquire_owned()
             .await
             .map_err(|_| DbError::Cancelled)?;
-        let pool = self.pool.clone();
+        let (pool, wakeup) = (self.pool.clone(), self.wakeup.clone());
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let mut conn = pool.get().map_err(DbError::from)?;
-            work(&mut conn)
+            wakeup.after(|| work(&mut conn))
         })
         .await
         .map_err(|_| E::from(DbError::Cancelled))?

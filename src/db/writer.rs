@@ -22,6 +22,7 @@ use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
 use tokio::sync::{mpsc, oneshot};
 
+use super::wakeup::{Wakeup, take_mark};
 use super::{DbConnection, DbError, Manager};
 use diesel::r2d2::ManageConnection;
 
@@ -47,15 +48,16 @@ enum Alone {
 #[derive(Clone)]
 pub struct Writer {
     tasks: mpsc::UnboundedSender<Task>,
+    wakeup: Wakeup,
 }
 
 impl Writer {
-    pub fn start(manager: Manager) -> std::io::Result<Writer> {
+    pub fn start(manager: Manager, wakeup: Wakeup) -> std::io::Result<Writer> {
         let (tasks, queue) = mpsc::unbounded_channel();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || write_forever(&manager, queue))?;
-        Ok(Writer { tasks })
+        Ok(Writer { tasks, wakeup })
     }
 
     /// Runs `work` in a savepoint of the next group commit; its result
@@ -67,17 +69,23 @@ impl Writer {
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let (reply, outcome) = oneshot::channel();
+        let wakeup = self.wakeup.clone();
         let task: Task = Box::new(move |conn, alone| {
+            take_mark();
             let result = match alone {
                 Alone::Yes => work(conn),
                 Alone::No => conn.transaction(work),
             };
+            let enqueued = take_mark();
             let succeeded = result.is_ok();
             let settle: Settle = Box::new(move |committed| {
                 let result = match committed {
                     Ok(()) => result,
                     Err(reason) => result.and(Err(E::from(DbError::Commit(reason.to_owned())))),
                 };
+                if enqueued && result.is_ok() {
+                    wakeup.ring();
+                }
                 let _ = reply.send(result);
             });
             (succeeded, settle)

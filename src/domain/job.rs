@@ -40,22 +40,35 @@ const LONGEST_WAIT: Duration = Duration::from_secs(60 * 60);
 /// +25 % so that a recovered server is not hit by every waiting job in the
 /// same second.
 pub fn retry_delay(attempt: u32, first: Duration, jitter: f64) -> Duration {
-    let doublings = attempt.saturating_sub(1).min(16);
-    let base = first.saturating_mul(1 << doublings).min(LONGEST_WAIT);
-    base.mul_f64(1.0 + 0.25 * jitter.clamp(0.0, 1.0))
+    base_delay(attempt, first).mul_f64(1.0 + 0.25 * jitter.clamp(0.0, 1.0))
+}
+
+const fn base_delay(attempt: u32, first: Duration) -> Duration {
+    let doublings = attempt.saturating_sub(1);
+    let doublings = if doublings > 16 { 16 } else { doublings };
+    let base = first.saturating_mul(1 << doublings);
+    if base.as_nanos() > LONGEST_WAIT.as_nanos() {
+        LONGEST_WAIT
+    } else {
+        base
+    }
 }
 
 /// How many attempts fit in `window` with [`retry_delay`] (without jitter):
 /// the attempt count that keeps a job retrying for at least that long.
-pub fn attempts_for(window: Duration) -> u32 {
+pub const fn attempts_for(window: Duration) -> u32 {
     let mut waited = Duration::ZERO;
     let mut attempts = 1;
-    while waited < window {
-        waited += retry_delay(attempts, FIRST_RETRY, 0.0);
+    while waited.as_nanos() < window.as_nanos() {
+        waited = waited.saturating_add(base_delay(attempts, FIRST_RETRY));
         attempts += 1;
     }
     attempts
 }
+
+/// Attempts that keep a job retrying for a day: an outage over a night
+/// delays work, it does not lose it.
+pub const ATTEMPTS_FOR_A_DAY: u32 = attempts_for(Duration::from_secs(24 * 3600));
 
 #[cfg(test)]
 mod tests {

@@ -2,28 +2,22 @@
 //! change that causes it, plus a job that sends it.
 
 use std::fmt::Display;
-use std::sync::LazyLock;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use diesel::QueryResult;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::db::models::OutboxRow;
-use crate::db::repo::{audit, jobs, outbox, users};
-use crate::db::{Db, DbConnection};
+use crate::db::repo::{audit, outbox, users};
+use crate::db::{Db, DbConnection, DbError};
 use crate::domain::account::Account;
-use crate::domain::job::attempts_for;
+use crate::domain::job::ATTEMPTS_FOR_A_DAY;
 use crate::email::{Template, render};
 use crate::error::Error;
 use crate::i18n::Lang;
-use crate::integrations::mail::StoredAttachment;
-
-pub const JOB_KIND: &str = "mail";
-
-/// Retries cover at least a day: a provider's outage over a night delays
-/// mail, it does not lose it.
-pub static ATTEMPTS: LazyLock<u32> = LazyLock::new(|| attempts_for(Duration::from_secs(24 * 3600)));
+use crate::integrations::mail::{SendError, StoredAttachment};
+use crate::jobs::{self, Attempt, BackgroundJob, JobContext, JobFailure, Outcome, Record};
 
 pub struct Outgoing<'a> {
     pub template: Template,
@@ -87,14 +81,66 @@ fn queue_sending(
     outbox_id: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<bool> {
-    let job = jobs::NewJob {
-        kind: JOB_KIND,
-        payload: serde_json::json!({ "outbox_id": outbox_id }).to_string(),
-        dedup_key: Some(format!("mail:{outbox_id}")),
-        run_at: now,
-        max_attempts: *ATTEMPTS,
+    let job = SendMail {
+        outbox_id: outbox_id.to_owned(),
     };
     jobs::enqueue(conn, &job, now)
+}
+
+/// Sends one outbox message.
+#[derive(Serialize, Deserialize)]
+pub struct SendMail {
+    outbox_id: String,
+}
+
+impl BackgroundJob for SendMail {
+    const KIND: &'static str = "mail";
+    const MAX_ATTEMPTS: u32 = ATTEMPTS_FOR_A_DAY;
+    type Context = JobContext;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.outbox_id))
+    }
+
+    /// A message already marked sent is not sent again (a job that ran
+    /// twice); the outbox row keeps the attempts and the server's last
+    /// answer for organisers to see, written with the job's own outcome.
+    async fn run(self, context: &JobContext, attempt: &Attempt) -> Outcome {
+        let id = self.outbox_id;
+        let lookup = id.clone();
+        let row = match context
+            .db
+            .run(move |conn| -> Result<_, DbError> { Ok(outbox::find(conn, &lookup)?) })
+            .await
+        {
+            Ok(Some(row)) => row,
+            Ok(None) => {
+                return Err(JobFailure::Permanent(format!("no outbox message {id}"))).into();
+            }
+            Err(e) => return Err(JobFailure::retry(e.to_string())).into(),
+        };
+        if row.status == "sent" {
+            return Ok(()).into();
+        }
+        let result = context.mailer.send(&row).await.map_err(|e| match e {
+            SendError::Transient(reason) => JobFailure::retry(reason),
+            SendError::Permanent(reason) => JobFailure::Permanent(reason),
+        });
+        let record: Record = match &result {
+            Ok(()) => Box::new(move |conn| outbox::mark_sent(conn, &id, Utc::now())),
+            Err(failure) => {
+                let final_ = attempt.gives_up(failure);
+                let reason = match failure {
+                    JobFailure::Retry { error, .. } | JobFailure::Permanent(error) => error.clone(),
+                };
+                Box::new(move |conn| outbox::mark_failed(conn, &id, &reason, final_))
+            }
+        };
+        Outcome {
+            result,
+            record: Some(record),
+        }
+    }
 }
 
 /// Sends a message again as a new message (a new Message-ID): the person

@@ -12,56 +12,53 @@
 //! claimed by two instances, writes its e-mails once.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::db::DbConnection;
 use crate::db::models::RegistrationRow;
-use crate::db::repo::{events, jobs, registrations, sessions, users};
+use crate::db::repo::{events, registrations, sessions, users};
 use crate::domain::event::Event;
 use crate::domain::registration::Status;
 use crate::domain::session::Session;
 use crate::domain::timing::due_reminders;
 use crate::email::Template;
 use crate::i18n::dates;
-use crate::jobs::{Job, JobFailure, Outcome};
+use crate::jobs::{self, Attempt, BackgroundJob, JobContext, Outcome};
 use crate::services::invitations::{self, Slot};
 use crate::services::mail;
-
-/// Invitations to one session (created or moved) for everyone with a seat.
-pub const INVITE_ALL: &str = "session_invitations";
-/// One seat's invitation to one session, with its reminders.
-pub const INVITE_ONE: &str = "session_invitation";
-/// Cancellations of a removed session for everyone with a seat.
-pub const CANCEL_ALL: &str = "session_cancellations";
-pub const REMINDER: &str = "session_reminder";
-
-pub const KINDS: [&str; 4] = [INVITE_ALL, INVITE_ONE, CANCEL_ALL, REMINDER];
 
 /// A fan-out that fails (the database away) keeps trying for a while.
 const FAN_OUT_ATTEMPTS: u32 = 10;
 
+/// Invitations to one session (created or moved) for everyone with a seat.
 #[derive(Serialize, Deserialize)]
-struct InviteAll {
+pub struct InviteAll {
     session_id: String,
     sequence: u32,
 }
 
+/// One seat's invitation to one session, with its reminders.
 #[derive(Serialize, Deserialize)]
-struct InviteOne {
+pub struct InviteOne {
     session_id: String,
     registration_id: String,
     sequence: u32,
+    /// The invitation once more at the same sequence, now with the
+    /// participant's personal Zoom link: a job of its own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    link_ready: bool,
 }
 
+/// Cancellations of a removed session for everyone with a seat.
 #[derive(Serialize, Deserialize)]
-struct CancelAll {
+pub struct CancelAll {
     event_id: String,
     slot: Slot,
 }
 
 #[derive(Serialize, Deserialize)]
-struct Reminder {
+pub struct Reminder {
     session_id: String,
     registration_id: String,
     sequence: u32,
@@ -69,22 +66,82 @@ struct Reminder {
     minutes: u32,
 }
 
-fn enqueue(
-    conn: &mut DbConnection,
-    kind: &'static str,
-    payload: &impl Serialize,
-    dedup_key: String,
-    run_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> diesel::QueryResult<bool> {
-    let job = jobs::NewJob {
-        kind,
-        payload: serde_json::to_string(payload).expect("payloads serialise"),
-        dedup_key: Some(dedup_key),
-        run_at,
-        max_attempts: FAN_OUT_ATTEMPTS,
-    };
-    jobs::enqueue(conn, &job, now)
+impl BackgroundJob for InviteAll {
+    const KIND: &'static str = "session_invitations";
+    const MAX_ATTEMPTS: u32 = FAN_OUT_ATTEMPTS;
+    type Context = JobContext;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(format!(
+            "{}:{}:{}",
+            Self::KIND,
+            self.session_id,
+            self.sequence
+        ))
+    }
+
+    async fn run(self, _: &JobContext, _: &Attempt) -> Outcome {
+        Outcome::done(move |conn| invite_all(conn, self))
+    }
+}
+
+impl BackgroundJob for InviteOne {
+    const KIND: &'static str = "session_invitation";
+    const MAX_ATTEMPTS: u32 = FAN_OUT_ATTEMPTS;
+    type Context = JobContext;
+
+    fn dedup_key(&self) -> Option<String> {
+        let again = if self.link_ready { ":link" } else { "" };
+        Some(format!(
+            "{}:{}:{}:{}{again}",
+            Self::KIND,
+            self.session_id,
+            self.registration_id,
+            self.sequence
+        ))
+    }
+
+    async fn run(self, context: &JobContext, _: &Attempt) -> Outcome {
+        let base_url = context.base_url.clone();
+        Outcome::done(move |conn| invite_one(conn, self, &base_url))
+    }
+}
+
+impl BackgroundJob for CancelAll {
+    const KIND: &'static str = "session_cancellations";
+    const MAX_ATTEMPTS: u32 = FAN_OUT_ATTEMPTS;
+    type Context = JobContext;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.slot.session_id))
+    }
+
+    async fn run(self, context: &JobContext, _: &Attempt) -> Outcome {
+        let base_url = context.base_url.clone();
+        Outcome::done(move |conn| cancel_all(conn, self, &base_url))
+    }
+}
+
+impl BackgroundJob for Reminder {
+    const KIND: &'static str = "session_reminder";
+    const MAX_ATTEMPTS: u32 = FAN_OUT_ATTEMPTS;
+    type Context = JobContext;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(format!(
+            "{}:{}:{}:{}:{}",
+            Self::KIND,
+            self.session_id,
+            self.registration_id,
+            self.sequence,
+            self.minutes
+        ))
+    }
+
+    async fn run(self, context: &JobContext, _: &Attempt) -> Outcome {
+        let base_url = context.base_url.clone();
+        Outcome::done(move |conn| remind(conn, self, &base_url))
+    }
 }
 
 /// A session was planned or moved: everyone with a seat gets its
@@ -94,12 +151,11 @@ pub fn queue_invitations(
     session: &Session,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    let payload = InviteAll {
+    let job = InviteAll {
         session_id: session.id.clone(),
         sequence: session.sequence,
     };
-    let key = format!("{INVITE_ALL}:{}:{}", session.id, session.sequence);
-    enqueue(conn, INVITE_ALL, &payload, key, now, now).map(drop)
+    jobs::enqueue(conn, &job, now).map(drop)
 }
 
 /// A session was removed: everyone with a seat gets its cancellation.
@@ -108,12 +164,11 @@ pub fn queue_cancellations(
     session: &Session,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    let payload = CancelAll {
+    let job = CancelAll {
         event_id: session.event_id.clone(),
         slot: Slot::of(session),
     };
-    let key = format!("{CANCEL_ALL}:{}", session.id);
-    enqueue(conn, CANCEL_ALL, &payload, key, now, now).map(drop)
+    jobs::enqueue(conn, &job, now).map(drop)
 }
 
 /// A seat was confirmed: the invitation to each session of the event, and
@@ -125,7 +180,7 @@ pub fn on_confirmed(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     for session in sessions::of_event(conn, &event.id.to_string())? {
-        queue_invitation(conn, &session, &registration.id, "", now)?;
+        queue_invitation(conn, &session, &registration.id, false, now)?;
     }
     Ok(())
 }
@@ -140,30 +195,25 @@ pub fn personal_link_ready(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     match sessions::find(conn, session_id)? {
-        Some(session) => queue_invitation(conn, &session, registration_id, ":link", now),
+        Some(session) => queue_invitation(conn, &session, registration_id, true, now),
         None => Ok(()),
     }
 }
 
-/// `again`: empty for the invitation at this sequence, or what tells a
-/// second one at the same sequence apart (its key must differ).
 fn queue_invitation(
     conn: &mut DbConnection,
     session: &Session,
     registration_id: &str,
-    again: &str,
+    link_ready: bool,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    let payload = InviteOne {
+    let job = InviteOne {
         session_id: session.id.clone(),
         registration_id: registration_id.to_owned(),
         sequence: session.sequence,
+        link_ready,
     };
-    let key = format!(
-        "{INVITE_ONE}:{}:{registration_id}:{}{again}",
-        session.id, session.sequence
-    );
-    enqueue(conn, INVITE_ONE, &payload, key, now, now).map(drop)
+    jobs::enqueue(conn, &job, now).map(drop)
 }
 
 fn invite(
@@ -200,18 +250,14 @@ fn plan_reminders(
 ) -> diesel::QueryResult<()> {
     for (minutes, at) in due_reminders(session.plan.starts_at, &event.timing.reminder_minutes, now)
     {
-        let payload = Reminder {
+        let job = Reminder {
             session_id: session.id.clone(),
             registration_id: registration_id.to_owned(),
             sequence: session.sequence,
             starts_at: session.plan.starts_at,
             minutes,
         };
-        let key = format!(
-            "{REMINDER}:{}:{registration_id}:{}:{minutes}",
-            session.id, session.sequence
-        );
-        enqueue(conn, REMINDER, &payload, key, at, now)?;
+        jobs::enqueue_at(conn, &job, at, now)?;
     }
     Ok(())
 }
@@ -286,38 +332,6 @@ fn send(
     .map(drop)
 }
 
-/// Carries out one of [`KINDS`].
-pub fn run(base_url: &Url, job: &Job) -> Outcome {
-    let base_url = base_url.clone();
-    match job.kind.as_str() {
-        INVITE_ALL => in_record(job, invite_all),
-        INVITE_ONE => in_record(job, move |conn, p: InviteOne| {
-            invite_one(conn, p, &base_url)
-        }),
-        CANCEL_ALL => in_record(job, move |conn, p: CancelAll| {
-            cancel_all(conn, p, &base_url)
-        }),
-        REMINDER => in_record(job, move |conn, p: Reminder| remind(conn, p, &base_url)),
-        other => Outcome::from(Err(JobFailure::Permanent(format!(
-            "not a session mail job: {other:?}"
-        )))),
-    }
-}
-
-/// The job's work, done in the transaction that marks it done.
-fn in_record<P: DeserializeOwned + Send + 'static>(
-    job: &Job,
-    work: impl FnOnce(&mut DbConnection, P) -> diesel::QueryResult<()> + Send + 'static,
-) -> Outcome {
-    match serde_json::from_str::<P>(&job.payload) {
-        Ok(payload) => Outcome {
-            result: Ok(()),
-            record: Some(Box::new(move |conn| work(conn, payload))),
-        },
-        Err(e) => Outcome::from(Err(JobFailure::Permanent(format!("bad payload: {e}")))),
-    }
-}
-
 fn invite_all(conn: &mut DbConnection, p: InviteAll) -> diesel::QueryResult<()> {
     // Moved again since: the job for the newer sequence does it.
     let Some(session) = sessions::find(conn, &p.session_id)?.filter(|s| s.sequence == p.sequence)
@@ -326,7 +340,7 @@ fn invite_all(conn: &mut DbConnection, p: InviteAll) -> diesel::QueryResult<()> 
     };
     let now = Utc::now();
     for id in registrations::ids_with_status(conn, &session.event_id, Status::Confirmed)? {
-        queue_invitation(conn, &session, &id, "", now)?;
+        queue_invitation(conn, &session, &id, false, now)?;
     }
     Ok(())
 }
@@ -395,9 +409,4 @@ fn remind(conn: &mut DbConnection, p: Reminder, base_url: &Url) -> diesel::Query
         attachments: Vec::new(),
     };
     send(conn, notice, &registration, base_url, now)
-}
-
-/// Whether `kind` is one of this module's jobs.
-pub fn handles(kind: &str) -> bool {
-    KINDS.contains(&kind)
 }

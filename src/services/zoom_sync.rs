@@ -16,71 +16,112 @@
 //! makes a meeting by hand on the same host, with the same topic, at the
 //! same second, before that look, has it adopted.
 
-use std::sync::LazyLock;
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use diesel::QueryResult;
 use serde::{Deserialize, Serialize};
 
 use crate::db::repo::session_registrants::{self as registrants, Leaver, Person, Scope};
-use crate::db::repo::{events, jobs, sessions};
+use crate::db::repo::{events, sessions};
 use crate::db::{Db, DbConnection, DbError};
 use crate::domain::event::Event;
-use crate::domain::job::attempts_for;
+use crate::domain::job::ATTEMPTS_FOR_A_DAY;
 use crate::domain::registrant::{RegistrantStatus, same_address};
 use crate::domain::registration::Status;
 use crate::domain::session::{Session, ZoomProblem, ZoomStatus};
 use crate::integrations::zoom::{
     BATCH_LIMIT, NewMeeting, NewRegistrant, Registrant, RegistrantRef, Schedule, Zoom, ZoomError,
 };
-use crate::jobs::{Job, JobFailure, Outcome, Record};
+use crate::jobs::{self, Attempt, BackgroundJob, JobContext, JobFailure, Outcome, Record};
 use crate::services::session_mail;
 
 /// Creates, changes or deletes a session's meeting to match the session.
-pub const SYNC_MEETING: &str = "zoom.meeting.sync";
-/// Deletes the meeting of a session that is gone.
-pub const DELETE_MEETING: &str = "zoom.meeting.delete";
-/// Registers a session's pending participants (a batch per run) and
-/// cancels those who left.
-pub const SYNC_REGISTRANTS: &str = "zoom.registrants.sync";
-
-/// Retries cover a day: a Zoom outage over a night delays meetings and
-/// links, it does not lose them.
-static ATTEMPTS: LazyLock<u32> = LazyLock::new(|| attempts_for(Duration::from_secs(24 * 3600)));
-
 #[derive(Serialize, Deserialize)]
-struct SessionPayload {
+pub struct SyncMeeting {
     session_id: String,
 }
 
+/// Deletes the meeting of a session that is gone.
 #[derive(Serialize, Deserialize)]
-struct MeetingPayload {
+pub struct DeleteMeeting {
     meeting_id: i64,
 }
 
-fn queue(
-    conn: &mut DbConnection,
-    kind: &'static str,
-    key: String,
-    payload: String,
-    now: DateTime<Utc>,
-) -> QueryResult<()> {
-    let job = jobs::NewJob {
-        kind,
-        payload,
-        dedup_key: Some(key),
-        run_at: now,
-        max_attempts: *ATTEMPTS,
-    };
-    jobs::enqueue_or_rerun(conn, &job, now)
+/// Registers a session's pending participants (a batch per run) and
+/// cancels those who left.
+#[derive(Serialize, Deserialize)]
+pub struct SyncRegistrants {
+    session_id: String,
 }
 
-fn session_payload(session_id: &str) -> String {
-    serde_json::to_string(&SessionPayload {
-        session_id: session_id.to_owned(),
-    })
-    .expect("a payload serialises")
+impl BackgroundJob for SyncMeeting {
+    const KIND: &'static str = "zoom.meeting.sync";
+    const MAX_ATTEMPTS: u32 = ATTEMPTS_FOR_A_DAY;
+    type Context = JobContext;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.session_id))
+    }
+
+    async fn run(self, context: &JobContext, attempt: &Attempt) -> Outcome {
+        with_zoom(context, |zoom| {
+            sync_meeting(&context.db, zoom, attempt, self.session_id)
+        })
+        .await
+    }
+}
+
+impl BackgroundJob for SyncRegistrants {
+    const KIND: &'static str = "zoom.registrants.sync";
+    const MAX_ATTEMPTS: u32 = ATTEMPTS_FOR_A_DAY;
+    type Context = JobContext;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.session_id))
+    }
+
+    async fn run(self, context: &JobContext, attempt: &Attempt) -> Outcome {
+        with_zoom(context, |zoom| {
+            sync_registrants(&context.db, zoom, attempt, self.session_id)
+        })
+        .await
+    }
+}
+
+impl BackgroundJob for DeleteMeeting {
+    const KIND: &'static str = "zoom.meeting.delete";
+    const MAX_ATTEMPTS: u32 = ATTEMPTS_FOR_A_DAY;
+    type Context = JobContext;
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.meeting_id))
+    }
+
+    async fn run(self, context: &JobContext, _: &Attempt) -> Outcome {
+        with_zoom(context, |zoom| async move {
+            zoom.delete_meeting(self.meeting_id).await?;
+            Ok(Outcome::from(Ok(())))
+        })
+        .await
+    }
+}
+
+/// Without Zoom configured nothing can be done: the job fails for good and
+/// the session stays pending (the organiser's page says why); the retry
+/// button queues it again. Retries cover a day: a Zoom outage over a night
+/// delays meetings and links, it does not lose them.
+async fn with_zoom<'a, Work>(
+    context: &'a JobContext,
+    work: impl FnOnce(&'a Zoom) -> Work,
+) -> Outcome
+where
+    Work: Future<Output = Result<Outcome, JobFailure>>,
+{
+    let Some(zoom) = context.zoom.as_ref() else {
+        return Err(JobFailure::Permanent("Zoom is not configured".into())).into();
+    };
+    work(zoom)
+        .await
+        .unwrap_or_else(|failure| Outcome::from(Err(failure)))
 }
 
 /// The session was created or changed: its meeting follows.
@@ -89,13 +130,10 @@ pub fn session_changed(
     session_id: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
-    queue(
-        conn,
-        SYNC_MEETING,
-        format!("{SYNC_MEETING}:{session_id}"),
-        session_payload(session_id),
-        now,
-    )
+    let job = SyncMeeting {
+        session_id: session_id.to_owned(),
+    };
+    jobs::enqueue_or_rerun(conn, &job, now)
 }
 
 /// The session was deleted: so is its meeting, if it had one. (One still
@@ -116,13 +154,7 @@ fn meeting_orphaned(
     meeting_id: i64,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
-    queue(
-        conn,
-        DELETE_MEETING,
-        format!("{DELETE_MEETING}:{meeting_id}"),
-        serde_json::to_string(&MeetingPayload { meeting_id }).expect("a payload serialises"),
-        now,
-    )
+    jobs::enqueue_or_rerun(conn, &DeleteMeeting { meeting_id }, now)
 }
 
 fn registrants_changed(
@@ -130,13 +162,10 @@ fn registrants_changed(
     session_id: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
-    queue(
-        conn,
-        SYNC_REGISTRANTS,
-        format!("{SYNC_REGISTRANTS}:{session_id}"),
-        session_payload(session_id),
-        now,
-    )
+    let job = SyncRegistrants {
+        session_id: session_id.to_owned(),
+    };
+    jobs::enqueue_or_rerun(conn, &job, now)
 }
 
 /// A registration moved from `before` to `after`: a participant who is
@@ -172,53 +201,8 @@ pub fn retry(conn: &mut DbConnection, session: &Session, now: DateTime<Utc>) -> 
     registrants_changed(conn, &session.id, now)
 }
 
-/// Whether `kind` is one of this module's jobs.
-pub fn runs(kind: &str) -> bool {
-    [SYNC_MEETING, DELETE_MEETING, SYNC_REGISTRANTS].contains(&kind)
-}
-
-/// Carries out one of this module's jobs. Without Zoom configured nothing
-/// can be done: the job fails for good and the session stays pending (the
-/// organiser's page says why); the retry button queues it again.
-pub async fn run(db: &Db, zoom: Option<&Zoom>, job: &Job) -> Outcome {
-    let Some(zoom) = zoom else {
-        return Err(JobFailure::Permanent("Zoom is not configured".into())).into();
-    };
-    let outcome = match job.kind.as_str() {
-        SYNC_MEETING => match serde_json::from_str::<SessionPayload>(&job.payload) {
-            Ok(p) => sync_meeting(db, zoom, job, p.session_id).await,
-            Err(e) => Err(bad_payload(e)),
-        },
-        SYNC_REGISTRANTS => match serde_json::from_str::<SessionPayload>(&job.payload) {
-            Ok(p) => sync_registrants(db, zoom, job, p.session_id).await,
-            Err(e) => Err(bad_payload(e)),
-        },
-        DELETE_MEETING => match serde_json::from_str::<MeetingPayload>(&job.payload) {
-            Ok(p) => zoom
-                .delete_meeting(p.meeting_id)
-                .await
-                .map(|()| Outcome::from(Ok(())))
-                .map_err(JobFailure::from),
-            Err(e) => Err(bad_payload(e)),
-        },
-        other => Err(JobFailure::Permanent(format!("not a Zoom job: {other}"))),
-    };
-    outcome.unwrap_or_else(|failure| Outcome::from(Err(failure)))
-}
-
-fn bad_payload(error: serde_json::Error) -> JobFailure {
-    JobFailure::Permanent(format!("bad payload: {error}"))
-}
-
 fn retry_db(error: DbError) -> JobFailure {
     JobFailure::retry(error.to_string())
-}
-
-fn done(record: impl FnOnce(&mut DbConnection) -> QueryResult<()> + Send + 'static) -> Outcome {
-    Outcome {
-        result: Ok(()),
-        record: Some(Box::new(record) as Record),
-    }
 }
 
 /// The meeting a session wants, `None` when it is not held on Zoom.
@@ -255,16 +239,16 @@ fn problem(error: &ZoomError) -> ZoomProblem {
 
 /// A failed call: the session shows the problem, as failed when no retry
 /// follows, else as pending while the jobs table waits to try again.
-fn meeting_failed(job: &Job, session_id: String, error: ZoomError) -> Outcome {
-    let last = !error.is_retryable() || job.attempt >= job.max_attempts;
-    let status = if last {
+fn meeting_failed(attempt: &Attempt, session_id: String, error: ZoomError) -> Outcome {
+    let problem = problem(&error);
+    let failure = JobFailure::from(error);
+    let status = if attempt.gives_up(&failure) {
         ZoomStatus::Failed
     } else {
         ZoomStatus::Pending
     };
-    let problem = problem(&error);
     Outcome {
-        result: Err(error.into()),
+        result: Err(failure),
         record: Some(Box::new(move |conn| {
             sessions::set_zoom_status(conn, &session_id, status, Some(&problem))
         })),
@@ -274,7 +258,7 @@ fn meeting_failed(job: &Job, session_id: String, error: ZoomError) -> Outcome {
 async fn sync_meeting(
     db: &Db,
     zoom: &Zoom,
-    job: &Job,
+    attempt: &Attempt,
     session_id: String,
 ) -> Result<Outcome, JobFailure> {
     let lookup = session_id.clone();
@@ -293,18 +277,18 @@ async fn sync_meeting(
         return Ok(Outcome::from(Ok(())));
     };
     let outcome = match (wanted(&session, &event), session.zoom.meeting_id) {
-        (Some(meeting), None) => create(zoom, job, session_id, &meeting).await,
-        (Some(meeting), Some(id)) => update(zoom, job, session_id, id, &meeting).await,
+        (Some(meeting), None) => create(zoom, attempt, session_id, &meeting).await,
+        (Some(meeting), Some(id)) => update(zoom, attempt, session_id, id, &meeting).await,
         (None, Some(id)) => match zoom.delete_meeting(id).await {
-            Ok(()) => done(move |conn| {
+            Ok(()) => Outcome::done(move |conn| {
                 sessions::clear_meeting(conn, &session_id, ZoomStatus::None)?;
                 registrants::clear(conn, &session_id)
             }),
-            Err(error) => meeting_failed(job, session_id, error),
+            Err(error) => meeting_failed(attempt, session_id, error),
         },
-        (None, None) if session.zoom.status != ZoomStatus::None => {
-            done(move |conn| sessions::set_zoom_status(conn, &session_id, ZoomStatus::None, None))
-        }
+        (None, None) if session.zoom.status != ZoomStatus::None => Outcome::done(move |conn| {
+            sessions::set_zoom_status(conn, &session_id, ZoomStatus::None, None)
+        }),
         (None, None) => Outcome::from(Ok(())),
     };
     Ok(outcome)
@@ -315,9 +299,14 @@ async fn sync_meeting(
 /// upcoming meetings are read first and the one made then is adopted. The
 /// meeting is stored as the job finishes; if the session was deleted while
 /// Zoom made it, the new meeting is deleted in turn.
-async fn create(zoom: &Zoom, job: &Job, session_id: String, meeting: &NewMeeting) -> Outcome {
+async fn create(
+    zoom: &Zoom,
+    attempt: &Attempt,
+    session_id: String,
+    meeting: &NewMeeting,
+) -> Outcome {
     let made = async {
-        if job.attempt > 1 {
+        if attempt.may_have_run_before() {
             let listed = zoom.upcoming_meetings(&meeting.host).await?;
             if let Some(earlier) = listed.iter().find(|m| meeting.made_as(m)) {
                 // Listed meetings have no start link.
@@ -327,7 +316,7 @@ async fn create(zoom: &Zoom, job: &Job, session_id: String, meeting: &NewMeeting
         zoom.create_meeting(meeting).await
     };
     match made.await {
-        Ok(created) => done(move |conn| {
+        Ok(created) => Outcome::done(move |conn| {
             let now = Utc::now();
             let stored = sessions::set_meeting(
                 conn,
@@ -345,7 +334,7 @@ async fn create(zoom: &Zoom, job: &Job, session_id: String, meeting: &NewMeeting
             registrants::add_pending(conn, &session.event_id, Scope::Session(&session_id), now)?;
             registrants_changed(conn, &session_id, now)
         }),
-        Err(error) => meeting_failed(job, session_id, error),
+        Err(error) => meeting_failed(attempt, session_id, error),
     }
 }
 
@@ -362,7 +351,7 @@ enum Fix {
 /// give a meeting to another host, so a new host means a new meeting.
 async fn update(
     zoom: &Zoom,
-    job: &Job,
+    attempt: &Attempt,
     session_id: String,
     id: i64,
     meeting: &NewMeeting,
@@ -380,17 +369,17 @@ async fn update(
         Ok::<_, ZoomError>(Fix::Updated)
     };
     match fixed.await {
-        Ok(Fix::Updated) => {
-            done(move |conn| sessions::set_zoom_status(conn, &session_id, ZoomStatus::Ready, None))
-        }
+        Ok(Fix::Updated) => Outcome::done(move |conn| {
+            sessions::set_zoom_status(conn, &session_id, ZoomStatus::Ready, None)
+        }),
         Ok(Fix::Remake) => remake(session_id),
         Err(error) if error.is_meeting_not_found() => remake(session_id),
-        Err(error) => meeting_failed(job, session_id, error),
+        Err(error) => meeting_failed(attempt, session_id, error),
     }
 }
 
 fn remake(session_id: String) -> Outcome {
-    done(move |conn| {
+    Outcome::done(move |conn| {
         sessions::clear_meeting(conn, &session_id, ZoomStatus::Pending)?;
         registrants::clear(conn, &session_id)?;
         session_changed(conn, &session_id, Utc::now())
@@ -412,7 +401,7 @@ struct Work {
 async fn sync_registrants(
     db: &Db,
     zoom: &Zoom,
-    job: &Job,
+    attempt: &Attempt,
     session_id: String,
 ) -> Result<Outcome, JobFailure> {
     let lookup = session_id.clone();
@@ -440,7 +429,7 @@ async fn sync_registrants(
         added,
         refused,
         error,
-    } = add(zoom, job, work.meeting_id, &work.batch).await;
+    } = add(zoom, attempt, work.meeting_id, &work.batch).await;
     let now = Utc::now();
     let record: Record = Box::new(move |conn| {
         registrants::mark(
@@ -523,7 +512,7 @@ struct Added {
 
 /// Registers a batch: after an attempt that may have got through, first
 /// those Zoom already has.
-async fn add(zoom: &Zoom, job: &Job, meeting_id: i64, batch: &[Person]) -> Added {
+async fn add(zoom: &Zoom, attempt: &Attempt, meeting_id: i64, batch: &[Person]) -> Added {
     let mut outcome = Added {
         added: Vec::new(),
         refused: Vec::new(),
@@ -532,7 +521,7 @@ async fn add(zoom: &Zoom, job: &Job, meeting_id: i64, batch: &[Person]) -> Added
     if batch.is_empty() {
         return outcome;
     }
-    let known = if job.attempt > 1 {
+    let known = if attempt.may_have_run_before() {
         match zoom.list_registrants(meeting_id).await {
             Ok(listed) => listed,
             Err(error) => {

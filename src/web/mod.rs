@@ -13,14 +13,12 @@ use actix_web::web;
 
 use crate::db::Db;
 use crate::domain::account::TokenPurpose;
-use crate::jobs::Wakeup;
 use crate::telemetry::Metrics;
 
 /// What every handler may reach, shared by all server threads.
 pub struct AppState {
     pub db: Db,
     pub metrics: Metrics,
-    pub wakeup: Wakeup,
     pub base_url: url::Url,
     /// Take the client's address from X-Forwarded-For / Forwarded (set
     /// only behind a reverse proxy that overwrites them).

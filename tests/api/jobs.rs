@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use bimtek::db::repo::jobs::{self as repo, NewJob};
 use bimtek::db::{Db, DbError};
-use bimtek::jobs::{Job, JobFailure, JobRunner, Outcome, Wakeup, WorkerConfig, run_worker};
+use bimtek::jobs::{
+    Attempt, BackgroundJob, JobFailure, Outcome, Registry, WorkerConfig, run_worker,
+};
 use bimtek::telemetry::Metrics;
 use chrono::Utc;
 use tokio::sync::watch;
@@ -19,23 +21,46 @@ struct Recorder {
     runs: Mutex<Vec<(String, u32)>>,
 }
 
-impl JobRunner for Recorder {
-    async fn run(&self, job: &Job) -> Outcome {
-        self.outcome(job).await.into()
-    }
+/// The test's kinds of job: each records its run and then behaves as its
+/// name says (see [`Recorder::outcome`]).
+macro_rules! test_job {
+    ($name:ident, $kind:literal) => {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct $name {}
+
+        impl BackgroundJob for $name {
+            const KIND: &'static str = $kind;
+            const MAX_ATTEMPTS: u32 = 5;
+            type Context = Arc<Recorder>;
+
+            fn dedup_key(&self) -> Option<String> {
+                None
+            }
+
+            async fn run(self, recorder: &Arc<Recorder>, attempt: &Attempt) -> Outcome {
+                recorder.outcome(Self::KIND, attempt).await.into()
+            }
+        }
+    };
 }
 
+test_job!(Fine, "ok");
+test_job!(Flaky, "flaky");
+test_job!(Broken, "broken");
+test_job!(Poison, "poison");
+test_job!(Later, "later");
+
 impl Recorder {
-    async fn outcome(&self, job: &Job) -> Result<(), JobFailure> {
+    async fn outcome(&self, kind: &str, attempt: &Attempt) -> Result<(), JobFailure> {
         self.runs
             .lock()
             .unwrap()
-            .push((job.id.clone(), job.attempt));
+            .push((attempt.job_id.clone(), attempt.number));
         tokio::time::sleep(Duration::from_millis(1)).await;
         let now = Some(Duration::ZERO);
-        match job.kind.as_str() {
-            "flaky" if job.attempt < 3 => Err(JobFailure::Retry {
-                error: format!("try {}", job.attempt),
+        match kind {
+            "flaky" if attempt.number < 3 => Err(JobFailure::Retry {
+                error: format!("try {}", attempt.number),
                 after: now,
             }),
             "broken" => Err(JobFailure::Retry {
@@ -69,11 +94,16 @@ impl Workers {
                     first_retry: Duration::from_secs(30),
                     concurrency: 4,
                 };
+                let registry = Registry::new(runner.clone())
+                    .register::<Fine>()
+                    .register::<Flaky>()
+                    .register::<Broken>()
+                    .register::<Poison>()
+                    .register::<Later>();
                 tokio::spawn(run_worker(
                     db,
-                    runner.clone(),
+                    Arc::new(registry),
                     config,
-                    Wakeup::default(),
                     Metrics::new(),
                     stopped.clone(),
                 ))

@@ -3,9 +3,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 use uuid::Uuid;
 
-use crate::db::DbConnection;
 use crate::db::models::{JobRow, NewJobRow};
 use crate::db::schema::jobs;
+use crate::db::{DbConnection, wake_workers_on_commit};
 use crate::domain::job::JobStatus;
 
 pub struct NewJob<'a> {
@@ -44,6 +44,9 @@ pub fn enqueue(conn: &mut DbConnection, job: &NewJob<'_>, now: DateTime<Utc>) ->
         DbConnection::Pg(pg) => insert.execute(pg)?,
         DbConnection::Sqlite(sqlite) => insert.execute(sqlite)?,
     };
+    if inserted == 1 && job.run_at <= now {
+        wake_workers_on_commit();
+    }
     Ok(inserted == 1)
 }
 
@@ -79,6 +82,7 @@ pub fn enqueue_or_rerun(
     let at = Utc::now().max(now).naive_utc();
     match status.as_deref().and_then(JobStatus::parse) {
         Some(JobStatus::Done | JobStatus::Failed) => {
+            wake_workers_on_commit();
             diesel::update(jobs::table.filter(jobs::dedup_key.eq(key)))
                 .set((
                     jobs::status.eq(JobStatus::Queued.as_str()),

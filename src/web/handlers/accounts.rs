@@ -103,10 +103,7 @@ pub async fn forgot(
     Form(form): Form<EmailForm>,
 ) -> Result<HttpResponse, Error> {
     match accounts::request_password_reset(&state.db, &form.email, &origin).await {
-        Ok(()) => {
-            state.wakeup.ring();
-            Ok(page(StatusCode::OK, views::check_your_mail(&ctx)))
-        }
+        Ok(()) => Ok(page(StatusCode::OK, views::check_your_mail(&ctx))),
         Err(Error::Invalid(errors)) => Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             views::forgot(&ctx, &form.email, &errors),
@@ -234,10 +231,7 @@ pub async fn participant_request(
     Form(form): Form<EmailForm>,
 ) -> Result<HttpResponse, Error> {
     match accounts::request_sign_in_link(&state.db, &form.email, &origin).await {
-        Ok(()) => {
-            state.wakeup.ring();
-            Ok(page(StatusCode::OK, views::check_your_mail(&ctx)))
-        }
+        Ok(()) => Ok(page(StatusCode::OK, views::check_your_mail(&ctx))),
         Err(Error::Invalid(errors)) => Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             views::participant_sign_in(&ctx, &form.email, &errors),

@@ -77,7 +77,6 @@ pub async fn invite_organiser(
     let invitation = invitation(&form, &ctx, Invited::Organiser { event_id });
     match accounts::invite(&state.db, &admin, invitation, &origin).await {
         Ok(()) => {
-            state.wakeup.ring();
             Ok(see_other("/admin?invited=1"))
         }
         Err(Error::Invalid(errors)) => Ok(page(
@@ -122,6 +121,5 @@ pub async fn resend(
     Form(form): Form<Back>,
 ) -> Result<HttpResponse, Error> {
     mail::resend(&state.db, &account, &id, origin.address.clone()).await?;
-    state.wakeup.ring();
     Ok(see_other(local_path(Some(&form.back))))
 }

@@ -74,13 +74,10 @@ pub async fn invite_member(
         None => Err(Error::invalid("role", "manage.error.role")),
     };
     match outcome {
-        Ok(()) => {
-            state.wakeup.ring();
-            Ok(see_other(&format!(
-                "/manage/events/{}?invited=1",
-                event.slug
-            )))
-        }
+        Ok(()) => Ok(see_other(&format!(
+            "/manage/events/{}?invited=1",
+            event.slug
+        ))),
         Err(Error::Invalid(errors)) => Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             event_page(&state, &ctx, &event, &form, &errors, false).await?,

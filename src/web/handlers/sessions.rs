@@ -61,10 +61,7 @@ async fn saved_or_form(
     outcome: Result<(), Error>,
 ) -> Result<HttpResponse, Error> {
     match outcome {
-        Ok(()) => {
-            state.wakeup.ring();
-            Ok(see_other(&list_path(event)))
-        }
+        Ok(()) => Ok(see_other(&list_path(event))),
         Err(Error::Invalid(errors)) => Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             form_page(state, ctx, event, session_id, form, &errors).await?,
@@ -153,7 +150,6 @@ pub async fn delete(
 ) -> Result<HttpResponse, Error> {
     let (_, id) = path.into_inner();
     sessions::delete(&state.db, &account, &event, &id, &origin).await?;
-    state.wakeup.ring();
     Ok(see_other(&list_path(&event)))
 }
 
@@ -167,7 +163,6 @@ pub async fn retry_zoom(
 ) -> Result<HttpResponse, Error> {
     let (_, id) = path.into_inner();
     sessions::retry_zoom(&state.db, &account, &event, &id, &origin).await?;
-    state.wakeup.ring();
     Ok(see_other(&list_path(&event)))
 }
 

@@ -1,0 +1,15 @@
+use std::sync::Arc;
+
+use crate::db::Db;
+use crate::integrations::mail::Mailer;
+use crate::integrations::zoom::Zoom;
+
+/// What the application's jobs share.
+pub struct JobContext {
+    pub db: Db,
+    pub mailer: Arc<Mailer>,
+    /// `None`: Zoom is not configured.
+    pub zoom: Option<Zoom>,
+    /// For links in e-mails written by jobs.
+    pub base_url: url::Url,
+}
