@@ -34,57 +34,53 @@ use crate::integrations::zoom::{
 use crate::jobs::{self, Attempt, BackgroundJob, JobContext, JobFailure, Outcome, Record};
 use crate::services::session_mail;
 
-/// Creates, changes or deletes a session's meeting to match the session.
-#[derive(Serialize, Deserialize)]
-pub struct SyncMeeting {
-    session_id: String,
+/// A job that brings one session's side of Zoom in line, one per session.
+macro_rules! session_job {
+    ($(#[$doc:meta])* $job:ident, $kind:literal, $sync:ident) => {
+        $(#[$doc])*
+        #[derive(Serialize, Deserialize)]
+        pub struct $job {
+            session_id: String,
+        }
+
+        impl BackgroundJob for $job {
+            const KIND: &'static str = $kind;
+            const MAX_ATTEMPTS: u32 = ATTEMPTS_FOR_A_DAY;
+            type Context = JobContext;
+
+            fn dedup_key(&self) -> Option<String> {
+                Some(format!("{}:{}", Self::KIND, self.session_id))
+            }
+
+            async fn run(self, context: &JobContext, attempt: &Attempt) -> Outcome {
+                with_zoom(context, |zoom| {
+                    $sync(&context.db, zoom, attempt, self.session_id)
+                })
+                .await
+            }
+        }
+    };
 }
+
+session_job!(
+    /// Creates, changes or deletes a session's meeting to match the session.
+    SyncMeeting,
+    "zoom.meeting.sync",
+    sync_meeting
+);
+
+session_job!(
+    /// Registers a session's pending participants (a batch per run) and
+    /// cancels those who left.
+    SyncRegistrants,
+    "zoom.registrants.sync",
+    sync_registrants
+);
 
 /// Deletes the meeting of a session that is gone.
 #[derive(Serialize, Deserialize)]
 pub struct DeleteMeeting {
     meeting_id: i64,
-}
-
-/// Registers a session's pending participants (a batch per run) and
-/// cancels those who left.
-#[derive(Serialize, Deserialize)]
-pub struct SyncRegistrants {
-    session_id: String,
-}
-
-impl BackgroundJob for SyncMeeting {
-    const KIND: &'static str = "zoom.meeting.sync";
-    const MAX_ATTEMPTS: u32 = ATTEMPTS_FOR_A_DAY;
-    type Context = JobContext;
-
-    fn dedup_key(&self) -> Option<String> {
-        Some(format!("{}:{}", Self::KIND, self.session_id))
-    }
-
-    async fn run(self, context: &JobContext, attempt: &Attempt) -> Outcome {
-        with_zoom(context, |zoom| {
-            sync_meeting(&context.db, zoom, attempt, self.session_id)
-        })
-        .await
-    }
-}
-
-impl BackgroundJob for SyncRegistrants {
-    const KIND: &'static str = "zoom.registrants.sync";
-    const MAX_ATTEMPTS: u32 = ATTEMPTS_FOR_A_DAY;
-    type Context = JobContext;
-
-    fn dedup_key(&self) -> Option<String> {
-        Some(format!("{}:{}", Self::KIND, self.session_id))
-    }
-
-    async fn run(self, context: &JobContext, attempt: &Attempt) -> Outcome {
-        with_zoom(context, |zoom| {
-            sync_registrants(&context.db, zoom, attempt, self.session_id)
-        })
-        .await
-    }
 }
 
 impl BackgroundJob for DeleteMeeting {
