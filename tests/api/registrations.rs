@@ -3,6 +3,8 @@
 //! its promotion, moderation, duplicates, organisers' list, import and
 //! export, and a rush that gives exactly as many seats as there are.
 
+use std::time::Duration;
+
 use bimtek::domain::event::NewEvent;
 use bimtek::domain::registration::Status;
 use bimtek::services::registrations;
@@ -590,29 +592,27 @@ async fn register_closed(app: &TestApp) -> (u16, String) {
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
+backend_tests!(a_registrations_email_leaves_as_its_transaction_commits);
 /// The confirmation e-mail leaves when the registration commits, not at
 /// the worker's next look at an idle queue (a minute here).
-#[tokio::test]
-async fn a_registrations_email_leaves_as_its_transaction_commits() {
-    for backend in backends() {
-        let smtp = SmtpServer::start().await;
-        let url = smtp.url();
-        let app = spawn_app_with(&backend, |s| {
-            s.smtp_url = Some(url);
-            s.job_idle_poll = Duration::from_secs(60);
-        })
-        .await;
-        open_event(&app, "bimtek-segera", None, false).await;
-        // The worker has looked at the empty queue and sleeps.
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let (status, _) = register(&app, "bimtek-segera", &person(1)).await;
-        assert_eq!(status, 200, "{app}");
-        let asked = tokio::time::Instant::now();
-        smtp.wait_for(1, Duration::from_secs(10)).await;
-        assert!(
-            asked.elapsed() < Duration::from_secs(5),
-            "{app}: the e-mail took {:?}",
-            asked.elapsed()
-        );
-    }
+async fn a_registrations_email_leaves_as_its_transaction_commits(backend: TestBackend) {
+    let smtp = SmtpServer::start().await;
+    let url = smtp.url();
+    let app = spawn_app_with(&backend, |s| {
+        s.smtp_url = Some(url);
+        s.job_idle_poll = Duration::from_secs(60);
+    })
+    .await;
+    open_event(&app, "bimtek-segera", None, false).await;
+    // The worker has looked at the empty queue and sleeps.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, _) = register(&app, "bimtek-segera", &person(1)).await;
+    assert_eq!(status, 200, "{app}");
+    let asked = tokio::time::Instant::now();
+    smtp.wait_for(1, Duration::from_secs(10)).await;
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "{app}: the e-mail took {:?}",
+        asked.elapsed()
+    );
 }
