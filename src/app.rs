@@ -159,7 +159,8 @@ impl Application {
         let config = WorkerConfig {
             name: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
             idle_poll: self.settings.job_idle_poll,
-            lease: Duration::from_secs(300),
+            lease: LEASE,
+            run_timeout: Duration::from_secs(270),
             first_retry: self.settings.job_first_retry,
             concurrency: self.settings.job_workers,
         };
@@ -172,6 +173,10 @@ impl Application {
         ))]
     }
 }
+
+/// How long a dead instance's jobs wait before another (or its restart)
+/// takes them over.
+const LEASE: Duration = Duration::from_secs(15);
 
 /// Form bodies; uploads (materials, plans) get their own limits.
 const FORM_LIMIT: usize = 64 * 1024;

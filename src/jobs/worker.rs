@@ -20,8 +20,12 @@ pub struct WorkerConfig {
     pub name: String,
     /// How long to sleep when the queue is empty and nothing was queued here.
     pub idle_poll: Duration,
-    /// How long a claim holds; a job running longer is cut off and retried.
+    /// How long a claim holds without renewal. The worker renews its
+    /// claims every third of it, so a job of a dead instance is taken over
+    /// within one lease (seconds), while a live one runs as long as it needs.
     pub lease: Duration,
+    /// A job running longer is cut off and retried.
+    pub run_timeout: Duration,
     /// The wait before the first retry; it doubles with each attempt.
     pub first_retry: Duration,
     /// Jobs run at once. Most jobs wait on a remote server (SMTP, Zoom),
@@ -43,6 +47,8 @@ pub async fn run_worker<C: Send + Sync + 'static>(
     tracing::debug!(worker = %config.name, concurrency = config.concurrency, "job worker started");
     let wakeup = db.wakeup().clone();
     let mut running = JoinSet::new();
+    let mut heartbeat = tokio::time::interval(config.lease / 3);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !*shutdown.borrow() {
         // Registered before looking, so that a commit during the look is not missed.
         let notified = wakeup.notified();
@@ -80,10 +86,16 @@ pub async fn run_worker<C: Send + Sync + 'static>(
             Some(_) = running.join_next(), if !running.is_empty() => {}
             _ = &mut notified, if !failed_to_claim => {}
             _ = tokio::time::sleep(pause) => {}
+            _ = heartbeat.tick(), if !running.is_empty() => renew(&db, &config).await,
             _ = shutdown.changed() => {}
         }
     }
-    while running.join_next().await.is_some() {}
+    loop {
+        tokio::select! {
+            done = running.join_next() => if done.is_none() { break },
+            _ = heartbeat.tick() => renew(&db, &config).await,
+        }
+    }
     tracing::debug!(worker = %config.name, "job worker stopped");
 }
 
@@ -94,6 +106,20 @@ async fn claim(db: &Db, config: &WorkerConfig, limit: usize) -> Result<Vec<JobRo
     let lease = chrono::Duration::from_std(config.lease).unwrap_or(chrono::Duration::minutes(5));
     db.transaction(move |conn| Ok(repo::claim(conn, &name, Utc::now(), lease, limit)?))
         .await
+}
+
+async fn renew(db: &Db, config: &WorkerConfig) {
+    let name = config.name.clone();
+    let until = Utc::now()
+        + chrono::Duration::from_std(config.lease).unwrap_or(chrono::Duration::minutes(5));
+    let renewed = db
+        .transaction(move |conn| -> Result<usize, DbError> {
+            Ok(repo::renew_leases(conn, &name, until)?)
+        })
+        .await;
+    if let Err(error) = renewed {
+        tracing::warn!(worker = %config.name, %error, "could not renew the leases of running jobs");
+    }
 }
 
 async fn run_one<C: Send + Sync + 'static>(
@@ -109,8 +135,7 @@ async fn run_one<C: Send + Sync + 'static>(
         max: u32::try_from(row.max_attempts).unwrap_or(1),
     };
     let kind = row.kind;
-    // Stop short of the lease so that nobody else claims a job still running here.
-    let deadline = config.lease.mul_f64(0.9);
+    let deadline = config.run_timeout;
     let running = registry.run(&kind, &row.payload, &attempt);
     let Outcome {
         result: outcome,

@@ -91,6 +91,7 @@ impl Workers {
                     name: format!("worker-{n}"),
                     idle_poll: Duration::from_millis(20),
                     lease: Duration::from_secs(60),
+                    run_timeout: Duration::from_secs(50),
                     first_retry: Duration::from_secs(30),
                     concurrency: 4,
                 };

@@ -485,11 +485,18 @@ async fn a_meeting_made_while_bimtek_died_is_adopted_not_made_again(backend: Tes
     .await;
     doomed.crash();
     assert_eq!(zoom.registrant_counts().len(), 1, "{backend:?}");
-    lapse_leases(&db).await;
     zoom.delay(Route::CreateMeeting, None);
 
+    // The dead instance's claim lapses within its short lease (no longer
+    // renewed), not after minutes.
+    let restarted = Instant::now();
     let (_, new_db) = start(settings()).await;
     let ready = zoom_status_is(&new_db, &event, ZoomStatus::Ready).await;
+    assert!(
+        restarted.elapsed() < Duration::from_secs(30),
+        "{backend:?}: taken over after {:?}",
+        restarted.elapsed()
+    );
     assert_eq!(
         zoom.requests_to(Route::CreateMeeting).len(),
         1,

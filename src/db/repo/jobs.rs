@@ -213,6 +213,23 @@ pub fn finish(
         .map(|n| n == 1)
 }
 
+/// Extends the lease on every job `worker` is running: a live worker
+/// keeps its jobs however long they take, a dead one loses them one lease
+/// after its last renewal.
+pub fn renew_leases(
+    conn: &mut DbConnection,
+    worker: &str,
+    until: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        jobs::table
+            .filter(jobs::locked_by.eq(worker))
+            .filter(jobs::status.eq(JobStatus::Running.as_str())),
+    )
+    .set(jobs::locked_until.eq(Some(until.naive_utc())))
+    .execute(conn)
+}
+
 /// Records a failed attempt: back in the queue at `retry_at`, or failed for
 /// good when there is none.
 pub fn fail(

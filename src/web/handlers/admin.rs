@@ -76,9 +76,7 @@ pub async fn invite_organiser(
     let event_id = Some(form.event_id.clone()).filter(|id| !id.is_empty());
     let invitation = invitation(&form, &ctx, Invited::Organiser { event_id });
     match accounts::invite(&state.db, &admin, invitation, &origin).await {
-        Ok(()) => {
-            Ok(see_other("/admin?invited=1"))
-        }
+        Ok(()) => Ok(see_other("/admin?invited=1")),
         Err(Error::Invalid(errors)) => Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             dashboard_page(&state, &ctx, &form, &errors, false).await?,
