@@ -1,7 +1,6 @@
 //! Pure rules of the domain: no IO, no actix, no diesel.
 
 pub mod account;
-pub mod calendar;
 pub mod event;
 pub mod job;
 pub mod question;

@@ -8,10 +8,10 @@ use url::Url;
 use crate::db::DbConnection;
 use crate::db::models::RegistrationRow;
 use crate::db::repo::{registrations, sessions, users};
-use crate::domain::calendar::{Calendar, Entry, Method, Person, content_type};
 use crate::domain::event::Event;
 use crate::domain::registration::Status;
 use crate::domain::session::Session;
+use crate::export::calendar::{Calendar, Entry, Method, Person, content_type};
 use crate::integrations::mail::StoredAttachment;
 
 fn host(base_url: &Url) -> &str {

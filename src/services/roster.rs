@@ -17,10 +17,10 @@ use crate::domain::question::{Question, check_answers};
 use crate::domain::region::{Directory, Region, RegionLevel};
 use crate::domain::registration::{Form, GENDERS, LIBRARY_TYPES, Status, check_form};
 use crate::error::Error;
+use crate::export::spreadsheet::{self, Format, Table};
 use crate::i18n::Lang;
 use crate::services::accounts::Origin;
 use crate::services::{questions, registrations};
-use crate::spreadsheet::{self, Format, Table};
 
 pub const PAGE_SIZE: i64 = 50;
 

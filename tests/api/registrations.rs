@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use bimtek::domain::event::NewEvent;
 use bimtek::domain::registration::Status;
+use bimtek::export::spreadsheet::{self, Format};
 use bimtek::services::registrations;
-use bimtek::spreadsheet::{self, Format};
 use chrono_tz::Tz;
 
 use crate::support::smtp::SmtpServer;

@@ -193,8 +193,8 @@ pub async fn calendar_feed(
 ) -> Result<HttpResponse, Error> {
     let ics = calendar_feeds::ics(&state.db, &secret, &state.base_url).await?;
     Ok(HttpResponse::Ok()
-        .content_type(crate::domain::calendar::content_type(
-            crate::domain::calendar::Method::Publish,
+        .content_type(crate::export::calendar::content_type(
+            crate::export::calendar::Method::Publish,
         ))
         .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
         .body(ics))

@@ -13,7 +13,7 @@
 use chrono::{DateTime, Datelike, Duration, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::time::zone_label;
+use crate::domain::time::zone_label;
 
 const PRODID: &str = "-//bimtek//bimtek//ID";
 /// RFC 5545 3.1: content lines SHOULD NOT be longer than 75 octets.

@@ -1,0 +1,6 @@
+//! File formats bimtek writes and reads: iCalendar for invitations and
+//! feeds, CSV and XLSX for participant lists. The rules they carry out
+//! stay in `domain`; here is only the shape of the bytes.
+
+pub mod calendar;
+pub mod spreadsheet;
