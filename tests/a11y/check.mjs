@@ -22,6 +22,11 @@
 //      playwright-core) at 360x740 (phone) and 1280x800 (desktop), each in a
 //      fresh browser context, inject axe-core with page.evaluate() and run the
 //      WCAG 2.0/2.1 A and AA rules: any violation fails the page;
+//      Any page wider than the viewport (document scrollWidth against the
+//      viewport's own width, 360 or 1280) fails: it scrolls sideways;
+//      A radio button or checkbox drawn wider than 48 px or more than 16 px
+//      from the label beside it fails, and so (at the desktop viewport, with
+//      a mouse) does a button whose text falls under 4.5:1 when hovered;
 //   4. weigh it: bytes of the HTML plus every stylesheet it links (each
 //      fetched); with --max-kb N a page heavier than N KiB fails, and a
 //      linked stylesheet that cannot be fetched fails the page too.
@@ -273,6 +278,111 @@ async function submitForm(page, fields) {
   }
 }
 
+// Runs in the page: null when the document fits `width` CSS pixels, else
+// { width: the document's, culprits: the innermost elements reaching past
+// `width` that no scrolling box of theirs holds in }. The phone's own width
+// is the yardstick: in mobile emulation the layout viewport grows to the
+// content, so innerWidth (and clientWidth) would grow with the overflow.
+function overflowAt(width) {
+  const root = document.documentElement;
+  const widest = Math.max(root.scrollWidth, document.body ? document.body.scrollWidth : 0);
+  if (widest <= width) return null;
+  const past = (el) => el.getBoundingClientRect().right > width + 0.5;
+  // Walk the containing blocks: an absolutely positioned element escapes
+  // every overflow box up to its nearest positioned ancestor.
+  const heldIn = (el) => {
+    let position = getComputedStyle(el).position;
+    for (let a = el.parentElement; a && a !== root; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (position === 'fixed') return false;
+      if (position === 'absolute' && style.position === 'static') continue;
+      if (style.overflowX !== 'visible' && !past(a)) return true;
+      position = style.position;
+    }
+    return false;
+  };
+  const reaching = [...document.body.querySelectorAll('*')].filter((el) => {
+    const r = el.getBoundingClientRect();
+    return (r.width > 0 || r.height > 0) && past(el) && !heldIn(el);
+  });
+  const innermost = reaching.filter((el) => !reaching.some((o) => o !== el && el.contains(o)));
+  const describe = (el) => {
+    const cls = el.getAttribute('class') ? `.${el.getAttribute('class').trim().split(/\s+/).join('.')}` : '';
+    const text = (el.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 60);
+    return `${el.localName}${el.id ? `#${el.id}` : ''}${cls} (right edge ${Math.round(el.getBoundingClientRect().right)} px)${text ? ` "${text}"` : ''}`;
+  };
+  return { width: widest, culprits: innermost.slice(0, 5).map(describe) };
+}
+
+// Runs in the page: each radio button or checkbox whose label stands beside
+// it (in the same parent) but is drawn apart from it, or that is drawn
+// wider than a tap target needs.
+function controlsApart() {
+  const problems = [];
+  for (const input of document.querySelectorAll('input[type=radio i][id], input[type=checkbox i][id]')) {
+    const label = document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+    const i = input.getBoundingClientRect();
+    if (!label || label.parentElement !== input.parentElement || !i.width) continue;
+    const l = label.getBoundingClientRect();
+    const dx = Math.max(0, l.left - i.right, i.left - l.right);
+    const dy = Math.max(0, l.top - i.bottom, i.top - l.bottom);
+    const name = `${input.type} "${(label.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 40)}"`;
+    if (i.width > 48) problems.push(`${name} is ${Math.round(i.width)} px wide`);
+    else if (Math.hypot(dx, dy) > 16) problems.push(`${name} is drawn ${Math.round(Math.hypot(dx, dy))} px from its label`);
+  }
+  return problems;
+}
+
+// Runs in the page: the contrast of an element's text against what is drawn
+// behind it (its own background or the nearest ancestor's that is opaque).
+function textContrast(el) {
+  const rgba = (c) => { const m = c.match(/[\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
+  const over = (top, under) => ({
+    r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a),
+    b: top.b * top.a + under.b * (1 - top.a), a: 1,
+  });
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const bg = rgba(getComputedStyle(e).backgroundColor);
+    if (bg.a > 0) layers.push(bg);
+    if (bg.a >= 1) break;
+  }
+  let back = { r: 255, g: 255, b: 255, a: 1 };
+  for (const layer of layers.reverse()) back = over(layer, back);
+  const text = over(rgba(getComputedStyle(el).color), back);
+  const lum = (c) => {
+    const [r, g, b] = [c.r, c.g, c.b].map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [hi, lo] = [lum(text), lum(back)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+// Hovers one button of each look (tag and classes) with the mouse and
+// returns those whose text then falls under 4.5:1 against its background:
+// axe sees the page at rest only.
+async function hoverContrast(page) {
+  const seen = new Set();
+  const problems = [];
+  for (const handle of await page.$$('button, a.button')) {
+    const look = await handle.evaluate((el) => `${el.localName}${[...el.classList].map((c) => `.${c}`).join('')}`);
+    if (seen.has(look) || !(await handle.isVisible())) continue;
+    seen.add(look);
+    try {
+      await handle.hover({ timeout: 2_000 });
+    } catch {
+      continue; // covered or off the page: nothing a mouse could hover
+    }
+    const ratio = await handle.evaluate(textContrast);
+    if (ratio < 4.5) {
+      const text = oneLine(await handle.textContent(), 40);
+      problems.push(`${look} "${text}" has a contrast of ${ratio.toFixed(2)}:1 when hovered`);
+    }
+  }
+  await page.mouse.move(0, 0);
+  return problems;
+}
+
 // Load one page in a fresh context at one viewport (for a submit: PATH, open
 // the form page, fill it in and submit it) and run axe on it.
 async function browserCheck(browser, axeSource, p, vp) {
@@ -323,6 +433,9 @@ async function browserCheck(browser, axeSource, p, vp) {
     // Stylesheets the browser actually sees, resolved against the final URL.
     const stylesheets = await page.evaluate(() =>
       [...document.querySelectorAll('link[rel~="stylesheet" i][href]')].map((l) => l.href));
+    const overflow = await page.evaluate(overflowAt, vp.viewport.width);
+    const layout = await page.evaluate(controlsApart);
+    if (!vp.isMobile) layout.push(...await hoverContrast(page));
     await page.evaluate(axeSource);
     const result = await withTimeout(page.evaluate(async (opts) => {
       // eslint-disable-next-line no-undef
@@ -341,7 +454,7 @@ async function browserCheck(browser, axeSource, p, vp) {
     const request = response.request();
     return {
       status: response.status(), finalUrl: response.url(), method: request.method(), redirected: !!request.redirectedFrom(),
-      contentType: response.headers()['content-type'] || '', body, bodyFrom, stylesheets, ...result, notes,
+      contentType: response.headers()['content-type'] || '', body, bodyFrom, stylesheets, overflow, layout, ...result, notes,
     };
   } finally {
     await context.close().catch(() => {});
@@ -426,6 +539,11 @@ async function main() {
           } else if (r.status !== p.status || r.finalUrl !== p.finalUrl) {
             p.notes.push(`${vp.name}: this submission got HTTP ${r.status} from ${r.finalUrl}, the ${VIEWPORTS[0].name} one HTTP ${p.status} from ${p.finalUrl}`);
           }
+          if (r.overflow) {
+            p.failures.push(`${vp.name}: the page is ${r.overflow.width} px wide and scrolls sideways (WCAG 1.4.10)`
+              + `${r.overflow.culprits.length ? `; reaching past ${vp.viewport.width} px: ${r.overflow.culprits.join('; ')}` : ''}`);
+          }
+          for (const problem of r.layout) p.failures.push(`${vp.name}: ${problem}`);
           if (!p.stylesheets.length) p.stylesheets = r.stylesheets;
           for (const n of r.notes) p.notes.push(`${vp.name}: ${n}`);
           for (const [into, list] of [[p.axe, r.violations], [p.incomplete, r.incomplete]]) {

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Runs the HTML validator and axe-core over the demo's pages: the home
-# page, the event page (with its agenda), the 404 page, the registration form (empty, with
-# a province's regencies, and sent with mistakes) and the three sign-in
-# forms (staff sign-in, participant e-mail-link sign-in, forgotten
-# password), each form
-# also as re-rendered with its field errors after an invalid submission
-# (HTTP 422), in Indonesian and in English, each held to 30 KiB with its
-# stylesheet. Then, signed in (curl signs in and hands the session cookie to
-# the checker), the organiser's session pages (agenda, new, edit with its
-# field errors, delete), the event's edit form (with its reminder and
-# join-link fields, and their errors), the speaker's own sessions, and the
-# participant's page with their sessions and the private calendar feed's
-# page (the participant signs in by the e-mailed link, read from the demo's
-# .eml folder).
+# Runs the HTML validator and axe-core over every page of the demo, at 360 px
+# (phone) and 1280 px, in Indonesian and in English, each page held to 30 KiB
+# with its stylesheet and failed when it scrolls sideways:
+#   - signed out: the home page, the event page, the 404 page, the
+#     registration form (empty, with a province's regencies, and sent with
+#     mistakes), the confirmation link's page, the sign-in forms (staff,
+#     participant's e-mail link, forgotten password) with their errors;
+#   - as the administrator: the dashboard, the outbox, the audit log, the
+#     new-event form (and its errors) and their own page;
+#   - as the organiser: their page and every page of the Bengkulu bimtek's
+#     management (the event, its edit form, registrations with a province
+#     filter, adding by hand, an import's preview, the questions, the
+#     agenda and a session's forms), with their errors;
+#   - as the speaker: their page and their sessions;
+#   - as the participant (signed in by the e-mailed link, read from the
+#     demo's .eml folder): their page, giving up a seat, the calendar feed's
+#     page and the page showing a new feed's address.
+# curl signs in and hands each role's session cookie to the checker.
 #
 #   bash tests/a11y/demo.sh            # builds the debug binary if needed
 set -euo pipefail
@@ -27,49 +31,25 @@ server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do grep -q "serving on" "$work/demo.out" 2>/dev/null && break; sleep 0.1; done
 
-slug=strategi-pengembangan-perpustakaan-tik
-pages=(/ "/events/$slug" /halaman-yang-tidak-ada
-  "/events/$slug/register"
-  "submit:/events/$slug/register?full_name=Dra.+Siti+Aminah&email=siti@&whatsapp=12&nip=1985&province_code=17"
-  /sign-in 'submit:/sign-in?email=bukan-email&password=x'
-  /my/sign-in 'submit:/my/sign-in?email='
-  /password/forgot 'submit:/password/forgot?email=salah@'
-  # Signing in lands on the administrator's dashboard and the organiser's "Bimtek saya".
-  'submit:/sign-in?email=admin@bimtek.demo&password=bimtek-demo-2020'
-  'submit:/sign-in?email=panitia@bimtek.demo&password=bimtek-demo-2020')
-echo "== Bahasa Indonesia"
-bash "$here/run.sh" --max-kb 30 "http://127.0.0.1:$port" "${pages[@]}"
-echo "== English"
-bash "$here/run.sh" --max-kb 30 --accept-language en "http://127.0.0.1:$port" "${pages[@]}"
-
-# Pages behind a sign-in: the session cookie of a password sign-in.
 base="http://127.0.0.1:$port"
-signed_in() {
-  local jar="$work/$1.jar" token
-  token=$(curl -sf -c "$jar" -b "$jar" "$base/sign-in" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
-  curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
-    --data-urlencode "email=$1" --data-urlencode "password=bimtek-demo-2020" "$base/sign-in"
-  awk -F '\t' 'NF == 7 && $6 == "bimtek" { print $6 "=" $7 }' "$jar"
-}
-organiser=$(signed_in panitia@bimtek.demo)
-session=$(curl -sf -b "$organiser" "$base/manage/events/$slug/sessions" | grep -o "/sessions/[0-9a-f-]*/edit" | head -n 1 | cut -d/ -f3)
-organiser_pages=("/manage/events/$slug" "/manage/events/$slug/sessions" "/manage/events/$slug/sessions/new"
-  "submit:/manage/events/$slug/sessions/new?title=Diskusi&start_time=10:00&end_time=09:00&delivery=link&join_link=zoom.us"
-  "/manage/events/$slug/sessions/$session/edit" "/manage/events/$slug/sessions/$session/delete"
-  "/manage/events/$slug/edit" "submit:/manage/events/$slug/edit?reminder_minutes=sehari&join_links_before_minutes=-5")
-speaker=$(signed_in narasumber@bimtek.demo)
-participant_signed_in() {
-  local jar="$work/participant.jar" token link=""
-  token=$(curl -sf -c "$jar" -b "$jar" "$base/my/sign-in" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
-  curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
-    --data-urlencode "email=peserta@bimtek.demo" "$base/my/sign-in"
+slug=strategi-pengembangan-perpustakaan-tik
+manage="/manage/events/$slug"
+password=bimtek-demo-2020
+csrf() { sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1; }
+cookie_of() { awk -F '\t' 'NF == 7 && $6 == "bimtek" { print $6 "=" $7 }' "$1"; }
+
+# The first link in the demo's mail to $1 whose subject starts with $2 and
+# whose address matches $3.
+mailed_link() {
+  local link=""
   for _ in $(seq 1 100); do
-    link=$(python3 - "$work/mail" <<'PY'
+    link=$(python3 - "$work/mail" "$1" "$2" "$3" <<'PY'
 import email, email.policy, pathlib, re, sys
-for path in sorted(pathlib.Path(sys.argv[1]).glob("*.eml")):
+folder, to, subject, pattern = sys.argv[1:]
+for path in sorted(pathlib.Path(folder).glob("*.eml")):
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    if "peserta@bimtek.demo" in str(message["To"]) and str(message["Subject"]).startswith("Tautan masuk"):
-        found = re.search(r"http\S*/my/sign-in/[A-Za-z0-9_-]+", message.get_body(("plain",)).get_content())
+    if to in str(message["To"]) and str(message["Subject"]).startswith(subject):
+        found = re.search(r"http\S*" + pattern + r"[A-Za-z0-9_-]+", message.get_body(("plain",)).get_content())
         if found:
             print(found.group(0))
 PY
@@ -77,20 +57,96 @@ PY
     [ -n "$link" ] && break
     sleep 0.1
   done
-  token=$(curl -sf -c "$jar" -b "$jar" "$link" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
-  curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" "$link"
-  awk -F '\t' 'NF == 7 && $6 == "bimtek" { print $6 "=" $7 }' "$jar"
+  echo "$link"
 }
-participant=$(participant_signed_in)
+
+# A password sign-in: prints the session cookie.
+signed_in() {
+  local jar="$work/$1.jar" token
+  token=$(curl -sf -c "$jar" -b "$jar" "$base/sign-in" | csrf)
+  curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
+    --data-urlencode "email=$1" --data-urlencode "password=$password" "$base/sign-in"
+  cookie_of "$jar"
+}
+
+# The participant signs in by the link e-mailed to them; the jar keeps it.
+participant_jar="$work/participant.jar"
+token=$(curl -sf -c "$participant_jar" -b "$participant_jar" "$base/my/sign-in" | csrf)
+curl -sf -o /dev/null -c "$participant_jar" -b "$participant_jar" --data-urlencode "csrf_token=$token" \
+  --data-urlencode "email=peserta@bimtek.demo" "$base/my/sign-in"
+link=$(mailed_link peserta@bimtek.demo "Tautan masuk" "/my/sign-in/")
+token=$(curl -sf -c "$participant_jar" -b "$participant_jar" "$link" | csrf)
+curl -sf -o /dev/null -c "$participant_jar" -b "$participant_jar" --data-urlencode "csrf_token=$token" "$link"
+participant=$(cookie_of "$participant_jar")
+seat=$(curl -sf -b "$participant" "$base/my" | grep -o '/my/registrations/[0-9a-f-]*/cancel' | head -n 1)
 # The new feed's address is shown once, by the page its POST leads to: the
 # POST puts it in the session (the cookie), so the page gets that cookie.
-feed_token=$(curl -sf -b "$work/participant.jar" "$base/my" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
-curl -sf -o /dev/null -c "$work/feed.jar" -b "$work/participant.jar" --data-urlencode "csrf_token=$feed_token" "$base/my/calendar"
-feed=$(awk -F '\t' 'NF == 7 && $6 == "bimtek" { print $6 "=" $7 }' "$work/feed.jar")
+token=$(curl -sf -b "$participant_jar" "$base/my" | csrf)
+curl -sf -o /dev/null -c "$work/feed.jar" -b "$participant_jar" --data-urlencode "csrf_token=$token" "$base/my/calendar"
+feed=$(cookie_of "$work/feed.jar")
+
+# Someone registers through the public form: their confirmation link.
+jar="$work/newcomer.jar"
+token=$(curl -sf -c "$jar" -b "$jar" "$base/events/$slug/register" | csrf)
+curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
+  --data-urlencode "full_name=Yulia Rahmawati, S.Hum." --data-urlencode "email=yulia@bimtek.demo" \
+  --data-urlencode "whatsapp=0813-1111-2222" --data-urlencode "institution=Perpustakaan Desa Air Sebakul" \
+  --data-urlencode "position=Pengelola" --data-urlencode "province_code=17" --data-urlencode "regency_code=17.09" \
+  --data-urlencode "library_type=desa" --data-urlencode "gender=perempuan" --data-urlencode "consent=on" \
+  "$base/events/$slug/register"
+confirm=$(mailed_link yulia@bimtek.demo "" "/registrations/confirm/")
+confirm=${confirm#"$base"}
+
+admin=$(signed_in admin@bimtek.demo)
+organiser=$(signed_in panitia@bimtek.demo)
+speaker=$(signed_in narasumber@bimtek.demo)
+
+# An import waiting for confirmation: two good rows and two with mistakes.
+token=$(curl -sf -b "$organiser" "$base$manage/registrations" | csrf)
+printf '%s\n' 'Nama lengkap,E-mail,WhatsApp,Instansi,Jabatan,Provinsi,Kabupaten/kota,Jenis perpustakaan,Jenis kelamin' \
+  'Dedi Kurniawan,dedi@bimtek.demo,0812-7000-1111,Perpustakaan SMA Negeri 2 Kota Bengkulu,Pustakawan,17,17.71,sekolah,laki_laki' \
+  'Nur Aisyah,nur.aisyah@bimtek.demo,0812-7000-2222,Perpustakaan Desa Tanjung Terdana,Pengelola,17,17.09,desa,perempuan' \
+  'Hendra,hendra@,0812,Perpustakaan Kabupaten Kaur,Kepala,17,99.99,kabupaten_kota,laki_laki' \
+  ',tanpa-nama@bimtek.demo,0812-7000-4444,,,17,17.04,umum,' >"$work/import.csv"
+import=$(curl -sf -o /dev/null -w '%{redirect_url}' -b "$organiser" -F "csrf_token=$token" \
+  -F "file=@$work/import.csv;type=text/csv" "$base$manage/registrations/import")
+import=${import#"$base"}
+session=$(curl -sf -b "$organiser" "$base$manage/sessions" | grep -o "/sessions/[0-9a-f-]*/edit" | head -n 1 | cut -d/ -f3)
+
+public=(/ "/events/$slug" /halaman-yang-tidak-ada
+  "/events/$slug/register"
+  "submit:/events/$slug/register?full_name=Dra.+Siti+Aminah&email=siti@&whatsapp=12&nip=1985&province_code=17"
+  "$confirm"
+  /sign-in 'submit:/sign-in?email=bukan-email&password=x'
+  /my/sign-in 'submit:/my/sign-in?email='
+  /password/forgot 'submit:/password/forgot?email=salah@')
+admin_pages=(/my /admin 'submit:/admin?name=&email=salah@' /admin/outbox /admin/audit
+  /manage/events/new
+  'submit:/manage/events/new?title=Uji&slug=uji&organiser_office=Dinas&time_zone=Asia/Jakarta&start_date=2030-01-02&start_time=09:00&end_date=2030-01-01&end_time=10:00&opens_date=2029-12-20&opens_time=08:00&closes_date=2029-12-10&closes_time=08:00')
+organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit"
+  "submit:$manage/edit?reminder_minutes=sehari&join_links_before_minutes=-5"
+  "$manage/registrations" "$manage/registrations?province=17" "$manage/registrations/new"
+  "submit:$manage/registrations/new?full_name=Dra.+Siti+Aminah&email=siti@&whatsapp=12"
+  "$import" "$manage/questions" "submit:$manage/questions?label=&kind=choice&choices="
+  "$manage/sessions" "$manage/sessions/new"
+  "submit:$manage/sessions/new?title=Diskusi&start_time=10:00&end_time=09:00&delivery=link&join_link=zoom.us"
+  "$manage/sessions/$session/edit" "$manage/sessions/$session/delete")
+speaker_pages=(/my /my/sessions)
+participant_pages=(/my "$seat")
+
+check() { bash "$here/run.sh" --max-kb 30 --accept-language "$@"; }
+status=0
 for lang in id en; do
-  echo "== Signed in ($lang)"
-  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$organiser" "$base" "${organiser_pages[@]}"
-  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$speaker" "$base" /my/sessions
-  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$participant" "$base" /my
-  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" --cookie "$feed" "$base" /my/calendar
+  echo "== Signed out ($lang)"
+  check "$lang" "$base" "${public[@]}" || status=1
+  echo "== Administrator ($lang)"
+  check "$lang" --cookie "$admin" "$base" "${admin_pages[@]}" || status=1
+  echo "== Organiser ($lang)"
+  check "$lang" --cookie "$organiser" "$base" "${organiser_pages[@]}" || status=1
+  echo "== Speaker ($lang)"
+  check "$lang" --cookie "$speaker" "$base" "${speaker_pages[@]}" || status=1
+  echo "== Participant ($lang)"
+  check "$lang" --cookie "$participant" "$base" "${participant_pages[@]}" || status=1
+  check "$lang" --cookie "$feed" "$base" /my/calendar || status=1
 done
+exit $status
