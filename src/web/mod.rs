@@ -163,6 +163,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             resource("/manage/events/{slug}/questions/{id}/delete")
+                .route(get().to(roster::remove_question_page))
                 .route(post().to(roster::remove_question)),
         )
         .service(

@@ -277,6 +277,10 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             &[],
             staff_only(422, 422),
         ),
+        get(
+            "/manage/events/bimtek-kita/questions/tidak-ada/delete",
+            staff_only(404, 404),
+        ),
         post(
             "/manage/events/bimtek-kita/questions/tidak-ada/delete",
             &[],

@@ -15,5 +15,6 @@ mod regions;
 mod registrations;
 mod security;
 mod sessions;
+mod usability;
 mod zoom;
 mod zoom_sync;

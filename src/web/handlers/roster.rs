@@ -321,6 +321,23 @@ pub async fn add_question(
     }
 }
 
+/// Removing a question asks first: its answers go with it.
+pub async fn remove_question_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    Staff(account): Staff,
+    path: web::Path<(String, String)>,
+) -> Result<Markup, Error> {
+    let (slug, id) = path.into_inner();
+    let event = managed_event(&state, &account, &slug).await?;
+    let question = questions::of_event(&state.db, &event.id.to_string())
+        .await?
+        .into_iter()
+        .find(|q| q.id == id)
+        .ok_or(Error::NotFound)?;
+    Ok(views::remove_question(&ctx, &event, &question))
+}
+
 pub async fn remove_question(
     state: web::Data<AppState>,
     ManagedEvent { account, event }: ManagedEvent,

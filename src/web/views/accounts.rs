@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::forms::{self, Field, csrf, input, summary};
+use super::forms::{self, Field, Look, csrf, input, summary};
 use super::layout;
 use crate::db::models::RegistrationRow;
 use crate::domain::account::{Account, EventRole};
@@ -259,7 +259,7 @@ pub fn my_page(
                     }
                 }
             }
-            (forms::post_button(ctx, "/sign-out", lang.t("layout.sign_out"), &[]))
+            (forms::post_button(ctx, "/sign-out", lang.t("layout.sign_out"), &[], Look::Secondary))
         },
     )
 }

@@ -155,7 +155,7 @@ pub fn outbox_table(ctx: &PageContext, rows: &[OutboxRow]) -> Markup {
                                     }
                                     @if let Some(error) = &row.last_error { br; small { (error) } }
                                 }
-                                td { (forms::post_button(ctx, &format!("/outbox/{}/resend", row.id), lang.t("outbox.resend"), &[("back", &ctx.path)])) }
+                                td { (forms::post_button(ctx, &format!("/outbox/{}/resend", row.id), lang.t("outbox.resend"), &[("back", &ctx.path)], forms::Look::Secondary)) }
                             }
                         }
                     }

@@ -274,6 +274,25 @@ pub fn summary(lang: Lang, errors: &[FieldError]) -> Markup {
     }
 }
 
+/// How loud a button is: a page has one primary action; what removes or
+/// withdraws something looks like a warning, never like saving.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    Primary,
+    Secondary,
+    Danger,
+}
+
+impl Look {
+    pub fn class(self) -> Option<&'static str> {
+        match self {
+            Look::Primary => None,
+            Look::Secondary => Some("secondary"),
+            Look::Danger => Some("danger"),
+        }
+    }
+}
+
 /// A button that POSTs (sign out, resend): a form, so that it works without
 /// JavaScript and carries the token.
 pub fn post_button(
@@ -281,12 +300,13 @@ pub fn post_button(
     action: &str,
     label: &str,
     hidden: &[(&str, &str)],
+    look: Look,
 ) -> Markup {
     html! {
         form.inline method="post" action=(action) {
             (csrf(ctx))
             @for (name, value) in hidden { input type="hidden" name=(name) value=(value); }
-            button type="submit" { (label) }
+            button class=[look.class()] type="submit" { (label) }
         }
     }
 }

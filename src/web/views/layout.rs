@@ -29,7 +29,7 @@ pub fn page(ctx: &PageContext, title: &str, content: Markup) -> Markup {
                             @if let Some(me) = ctx.signed_in() {
                                 li { a href="/my" { (lang.t("my.title")) } }
                                 @if me.is_admin { li { a href="/admin" { (lang.t("admin.title")) } } }
-                                li { (forms::post_button(ctx, "/sign-out", lang.t("layout.sign_out"), &[])) }
+                                li { (forms::post_button(ctx, "/sign-out", lang.t("layout.sign_out"), &[], forms::Look::Secondary)) }
                             } @else {
                                 li { a href="/my/sign-in" { (lang.t("layout.sign_in")) } }
                             }

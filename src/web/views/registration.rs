@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use maud::{Markup, html};
 
-use super::forms::{self, Field, radios};
+use super::forms::{self, Field, Look, radios};
 use super::{format, layout};
 use crate::domain::event::{Event, FieldError, Window};
 use crate::domain::question::{self, Kind, Question};
@@ -233,7 +233,7 @@ pub fn confirm(ctx: &PageContext, action: &str) -> Markup {
         html! {
             h1 { (lang.t("registration.confirm_title")) }
             p { (lang.t("registration.confirm_body")) }
-            (forms::post_button(ctx, action, lang.t("registration.confirm_button"), &[]))
+            (forms::post_button(ctx, action, lang.t("registration.confirm_button"), &[], Look::Primary))
         },
     )
 }
@@ -265,7 +265,7 @@ pub fn cancel(ctx: &PageContext, event: &Event, action: &str) -> Markup {
             h1 { (lang.t("my.cancel_title")) }
             p { (event.title) br; (format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
             p { (lang.t("my.cancel_body")) }
-            (forms::post_button(ctx, action, lang.t("my.cancel"), &[]))
+            (forms::post_button(ctx, action, lang.t("my.cancel"), &[], Look::Danger))
             p { a href="/my" { (lang.t("my.keep")) } }
         },
     )
@@ -348,11 +348,11 @@ pub fn calendar_feed(ctx: &PageContext, working: bool) -> Markup {
             p { (lang.t("my.feed_intro")) }
             @if working {
                 p { (lang.t("my.feed_active")) }
-                (forms::post_button(ctx, "/my/calendar", lang.t("my.feed_renew"), &[]))
+                (forms::post_button(ctx, "/my/calendar", lang.t("my.feed_renew"), &[], Look::Secondary))
                 " "
-                (forms::post_button(ctx, "/my/calendar/revoke", lang.t("my.feed_revoke"), &[]))
+                (forms::post_button(ctx, "/my/calendar/revoke", lang.t("my.feed_revoke"), &[], Look::Danger))
             } @else {
-                (forms::post_button(ctx, "/my/calendar", lang.t("my.feed_create"), &[]))
+                (forms::post_button(ctx, "/my/calendar", lang.t("my.feed_create"), &[], Look::Secondary))
             }
         }
     }
@@ -369,7 +369,7 @@ pub fn feed_created(ctx: &PageContext, url: &str) -> Markup {
             p {
                 label for="feed-url" { (lang.t("my.feed_url")) }
                 br;
-                input #feed-url type="url" readonly value=(url) size="60";
+                input #feed-url.address type="url" readonly value=(url);
             }
             p { a href=(url) { (url) } }
             p { a href="/my" { "← " (lang.t("my.title")) } }

@@ -99,7 +99,7 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
             form method="post" action={ (base) "/decide" } {
                 (csrf(ctx))
                 input type="hidden" name="back" value=(here);
-                div.table-scroll tabindex="0" role="region" aria-labelledby="roster-caption" {
+                div.table tabindex="0" role="region" aria-labelledby="roster-caption" {
                     table {
                         caption #roster-caption { (lang.t("roster.title")) }
                         thead { tr {
@@ -197,11 +197,11 @@ pub fn preview(ctx: &PageContext, event: &Event, preview: &Preview) -> Markup {
             @if preview.imported {
                 p.notice { (lang.t("import.error.done")) }
             } @else if valid > 0 {
-                (forms::post_button(ctx, &format!("/manage/events/{}/registrations/import/{}", event.slug, preview.id), &lang.tf("import.confirm", &[("n", &valid)]), &[]))
+                (forms::post_button(ctx, &format!("/manage/events/{}/registrations/import/{}", event.slug, preview.id), &lang.tf("import.confirm", &[("n", &valid)]), &[], forms::Look::Primary))
             }
             @if !invalid.is_empty() {
                 h2 { (lang.t("import.rows_with_errors")) }
-                div.table-scroll tabindex="0" role="region" aria-labelledby="import-errors" {
+                div.table tabindex="0" role="region" aria-labelledby="import-errors" {
                     table {
                         caption #import-errors { (lang.t("import.rows_with_errors")) }
                         thead { tr {
@@ -265,7 +265,9 @@ pub fn questions(
                             ")"
                             @if let Kind::Choice(choices) = &question.kind { br; small { (choices.join(" · ")) } }
                             " "
-                            (forms::post_button(ctx, &format!("/manage/events/{}/questions/{}/delete", event.slug, question.id), lang.t("questions.remove"), &[]))
+                            a href={ "/manage/events/" (event.slug) "/questions/" (question.id) "/delete" } {
+                                (lang.t("questions.remove")) span.visually-hidden { ": " (question.label) }
+                            }
                         }
                     }
                 }
@@ -280,6 +282,22 @@ pub fn questions(
                 (forms::checkbox(lang, "required", lang.t("questions.required_label"), form.required.is_some(), None, errors))
                 button type="submit" { (lang.t("questions.add")) }
             }
+        },
+    )
+}
+
+pub fn remove_question(ctx: &PageContext, event: &Event, question: &Question) -> Markup {
+    let lang = ctx.lang;
+    let back = format!("/manage/events/{}/questions", event.slug);
+    layout::page(
+        ctx,
+        lang.t("questions.remove_title"),
+        html! {
+            h1 { (lang.t("questions.remove_title")) }
+            p { strong { (question.label) } }
+            p { (lang.t("questions.remove_body")) }
+            (forms::post_button(ctx, &format!("{back}/{}/delete", question.id), lang.t("questions.remove_confirm"), &[], forms::Look::Danger))
+            p { a href=(back) { (lang.t("questions.keep")) } }
         },
     )
 }

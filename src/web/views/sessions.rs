@@ -279,7 +279,7 @@ pub fn delete_page(ctx: &PageContext, event: &Event, session: &Session) -> Marku
             p { (lang.t("session.delete_body")) }
             form method="post" action={ (base) "/" (session.id) "/delete" } {
                 (csrf(ctx))
-                button type="submit" { (lang.t("session.delete_confirm")) }
+                button.danger type="submit" { (lang.t("session.delete_confirm")) }
             }
             p { a href=(base) { (lang.t("session.keep")) } }
         },
