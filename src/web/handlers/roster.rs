@@ -325,11 +325,10 @@ pub async fn add_question(
 pub async fn remove_question_page(
     state: web::Data<AppState>,
     ctx: PageContext,
-    Staff(account): Staff,
+    ManagedEvent { event, .. }: ManagedEvent,
     path: web::Path<(String, String)>,
 ) -> Result<Markup, Error> {
-    let (slug, id) = path.into_inner();
-    let event = managed_event(&state, &account, &slug).await?;
+    let (_, id) = path.into_inner();
     let question = questions::of_event(&state.db, &event.id.to_string())
         .await?
         .into_iter()
