@@ -473,3 +473,18 @@ async fn user_add_makes_an_administrator_from_the_shell(backend: TestBackend) {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("--email"), "{stderr}");
 }
+
+/// One binary for any recent Linux: libpq and OpenSSL are compiled in, so
+/// neither building nor running needs the PostgreSQL client library.
+#[test]
+fn the_binary_links_no_postgresql_client_library() {
+    let ldd = std::process::Command::new("ldd")
+        .arg(env!("CARGO_BIN_EXE_bimtek"))
+        .output()
+        .expect("ldd runs");
+    let linked = String::from_utf8_lossy(&ldd.stdout);
+    assert!(ldd.status.success(), "{linked}");
+    for library in ["libpq", "libssl", "libcrypto"] {
+        assert!(!linked.contains(library), "{library} is linked:\n{linked}");
+    }
+}
