@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer, web};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -98,6 +98,10 @@ impl Application {
                 .wrap(session_middleware(cookie_key.clone(), https))
                 .wrap(http::errors::handlers())
                 .wrap(middleware::security_headers(https))
+                // Pages and CSS in gzip for clients that ask for it (phones
+                // on slow links); a client that does not ask gets them as
+                // they are, at no cost.
+                .wrap(Compress::default())
                 .wrap(from_fn(middleware::observe))
         });
         let server = match settings.http_workers {

@@ -197,6 +197,38 @@ pub async fn recent(
     event_id: Option<String>,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, Error> {
-    db.run(move |conn| Ok(outbox::recent(conn, event_id.as_deref(), limit)?))
+    db.run(move |conn| Ok(outbox::newest(conn, event_id.as_deref(), 0, limit)?))
         .await
+}
+
+/// Messages on one page of the outbox: a page of a few hundred messages
+/// with a form each is too heavy for an organiser's phone.
+pub const PAGE_SIZE: i64 = 50;
+
+/// One page of the outbox, newest first.
+pub struct OutboxPage {
+    pub rows: Vec<OutboxRow>,
+    /// From 0.
+    pub number: i64,
+    /// Whether older messages follow.
+    pub more: bool,
+}
+
+/// Page `number` (from 0) of the outbox: all of it, or one event's.
+pub async fn page(db: &Db, event_id: Option<String>, number: i64) -> Result<OutboxPage, Error> {
+    let number = number.max(0);
+    let mut rows = db
+        .run(move |conn| -> Result<_, Error> {
+            // One more than shown tells whether there is a next page.
+            Ok(outbox::newest(
+                conn,
+                event_id.as_deref(),
+                number.saturating_mul(PAGE_SIZE),
+                PAGE_SIZE + 1,
+            )?)
+        })
+        .await?;
+    let more = rows.len() > PAGE_SIZE as usize;
+    rows.truncate(PAGE_SIZE as usize);
+    Ok(OutboxPage { rows, number, more })
 }

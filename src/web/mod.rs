@@ -127,6 +127,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/manage/events/new").route(get().to(events::new_event_page)))
         .service(resource("/manage/events").route(post().to(events::create_event)))
         .service(resource("/manage/events/{slug}").route(get().to(events::manage_event)))
+        .service(resource("/manage/events/{slug}/outbox").route(get().to(events::outbox)))
         .service(
             resource("/manage/events/{slug}/edit")
                 .route(get().to(events::edit_event_page))

@@ -77,17 +77,20 @@ pub fn signed_in(session: &Session) -> Option<SignedIn> {
     })
 }
 
-/// The session's form token, created on first use: a page with a form gives
-/// even an anonymous visitor a session.
+/// The form token for one page, created in the session on first use: a
+/// page with a form gives even an anonymous visitor a session. Each page
+/// gets it under a fresh random mask, so that compressed pages do not give
+/// it away byte by byte to someone who sees their sizes (BREACH).
 pub fn csrf_token(session: &Session) -> String {
-    match session.get::<String>(CSRF).ok().flatten() {
+    let token = match session.get::<String>(CSRF).ok().flatten() {
         Some(token) => token,
         None => {
             let token = new_token();
             let _ = session.insert(CSRF, &token);
             token
         }
-    }
+    };
+    mask(&token)
 }
 
 /// Compares in constant time: how much of a guess was right must not show
@@ -96,12 +99,43 @@ pub fn csrf_matches(session: &Session, sent: &str) -> bool {
     let Some(expected) = session.get::<String>(CSRF).ok().flatten() else {
         return false;
     };
+    let (Some(expected), Some(sent)) = (decode(&expected), unmask(sent)) else {
+        return false;
+    };
     expected.len() == sent.len()
         && expected
-            .bytes()
-            .zip(sent.bytes())
+            .iter()
+            .zip(&sent)
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0
+}
+
+fn decode(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()
+}
+
+/// A random pad, then the token XORed with it.
+fn mask(token: &str) -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let token = decode(token).unwrap_or_default();
+    let mut masked = vec![0u8; 2 * token.len()];
+    let (pad, rest) = masked.split_at_mut(token.len());
+    rand::rng().fill_bytes(pad);
+    for ((out, t), p) in rest.iter_mut().zip(&token).zip(pad.iter()) {
+        *out = t ^ p;
+    }
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(masked)
+}
+
+fn unmask(sent: &str) -> Option<Vec<u8>> {
+    let masked = decode(sent)?;
+    let (pad, rest) = masked.split_at(masked.len() / 2);
+    (masked.len() % 2 == 0 && !pad.is_empty())
+        .then(|| pad.iter().zip(rest).map(|(p, m)| p ^ m).collect())
 }
 
 fn new_token() -> String {
@@ -116,4 +150,20 @@ pub fn hand_over_feed(session: &Session, secret: &str) {
 /// The new feed's secret, once: it leaves the session as it is read.
 pub fn take_feed(session: &Session) -> Option<String> {
     session.remove_as::<String>(NEW_FEED).and_then(Result::ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_masked_token_unmasks_to_the_token_and_differs_each_time() {
+        let token = new_token();
+        let (a, b) = (mask(&token), mask(&token));
+        assert_ne!(a, b);
+        assert_eq!(unmask(&a), decode(&token));
+        assert_eq!(unmask(&b), decode(&token));
+        assert_eq!(unmask(""), None);
+        assert_eq!(unmask("not base64!"), None);
+    }
 }

@@ -230,6 +230,11 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
         get("/admin/outbox", staff_only(403, 200)),
         get("/admin/audit", staff_only(403, 200)),
         get("/manage/events/bimtek-kita", staff_only(200, 200)),
+        get("/manage/events/bimtek-kita/outbox", staff_only(200, 200)),
+        get(
+            "/manage/events/bimtek-kita/outbox?page=1",
+            staff_only(200, 200),
+        ),
         post(
             "/manage/events/bimtek-kita/invitations",
             &[],

@@ -396,3 +396,85 @@ async fn without_smtp_messages_are_written_to_the_mail_folder(backend: TestBacke
         "{app}: the admin page does not say where mail goes: {html}"
     );
 }
+
+/// The recipients of the messages listed on a page, in order.
+fn recipients(html: &str) -> Vec<String> {
+    html.split("<td>")
+        .skip(1)
+        .filter_map(|cell| cell.split("</td>").next())
+        .filter(|cell| cell.ends_with("@perpusdes.example.id"))
+        .map(str::to_owned)
+        .collect()
+}
+
+backend_tests!(
+    the_outbox_comes_in_pages_and_the_event_page_shows_the_newest,
+    multi_thread
+);
+async fn the_outbox_comes_in_pages_and_the_event_page_shows_the_newest(backend: TestBackend) {
+    let app = spawn_app_with(&backend, |s| s.job_workers = 0).await;
+    let bimtek = create_event(&app.db, event("bimtek-ramai", Tz::Asia__Jakarta, true)).await;
+    staff(
+        &app.db,
+        "rina@perpus.example.id",
+        false,
+        Some((&bimtek, EventRole::Organiser)),
+    )
+    .await;
+    staff(&app.db, "admin@perpus.example.id", true, None).await;
+    queue(&app.db, 120, Some(bimtek.id.to_string())).await;
+    let newest_first: Vec<String> = outbox(&app.db)
+        .await
+        .into_iter()
+        .map(|row| row.recipient)
+        .collect();
+
+    let rina = app.browser();
+    rina.sign_in("rina@perpus.example.id", PASSWORD).await;
+    let (status, html) = rina.text("/manage/events/bimtek-ramai").await;
+    assert_eq!(status, 200, "{app}");
+    assert_eq!(
+        recipients(&html),
+        newest_first[..10],
+        "{app}: the management page shows the newest ten"
+    );
+    assert!(
+        html.contains(r#"href="/manage/events/bimtek-ramai/outbox""#),
+        "{app}: {html}"
+    );
+
+    // The event's outbox, page by page, holds every message once.
+    for (base, who) in [
+        ("/manage/events/bimtek-ramai/outbox", &rina),
+        ("/admin/outbox", &{
+            let admin = app.browser();
+            admin.sign_in("admin@perpus.example.id", PASSWORD).await;
+            admin
+        }),
+    ] {
+        let mut listed = Vec::new();
+        let mut next = Some(base.to_owned());
+        let mut pages = 0;
+        while let Some(path) = next.take() {
+            let (status, html) = who.text(&path).await;
+            assert_eq!(status, 200, "{app}: {path}");
+            let rows = recipients(&html);
+            assert!(rows.len() <= 50, "{app}: {path}: {} rows", rows.len());
+            listed.extend(rows);
+            pages += 1;
+            next = html
+                .split(r#"<a rel="next" href=""#)
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(|href| href.replace("&amp;", "&"));
+            assert!(pages <= 3, "{app}: {base}: more pages than messages");
+        }
+        assert_eq!(pages, 3, "{app}: {base}");
+        assert_eq!(listed, newest_first, "{app}: {base}");
+        let (_, last) = who.text(&format!("{base}?page=2")).await;
+        assert!(
+            last.contains(&format!(r#"<a rel="prev" href="{base}?page=1""#)),
+            "{app}: {last}"
+        );
+    }
+}

@@ -252,3 +252,56 @@ async fn pages_stay_light(backend: TestBackend) {
         "{app}: the event page weighs {total} bytes with its CSS"
     );
 }
+
+/// Body and headers of `path`, asked with `accept_encoding` when given.
+async fn fetch(
+    app: &TestApp,
+    path: &str,
+    accept_encoding: Option<&str>,
+) -> (reqwest::header::HeaderMap, Vec<u8>) {
+    let mut request = client().get(app.url(path));
+    if let Some(encoding) = accept_encoding {
+        request = request.header("Accept-Encoding", encoding);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200, "{app}: {path}");
+    let headers = response.headers().clone();
+    (headers, response.bytes().await.unwrap().to_vec())
+}
+
+backend_tests!(pages_and_css_come_gzipped_to_clients_that_ask);
+async fn pages_and_css_come_gzipped_to_clients_that_ask(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    create_event(&app.db, event("bimtek-ringkas", Tz::Asia__Jakarta, true)).await;
+    let css = bimtek::web::assets::stylesheet_url();
+    for path in ["/events/bimtek-ringkas", "/", css.as_str()] {
+        let (headers, plain) = fetch(&app, path, None).await;
+        assert!(
+            headers.get("content-encoding").is_none(),
+            "{app}: {path} unasked: {headers:?}"
+        );
+
+        let (headers, gzipped) = fetch(&app, path, Some("gzip, deflate, br")).await;
+        assert_eq!(headers["content-encoding"], "gzip", "{app}: {path}");
+        assert!(
+            headers
+                .get_all("vary")
+                .iter()
+                .any(|v| v.to_str().unwrap().eq_ignore_ascii_case("accept-encoding")),
+            "{app}: {path}: {headers:?}"
+        );
+        let mut unpacked = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(gzipped.as_slice()),
+            &mut unpacked,
+        )
+        .unwrap();
+        assert_eq!(unpacked, plain, "{app}: {path}");
+        assert!(
+            gzipped.len() < plain.len(),
+            "{app}: {path}: {} bytes in gzip, {} without",
+            gzipped.len(),
+            plain.len()
+        );
+    }
+}

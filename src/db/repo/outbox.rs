@@ -49,14 +49,17 @@ pub fn mark_failed(
         .map(drop)
 }
 
-/// Newest first; only those of `event_id` when given.
-pub fn recent(
+/// Newest first, from the `offset`th on; only those of `event_id` when
+/// given.
+pub fn newest(
     conn: &mut DbConnection,
     event_id: Option<&str>,
+    offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<OutboxRow>> {
     let mut query = outbox::table
         .order((outbox::created_at.desc(), outbox::id.desc()))
+        .offset(offset)
         .limit(limit)
         .select(OutboxRow::as_select())
         .into_boxed();

@@ -17,7 +17,13 @@ use crate::web::AppState;
 use crate::web::extract::{Admin, Form, PageContext, Staff};
 use crate::web::views::admin::{self as views, InviteForm};
 
-pub(super) const RECENT: i64 = 200;
+const RECENT: i64 = 200;
+
+/// A page of a list, from 0, as `?page=` carries it.
+#[derive(Deserialize)]
+pub struct PageNumber {
+    pub(super) page: Option<i64>,
+}
 
 #[derive(Deserialize)]
 pub struct Flash {
@@ -89,9 +95,10 @@ pub async fn outbox(
     state: web::Data<AppState>,
     ctx: PageContext,
     _: Admin,
+    query: web::Query<PageNumber>,
 ) -> Result<Markup, Error> {
-    let rows = mail::recent(&state.db, None, RECENT).await?;
-    Ok(views::outbox(&ctx, &state.mail_delivery, &rows))
+    let page = mail::page(&state.db, None, query.page.unwrap_or(0)).await?;
+    Ok(views::outbox(&ctx, &state.mail_delivery, &page))
 }
 
 pub async fn audit(

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::admin::{Flash, RECENT, invitation};
+use super::admin::{Flash, PageNumber, invitation};
 use super::{page, see_other};
 use crate::domain::account::EventRole;
 use crate::domain::event::{EventForm, FieldError, check_event_form};
@@ -17,6 +17,10 @@ use crate::web::AppState;
 use crate::web::extract::{Form, ManagedEvent, PageContext, Staff};
 use crate::web::views::admin::InviteForm;
 use crate::web::views::events as views;
+
+/// The newest messages on an event's management page; the rest are on
+/// its outbox's pages.
+const LATEST_MAIL: i64 = 10;
 
 async fn event_page(
     state: &AppState,
@@ -29,7 +33,7 @@ async fn event_page(
     let id = event.id.to_string();
     let team = accounts::team(&state.db, &id).await?;
     let agenda = sessions::of_event(&state.db, &id).await?;
-    let outbox = mail::recent(&state.db, Some(id), RECENT).await?;
+    let outbox = mail::recent(&state.db, Some(id), LATEST_MAIL).await?;
     Ok(views::manage_event(
         ctx,
         &views::EventPage {
@@ -42,6 +46,18 @@ async fn event_page(
         errors,
         invited,
     ))
+}
+
+/// One event's messages, page by page, for its organisers.
+pub async fn outbox(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    ManagedEvent { event, .. }: ManagedEvent,
+    query: web::Query<PageNumber>,
+) -> Result<Markup, Error> {
+    let id = event.id.to_string();
+    let page = mail::page(&state.db, Some(id), query.page.unwrap_or(0)).await?;
+    Ok(views::outbox(&ctx, &event, &page))
 }
 
 pub async fn manage_event(

@@ -10,6 +10,7 @@ use crate::db::models::{AuditRow, OutboxRow, UserRow};
 use crate::domain::event::{Event, FieldError};
 use crate::i18n::Lang;
 use crate::integrations::mail::Delivery;
+use crate::services::mail::OutboxPage;
 use crate::web::extract::PageContext;
 
 // Tables scroll sideways on a phone. Their wrapper is a labelled region that
@@ -165,7 +166,29 @@ pub fn outbox_table(ctx: &PageContext, rows: &[OutboxRow]) -> Markup {
     }
 }
 
-pub fn outbox(ctx: &PageContext, delivery: &Delivery, rows: &[OutboxRow]) -> Markup {
+/// One page of messages and the links to the newer and older ones.
+pub fn outbox_page(ctx: &PageContext, base: &str, page: &OutboxPage) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        @if page.number > 0 {
+            p role="status" { (lang.tf("outbox.page", &[("n", &(page.number + 1))])) }
+        }
+        (outbox_table(ctx, &page.rows))
+        @if page.number > 0 || page.more {
+            nav.pages aria-label=(lang.t("outbox.pages")) {
+                @if page.number > 0 {
+                    a rel="prev" href={ (base) "?page=" (page.number - 1) } { "← " (lang.t("outbox.newer")) }
+                    " "
+                }
+                @if page.more {
+                    a rel="next" href={ (base) "?page=" (page.number + 1) } { (lang.t("outbox.older")) " →" }
+                }
+            }
+        }
+    }
+}
+
+pub fn outbox(ctx: &PageContext, delivery: &Delivery, page: &OutboxPage) -> Markup {
     let lang = ctx.lang;
     layout::page(
         ctx,
@@ -174,7 +197,7 @@ pub fn outbox(ctx: &PageContext, delivery: &Delivery, rows: &[OutboxRow]) -> Mar
             p.back { a href="/admin" { (lang.t("admin.title")) } }
             h1 { (lang.t("outbox.title")) }
             (delivery_notice(lang, delivery))
-            (outbox_table(ctx, rows))
+            (outbox_page(ctx, "/admin/outbox", page))
         },
     )
 }

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::admin::{InviteForm, language_options, outbox_table};
+use super::admin::{InviteForm, language_options, outbox_page, outbox_table};
 use super::forms::{self, Field, checkbox, csrf, input, select, summary, textarea};
 use super::layout;
 use crate::db::models::{OutboxRow, UserRow};
@@ -10,6 +10,7 @@ use crate::domain::event::EventForm;
 use crate::domain::event::{Event, FieldError};
 use crate::domain::session::{Session, total_jp};
 use crate::domain::timing::{SessionTiming, format_reminder_minutes};
+use crate::services::mail::OutboxPage;
 use crate::web::extract::PageContext;
 
 /// What an event's management page shows besides its invitation form.
@@ -89,6 +90,9 @@ pub fn manage_event(
             section aria-labelledby="mail" {
                 h2 #mail { (lang.t("outbox.title")) }
                 (outbox_table(ctx, outbox))
+                @if !outbox.is_empty() {
+                    p { a href={ "/manage/events/" (event.slug) "/outbox" } { (lang.t("outbox.all")) } }
+                }
             }
         },
     )
@@ -148,6 +152,20 @@ pub fn event_form(
                 (input(lang, Field::new("join_links_before_minutes", t("event.form.join_links"), "number", form.join_links_before_minutes.as_deref().unwrap_or(&defaults.join_links_before_minutes.to_string())).hint(t("event.form.join_links_hint")), errors))
                 button type="submit" { (t("event.form.save")) }
             }
+        },
+    )
+}
+
+pub fn outbox(ctx: &PageContext, event: &Event, page: &OutboxPage) -> Markup {
+    let lang = ctx.lang;
+    let base = format!("/manage/events/{}/outbox", event.slug);
+    layout::page(
+        ctx,
+        lang.t("outbox.title"),
+        html! {
+            p.back { a href={ "/manage/events/" (event.slug) } { (event.title) } }
+            h1 { (lang.t("outbox.title")) }
+            (outbox_page(ctx, &base, page))
         },
     )
 }
