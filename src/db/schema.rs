@@ -20,6 +20,7 @@ diesel::table! {
         contact -> Text,
         reminder_minutes -> Text,
         join_links_before_minutes -> Integer,
+        seats_taken -> Integer,
     }
 }
 

@@ -21,15 +21,12 @@ pub fn lock_event(conn: &mut DbConnection, event_id: &str) -> QueryResult<()> {
 
 /// Seats taken and the quota, read under the event's lock.
 pub fn seats(conn: &mut DbConnection, event_id: &str) -> QueryResult<(Seats, bool)> {
-    let (quota, moderated) = events::table
+    // seats_taken is kept by triggers on registrations (migration
+    // 2026-12-05-000001): one row read, however many registered.
+    let (quota, moderated, confirmed) = events::table
         .find(event_id)
-        .select((events::seat_quota, events::moderated))
-        .first::<(Option<i32>, bool)>(conn)?;
-    let confirmed = registrations::table
-        .filter(registrations::event_id.eq(event_id))
-        .filter(registrations::status.eq(Status::Confirmed.as_str()))
-        .count()
-        .get_result::<i64>(conn)?;
+        .select((events::seat_quota, events::moderated, events::seats_taken))
+        .first::<(Option<i32>, bool, i32)>(conn)?;
     let seats = Seats {
         confirmed: u32::try_from(confirmed).unwrap_or(u32::MAX),
         quota: quota.map(|q| u32::try_from(q).unwrap_or(0)),
