@@ -122,13 +122,15 @@ async fn start_bimtek(dir: &std::path::Path) -> String {
              disability, consent_at, address_confirmed_at, queued_at, created_at, updated_at,
              confirmation_hash, added_by, search_text)
          WITH RECURSIVE numbers(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM numbers WHERE n < {REGISTRATIONS})
-         SELECT 'bench-' || n, e.id, 'bench-user-' || n, 'confirmed', 'Peserta ' || n,
+         SELECT 'bench-' || n, e.id, u.id, 'confirmed', 'Peserta ' || n,
              'peserta' || n || '@perpusdes.example.id', '+62812' || (10000000 + n), NULL,
              'Perpustakaan Desa ' || (n % 500), 'Pustakawan', '17', '17.71', 'desa', 'perempuan',
              NULL, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP,
              CURRENT_TIMESTAMP, NULL, NULL, 'peserta ' || n
-         FROM numbers, events e WHERE e.slug = '{slug}';",
+         FROM numbers, events e, users u
+         WHERE e.slug = '{slug}' AND u.email = '{participant}';",
         quota = 2 * REGISTRATIONS,
+        participant = bimtek::demo::PARTICIPANT,
     ))
     .expect("the registrations are inserted");
     format!("http://127.0.0.1:{port}/events/{slug}")
