@@ -21,9 +21,12 @@ pub enum Error {
     /// so that the page does not tell which.
     #[error("invalid or expired link")]
     InvalidLink,
-    /// Too many failed attempts; try again later.
+    /// Too many attempts; try again after this long.
     #[error("too many attempts")]
-    Throttled,
+    Throttled(std::time::Duration),
+    /// Every password hasher stayed busy; try again in a moment.
+    #[error("busy")]
+    Busy,
     /// An upload over its limit.
     #[error("payload too large")]
     TooLarge,

@@ -9,8 +9,8 @@ use crate::db::Db;
 use crate::db::models::UserRow;
 use crate::db::repo::{audit, events, failures, tokens, users};
 use crate::domain::account::{
-    ACCOUNT_FAILURES, Account, EventRole, FAILURE_WINDOW, LINKS_PER_HOUR, TokenPurpose,
-    check_password, normalise_email, sign_in_allowed,
+    ADDRESS_WINDOW, Account, EventRole, LINKS_PER_HOUR, PAIR_WINDOW, TokenPurpose, check_password,
+    normalise_email, sign_in_wait,
 };
 use crate::domain::event::FieldError;
 use crate::email::Template;
@@ -160,8 +160,10 @@ pub async fn complete_setup(
 }
 
 /// Staff sign-in. Wrong address and wrong password get the same answer in
-/// the same time; after too many failures the account and the address are
-/// refused for a while, whether the account exists or not.
+/// the same time. Each attempt is counted before its password is checked,
+/// so a burst sent at once gets no more checks than attempts one by one;
+/// past the allowance of its account-and-address pair, or of its address,
+/// it is told how long to wait, whether the account exists or not.
 pub async fn sign_in(
     db: &Db,
     email: &str,
@@ -172,35 +174,48 @@ pub async fn sign_in(
     // for the field, not a guess to count.
     let email =
         normalise_email(email).ok_or_else(|| Error::invalid("email", "account.error.email"))?;
-    let account_scope = format!("account:{email}");
-    let address_scope = format!("address:{}", origin.address.as_deref().unwrap_or("unknown"));
-    let since = Utc::now() - chrono::Duration::from_std(FAILURE_WINDOW).expect("short");
-    let (scopes, lookup) = (
-        (account_scope.clone(), address_scope.clone()),
-        email.clone(),
-    );
-    let (allowed, stored) = db
-        .run(move |conn| -> Result<_, Error> {
-            let allowed = sign_in_allowed(
-                failures::count_since(conn, &scopes.0, since)?,
-                failures::count_since(conn, &scopes.1, since)?,
-            );
-            Ok((allowed, users::find_by_email(conn, &lookup)?))
+    let address = origin.address.as_deref().unwrap_or("unknown");
+    let pair_scope = format!("pair:{email} {address}");
+    let address_scope = format!("address:{address}");
+    let (scopes, lookup) = ((pair_scope.clone(), address_scope), email.clone());
+    let (reserved, stored) = db
+        .transaction(move |conn| -> Result<Result<_, Error>, Error> {
+            let now = Utc::now();
+            let ago = |window| now - chrono::Duration::from_std(window).expect("a day at most");
+            failures::lock(conn, &scopes.0)?;
+            failures::lock(conn, &scopes.1)?;
+            let pair = failures::since(conn, &scopes.0, ago(PAIR_WINDOW))?;
+            let address = failures::since(conn, &scopes.1, ago(ADDRESS_WINDOW))?;
+            if let Some(wait) = sign_in_wait(&pair, &address, now) {
+                return Ok(Err(Error::Throttled(wait)));
+            }
+            let reserved = [
+                failures::record(conn, &scopes.0, now)?,
+                failures::record(conn, &scopes.1, now)?,
+            ];
+            Ok(Ok((reserved, users::find_by_email(conn, &lookup)?)))
         })
-        .await?;
-    if !allowed {
-        return Err(Error::Throttled);
-    }
+        .await??;
     let hash = stored.as_ref().and_then(|user| user.password_hash.clone());
-    let matches = passwords::verify(password.to_owned(), hash).await;
+    let matches = match passwords::verify(password.to_owned(), hash).await {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Never checked: the attempt does not count.
+            db.transaction(move |conn| Ok::<_, Error>(failures::remove(conn, &reserved)?))
+                .await?;
+            return Err(error);
+        }
+    };
     let origin = origin.clone();
-    // A failure is recorded and committed, then reported: the outer Result
-    // is the transaction's, the inner one the answer.
+    // A failure stays recorded, then is reported: the outer Result is the
+    // transaction's, the inner one the answer.
     db.transaction(move |conn| -> Result<Result<Account, Error>, Error> {
         let now = Utc::now();
         match stored.filter(|_| matches) {
             Some(user) => {
-                failures::clear(conn, &account_scope, since)?;
+                failures::remove(conn, &reserved)?;
+                let window = chrono::Duration::from_std(PAIR_WINDOW).expect("a day");
+                failures::clear(conn, &pair_scope, now - window)?;
                 audit::record(
                     conn,
                     &entry(Some((&user.id, &user.email)), "sign_in.password", &origin),
@@ -209,18 +224,10 @@ pub async fn sign_in(
                 Ok(users::account(conn, &user.id)?.ok_or(Error::NotFound))
             }
             None => {
-                failures::record(conn, &account_scope, now)?;
-                failures::record(conn, &address_scope, now)?;
                 let mut line = entry(None, "sign_in.failed", &origin);
                 line.subject = Some(&email);
                 audit::record(conn, &line, now)?;
-                let remaining =
-                    ACCOUNT_FAILURES - failures::count_since(conn, &account_scope, since)?;
-                Ok(Err(if remaining <= 0 {
-                    Error::Throttled
-                } else {
-                    Error::invalid("email", "account.error.sign_in_failed")
-                }))
+                Ok(Err(Error::invalid("email", "account.error.sign_in_failed")))
             }
         }
     })

@@ -27,7 +27,7 @@ impl ResponseError for Error {
             Error::Forbidden | Error::Csrf => StatusCode::FORBIDDEN,
             Error::SignInRequired(_) => StatusCode::SEE_OTHER,
             Error::InvalidLink => StatusCode::BAD_REQUEST,
-            Error::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            Error::Throttled(_) | Error::Busy => StatusCode::TOO_MANY_REQUESTS,
             Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Db(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -48,16 +48,26 @@ impl ResponseError for Error {
             Error::Csrf => {
                 response.extensions_mut().insert(ErrorText("error.csrf"));
             }
-            Error::Throttled => {
-                let wait = crate::domain::account::FAILURE_WINDOW.as_secs().to_string();
-                if let Ok(value) = HeaderValue::from_str(&wait) {
-                    response.headers_mut().insert(header::RETRY_AFTER, value);
-                }
+            Error::Throttled(wait) => retry_after(&mut response, *wait),
+            Error::Busy => {
+                retry_after(&mut response, BUSY_RETRY);
+                response.extensions_mut().insert(ErrorText("error.busy"));
             }
             _ => {}
         }
         response
     }
+}
+
+/// When to come back after `Error::Busy`: a hash takes well under a second.
+pub const BUSY_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Sets `Retry-After` to `wait` in whole seconds, rounded up.
+pub fn retry_after(response: &mut HttpResponse, wait: std::time::Duration) {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
 }
 
 pub fn handlers<B: MessageBody + 'static>() -> ErrorHandlers<B> {

@@ -388,7 +388,7 @@ async fn wrong_passwords_are_refused_alike_and_then_slowed_down(backend: TestBac
             .text()
             .await
             .unwrap()
-            .contains("coba lagi dalam 15 menit"),
+            .contains("coba lagi dalam 1 menit"),
         "{app}"
     );
     // An account that does not exist is slowed down the same way.
@@ -613,4 +613,143 @@ async fn link_requests_cannot_flood_an_inbox(backend: TestBackend) {
         5,
         "{app}: more than five links in an hour"
     );
+}
+
+/// Posts the sign-in form from `address` (the app runs behind a proxy).
+async fn sign_in_from(
+    browser: &Browser,
+    token: &str,
+    address: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    browser
+        .client
+        .post(browser.url("/sign-in"))
+        .header("x-forwarded-for", address)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", token),
+        ])
+        .send()
+        .await
+        .expect("request sent")
+}
+
+/// How many of these answers checked the password (422) rather than being
+/// told to wait (429, with Retry-After).
+async fn checked(answers: Vec<reqwest::Response>, app: &TestApp) -> usize {
+    let mut checked = 0;
+    for answer in answers {
+        match answer.status().as_u16() {
+            422 => checked += 1,
+            429 => assert!(
+                answer.headers().contains_key("retry-after"),
+                "{app}: a 429 says when"
+            ),
+            other => panic!("{app}: {other}: {}", answer.text().await.unwrap()),
+        }
+    }
+    checked
+}
+
+backend_tests!(a_burst_of_guesses_gets_no_more_checks_than_the_limit);
+async fn a_burst_of_guesses_gets_no_more_checks_than_the_limit(backend: TestBackend) {
+    let app = spawn_app_with(&backend, |settings| settings.behind_proxy = true).await;
+    staff(&app.db, "panitia@dispusip.example.id", false, None).await;
+    let browser = app.browser();
+    let token = browser.csrf().await;
+
+    // 39 guesses at one account sent at once: five are checked.
+    let guesses = (0..39).map(|n| {
+        let password = format!("tebakan-ke-{n}");
+        let (browser, token) = (&browser, &token);
+        async move {
+            sign_in_from(
+                browser,
+                token,
+                "198.51.100.1",
+                "panitia@dispusip.example.id",
+                &password,
+            )
+            .await
+        }
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    assert_eq!(checked(answers, &app).await, 5, "{app}: one account");
+
+    // 80 at once on as many accounts from one address: twenty are checked.
+    let guesses =
+        (0..80).map(|n| {
+            let email = format!("tebak{n}@dispusip.example.id");
+            let (browser, token) = (&browser, &token);
+            async move {
+                sign_in_from(browser, token, "198.51.100.2", &email, "tebak-tebakan-saja").await
+            }
+        });
+    let answers = futures_util::future::join_all(guesses).await;
+    assert_eq!(checked(answers, &app).await, 20, "{app}: one address");
+}
+
+backend_tests!(a_stranger_guessing_cannot_lock_the_owner_out);
+async fn a_stranger_guessing_cannot_lock_the_owner_out(backend: TestBackend) {
+    let app = spawn_app_with(&backend, |settings| settings.behind_proxy = true).await;
+    staff(&app.db, "admin@dispusip.example.id", true, None).await;
+    let stranger = app.browser();
+    let token = stranger.csrf().await;
+    let mut answers = Vec::new();
+    for n in 0..8 {
+        let guess = format!("tebakan-ke-{n}");
+        let answer = sign_in_from(
+            &stranger,
+            &token,
+            "203.0.113.9",
+            "admin@dispusip.example.id",
+            &guess,
+        )
+        .await;
+        answers.push(answer.status().as_u16());
+    }
+    assert_eq!(answers, [422, 422, 422, 422, 422, 429, 429, 429], "{app}");
+    let refused = sign_in_from(
+        &stranger,
+        &token,
+        "203.0.113.9",
+        "admin@dispusip.example.id",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        refused.status(),
+        429,
+        "{app}: even the right password waits there"
+    );
+    assert_eq!(
+        refused.headers()["retry-after"],
+        "60",
+        "{app}: the first wait is a minute"
+    );
+
+    // The owner, from their own address, makes a typo and then signs in.
+    let owner = app.browser();
+    let token = owner.csrf().await;
+    let typo = sign_in_from(
+        &owner,
+        &token,
+        "198.51.100.7",
+        "admin@dispusip.example.id",
+        "kata-sandi-panitya",
+    )
+    .await;
+    assert_eq!(typo.status(), 422, "{app}");
+    let right = sign_in_from(
+        &owner,
+        &token,
+        "198.51.100.7",
+        "admin@dispusip.example.id",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(right.status(), 303, "{app}: the owner is not locked out");
 }

@@ -35,6 +35,22 @@ struct Running {
     url: String,
 }
 
+impl Running {
+    fn pid(&self) -> u32 {
+        self._child.id().expect("still running")
+    }
+}
+
+/// A memory figure of a process from /proc (VmRSS, VmHWM), in MiB.
+fn memory_mib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|value| value.trim().trim_end_matches(" kB").parse::<u64>().ok())
+        .map_or(0, |kib| kib / 1024)
+}
+
 /// Starts the command and waits for the line announcing where it serves.
 async fn start(mut command: Command) -> Running {
     let mut child = command.spawn().expect("bimtek starts");
@@ -487,4 +503,82 @@ fn the_binary_links_no_postgresql_client_library() {
     for library in ["libpq", "libssl", "libcrypto"] {
         assert!(!linked.contains(library), "{library} is linked:\n{linked}");
     }
+}
+
+#[tokio::test]
+async fn a_burst_of_500_sign_ins_keeps_memory_bounded() {
+    const LIMIT_MIB: u64 = 200;
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = bimtek(dir.path());
+    command
+        .arg("serve")
+        .env("BIMTEK_BIND", "127.0.0.1:0")
+        .env("BIMTEK_BEHIND_PROXY", "true")
+        .env("BIMTEK_LOG", "error");
+    let server = start(command).await;
+    let pid = server.pid();
+    let browser = Browser::new(&server.url);
+    let token = browser.csrf().await;
+    let before = memory_mib(pid, "VmRSS");
+
+    // Should the limit be crossed, the server is stopped there rather than
+    // left to take the machine's memory.
+    let watching = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let watcher = {
+        let watching = watching.clone();
+        tokio::spawn(async move {
+            while watching.load(std::sync::atomic::Ordering::Relaxed) {
+                if memory_mib(pid, "VmRSS") > LIMIT_MIB {
+                    unsafe { libc::kill(i32::try_from(pid).unwrap(), libc::SIGKILL) };
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            false
+        })
+    };
+    // Each from its own address, at its own account: no allowance stops them.
+    let attempts = (0..500).map(|n| {
+        let (browser, token) = (&browser, &token);
+        async move {
+            browser
+                .client
+                .post(browser.url("/sign-in"))
+                .header(
+                    "x-forwarded-for",
+                    format!("10.1.{}.{}", n / 250, n % 250 + 1),
+                )
+                .form(&[
+                    ("email", format!("tamu{n}@perpus.example.id")),
+                    ("password", "tebak-tebakan-saja".to_owned()),
+                    ("csrf_token", token.clone()),
+                ])
+                .send()
+                .await
+                .map(|answer| {
+                    (
+                        answer.status().as_u16(),
+                        answer.headers().contains_key("retry-after"),
+                    )
+                })
+        }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    watching.store(false, std::sync::atomic::Ordering::Relaxed);
+    let killed = watcher.await.unwrap();
+    let peak = memory_mib(pid, "VmHWM");
+    println!("500 sign-ins at once: peak RSS {peak} MiB (idle {before} MiB)");
+    assert!(
+        !killed,
+        "RSS passed {LIMIT_MIB} MiB: the server was stopped"
+    );
+    assert!(peak < LIMIT_MIB, "peak RSS {peak} MiB");
+    let checked = answers.iter().filter(|a| matches!(a, Ok((422, _)))).count();
+    let waiting = answers
+        .iter()
+        .filter(|a| matches!(a, Ok((429, true))))
+        .count();
+    println!("{checked} checked, {waiting} told to come back");
+    assert_eq!(checked + waiting, 500, "{answers:?}");
+    assert!(checked > 0);
 }

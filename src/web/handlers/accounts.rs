@@ -7,12 +7,15 @@ use actix_web::{HttpResponse, web};
 use maud::Markup;
 use serde::Deserialize;
 
+use std::time::Duration;
+
 use super::{page, see_other};
 use crate::domain::account::TokenPurpose;
 use crate::error::Error;
 use crate::services::accounts::{self, NewAdmin, Origin};
 use crate::services::events;
 use crate::web::AppState;
+use crate::web::errors::{BUSY_RETRY, retry_after};
 use crate::web::extract::{Form, Member, PageContext, Viewer};
 use crate::web::session::{self, SignInMethod};
 use crate::web::views::accounts as views;
@@ -51,7 +54,7 @@ pub struct SetupForm {
 pub struct NoFields {}
 
 pub async fn sign_in_page(ctx: PageContext) -> Markup {
-    views::sign_in(&ctx, "", &[], false)
+    views::sign_in(&ctx, "", &[], None)
 }
 
 pub async fn sign_in(
@@ -68,14 +71,33 @@ pub async fn sign_in(
         }
         Err(Error::Invalid(errors)) => Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
-            views::sign_in(&ctx, &form.email, &errors, false),
+            views::sign_in(&ctx, &form.email, &errors, None),
         )),
-        Err(Error::Throttled) => Ok(page(
-            StatusCode::TOO_MANY_REQUESTS,
-            views::sign_in(&ctx, &form.email, &[], true),
+        Err(Error::Throttled(wait)) => {
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            let alert = ctx
+                .lang
+                .tf("account.error.throttled", &[("minutes", &minutes)]);
+            Ok(not_now(&ctx, &form.email, &alert, wait))
+        }
+        Err(Error::Busy) => Ok(not_now(
+            &ctx,
+            &form.email,
+            ctx.lang.t("account.error.busy"),
+            BUSY_RETRY,
         )),
         Err(error) => Err(error),
     }
+}
+
+/// The sign-in form again, the address kept, saying when to come back.
+fn not_now(ctx: &PageContext, email: &str, alert: &str, wait: Duration) -> HttpResponse {
+    let mut response = page(
+        StatusCode::TOO_MANY_REQUESTS,
+        views::sign_in(ctx, email, &[], Some(alert)),
+    );
+    retry_after(&mut response, wait);
+    response
 }
 
 pub async fn sign_out(

@@ -107,7 +107,7 @@ pub async fn register(
         .registration_limit
         .allow(origin.address.as_deref(), Instant::now())
     {
-        return Err(Error::Throttled);
+        return Err(Error::Throttled(std::time::Duration::from_secs(60)));
     }
     match registrations::register(&state.db, &event, fields.clone(), &origin).await {
         Ok(_) => Ok(page(

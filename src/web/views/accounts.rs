@@ -10,7 +10,13 @@ use crate::domain::event::{Event, FieldError};
 use crate::domain::registration::Status;
 use crate::web::extract::PageContext;
 
-pub fn sign_in(ctx: &PageContext, email: &str, errors: &[FieldError], throttled: bool) -> Markup {
+/// `alert`: why the password was not checked (wait, or the server is busy).
+pub fn sign_in(
+    ctx: &PageContext,
+    email: &str,
+    errors: &[FieldError],
+    alert: Option<&str>,
+) -> Markup {
     let lang = ctx.lang;
     layout::page(
         ctx,
@@ -18,8 +24,8 @@ pub fn sign_in(ctx: &PageContext, email: &str, errors: &[FieldError], throttled:
         html! {
             h1 { (lang.t("account.sign_in.title")) }
             p { (lang.t("account.sign_in.intro")) }
-            @if throttled {
-                div.alert role="alert" { p { (lang.t("account.error.throttled")) } }
+            @if let Some(alert) = alert {
+                div.alert role="alert" { p { (alert) } }
             }
             (summary(lang, errors))
             form method="post" action="/sign-in" novalidate {
