@@ -12,6 +12,7 @@ use bimtek::jobs::{
 };
 use bimtek::telemetry::Metrics;
 use chrono::Utc;
+use diesel::Connection;
 use tokio::sync::watch;
 
 use crate::support::*;
@@ -381,6 +382,95 @@ async fn a_keyed_job_runs_again_after_a_change_it_may_have_missed(backend: TestB
         statuses(&db).await,
         vec![("queued".to_owned(), 1)],
         "{name}"
+    );
+}
+
+backend_tests!(a_change_committed_as_a_keyed_job_finishes_runs_it_again);
+/// A change that asks for another run while the job runs, and whose
+/// transaction is still open when the job finishes, still gets its run:
+/// the job is queued again, not marked done over the request.
+async fn a_change_committed_as_a_keyed_job_finishes_runs_it_again(backend: TestBackend) {
+    let database = TestDatabase::create(&backend);
+    let db = Db::open(&database.url, 3).unwrap();
+    rerun(&db).await;
+    let id = db
+        .transaction(|conn| -> Result<String, DbError> {
+            let lease = chrono::Duration::minutes(5);
+            Ok(repo::claim(conn, "w", Utc::now(), lease, 1)?[0].id.clone())
+        })
+        .await
+        .unwrap();
+    let (asked, asked_for_a_run) = tokio::sync::oneshot::channel();
+    let (commit, may_commit) = std::sync::mpsc::channel::<()>();
+    let changing = db.clone();
+    let change = tokio::spawn(async move {
+        changing
+            .run(move |conn| {
+                conn.transaction(|conn| -> Result<(), DbError> {
+                    let job = NewJob {
+                        kind: "ok",
+                        payload: "{}".into(),
+                        dedup_key: Some("zoom.meeting.sync:session-1".into()),
+                        run_at: Utc::now(),
+                        max_attempts: 5,
+                    };
+                    repo::enqueue_or_rerun(conn, &job, Utc::now())?;
+                    asked.send(()).unwrap();
+                    // The rest of the change's transaction takes its time.
+                    may_commit.recv().unwrap();
+                    Ok(())
+                })
+            })
+            .await
+    });
+    asked_for_a_run.await.unwrap();
+    let finishing = db.clone();
+    let finish = tokio::spawn(async move {
+        finishing
+            .transaction(move |conn| -> Result<bool, DbError> {
+                Ok(repo::finish(conn, &id, "w", Utc::now())?)
+            })
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    commit.send(()).unwrap();
+    change.await.unwrap().unwrap();
+    assert!(finish.await.unwrap().unwrap());
+    assert_eq!(
+        statuses(&db).await,
+        vec![("queued".to_owned(), 1)],
+        "{}: the change is run",
+        database.backend().name()
+    );
+}
+
+backend_tests!(a_keyed_job_that_fails_for_good_after_a_change_runs_again);
+/// A change while the job ran is not dropped when the run then fails for
+/// good: the change may be what it needed (a fixed setting, say).
+async fn a_keyed_job_that_fails_for_good_after_a_change_runs_again(backend: TestBackend) {
+    let database = TestDatabase::create(&backend);
+    let db = Db::open(&database.url, 2).unwrap();
+    rerun(&db).await;
+    let id = db
+        .transaction(|conn| -> Result<String, DbError> {
+            let lease = chrono::Duration::minutes(5);
+            Ok(repo::claim(conn, "w", Utc::now(), lease, 1)?[0].id.clone())
+        })
+        .await
+        .unwrap();
+    rerun(&db).await;
+    let recorded = db
+        .transaction(move |conn| -> Result<bool, DbError> {
+            Ok(repo::fail(conn, &id, "w", "refused", Utc::now(), None)?)
+        })
+        .await
+        .unwrap();
+    assert!(recorded);
+    assert_eq!(
+        statuses(&db).await,
+        vec![("queued".to_owned(), 1)],
+        "{}: the change is run",
+        database.backend().name()
     );
 }
 

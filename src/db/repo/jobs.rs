@@ -186,19 +186,22 @@ pub fn finish(
     worker: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<bool> {
+    let Some(held) = hold(conn, id, worker)? else {
+        return Ok(false);
+    };
     let now = now.naive_utc();
-    let rerun = diesel::update(owned(id, worker).filter(jobs::run_at.gt(jobs::updated_at)))
-        .set((
-            jobs::status.eq(JobStatus::Queued.as_str()),
-            jobs::attempts.eq(0),
-            jobs::last_error.eq(None::<String>),
-            jobs::locked_by.eq(None::<String>),
-            jobs::locked_until.eq(None::<chrono::NaiveDateTime>),
-            jobs::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    if rerun == 1 {
-        return Ok(true);
+    if held.rerun_requested() {
+        return diesel::update(owned(id, worker))
+            .set((
+                jobs::status.eq(JobStatus::Queued.as_str()),
+                jobs::attempts.eq(0),
+                jobs::last_error.eq(None::<String>),
+                jobs::locked_by.eq(None::<String>),
+                jobs::locked_until.eq(None::<chrono::NaiveDateTime>),
+                jobs::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .map(|n| n == 1);
     }
     diesel::update(owned(id, worker))
         .set((
@@ -211,6 +214,41 @@ pub fn finish(
         ))
         .execute(conn)
         .map(|n| n == 1)
+}
+
+/// What a finishing run reads of the job it holds.
+struct Held {
+    run_at: chrono::NaiveDateTime,
+    claimed_at: chrono::NaiveDateTime,
+    attempts: i32,
+}
+
+impl Held {
+    /// A claim stamps `updated_at`; a `run_at` later than that is
+    /// [`enqueue_or_rerun`]'s request to run again.
+    fn rerun_requested(&self) -> bool {
+        self.run_at > self.claimed_at
+    }
+}
+
+/// The job `worker` holds, locked until the transaction ends (`None` when
+/// it holds it no longer). Without the lock, a change whose transaction
+/// asked for a run while the outcome was being written could commit
+/// between the look and the update, and its run would be lost: an UPDATE
+/// on PostgreSQL skips a row whose committed version fails its condition
+/// without waiting for the transaction that is changing it.
+fn hold(conn: &mut DbConnection, id: &str, worker: &str) -> QueryResult<Option<Held>> {
+    let query = owned(id, worker).select((jobs::run_at, jobs::updated_at, jobs::attempts));
+    let row: Option<(chrono::NaiveDateTime, chrono::NaiveDateTime, i32)> = match conn {
+        DbConnection::Pg(pg) => query.for_update().first(pg).optional()?,
+        // SQLite's writes are serial already.
+        DbConnection::Sqlite(sqlite) => query.first(sqlite).optional()?,
+    };
+    Ok(row.map(|(run_at, claimed_at, attempts)| Held {
+        run_at,
+        claimed_at,
+        attempts,
+    }))
 }
 
 /// Extends the lease on every job `worker` is running: a live worker
@@ -231,7 +269,9 @@ pub fn renew_leases(
 }
 
 /// Records a failed attempt: back in the queue at `retry_at`, or failed for
-/// good when there is none.
+/// good when there is none, unless [`enqueue_or_rerun`] asked for another
+/// run meanwhile: then it is queued at once with fresh attempts, as it
+/// would have been had the request come after the failure.
 pub fn fail(
     conn: &mut DbConnection,
     id: &str,
@@ -240,15 +280,20 @@ pub fn fail(
     now: DateTime<Utc>,
     retry_at: Option<DateTime<Utc>>,
 ) -> QueryResult<bool> {
+    let Some(held) = hold(conn, id, worker)? else {
+        return Ok(false);
+    };
     let now = now.naive_utc();
-    let (status, run_at, finished_at) = match retry_at {
-        Some(at) => (JobStatus::Queued, at.naive_utc(), None),
-        None => (JobStatus::Failed, now, Some(now)),
+    let (status, run_at, attempts, finished_at) = match retry_at {
+        Some(at) => (JobStatus::Queued, at.naive_utc(), held.attempts, None),
+        None if held.rerun_requested() => (JobStatus::Queued, now, 0, None),
+        None => (JobStatus::Failed, now, held.attempts, Some(now)),
     };
     diesel::update(owned(id, worker))
         .set((
             jobs::status.eq(status.as_str()),
             jobs::run_at.eq(run_at),
+            jobs::attempts.eq(attempts),
             jobs::last_error.eq(Some(error)),
             jobs::locked_by.eq(None::<String>),
             jobs::locked_until.eq(None::<chrono::NaiveDateTime>),
