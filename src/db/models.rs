@@ -74,6 +74,7 @@ pub struct UserRow {
     pub lang: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub session_generation: i32,
 }
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]

@@ -46,6 +46,8 @@ pub struct Account {
     /// May create events (granted by an administrator).
     pub is_organiser: bool,
     pub lang: String,
+    /// Sessions started before it was last raised have ended.
+    pub session_generation: i32,
     pub memberships: Vec<Membership>,
 }
 
@@ -290,6 +292,7 @@ mod tests {
             is_admin: false,
             is_organiser: false,
             lang: "id".into(),
+            session_generation: 0,
             memberships: vec![Membership {
                 event_id: "e1".into(),
                 role: EventRole::Speaker,

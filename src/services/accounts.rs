@@ -234,9 +234,12 @@ pub async fn sign_in(
     .await?
 }
 
-pub async fn record_sign_out(db: &Db, account: &Account, origin: &Origin) -> Result<(), Error> {
+/// Ends the account's sessions, on every device and in every copy of their
+/// cookies (a session cannot be told apart from its copies).
+pub async fn sign_out(db: &Db, account: &Account, origin: &Origin) -> Result<(), Error> {
     let (account, origin) = (account.clone(), origin.clone());
     db.transaction(move |conn| {
+        users::end_sessions(conn, &account.id)?;
         audit::record(
             conn,
             &entry(Some((&account.id, &account.email)), "sign_out", &origin),
@@ -354,6 +357,8 @@ pub async fn set_password_by_link(
         let valid = tokens::consume(conn, purpose, &secret, now)?.ok_or(Error::InvalidLink)?;
         let user_id = valid.user_id.ok_or(Error::InvalidLink)?;
         users::set_password(conn, &user_id, &hash, now)?;
+        // Whoever had a session with the old password loses it.
+        users::end_sessions(conn, &user_id)?;
         tokens::revoke(conn, TokenPurpose::PasswordReset, Some(&user_id), now)?;
         tokens::revoke(conn, TokenPurpose::Invitation, Some(&user_id), now)?;
         let account = users::account(conn, &user_id)?.ok_or(Error::InvalidLink)?;

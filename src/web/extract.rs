@@ -108,7 +108,8 @@ impl FromRequest for Origin {
 }
 
 /// Whoever is signed in, if anyone, read fresh from the database so that
-/// a role taken away counts at once.
+/// a role taken away counts at once, and a session ended elsewhere (its
+/// generation raised) ends here too.
 pub struct Viewer {
     pub account: Option<Account>,
     pub method: Option<SignInMethod>,
@@ -128,7 +129,9 @@ impl FromRequest for Viewer {
                     method: None,
                 });
             };
-            let account = accounts::account(&state.db, &signed_in.user_id).await?;
+            let account = accounts::account(&state.db, &signed_in.user_id)
+                .await?
+                .filter(|account| account.session_generation == signed_in.generation);
             if account.is_none() {
                 session::end(&session);
             }

@@ -13,6 +13,9 @@ const STAFF: &str = "staff";
 /// "password" or "link": only a password opens the organiser pages.
 const METHOD: &str = "via";
 const SINCE: &str = "since";
+/// The account's session generation when the session started: raised in
+/// the database, it ends this session and every copy of its cookie.
+const GENERATION: &str = "gen";
 const CSRF: &str = "csrf";
 /// A new calendar feed's secret, between the POST that makes it and the
 /// page that shows it once; the cookie is encrypted.
@@ -35,6 +38,7 @@ pub struct SignedIn {
     pub is_admin: bool,
     pub is_staff: bool,
     pub method: SignInMethod,
+    pub generation: i32,
 }
 
 /// Starts a fresh session for `account`: a new cookie (no fixation) and a
@@ -52,6 +56,7 @@ pub fn start(session: &Session, account: &Account, method: SignInMethod) {
     let _ = session.insert(STAFF, account.is_staff());
     let _ = session.insert(METHOD, via);
     let _ = session.insert(SINCE, Utc::now().timestamp());
+    let _ = session.insert(GENERATION, account.session_generation);
     let _ = session.insert(CSRF, new_token());
 }
 
@@ -62,6 +67,7 @@ pub fn end(session: &Session) {
 pub fn signed_in(session: &Session) -> Option<SignedIn> {
     let user_id = session.get::<String>(USER).ok().flatten()?;
     let since = session.get::<i64>(SINCE).ok().flatten()?;
+    let generation = session.get::<i32>(GENERATION).ok().flatten()?;
     if Utc::now().timestamp() - since > MAX_AGE_SECONDS {
         return None;
     }
@@ -74,6 +80,7 @@ pub fn signed_in(session: &Session) -> Option<SignedIn> {
             Some("password") => SignInMethod::Password,
             _ => SignInMethod::Link,
         },
+        generation,
     })
 }
 

@@ -753,3 +753,113 @@ async fn a_stranger_guessing_cannot_lock_the_owner_out(backend: TestBackend) {
     .await;
     assert_eq!(right.status(), 303, "{app}: the owner is not locked out");
 }
+
+/// Someone's session cookie as a copy of it would be held: signed in from a
+/// client without a cookie store, the cookie taken from the answer.
+async fn copied_session(app: &TestApp, email: &str, password: &str) -> String {
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cookie_of = |response: &reqwest::Response| {
+        let set = response.headers()["set-cookie"].to_str().unwrap();
+        set.split(';').next().unwrap().to_owned()
+    };
+    let page = raw.get(app.url("/sign-in")).send().await.unwrap();
+    let anonymous = cookie_of(&page);
+    let token = csrf_in(&page.text().await.unwrap());
+    let signed_in = raw
+        .post(app.url("/sign-in"))
+        .header("cookie", &anonymous)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303, "{app}");
+    cookie_of(&signed_in)
+}
+
+/// What `path` answers to a request carrying only this cookie.
+async fn with_cookie(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+backend_tests!(a_copied_cookie_stops_working_after_sign_out_and_after_a_reset);
+async fn a_copied_cookie_stops_working_after_sign_out_and_after_a_reset(backend: TestBackend) {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_smtp(&backend, &smtp).await;
+    let email = "panitia@dispusip.example.id";
+    staff(&app.db, email, false, None).await;
+
+    // Signed in on two devices; signing out on one ends both, and the copy.
+    let office = copied_session(&app, email, PASSWORD).await;
+    let phone = copied_session(&app, email, PASSWORD).await;
+    assert_eq!(
+        with_cookie(&app, &office, "/my").await.status(),
+        200,
+        "{app}"
+    );
+    let page = with_cookie(&app, &office, "/my")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let signed_out = app
+        .client
+        .post(app.url("/sign-out"))
+        .header("cookie", &office)
+        .form(&[("csrf_token", csrf_in(&page))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), 303, "{app}");
+    for (device, cookie) in [("office copy", &office), ("phone", &phone)] {
+        let after = with_cookie(&app, cookie, "/my").await;
+        assert_eq!(
+            after.status(),
+            303,
+            "{app}: the {device} still works after sign-out"
+        );
+    }
+
+    // A password reset ends the sessions that knew the old password.
+    let stolen = copied_session(&app, email, PASSWORD).await;
+    assert_eq!(
+        with_cookie(&app, &stolen, "/my").await.status(),
+        200,
+        "{app}"
+    );
+    let owner = app.browser();
+    let asked = owner.post("/password/forgot", &[("email", email)]).await;
+    assert_eq!(asked.status(), 200, "{app}");
+    let mail = smtp.wait_for(1, WAIT).await.remove(0);
+    let link = mail
+        .first_link(&format!("{}/password/reset/", app.address))
+        .unwrap();
+    let reset = owner
+        .post(&link, &[("password", "kata-sandi-baru-2026")])
+        .await;
+    assert_eq!(reset.status(), 303, "{app}");
+    assert_eq!(
+        with_cookie(&app, &stolen, "/my").await.status(),
+        303,
+        "{app}: a session from before the reset still works"
+    );
+    assert_eq!(
+        owner.get("/my").await.status(),
+        200,
+        "{app}: the new session works"
+    );
+}

@@ -31,6 +31,7 @@ pub fn insert(
         lang: new.lang.to_owned(),
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
+        session_generation: 0,
     };
     diesel::insert_into(users::table)
         .values(&row)
@@ -110,6 +111,7 @@ pub fn account(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Account>
         is_admin: row.is_admin,
         is_organiser: row.is_organiser,
         lang: row.lang,
+        session_generation: row.session_generation,
         memberships,
     }))
 }
@@ -132,6 +134,14 @@ pub fn set_password(
             users::password_hash.eq(hash),
             users::updated_at.eq(now.naive_utc()),
         ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Ends every session of the account: their cookies carry the old value.
+pub fn end_sessions(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::session_generation.eq(users::session_generation + 1))
         .execute(conn)
         .map(drop)
 }

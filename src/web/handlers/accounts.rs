@@ -108,7 +108,7 @@ pub async fn sign_out(
     Form(_): Form<NoFields>,
 ) -> Result<HttpResponse, Error> {
     if let Some(account) = &viewer.account {
-        accounts::record_sign_out(&state.db, account, &origin).await?;
+        accounts::sign_out(&state.db, account, &origin).await?;
     }
     session::end(&session);
     Ok(see_other("/"))
