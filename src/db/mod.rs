@@ -204,10 +204,10 @@ impl Db {
         let created = match url {
             DatabaseUrl::Sqlite(path) => {
                 let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-                if let Some(folder) = folder {
-                    if !folder.is_dir() {
-                        return Err(OpenError::MissingFolder(folder.to_path_buf()));
-                    }
+                if let Some(folder) = folder
+                    && !folder.is_dir()
+                {
+                    return Err(OpenError::MissingFolder(folder.to_path_buf()));
                 }
                 // Created here, atomically: an instance starting beside
                 // this one never counts the other's new file as its own.

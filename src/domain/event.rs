@@ -131,10 +131,9 @@ impl NewEvent {
         if let (Some(opens), Some(closes)) = (
             self.seats.registration_opens_at,
             self.seats.registration_closes_at,
-        ) {
-            if closes < opens {
-                fail("registration_closes_at", "event.error.closes_before_opens");
-            }
+        ) && closes < opens
+        {
+            fail("registration_closes_at", "event.error.closes_before_opens");
         }
         if errors.is_empty() {
             Ok(())

@@ -162,10 +162,10 @@ pub fn check_form(form: &Form, today: NaiveDate) -> Result<Checked, Vec<super::e
         fail("whatsapp", "registration.error.whatsapp");
     }
     let nip: String = form.nip.chars().filter(|c| !c.is_whitespace()).collect();
-    if !nip.is_empty() {
-        if let Err(message) = check_nip(&nip, today) {
-            fail("nip", message);
-        }
+    if !nip.is_empty()
+        && let Err(message) = check_nip(&nip, today)
+    {
+        fail("nip", message);
     }
     for (field, value) in [
         ("institution", &form.institution),

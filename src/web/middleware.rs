@@ -101,10 +101,11 @@ fn is_cross_site(req: &ServiceRequest) -> bool {
         return false;
     }
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = header("sec-fetch-site") {
-        if site != "same-origin" && site != "none" {
-            return true;
-        }
+    if let Some(site) = header("sec-fetch-site")
+        && site != "same-origin"
+        && site != "none"
+    {
+        return true;
     }
     match header("origin") {
         None => false,

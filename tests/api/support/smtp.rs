@@ -727,7 +727,7 @@ fn decode_sasl(text: &str) -> Option<Vec<u8>> {
         return Some(Vec::new());
     }
     let bytes = text.as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return None;
     }
     let padding = bytes.iter().rev().take_while(|&&b| b == b'=').count();
