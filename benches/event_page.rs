@@ -25,6 +25,7 @@ use actix_web::{App, HttpServer, web};
 use bimtek::app::Application;
 use bimtek::config::Settings;
 use bimtek::db::DatabaseUrl;
+use bimtek::integrations::storage::StorageConfig;
 use common::number;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -109,6 +110,7 @@ async fn start_bimtek(dir: &std::path::Path) -> String {
     // Nothing in the background while the pages are measured.
     settings.job_workers = 0;
     settings.mail_dir = dir.join("mail");
+    settings.storage = StorageConfig::Folder(dir.join("files"));
     let app = Application::build(settings).await.expect("bimtek starts");
     bimtek::demo::seed(app.db()).await.expect("the demo seeds");
     let port = app.port();

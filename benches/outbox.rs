@@ -17,6 +17,7 @@ use bimtek::config::Settings;
 use bimtek::db::DbError;
 use bimtek::email::Template;
 use bimtek::i18n::Lang;
+use bimtek::integrations::storage::StorageConfig;
 use bimtek::services::mail;
 use chrono::Utc;
 use common::number;
@@ -37,6 +38,7 @@ async fn main() {
         settings.job_workers = workers;
         settings.job_idle_poll = Duration::from_millis(20);
         settings.mail_dir = dir.path().join("mail");
+        settings.storage = StorageConfig::Folder(dir.path().join("files"));
         let app = Application::build(settings)
             .await
             .expect("the application starts");

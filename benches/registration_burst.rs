@@ -23,6 +23,7 @@ use bimtek::config::Settings;
 use bimtek::domain::event::{NewEvent, Seating};
 use bimtek::domain::registration::Status;
 use bimtek::domain::time::local_to_utc;
+use bimtek::integrations::storage::StorageConfig;
 use bimtek::services::{events, registrations};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -263,6 +264,7 @@ async fn main() {
         // Every client comes from 127.0.0.1: no per-address limit.
         settings.registrations_per_minute = 0;
         settings.mail_dir = mail_dir.clone();
+        settings.storage = StorageConfig::Folder(mail_root.path().join(format!("files-{label}")));
         if let Some(n) = number("DB_POOL_SIZE") {
             settings.db_pool_size = u32::try_from(n).unwrap();
         }

@@ -20,6 +20,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::db::repo::secrets;
 use crate::integrations::mail::{MailSettings, Mailer};
+use crate::integrations::storage::Storage;
 use crate::integrations::zoom::Zoom;
 use crate::jobs::{self, JobContext, Registry, WorkerConfig};
 use crate::services::{mail, session_mail, zoom_sync};
@@ -61,6 +62,9 @@ impl Application {
             .await
             .map_err(|e| StartupError(format!("opening the database was interrupted: {e}")))?
             .map_err(|e| StartupError(e.to_string()))?;
+        let storage = Storage::open(&settings.storage)
+            .await
+            .map_err(StartupError)?;
 
         let base_url = settings.base_url.clone().unwrap_or_else(|| {
             url::Url::parse(&format!("http://{local}")).expect("an address makes a URL")
@@ -84,6 +88,7 @@ impl Application {
                 settings.registrations_per_minute,
             ),
             zoom,
+            storage,
         });
         let server_state = state.clone();
         let server = HttpServer::new(move || {
@@ -135,6 +140,10 @@ impl Application {
         &self.state.db
     }
 
+    pub fn storage(&self) -> &Storage {
+        &self.state.storage
+    }
+
     /// Starts the job workers and serves until SIGINT/SIGTERM, then lets
     /// running requests and jobs finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
@@ -158,6 +167,7 @@ impl Application {
             db: self.state.db.clone(),
             mailer: self.mailer.clone(),
             zoom: self.state.zoom.clone(),
+            storage: self.state.storage.clone(),
             base_url: self.state.base_url.clone(),
         }));
         let config = WorkerConfig {

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
 use crate::db::DatabaseUrl;
+use crate::integrations::storage::{S3Config, StorageConfig};
 use crate::integrations::zoom::{self, ZoomConfig};
 use crate::telemetry::LogFormat;
 
@@ -137,6 +138,45 @@ pub struct SettingsArgs {
     /// HTTP worker threads [default: one per CPU core]
     #[arg(long, global = true, env = "BIMTEK_HTTP_WORKERS", value_name = "N", value_parser = parse_http_workers)]
     pub http_workers: Option<usize>,
+
+    /// Folder for files (attachments, uploads) when no object store is set [default: files beside the SQLite database, or in the working directory]
+    #[arg(long, global = true, env = "BIMTEK_STORAGE_DIR", value_name = "DIR")]
+    pub storage_dir: Option<PathBuf>,
+
+    /// S3-compatible object store for files, shared by every instance: s3://BUCKET/PREFIX [default: none: files in BIMTEK_STORAGE_DIR]
+    #[arg(long, global = true, env = "BIMTEK_STORAGE_URL", value_name = "URL")]
+    pub storage_url: Option<String>,
+
+    /// The object store's address, for a store other than Amazon S3 (MinIO, Garage, …), e.g. https://s3.example.id [default: Amazon S3 of BIMTEK_STORAGE_REGION]
+    #[arg(
+        long,
+        global = true,
+        env = "BIMTEK_STORAGE_ENDPOINT",
+        value_name = "URL"
+    )]
+    pub storage_endpoint: Option<String>,
+
+    /// The object store's region [default: us-east-1]
+    #[arg(
+        long,
+        global = true,
+        env = "BIMTEK_STORAGE_REGION",
+        value_name = "REGION"
+    )]
+    pub storage_region: Option<String>,
+
+    /// Access key id for the object store; with BIMTEK_STORAGE_SECRET_ACCESS_KEY, both or none [default: the environment's AWS credentials]
+    #[arg(
+        long,
+        global = true,
+        env = "BIMTEK_STORAGE_ACCESS_KEY_ID",
+        value_name = "ID"
+    )]
+    pub storage_access_key_id: Option<String>,
+
+    /// Secret access key for the object store
+    #[arg(long, global = true, env = "BIMTEK_STORAGE_SECRET_ACCESS_KEY", value_name = "SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub storage_secret_access_key: Option<Secret>,
 
     /// Zoom Server-to-Server OAuth app: Account ID [default: none: no Zoom meetings]
     #[arg(long, global = true, env = "BIMTEK_ZOOM_ACCOUNT_ID", value_name = "ID")]
@@ -294,6 +334,7 @@ pub struct Settings {
     pub job_first_retry: Duration,
     /// `None`: Zoom is not configured; sessions get no meetings.
     pub zoom: Option<ZoomConfig>,
+    pub storage: StorageConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -304,6 +345,7 @@ impl Settings {
     /// Defaults for everything but the database.
     pub fn with_database(database: DatabaseUrl) -> Settings {
         Settings {
+            storage: StorageConfig::Folder(default_storage_dir(&database)),
             database,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: None,
@@ -331,6 +373,7 @@ impl Settings {
             .map_err(|e| ConfigError(format!("BIMTEK_DATABASE_URL {e}")))?;
         let mut settings = Settings::with_database(database);
         settings.zoom = zoom_config(&args)?;
+        settings.storage = storage_config(&args, &settings.database)?;
         if let Some(bind) = args.bind {
             settings.bind = parse_bind(&bind)?;
         }
@@ -422,6 +465,14 @@ fn merge(over: SettingsArgs, under: SettingsArgs) -> SettingsArgs {
         mail_dir: over.mail_dir.or(under.mail_dir),
         secret_key: over.secret_key.or(under.secret_key),
         behind_proxy: over.behind_proxy.or(under.behind_proxy),
+        storage_dir: over.storage_dir.or(under.storage_dir),
+        storage_url: over.storage_url.or(under.storage_url),
+        storage_endpoint: over.storage_endpoint.or(under.storage_endpoint),
+        storage_region: over.storage_region.or(under.storage_region),
+        storage_access_key_id: over.storage_access_key_id.or(under.storage_access_key_id),
+        storage_secret_access_key: over
+            .storage_secret_access_key
+            .or(under.storage_secret_access_key),
         zoom_account_id: over.zoom_account_id.or(under.zoom_account_id),
         zoom_client_id: over.zoom_client_id.or(under.zoom_client_id),
         zoom_client_secret: over.zoom_client_secret.or(under.zoom_client_secret),
@@ -487,6 +538,99 @@ fn zoom_config(args: &SettingsArgs) -> Result<Option<ZoomConfig>, ConfigError> {
                 .as_deref()
                 .unwrap_or(zoom::DEFAULT_OAUTH_BASE),
         )?,
+    }))
+}
+
+/// `files` beside the SQLite database, so that moving one moves both;
+/// on PostgreSQL, in the working directory.
+fn default_storage_dir(database: &DatabaseUrl) -> PathBuf {
+    match database {
+        DatabaseUrl::Sqlite(path) => path.parent().unwrap_or(Path::new("")).join("files"),
+        DatabaseUrl::Postgres(_) => PathBuf::from("files"),
+    }
+}
+
+/// A folder unless an object store is named; the store's companions
+/// without its URL are a mistake worth stopping for.
+fn storage_config(
+    args: &SettingsArgs,
+    database: &DatabaseUrl,
+) -> Result<StorageConfig, ConfigError> {
+    let given = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let secret = args
+        .storage_secret_access_key
+        .as_ref()
+        .map(|s| s.expose().trim())
+        .filter(|s| !s.is_empty());
+    let Some(raw) = given(&args.storage_url) else {
+        let companions = [
+            (
+                "BIMTEK_STORAGE_ENDPOINT",
+                given(&args.storage_endpoint).is_some(),
+            ),
+            (
+                "BIMTEK_STORAGE_REGION",
+                given(&args.storage_region).is_some(),
+            ),
+            (
+                "BIMTEK_STORAGE_ACCESS_KEY_ID",
+                given(&args.storage_access_key_id).is_some(),
+            ),
+            ("BIMTEK_STORAGE_SECRET_ACCESS_KEY", secret.is_some()),
+        ];
+        if let Some((name, _)) = companions.iter().find(|(_, set)| *set) {
+            return Err(ConfigError(format!(
+                "{name} is set but BIMTEK_STORAGE_URL is not: name the bucket (s3://BUCKET/PREFIX) or drop the object store's settings"
+            )));
+        }
+        return Ok(StorageConfig::Folder(
+            args.storage_dir
+                .clone()
+                .unwrap_or_else(|| default_storage_dir(database)),
+        ));
+    };
+    let invalid = |why: &str| {
+        ConfigError(format!(
+            "BIMTEK_STORAGE_URL: \"{raw}\" {why}; write s3://BUCKET/PREFIX"
+        ))
+    };
+    let url = url::Url::parse(&raw).map_err(|_| invalid("is not a URL"))?;
+    if url.scheme() != "s3" {
+        return Err(invalid("is not an s3:// address"));
+    }
+    let bucket = url
+        .host_str()
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| invalid("names no bucket"))?
+        .to_owned();
+    let credentials = match (given(&args.storage_access_key_id), secret) {
+        (Some(id), Some(secret)) => Some((id, Secret::new(secret))),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(ConfigError(
+                "BIMTEK_STORAGE_SECRET_ACCESS_KEY is missing: BIMTEK_STORAGE_ACCESS_KEY_ID needs it".into(),
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(ConfigError(
+                "BIMTEK_STORAGE_ACCESS_KEY_ID is missing: BIMTEK_STORAGE_SECRET_ACCESS_KEY needs it".into(),
+            ));
+        }
+    };
+    Ok(StorageConfig::S3(S3Config {
+        bucket,
+        prefix: url.path().trim_matches('/').to_owned(),
+        endpoint: given(&args.storage_endpoint)
+            .map(|raw| parse_http_url("BIMTEK_STORAGE_ENDPOINT", &raw))
+            .transpose()?,
+        region: given(&args.storage_region).unwrap_or_else(|| "us-east-1".into()),
+        credentials,
     }))
 }
 

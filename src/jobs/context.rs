@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use crate::db::Db;
 use crate::integrations::mail::Mailer;
+use crate::integrations::storage::Storage;
 use crate::integrations::zoom::Zoom;
 
 /// What the application's jobs share.
@@ -10,6 +11,7 @@ pub struct JobContext {
     pub mailer: Arc<Mailer>,
     /// `None`: Zoom is not configured.
     pub zoom: Option<Zoom>,
+    pub storage: Storage,
     /// For links in e-mails written by jobs.
     pub base_url: url::Url,
 }

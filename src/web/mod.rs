@@ -27,6 +27,7 @@ pub struct AppState {
     pub registration_limit: rate_limit::RateLimit,
     /// `None`: Zoom is not configured.
     pub zoom: Option<crate::integrations::zoom::Zoom>,
+    pub storage: crate::integrations::storage::Storage,
 }
 
 impl AppState {

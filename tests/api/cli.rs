@@ -122,6 +122,17 @@ async fn a_bad_setting_ends_with_one_clear_line_and_nothing_created() {
         ("BIMTEK_DB_POOL_SIZE", "nol".into(), "whole number"),
         ("BIMTEK_CONFIG", "tidak-ada.toml".into(), "cannot read"),
         ("BIMTEK_LOG_FORMAT", "xml".into(), "text or json"),
+        (
+            "BIMTEK_STORAGE_URL",
+            "https://files.example".into(),
+            "s3://",
+        ),
+        ("BIMTEK_STORAGE_URL", "s3:///files".into(), "no bucket"),
+        (
+            "BIMTEK_STORAGE_ACCESS_KEY_ID",
+            "AKIAEXAMPLE".into(),
+            "BIMTEK_STORAGE_URL is not",
+        ),
     ];
     for (setting, value, detail) in cases {
         let mut command = bimtek(dir.path());
@@ -190,6 +201,23 @@ async fn half_a_zoom_configuration_stops_start_up_naming_what_is_missing() {
 }
 
 #[tokio::test]
+async fn a_storage_folder_that_cannot_be_made_stops_start_up_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("berkas"), "not a folder").unwrap();
+    let mut command = bimtek(dir.path());
+    command.env("BIMTEK_STORAGE_DIR", "berkas/files");
+    let failure = fails(command).await;
+    assert_eq!(failure.stderr.lines().count(), 1, "{}", failure.stderr);
+    assert!(
+        failure
+            .stderr
+            .starts_with("bimtek: BIMTEK_STORAGE_DIR: cannot create berkas/files"),
+        "{}",
+        failure.stderr
+    );
+}
+
+#[tokio::test]
 async fn help_documents_every_setting() {
     let dir = tempfile::tempdir().unwrap();
     let output = bimtek(dir.path()).arg("--help").output().await.unwrap();
@@ -211,6 +239,12 @@ async fn help_documents_every_setting() {
         "BIMTEK_ZOOM_HOST_USER",
         "BIMTEK_ZOOM_API_BASE",
         "BIMTEK_ZOOM_OAUTH_BASE",
+        "BIMTEK_STORAGE_DIR",
+        "BIMTEK_STORAGE_URL",
+        "BIMTEK_STORAGE_ENDPOINT",
+        "BIMTEK_STORAGE_REGION",
+        "BIMTEK_STORAGE_ACCESS_KEY_ID",
+        "BIMTEK_STORAGE_SECRET_ACCESS_KEY",
         "serve",
         "migrate",
         "demo",

@@ -15,6 +15,7 @@ mod regions;
 mod registrations;
 mod security;
 mod sessions;
+mod storage;
 mod usability;
 mod zoom;
 mod zoom_sync;

@@ -11,6 +11,7 @@ use std::time::Duration;
 use bimtek::app::Application;
 use bimtek::config::Settings;
 use bimtek::db::{Backend, DatabaseUrl, Db};
+use bimtek::integrations::storage::{Storage, StorageConfig};
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use tempfile::TempDir;
@@ -88,11 +89,10 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some((server, name)) = &self.postgres {
-            if let Ok(mut admin) = PgConnection::establish(server) {
-                let _ =
-                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+        if let Some((server, name)) = &self.postgres
+            && let Ok(mut admin) = PgConnection::establish(server)
+        {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
 }
@@ -101,6 +101,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The app's files, opened as another instance would open them.
+    pub storage: Storage,
     /// Kept for as long as the app runs; dropping it removes the database.
     _database: TestDatabase,
 }
@@ -115,6 +117,11 @@ impl TestApp {
     /// Where this app writes .eml files when no SMTP server is set.
     pub fn mail_dir(&self) -> std::path::PathBuf {
         self._database.dir().join("mail")
+    }
+
+    /// Where this app keeps its files, unless the test named an object store.
+    pub fn storage_dir(&self) -> std::path::PathBuf {
+        self._database.dir().join("files")
     }
 
     /// A new browser: its own cookies, so its own session.
@@ -168,6 +175,7 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     settings.job_idle_poll = Duration::from_millis(50);
     settings.job_first_retry = Duration::from_millis(200);
     settings.mail_dir = database.dir().join("mail");
+    settings.storage = StorageConfig::Folder(database.dir().join("files"));
     settings
 }
 
@@ -184,11 +192,15 @@ pub async fn spawn_app_with(
     let database = TestDatabase::create(backend);
     let mut settings = test_settings(&database);
     configure(&mut settings);
+    let storage = Storage::open(&settings.storage)
+        .await
+        .expect("the test's storage opens");
     let (address, db) = start(settings).await;
     TestApp {
         address,
         client: client(),
         db,
+        storage,
         _database: database,
     }
 }

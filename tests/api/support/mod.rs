@@ -1,12 +1,13 @@
 //! What the integration tests share: the application on a fresh database
 //! (`app`), people and events put in place (`people`), the SMTP server and
-//! the Zoom stand-in, waiting for the application's background work
+//! the Zoom stand-in, an S3-compatible server, waiting for the application's background work
 //! (`jobs`), and `backend_tests!`, which names each test after its backend.
 
 mod app;
 mod jobs;
 mod mail;
 mod people;
+pub mod s3_server;
 pub mod smtp;
 pub mod zoom_server;
 
