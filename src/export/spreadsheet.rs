@@ -40,10 +40,9 @@ pub enum Format {
 }
 
 impl Format {
-    /// Browsers send the user's file name and a MIME type that depends on the
-    /// operating system's registry, so the name is the more reliable hint.
-    /// Legacy `.xls` is deliberately refused: it needs another parser and
-    /// every tool in use can save `.xlsx`.
+    /// The format a file name ends in (an export asks for one by name).
+    /// Legacy `.xls` is not one: it needs another parser and every tool in
+    /// use can save `.xlsx`.
     pub fn from_filename(name: &str) -> Option<Format> {
         let (_, extension) = name.trim().rsplit_once('.')?;
         if extension.eq_ignore_ascii_case("csv") {

@@ -254,9 +254,10 @@ mod tests {
         for kind in ["text", "choice", "yes_no"] {
             keys.push(format!("questions.kind.{kind}"));
         }
+        for error in ["none", "kind", "too_large", "unreadable"] {
+            keys.push(format!("upload.error.{error}"));
+        }
         for error in [
-            "format",
-            "none",
             "unreadable",
             "empty",
             "too_many_rows",

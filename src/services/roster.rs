@@ -192,11 +192,10 @@ pub async fn preview_import(
     db: &Db,
     event: &Event,
     filename: &str,
-    bytes: Vec<u8>,
+    format: Format,
+    bytes: bytes::Bytes,
     actor: &Account,
 ) -> Result<String, Error> {
-    let format = Format::from_filename(filename)
-        .ok_or_else(|| Error::invalid("file", "import.error.format"))?;
     let table = tokio::task::spawn_blocking(move || spreadsheet::read(&bytes, format))
         .await
         .map_err(|e| Error::Internal(e.to_string()))?

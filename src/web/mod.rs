@@ -7,6 +7,7 @@ pub mod handlers;
 pub mod middleware;
 pub mod rate_limit;
 pub mod session;
+pub mod upload;
 pub mod views;
 
 use actix_web::web;

@@ -1,81 +1,16 @@
 //! The `bimtek` binary as an operator runs it: bad settings, migrate, two
 //! instances at once, and the demo.
 
-use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use bimtek::db::{DatabaseUrl, Db, DbError};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
+use crate::support::process::{bimtek, memory_mib, start};
 use crate::support::*;
-
-fn bimtek(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_bimtek"));
-    command
-        .current_dir(dir)
-        .env_remove("BIMTEK_DATABASE_URL")
-        .env_remove("BIMTEK_BIND")
-        .env_remove("BIMTEK_CONFIG")
-        .env("BIMTEK_LOG", "warn")
-        .env("BIMTEK_HTTP_WORKERS", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
-
-/// A server process, stopped when dropped.
-struct Running {
-    _child: Child,
-    url: String,
-}
-
-impl Running {
-    fn pid(&self) -> u32 {
-        self._child.id().expect("still running")
-    }
-}
-
-/// A memory figure of a process from /proc (VmRSS, VmHWM), in MiB.
-fn memory_mib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|value| value.trim().trim_end_matches(" kB").parse::<u64>().ok())
-        .map_or(0, |kib| kib / 1024)
-}
-
-/// Starts the command and waits for the line announcing where it serves.
-async fn start(mut command: Command) -> Running {
-    let mut child = command.spawn().expect("bimtek starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut stderr = child.stderr.take().unwrap();
-    let announced = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(url) = line.split("serving on ").nth(1) {
-                return url.trim_end_matches('/').to_owned();
-            }
-        }
-        let mut said = String::new();
-        let _ = tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut said).await;
-        panic!("bimtek ended without serving: {said}");
-    })
-    .await
-    .expect("bimtek announces its address within a minute");
-    // Keep reading so the process never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    tokio::spawn(async move { tokio::io::copy(&mut stderr, &mut tokio::io::sink()).await });
-    Running {
-        _child: child,
-        url: announced,
-    }
-}
 
 struct Failure {
     code: Option<i32>,

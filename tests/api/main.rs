@@ -16,6 +16,7 @@ mod registrations;
 mod security;
 mod sessions;
 mod storage;
+mod uploads;
 mod usability;
 mod zoom;
 mod zoom_sync;

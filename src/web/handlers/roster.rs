@@ -3,11 +3,8 @@
 
 use std::collections::HashMap;
 
-use actix_multipart::Multipart;
-use actix_session::Session;
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
-use futures_util::StreamExt;
+use actix_web::{HttpResponse, web};
 use maud::Markup;
 use serde::Deserialize;
 
@@ -22,11 +19,8 @@ use crate::services::accounts::Origin;
 use crate::services::{questions, regions, registrations, roster};
 use crate::web::AppState;
 use crate::web::extract::{Form, ManagedEvent, PageContext};
-use crate::web::session;
+use crate::web::upload::{Kind, Refusal, Upload, UploadPolicy};
 use crate::web::views::roster as views;
-
-/// An uploaded list larger than this is not a participant list.
-pub const UPLOAD_LIMIT: usize = 5 * 1024 * 1024;
 
 /// The list's filters and page, as they travel in its address.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -198,52 +192,34 @@ pub async fn export(
         .body(bytes))
 }
 
-/// A spreadsheet upload: the CSRF token travels as a form field beside the
-/// file, and the file may not exceed [`UPLOAD_LIMIT`].
+/// A participant list: CSV or XLSX, at most 5 MB.
+pub struct ParticipantList;
+
+impl UploadPolicy for ParticipantList {
+    const LIMIT: usize = 5 * 1024 * 1024;
+    const KINDS: &'static [Kind] = &[Kind::Csv, Kind::Xlsx];
+}
+
 pub async fn upload(
     state: web::Data<AppState>,
     ctx: PageContext,
-    session: Session,
     ManagedEvent { account, event }: ManagedEvent,
-    request: HttpRequest,
-    body: web::Payload,
+    upload: Upload<ParticipantList>,
 ) -> Result<HttpResponse, Error> {
     // Read only once the organiser's hold on the event is known.
-    let mut payload = Multipart::new(request.headers(), body);
-    let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|_| Error::Invalid(Vec::new()))?;
-        let name = field.name().unwrap_or("").to_owned();
-        let filename = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .unwrap_or("")
-            .to_owned();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| Error::Invalid(Vec::new()))?;
-            if bytes.len() + chunk.len() > UPLOAD_LIMIT {
-                return Err(Error::TooLarge);
-            }
-            bytes.extend_from_slice(&chunk);
+    let file = match upload.receive().await {
+        Ok(file) => file,
+        Err(Refusal::Csrf) => return Err(Error::Csrf),
+        Err(Refusal::Field { status, error }) => {
+            return Ok(page(status, views::upload_failed(&ctx, &event, &[error])));
         }
-        match name.as_str() {
-            "csrf_token" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" if !filename.is_empty() => file = Some((filename, bytes)),
-            _ => {}
-        }
-    }
-    if !session::csrf_matches(&session, &csrf) {
-        return Err(Error::Csrf);
-    }
-    let outcome = match file {
-        Some((filename, bytes)) => {
-            roster::preview_import(&state.db, &event, &filename, bytes, &account).await
-        }
-        None => Err(Error::invalid("file", "import.error.none")),
     };
-    match outcome {
+    let format = match file.kind {
+        Kind::Csv => Format::Csv,
+        Kind::Xlsx => Format::Xlsx,
+    };
+    match roster::preview_import(&state.db, &event, &file.name, format, file.bytes, &account).await
+    {
         Ok(id) => Ok(see_other(&format!(
             "/manage/events/{}/registrations/import/{id}",
             event.slug

@@ -1,12 +1,14 @@
 //! What the integration tests share: the application on a fresh database
-//! (`app`), people and events put in place (`people`), the SMTP server and
-//! the Zoom stand-in, an S3-compatible server, waiting for the application's background work
+//! (`app`) or as its own process (`process`), people and events put in
+//! place (`people`), the SMTP server, the Zoom stand-in and an
+//! S3-compatible server, waiting for the application's background work
 //! (`jobs`), and `backend_tests!`, which names each test after its backend.
 
 mod app;
 mod jobs;
 mod mail;
 mod people;
+pub mod process;
 pub mod s3_server;
 pub mod smtp;
 pub mod zoom_server;
