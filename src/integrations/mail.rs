@@ -6,26 +6,23 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use base64::Engine;
 use lettre::message::header::ContentType;
-use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::db::models::OutboxRow;
 
 /// A file sent along (an `.ics` invitation, a certificate).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct StoredAttachment {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
     pub filename: String,
     pub content_type: String,
-    /// Standard base64 of the bytes.
-    pub base64: String,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -102,8 +99,9 @@ impl Mailer {
         format!("<{outbox_id}@{}>", self.domain)
     }
 
-    pub async fn send(&self, row: &OutboxRow) -> Result<(), SendError> {
-        let message = self.build(row)?;
+    /// `attachments`: the row's files, read from storage.
+    pub async fn send(&self, row: &OutboxRow, attachments: &[Attachment]) -> Result<(), SendError> {
+        let message = self.build(row, attachments)?;
         if let Some(throttle) = &self.throttle {
             throttle.wait().await;
         }
@@ -127,7 +125,7 @@ impl Mailer {
         }
     }
 
-    fn build(&self, row: &OutboxRow) -> Result<Message, SendError> {
+    fn build(&self, row: &OutboxRow, attachments: &[Attachment]) -> Result<Message, SendError> {
         let invalid =
             |what: &str, e: &dyn std::fmt::Display| SendError::Permanent(format!("{what}: {e}"));
         let to: Mailbox = row
@@ -142,8 +140,6 @@ impl Mailer {
         if let Some(reply_to) = &row.reply_to {
             builder = builder.reply_to(reply_to.parse().map_err(|e| invalid("reply-to", &e))?);
         }
-        let attachments: Vec<StoredAttachment> =
-            serde_json::from_str(&row.attachments).map_err(|e| invalid("attachments", &e))?;
         let message = if attachments.is_empty() {
             builder
                 .header(ContentType::TEXT_PLAIN)
@@ -151,12 +147,12 @@ impl Mailer {
         } else {
             let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(row.body_text.clone()));
             for file in attachments {
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(&file.base64)
-                    .map_err(|e| invalid("attachment", &e))?;
                 let content_type = ContentType::parse(&file.content_type)
                     .map_err(|e| invalid("attachment", &e))?;
-                parts = parts.singlepart(Attachment::new(file.filename).body(bytes, content_type));
+                parts = parts.singlepart(
+                    lettre::message::Attachment::new(file.filename.clone())
+                        .body(file.bytes.clone(), content_type),
+                );
             }
             builder.multipart(parts)
         };

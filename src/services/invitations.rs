@@ -12,7 +12,7 @@ use crate::domain::event::Event;
 use crate::domain::registration::Status;
 use crate::domain::session::Session;
 use crate::export::calendar::{Calendar, Entry, Method, Person, content_type};
-use crate::integrations::mail::StoredAttachment;
+use crate::integrations::mail::Attachment;
 
 fn host(base_url: &Url) -> &str {
     base_url.host_str().unwrap_or("bimtek")
@@ -99,13 +99,12 @@ pub fn event_invitation(
     registration: &RegistrationRow,
     base_url: &Url,
     now: DateTime<Utc>,
-) -> diesel::QueryResult<StoredAttachment> {
-    use base64::Engine;
+) -> diesel::QueryResult<Attachment> {
     let ics = event_ics(conn, event, registration, base_url, now)?;
-    Ok(StoredAttachment {
+    Ok(Attachment {
         filename: format!("{}.ics", event.slug),
         content_type: content_type(Method::Request),
-        base64: base64::engine::general_purpose::STANDARD.encode(ics),
+        bytes: ics.into_bytes(),
     })
 }
 
@@ -207,12 +206,11 @@ fn slot_entry(
     }
 }
 
-fn attach(calendar: &Calendar<'_>, filename: String) -> StoredAttachment {
-    use base64::Engine;
-    StoredAttachment {
+fn attach(calendar: &Calendar<'_>, filename: String) -> Attachment {
+    Attachment {
         filename,
         content_type: calendar.content_type(),
-        base64: base64::engine::general_purpose::STANDARD.encode(calendar.to_ics()),
+        bytes: calendar.to_ics().into_bytes(),
     }
 }
 
@@ -229,7 +227,7 @@ pub fn session_invitation(
     registration: &RegistrationRow,
     base_url: &Url,
     now: DateTime<Utc>,
-) -> diesel::QueryResult<StoredAttachment> {
+) -> diesel::QueryResult<Attachment> {
     let personal = sessions::personal_join_urls(conn, &registration.id)?.remove(&session.id);
     let slot = Slot::of(session);
     let people = (
@@ -263,7 +261,7 @@ pub fn session_cancellation(
     registration: &RegistrationRow,
     base_url: &Url,
     now: DateTime<Utc>,
-) -> diesel::QueryResult<StoredAttachment> {
+) -> diesel::QueryResult<Attachment> {
     let withdrawn = Slot {
         sequence: slot.sequence + 1,
         ..slot.clone()
@@ -297,7 +295,7 @@ pub fn seat_withdrawals(
     registration: &RegistrationRow,
     base_url: &Url,
     now: DateTime<Utc>,
-) -> diesel::QueryResult<Vec<StoredAttachment>> {
+) -> diesel::QueryResult<Vec<Attachment>> {
     sessions::of_event(conn, &event.id.to_string())?
         .iter()
         .map(|session| {

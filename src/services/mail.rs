@@ -16,7 +16,8 @@ use crate::domain::job::ATTEMPTS_FOR_A_DAY;
 use crate::email::{Template, render};
 use crate::error::Error;
 use crate::i18n::Lang;
-use crate::integrations::mail::{SendError, StoredAttachment};
+use crate::integrations::mail::{Attachment, SendError};
+use crate::integrations::storage::{FileKey, Storage, StorageError};
 use crate::jobs::{self, Attempt, BackgroundJob, JobContext, JobFailure, Outcome, Record};
 
 pub struct Outgoing<'a> {
@@ -27,7 +28,7 @@ pub struct Outgoing<'a> {
     /// first of them gets the replies.
     pub event_id: Option<&'a str>,
     pub args: &'a [(&'a str, &'a dyn Display)],
-    pub attachments: Vec<StoredAttachment>,
+    pub attachments: Vec<Attachment>,
 }
 
 /// Writes the message and its sending job; returns the outbox id.
@@ -59,13 +60,135 @@ pub fn prepare(mail: Outgoing<'_>, reply_to: Option<String>, now: DateTime<Utc>)
         reply_to,
         subject: rendered.subject,
         body_text: rendered.text,
-        attachments: serde_json::to_string(&mail.attachments).expect("attachments serialise"),
+        attachments: kept_json(
+            mail.attachments
+                .into_iter()
+                .map(KeptAttachment::inline)
+                .collect(),
+        ),
         status: "queued".into(),
         attempts: 0,
         last_error: None,
         created_at: now.naive_utc(),
         sent_at: None,
     })
+}
+
+/// A file of a message as its outbox row keeps it: in storage, by key.
+/// A file made inside the transaction that writes the message (an `.ics`
+/// rendered from the rows it changes) cannot wait there for storage, so
+/// it is kept inline until the message is first taken up for sending
+/// (as are the files of rows from before storage); then it moves.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct KeptAttachment {
+    filename: String,
+    content_type: String,
+    #[serde(flatten)]
+    content: Content,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Content {
+    Stored { key: String },
+    Inline { base64: String },
+}
+
+impl KeptAttachment {
+    fn inline(file: Attachment) -> KeptAttachment {
+        use base64::Engine;
+        KeptAttachment {
+            filename: file.filename,
+            content_type: file.content_type,
+            content: Content::Inline {
+                base64: base64::engine::general_purpose::STANDARD.encode(file.bytes),
+            },
+        }
+    }
+}
+
+fn kept_json(files: Vec<KeptAttachment>) -> String {
+    serde_json::to_string(&files).expect("attachments serialise")
+}
+
+fn kept(row: &OutboxRow) -> Result<Vec<KeptAttachment>, String> {
+    serde_json::from_str(&row.attachments)
+        .map_err(|e| format!("the attachments of {} are unreadable: {e}", row.id))
+}
+
+/// Why a message's files could not be had.
+enum FileTrouble {
+    /// The row or a key is damaged, or a file is gone: it will not heal.
+    Lost(String),
+    /// Storage or the database did not answer.
+    Later(String),
+}
+
+impl From<FileTrouble> for JobFailure {
+    fn from(trouble: FileTrouble) -> JobFailure {
+        match trouble {
+            FileTrouble::Lost(reason) => JobFailure::Permanent(reason),
+            FileTrouble::Later(reason) => JobFailure::retry(reason),
+        }
+    }
+}
+
+impl From<StorageError> for FileTrouble {
+    fn from(e: StorageError) -> FileTrouble {
+        match e {
+            StorageError::Missing(_) => FileTrouble::Lost(e.to_string()),
+            StorageError::Unavailable(_) => FileTrouble::Later(e.to_string()),
+        }
+    }
+}
+
+/// Puts the inline files into storage, each then kept by its key; whether
+/// any moved (their keys are to be written on the row). Storing is
+/// idempotent (the key is the content's hash), so two instances doing it
+/// at once agree.
+async fn store_inline(
+    storage: &Storage,
+    files: &mut [KeptAttachment],
+) -> Result<bool, FileTrouble> {
+    use base64::Engine;
+    let mut moved = false;
+    for file in files {
+        if let Content::Inline { base64 } = &file.content {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(base64)
+                .map_err(|e| FileTrouble::Lost(format!("attachment {}: {e}", file.filename)))?;
+            let key = storage.put(bytes.into()).await?;
+            file.content = Content::Stored {
+                key: key.to_string(),
+            };
+            moved = true;
+        }
+    }
+    Ok(moved)
+}
+
+/// The message's files, read from storage.
+async fn read_files(
+    storage: &Storage,
+    kept: &[KeptAttachment],
+) -> Result<Vec<Attachment>, FileTrouble> {
+    let mut files = Vec::new();
+    for file in kept {
+        let Content::Stored { key } = &file.content else {
+            return Err(FileTrouble::Lost(format!(
+                "attachment {} is not in storage",
+                file.filename
+            )));
+        };
+        let key = FileKey::parse(key)
+            .ok_or_else(|| FileTrouble::Lost(format!("attachment {}: bad key", file.filename)))?;
+        files.push(Attachment {
+            bytes: storage.read(&key).await?,
+            filename: file.filename.clone(),
+            content_type: file.content_type.clone(),
+        });
+    }
+    Ok(files)
 }
 
 /// Writes a prepared message and its sending job; returns the outbox id.
@@ -122,18 +245,41 @@ impl BackgroundJob for SendMail {
         if row.status == "sent" {
             return Ok(()).into();
         }
-        let result = context.mailer.send(&row).await.map_err(|e| match e {
-            SendError::Transient(reason) => JobFailure::retry(reason),
-            SendError::Permanent(reason) => JobFailure::Permanent(reason),
-        });
+        // Keys of files that moved into storage are written with the
+        // outcome, in the same transaction.
+        let mut moved = None;
+        let result = match files_of(&context.storage, &row).await {
+            Ok((files, keys)) => {
+                moved = keys;
+                context
+                    .mailer
+                    .send(&row, &files)
+                    .await
+                    .map_err(|e| match e {
+                        SendError::Transient(reason) => JobFailure::retry(reason),
+                        SendError::Permanent(reason) => JobFailure::Permanent(reason),
+                    })
+            }
+            Err(trouble) => Err(trouble.into()),
+        };
         let record: Record = match &result {
-            Ok(()) => Box::new(move |conn| outbox::mark_sent(conn, &id, Utc::now())),
+            Ok(()) => Box::new(move |conn| {
+                if let Some(keys) = moved {
+                    outbox::set_attachments(conn, &id, &keys)?;
+                }
+                outbox::mark_sent(conn, &id, Utc::now())
+            }),
             Err(failure) => {
                 let final_ = attempt.gives_up(failure);
                 let reason = match failure {
                     JobFailure::Retry { error, .. } | JobFailure::Permanent(error) => error.clone(),
                 };
-                Box::new(move |conn| outbox::mark_failed(conn, &id, &reason, final_))
+                Box::new(move |conn| {
+                    if let Some(keys) = moved {
+                        outbox::set_attachments(conn, &id, &keys)?;
+                    }
+                    outbox::mark_failed(conn, &id, &reason, final_)
+                })
             }
         };
         Outcome {
@@ -143,25 +289,57 @@ impl BackgroundJob for SendMail {
     }
 }
 
+/// The message's files, read from storage at sending time (inline ones
+/// put there first), and the row's new attachments column if any moved.
+async fn files_of(
+    storage: &Storage,
+    row: &OutboxRow,
+) -> Result<(Vec<Attachment>, Option<String>), FileTrouble> {
+    let mut kept = kept(row).map_err(FileTrouble::Lost)?;
+    let moved = store_inline(storage, &mut kept).await?;
+    let files = read_files(storage, &kept).await?;
+    Ok((files, moved.then(|| kept_json(kept))))
+}
+
 /// Sends a message again as a new message (a new Message-ID): the person
-/// asked for it, so it is not a duplicate.
+/// asked for it, so it is not a duplicate. The copy refers to the same
+/// files in storage.
 pub async fn resend(
     db: &Db,
+    storage: &Storage,
     actor: &Account,
     outbox_id: &str,
     address: Option<String>,
 ) -> Result<String, Error> {
+    let lookup = outbox_id.to_owned();
+    let original = db
+        .run(move |conn| Ok::<_, Error>(outbox::find(conn, &lookup)?))
+        .await?
+        .ok_or(Error::NotFound)?;
+    let allowed = actor.is_admin
+        || original
+            .event_id
+            .as_deref()
+            .is_some_and(|e| actor.may_manage(e));
+    if !allowed {
+        return Err(Error::Forbidden);
+    }
+    // A message never taken up still holds its files inline: they move to
+    // storage now, so that the copy refers to them instead of copying them.
+    let mut files = kept(&original).map_err(Error::Internal)?;
+    let moved = store_inline(storage, &mut files)
+        .await
+        .map_err(|(FileTrouble::Lost(reason) | FileTrouble::Later(reason))| {
+            Error::Internal(reason)
+        })?
+        .then(|| kept_json(files));
     let actor = actor.clone();
     let outbox_id = outbox_id.to_owned();
     db.transaction(move |conn| {
-        let original = outbox::find(conn, &outbox_id)?.ok_or(Error::NotFound)?;
-        let allowed = actor.is_admin
-            || original
-                .event_id
-                .as_deref()
-                .is_some_and(|e| actor.may_manage(e));
-        if !allowed {
-            return Err(Error::Forbidden);
+        let mut original = outbox::find(conn, &outbox_id)?.ok_or(Error::NotFound)?;
+        if let Some(keys) = moved {
+            outbox::set_attachments(conn, &original.id, &keys)?;
+            original.attachments = keys;
         }
         let now = Utc::now();
         let copy = OutboxRow {

@@ -285,7 +285,7 @@ struct Notice<'a> {
     slot: &'a Slot,
     /// The join line; none in a cancellation.
     join: Option<String>,
-    attachments: Vec<crate::integrations::mail::StoredAttachment>,
+    attachments: Vec<crate::integrations::mail::Attachment>,
 }
 
 fn send(

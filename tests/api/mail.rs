@@ -5,12 +5,11 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use base64::Engine;
 use bimtek::db::DbError;
 use bimtek::db::models::OutboxRow;
 use bimtek::email::Template;
 use bimtek::i18n::Lang;
-use bimtek::integrations::mail::{MailSettings, Mailer, SendError, StoredAttachment};
+use bimtek::integrations::mail::{Attachment, MailSettings, Mailer, SendError};
 use bimtek::services::mail;
 use chrono::Utc;
 use chrono_tz::Tz;
@@ -254,7 +253,7 @@ async fn a_refused_message_is_shown_with_the_servers_answer(backend: TestBackend
     }
 }
 
-fn row(id: &str, attachments: Vec<StoredAttachment>) -> OutboxRow {
+fn row(id: &str) -> OutboxRow {
     OutboxRow {
         id: id.into(),
         event_id: None,
@@ -263,7 +262,7 @@ fn row(id: &str, attachments: Vec<StoredAttachment>) -> OutboxRow {
         reply_to: Some("panitia@dispusip.example.id".into()),
         subject: "Sertifikat Bimbingan Teknis – Perpustakaan".into(),
         body_text: "Yth. Siti,\n\nTerlampir sertifikat Anda.\n".into(),
-        attachments: serde_json::to_string(&attachments).unwrap(),
+        attachments: "[]".into(),
         status: "queued".into(),
         attempts: 0,
         last_error: None,
@@ -288,21 +287,20 @@ async fn messages_carry_their_headers_text_and_attachments() {
     .unwrap();
     let pdf = b"%PDF-1.7 sertifikat".to_vec();
     let ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n".to_vec();
-    let encode = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     let attachments = vec![
-        StoredAttachment {
+        Attachment {
             filename: "sertifikat.pdf".into(),
             content_type: "application/pdf".into(),
-            base64: encode(&pdf),
+            bytes: pdf.clone(),
         },
-        StoredAttachment {
+        Attachment {
             filename: "bimtek.ics".into(),
             content_type: "text/calendar; method=REQUEST".into(),
-            base64: encode(&ics),
+            bytes: ics,
         },
     ];
     mailer
-        .send(&row("0195f0c1d2e3", attachments))
+        .send(&row("0195f0c1d2e3"), &attachments)
         .await
         .unwrap();
     let mail = smtp.wait_for(1, WAIT).await.remove(0);
@@ -335,10 +333,10 @@ async fn messages_carry_their_headers_text_and_attachments() {
     assert!(files[1].1.starts_with("text/calendar"), "{}", files[1].1);
 
     // A malformed address is refused for good, not retried for a day.
-    let mut bad = row("0195f0c1d2e4", Vec::new());
+    let mut bad = row("0195f0c1d2e4");
     bad.recipient = "bukan alamat".into();
     assert!(matches!(
-        mailer.send(&bad).await,
+        mailer.send(&bad, &[]).await,
         Err(SendError::Permanent(_))
     ));
 }
@@ -477,4 +475,114 @@ async fn the_outbox_comes_in_pages_and_the_event_page_shows_the_newest(backend: 
             "{app}: {last}"
         );
     }
+}
+
+/// What the outbox holds in its attachments column, in bytes.
+async fn attachment_bytes(app: &TestApp) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Total {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        total: i64,
+    }
+    app.db
+        .run(|conn| -> Result<i64, DbError> {
+            use diesel::RunQueryDsl;
+            let sum = diesel::sql_query(
+                "SELECT CAST(COALESCE(SUM(LENGTH(attachments)), 0) AS BIGINT) AS total FROM outbox",
+            )
+            .get_result::<Total>(conn)?;
+            Ok(sum.total)
+        })
+        .await
+        .unwrap()
+}
+
+backend_tests!(attachments_are_sent_from_storage_and_a_resend_does_not_copy_them);
+async fn attachments_are_sent_from_storage_and_a_resend_does_not_copy_them(backend: TestBackend) {
+    use bimtek::integrations::storage::FileKey;
+
+    let smtp = SmtpServer::start().await;
+    let app = app_with_smtp(&backend, &smtp).await;
+    let bimtek = create_event(&app.db, event("bimtek-sertifikat", Tz::Asia__Jakarta, true)).await;
+    // A certificate's weight, in bytes no text encoding would keep as they are.
+    let mut certificate = b"%PDF-1.7\n".to_vec();
+    certificate.extend((0..150_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    let file = Attachment {
+        filename: "sertifikat.pdf".into(),
+        content_type: "application/pdf".into(),
+        bytes: certificate.clone(),
+    };
+    let event_id = bimtek.id.to_string();
+    app.db
+        .transaction(move |conn| -> Result<_, DbError> {
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("name", &"Siti Aminah"),
+                ("link", &"https://bimtek.example.id/my/sign-in/x"),
+                ("minutes", &30),
+            ];
+            let outgoing = mail::Outgoing {
+                template: Template::SignIn,
+                lang: Lang::Id,
+                to: "siti@perpusdes.example.id",
+                event_id: Some(&event_id),
+                args: &args,
+                attachments: vec![file],
+            };
+            Ok(mail::enqueue(conn, outgoing, Utc::now())?)
+        })
+        .await
+        .unwrap();
+
+    let sent = smtp.wait_for(1, WAIT).await.remove(0);
+    let files = sent.attachments();
+    assert_eq!(files.len(), 1, "{app}");
+    assert_eq!(files[0].0, "sertifikat.pdf", "{app}");
+    assert!(
+        files[0].2 == certificate,
+        "{app}: the bytes arrive as they were"
+    );
+    // The keys are written with the job's outcome, just after the SMTP server's answer.
+    wait_for_jobs(&app.db).await;
+    let key = FileKey::of(&certificate);
+    let row = outbox(&app.db).await.remove(0);
+    assert!(
+        row.attachments.contains(key.as_str()) && !row.attachments.contains("base64"),
+        "{app}: the row keeps the file's key, not the file: {}",
+        row.attachments
+    );
+    assert_eq!(
+        app.storage.read(&key).await.unwrap(),
+        certificate,
+        "{app}: the file is in storage"
+    );
+    let before = attachment_bytes(&app).await;
+    assert!(
+        before < 1_000,
+        "{app}: {before} bytes of attachments in the outbox"
+    );
+
+    let admin = staff(&app.db, "admin@dispusip.example.id", true, None).await;
+    let browser = app.browser();
+    browser.sign_in(&admin.email, PASSWORD).await;
+    let response = browser
+        .post(&format!("/outbox/{}/resend", row.id), &[("back", "/")])
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let both = smtp.wait_for(2, WAIT).await;
+    assert!(
+        both[1].attachments()[0].2 == certificate,
+        "{app}: the resend carries the same bytes"
+    );
+    let after = attachment_bytes(&app).await;
+    println!("{app}: attachments column {before} bytes before the resend, {after} after");
+    assert_eq!(
+        after,
+        2 * before,
+        "{app}: the resend's row holds the same key, no copy of the file"
+    );
+    let copies = crate::support::s3_server::files_under(&app.storage_dir())
+        .into_iter()
+        .filter(|path| path.ends_with(key.as_str()))
+        .count();
+    assert_eq!(copies, 1, "{app}: one file in storage");
 }

@@ -15,7 +15,6 @@ use bimtek::domain::account::{Account, EventRole};
 use bimtek::domain::event::Event;
 use bimtek::domain::session::{Session, SessionForm, ZoomStatus};
 use bimtek::i18n::Lang;
-use bimtek::integrations::mail::StoredAttachment;
 use bimtek::services::accounts::Origin;
 use bimtek::services::{mail, registrations, sessions};
 use chrono::Utc;
@@ -235,17 +234,11 @@ async fn a_participants_personal_link_arrives_in_an_invitation(backend: TestBack
             .find(|message| message.body_text.contains(&link))
     })
     .await;
-    let attachments: Vec<StoredAttachment> = serde_json::from_str(&invitation.attachments).unwrap();
+    let attachments = outbox_files(&app, &invitation).await;
     let ics = attachments
         .iter()
-        .find(|a| a.content_type.starts_with("text/calendar"))
-        .map(|a| {
-            use base64::Engine;
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(&a.base64)
-                .unwrap();
-            String::from_utf8(bytes).unwrap()
-        })
+        .find(|(_, content_type, _)| content_type.starts_with("text/calendar"))
+        .map(|(_, _, bytes)| String::from_utf8(bytes.clone()).unwrap())
         .unwrap_or_else(|| panic!("{app}: no .ics in {attachments:?}"));
     let unfolded = ics.replace("\r\n ", "");
     assert!(

@@ -20,6 +20,13 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OutboxRow>>
         .optional()
 }
 
+pub fn set_attachments(conn: &mut DbConnection, id: &str, attachments: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set(outbox::attachments.eq(attachments))
+        .execute(conn)
+        .map(drop)
+}
+
 pub fn mark_sent(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((

@@ -125,6 +125,13 @@ pub async fn resend(
     id: web::Path<String>,
     Form(form): Form<Back>,
 ) -> Result<HttpResponse, Error> {
-    mail::resend(&state.db, &account, &id, origin.address.clone()).await?;
+    mail::resend(
+        &state.db,
+        &state.storage,
+        &account,
+        &id,
+        origin.address.clone(),
+    )
+    .await?;
     Ok(see_other(local_path(Some(&form.back))))
 }

@@ -4,6 +4,8 @@
 use super::app::{TestApp, TestBackend, spawn_app_with};
 use super::jobs::wait_for_jobs;
 use super::smtp::{Received, SmtpServer};
+use bimtek::db::models::OutboxRow;
+use bimtek::integrations::storage::FileKey;
 
 /// An application that sends through `smtp`, with a sender name, and that
 /// takes any number of registrations a minute.
@@ -57,4 +59,32 @@ pub async fn mails(
         );
     }
     found
+}
+
+/// The files of an outbox message as (name, content type, bytes): read
+/// from the app's storage, or from the row while they are still inline.
+pub async fn outbox_files(app: &TestApp, row: &OutboxRow) -> Vec<(String, String, Vec<u8>)> {
+    use base64::Engine;
+    let kept: Vec<serde_json::Value> = serde_json::from_str(&row.attachments).unwrap();
+    let mut files = Vec::new();
+    for file in kept {
+        let text = |name: &str| file[name].as_str().map(str::to_owned);
+        let bytes = match (text("key"), text("base64")) {
+            (Some(key), _) => app
+                .storage
+                .read(&FileKey::parse(&key).expect("a key"))
+                .await
+                .expect("the file is in storage"),
+            (None, Some(inline)) => base64::engine::general_purpose::STANDARD
+                .decode(inline)
+                .unwrap(),
+            _ => panic!("an attachment neither stored nor inline: {file}"),
+        };
+        files.push((
+            text("filename").unwrap(),
+            text("content_type").unwrap(),
+            bytes,
+        ));
+    }
+    files
 }
