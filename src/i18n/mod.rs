@@ -311,6 +311,7 @@ mod tests {
             "hosting_not_allowed",
             "missing_scope",
             "rejected",
+            "no_registration",
         ] {
             keys.push(format!("zoom.error.{error}"));
         }

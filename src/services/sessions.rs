@@ -4,13 +4,16 @@
 //! (a Zoom meeting created, moved or removed; invitations updated) is to be
 //! queued as a job inside that same transaction.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use chrono_tz::Tz;
 
-use crate::db::repo::{audit, events, registrations, sessions as repo, users};
+use crate::db::repo::{audit, events, registrations, session_registrants, sessions as repo, users};
 use crate::db::{Db, DbConnection};
 use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError};
+use crate::domain::registrant::LinkStanding;
 use crate::domain::registration::Status;
 use crate::domain::session::{
     Plan, Session, SessionForm, Speaker, ZoomStatus, check_session_form, host_conflict, other_zone,
@@ -43,6 +46,17 @@ pub struct Change {
 pub async fn of_event(db: &Db, event_id: &str) -> Result<Vec<Session>, Error> {
     let event_id = event_id.to_owned();
     db.run(move |conn| Ok(repo::of_event(conn, &event_id)?))
+        .await
+}
+
+/// Per Zoom session of the event, who has their personal link and who
+/// does not (and why).
+pub async fn link_standings(
+    db: &Db,
+    event: &Event,
+) -> Result<HashMap<String, LinkStanding>, Error> {
+    let event_id = event.id.to_string();
+    db.run(move |conn| Ok(session_registrants::standings(conn, &event_id)?))
         .await
 }
 

@@ -447,17 +447,18 @@ async fn sync_registrants(
             )?;
             session_mail::personal_link_ready(conn, &session_id, &person.registration_id, now)?;
         }
-        for (ids, why) in &refused {
+        for (id, problem) in &refused {
             registrants::mark(
                 conn,
                 &session_id,
-                ids,
+                std::slice::from_ref(id),
                 RegistrantStatus::Failed,
-                Some(why),
+                Some(&problem.to_stored()),
                 now,
             )?;
         }
-        if full && refused.is_empty() {
+        // Those behind this batch: the refused ones no longer count as pending.
+        if full {
             registrants_changed(conn, &session_id, now)?;
         }
         Ok(())
@@ -499,15 +500,24 @@ async fn cancel(
 struct Added {
     /// Each with their registrant.
     added: Vec<(Person, Registrant)>,
-    /// Registrations Zoom refused, with why in plain words: retrying
-    /// cannot help until someone acts (the organiser's retry).
-    refused: Vec<(Vec<String>, String)>,
-    /// What stopped the batch, if anything.
+    /// Those Zoom refused, each with why: retrying cannot help until
+    /// someone acts (the organiser's retry, once the cause is fixed).
+    refused: Vec<(String, ZoomProblem)>,
+    /// What stopped the batch, if anything: Zoom being away or slowing
+    /// down (the job tries again), or the meeting being gone.
     error: Option<ZoomError>,
 }
 
+/// Whether `error` stops a whole run rather than concerning one person.
+fn stops_the_run(error: &ZoomError) -> bool {
+    error.is_retryable() || error.is_meeting_not_found()
+}
+
 /// Registers a batch: after an attempt that may have got through, first
-/// those Zoom already has.
+/// those Zoom already has. When Zoom refuses the batch (its capacity is
+/// reached, one address is invalid), it may have registered some of it:
+/// those are read back, and the rest are added one by one, so that each
+/// person gets their own outcome.
 async fn add(zoom: &Zoom, attempt: &Attempt, meeting_id: i64, batch: &[Person]) -> Added {
     let mut outcome = Added {
         added: Vec::new(),
@@ -533,36 +543,57 @@ async fn add(zoom: &Zoom, attempt: &Attempt, meeting_id: i64, batch: &[Person]) 
     if rest.is_empty() {
         return outcome;
     }
-    let new: Vec<NewRegistrant> = rest
-        .iter()
-        .map(|p| NewRegistrant {
-            email: p.email.clone(),
-            name: p.name.clone(),
-        })
-        .collect();
+    let new: Vec<NewRegistrant> = rest.iter().map(new_registrant).collect();
     match zoom.add_registrants(meeting_id, &new).await {
         Ok(registrants) => {
             let (more, missing) = matched(&rest, registrants);
             outcome.added.extend(more);
-            if !missing.is_empty() {
-                outcome.refused.push((
-                    ids(&missing),
-                    "Zoom answered without a registration for this address".into(),
-                ));
-            }
+            outcome.refused.extend(missing.into_iter().map(|person| {
+                let problem = ZoomProblem {
+                    key: "zoom.error.no_registration".into(),
+                    detail: String::new(),
+                };
+                (person.registration_id, problem)
+            }));
         }
-        Err(error) => {
-            if !error.is_retryable() {
-                outcome.refused.push((ids(&rest), error.to_string()));
-            }
-            outcome.error = Some(error);
-        }
+        Err(error) if stops_the_run(&error) => outcome.error = Some(error),
+        Err(_) => one_by_one(zoom, meeting_id, rest, &mut outcome).await,
     }
     outcome
 }
 
-fn ids(people: &[Person]) -> Vec<String> {
-    people.iter().map(|p| p.registration_id.clone()).collect()
+async fn one_by_one(zoom: &Zoom, meeting_id: i64, people: Vec<Person>, outcome: &mut Added) {
+    let listed = match zoom.list_registrants(meeting_id).await {
+        Ok(listed) => listed,
+        Err(error) => {
+            outcome.error = Some(error);
+            return;
+        }
+    };
+    let (found, rest) = matched(&people, listed);
+    outcome.added.extend(found);
+    for person in rest {
+        match zoom
+            .add_registrant(meeting_id, &new_registrant(&person))
+            .await
+        {
+            Ok(registrant) => outcome.added.push((person, registrant)),
+            Err(error) if stops_the_run(&error) => {
+                outcome.error = Some(error);
+                return;
+            }
+            Err(error) => outcome
+                .refused
+                .push((person.registration_id, problem(&error))),
+        }
+    }
+}
+
+fn new_registrant(person: &Person) -> NewRegistrant {
+    NewRegistrant {
+        email: person.email.clone(),
+        name: person.name.clone(),
+    }
 }
 
 /// Pairs people with Zoom's registrants by address; also returns those

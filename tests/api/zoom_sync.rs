@@ -334,6 +334,64 @@ async fn zoom_being_down_blocks_neither_sessions_nor_registrations(backend: Test
     assert_eq!(zoom.requests_to(Route::CreateMeeting).len(), 4, "{app}");
 }
 
+/// How many of a session's registrant rows have each status.
+async fn tally(db: &Db, session_id: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for row in rows(db, session_id).await {
+        *counts.entry(row.status).or_default() += 1;
+    }
+    counts
+}
+
+backend_tests!(a_participant_zoom_refuses_is_shown_and_registered_on_retry);
+/// Zoom takes two of a batch of three and refuses the third (capacity):
+/// the two keep their links, the third is named on the session page with
+/// the reason in plain words, and trying again once Zoom has room
+/// registers them.
+async fn a_participant_zoom_refuses_is_shown_and_registered_on_retry(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    zoom.set_capacity(Some(2));
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-penuh").await;
+    let admin = admin(&app.db).await;
+    for n in 1..=3 {
+        confirmed(&app, &event, &admin, n).await;
+    }
+    add_session(&rina, "bimtek-penuh", &zoom_session("09:00", "10:30")).await;
+    let session = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+    wait_for_jobs(&app.db).await;
+    let counts = tally(&app.db, &session.id).await;
+    assert_eq!(
+        counts,
+        [("added".to_owned(), 2), ("failed".to_owned(), 1)].into(),
+        "{app}: those Zoom took keep their links"
+    );
+    let base = "/manage/events/bimtek-penuh/sessions";
+    let retry = format!("{base}/{}/zoom/retry", session.id);
+    let (_, html) = rina.text(&format!("{base}/{}/edit", session.id)).await;
+    assert!(
+        html.contains("2 dari 3 peserta sudah memiliki tautan pribadi")
+            && html.contains("Dra. Peserta 3, M.Hum.")
+            && html.contains("Rapat Zoom sudah mencapai batas jumlah peserta")
+            && html.contains(&format!(r#"action="{retry}""#)),
+        "{app}: {html}"
+    );
+    let (_, agenda) = rina.text(base).await;
+    assert!(
+        agenda.contains(&format!(r#"action="{retry}""#)),
+        "{app}: the agenda offers to try again: {agenda}"
+    );
+
+    zoom.set_capacity(None);
+    assert_eq!(rina.post(&retry, &[]).await.status(), 303, "{app}");
+    until("all three to be registered", || async {
+        let counts = tally(&app.db, &session.id).await;
+        (counts == [("added".to_owned(), 3)].into()).then_some(())
+    })
+    .await;
+    assert_eq!(zoom.registrant_count(session.zoom.meeting_id.unwrap()), 3);
+}
+
 backend_tests!(a_cancelled_participants_registration_is_cancelled_on_zoom);
 async fn a_cancelled_participants_registration_is_cancelled_on_zoom(backend: TestBackend) {
     let zoom = ZoomServer::start().await;

@@ -2,6 +2,8 @@
 //! meeting: `pending` until Zoom has them, then `added` with their personal
 //! link; `cancelled` once they no longer take part.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Text, Timestamp};
@@ -9,7 +11,7 @@ use diesel::sql_types::{Text, Timestamp};
 use crate::db::DbConnection;
 use crate::db::models::SessionRegistrantRow;
 use crate::db::schema::{registrations, session_registrants as rows};
-use crate::domain::registrant::RegistrantStatus;
+use crate::domain::registrant::{LinkStanding, RegistrantStatus};
 use crate::domain::registration::Status;
 
 /// Someone to register with Zoom.
@@ -160,6 +162,38 @@ pub fn clear(conn: &mut DbConnection, session_id: &str) -> QueryResult<()> {
     diesel::delete(rows::table.filter(rows::session_id.eq(session_id)))
         .execute(conn)
         .map(drop)
+}
+
+/// Where each confirmed participant of an event's Zoom sessions stands,
+/// per session.
+pub fn standings(
+    conn: &mut DbConnection,
+    event_id: &str,
+) -> QueryResult<HashMap<String, LinkStanding>> {
+    let found: Vec<(String, String, String, String, Option<String>)> = rows::table
+        .inner_join(registrations::table)
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::status.eq(Status::Confirmed.as_str()))
+        .order((rows::session_id, registrations::full_name))
+        .select((
+            rows::session_id,
+            rows::status,
+            registrations::full_name,
+            registrations::email,
+            rows::error,
+        ))
+        .load(conn)?;
+    let mut standings: HashMap<String, LinkStanding> = HashMap::new();
+    for (session_id, status, name, email, error) in found {
+        let Some(status) = RegistrantStatus::parse(&status) else {
+            continue;
+        };
+        standings
+            .entry(session_id)
+            .or_default()
+            .count(status, name, email, error.as_deref());
+    }
+    Ok(standings)
 }
 
 pub fn of_session(

@@ -29,6 +29,11 @@ async fn form_page(
         Some(id) => Some(sessions::find(&state.db, event, id).await?),
         None => None,
     };
+    let mut standings = match &session {
+        Some(_) => sessions::link_standings(&state.db, event).await?,
+        None => Default::default(),
+    };
+    let standing = session_id.and_then(|id| standings.remove(id));
     let (heading, action) = match session_id {
         Some(id) => (
             ctx.lang.t("session.edit"),
@@ -46,6 +51,7 @@ async fn form_page(
             speakers: &speakers,
             errors,
             session: session.as_ref(),
+            standing: standing.as_ref(),
             zoom_configured: state.zoom.is_some(),
         },
     ))
@@ -76,7 +82,14 @@ pub async fn list(
     ManagedEvent { event, .. }: ManagedEvent,
 ) -> Result<Markup, Error> {
     let sessions = sessions::of_event(&state.db, &event.id.to_string()).await?;
-    Ok(views::list(&ctx, &event, &sessions, state.zoom.is_some()))
+    let standings = sessions::link_standings(&state.db, &event).await?;
+    Ok(views::list(
+        &ctx,
+        &event,
+        &sessions,
+        &standings,
+        state.zoom.is_some(),
+    ))
 }
 
 pub async fn new_page(

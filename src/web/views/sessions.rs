@@ -1,11 +1,14 @@
 //! Sessions: the organisers' agenda and form, the public agenda on the
 //! event page, and a speaker's own sessions.
 
+use std::collections::HashMap;
+
 use maud::{Markup, html};
 
 use super::forms::{Field, checkbox, checkboxes, csrf, input, radios, summary, textarea};
 use super::{format, layout};
 use crate::domain::event::{Event, FieldError};
+use crate::domain::registrant::LinkStanding;
 use crate::domain::session::{Delivery, Session, SessionForm, Speaker, ZoomStatus, derived_jp};
 use crate::domain::time::zone_label;
 use crate::i18n::Lang;
@@ -108,6 +111,7 @@ pub fn list(
     ctx: &PageContext,
     event: &Event,
     sessions: &[Session],
+    standings: &HashMap<String, LinkStanding>,
     zoom_configured: bool,
 ) -> Markup {
     let lang = ctx.lang;
@@ -151,7 +155,7 @@ pub fn list(
                                         }
                                     }
                                     td { (held(lang, session)) }
-                                    td { (zoom_state(ctx, event, session, zoom_configured)) }
+                                    td { (zoom_state(ctx, event, session, standings.get(&session.id), zoom_configured)) }
                                     td {
                                         a href={ (base) "/" (session.id) "/edit" } { (lang.t("session.edit")) span.visually-hidden { ": " (session.plan.title) } }
                                         br;
@@ -168,11 +172,19 @@ pub fn list(
 }
 
 /// Where a session's meeting stands, in words: Zoom's problem, if any,
-/// and a button to try again once the organiser has fixed it (or Zoom was
+/// how many participants have their personal link, and a button to try
+/// again once the organiser has fixed what Zoom refused (or Zoom was
 /// configured after the session was planned: hence also while pending).
-fn zoom_state(ctx: &PageContext, event: &Event, session: &Session, configured: bool) -> Markup {
+fn zoom_state(
+    ctx: &PageContext,
+    event: &Event,
+    session: &Session,
+    standing: Option<&LinkStanding>,
+    configured: bool,
+) -> Markup {
     let lang = ctx.lang;
     let status = session.zoom.status;
+    let refusals = standing.is_some_and(LinkStanding::has_refusals);
     html! {
         span class={ "state " (status.as_str()) } {
             (lang.t(&format!("session.zoom_status.{}", status.as_str())))
@@ -183,10 +195,43 @@ fn zoom_state(ctx: &PageContext, event: &Event, session: &Session, configured: b
             } @else if let Some(problem) = &session.zoom.error {
                 br; small.error { (lang.tf(&problem.key, &[("detail", &problem.detail)])) }
             }
-            @if matches!(status, ZoomStatus::Failed | ZoomStatus::Pending) {
+            @if let Some(standing) = standing.filter(|s| s.linked < s.total) {
+                br; small { (links(lang, standing)) }
+            }
+            @if refusals || matches!(status, ZoomStatus::Failed | ZoomStatus::Pending) {
                 form method="post" action={ (list_path(event)) "/" (session.id) "/zoom/retry" } {
                     (csrf(ctx))
                     button type="submit" { (lang.t("session.zoom_retry")) span.visually-hidden { ": " (session.plan.title) } }
+                }
+            }
+        }
+    }
+}
+
+fn links(lang: Lang, standing: &LinkStanding) -> String {
+    lang.tf(
+        "session.zoom_links",
+        &[
+            ("linked", &standing.linked.to_string()),
+            ("total", &standing.total.to_string()),
+        ],
+    )
+}
+
+/// Who has no personal link yet, and why, on the session's own page.
+fn unlinked(lang: Lang, standing: &LinkStanding) -> Markup {
+    html! {
+        @if !standing.unlinked.is_empty() {
+            h2 { (lang.t("session.zoom_unlinked")) }
+            ul.unlinked {
+                @for person in &standing.unlinked {
+                    li {
+                        (person.name) " (" (person.email) "): "
+                        @match &person.problem {
+                            Some(problem) => span.error { (lang.tf(&problem.key, &[("detail", &problem.detail)])) },
+                            None => (lang.t("session.zoom_waiting")),
+                        }
+                    }
                 }
             }
         }
@@ -203,6 +248,8 @@ pub struct FormPage<'a> {
     pub errors: &'a [FieldError],
     /// The session being edited, whose meeting's state is shown.
     pub session: Option<&'a Session>,
+    /// Its participants' personal links.
+    pub standing: Option<&'a LinkStanding>,
     pub zoom_configured: bool,
 }
 
@@ -234,7 +281,10 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
             h1 { (page.heading) }
             p { (page.event.title) }
             @if let Some(session) = page.session.filter(|s| s.zoom.status != ZoomStatus::None) {
-                div.zoom { (t("session.zoom")) ": " (zoom_state(ctx, page.event, session, page.zoom_configured)) }
+                div.zoom {
+                    (t("session.zoom")) ": " (zoom_state(ctx, page.event, session, page.standing, page.zoom_configured))
+                    @if let Some(standing) = page.standing { (unlinked(lang, standing)) }
+                }
             }
             (summary(lang, errors))
             form method="post" action=(page.action) novalidate {

@@ -174,6 +174,9 @@ struct State {
     add_calls: HashMap<(i64, String), usize>,
     /// How long answers to a route wait after the work is done.
     delays: HashMap<Route, Duration>,
+    /// Approved registrants a meeting takes (`None`: Zoom's 4,999, never
+    /// reached here).
+    capacity: Option<usize>,
 }
 
 /// The running stand-in; dropping it stops it.
@@ -208,6 +211,7 @@ impl ZoomServer {
             next_meeting_id: FIRST_MEETING_ID,
             add_calls: HashMap::new(),
             delays: HashMap::new(),
+            capacity: None,
         }));
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .expect("the Zoom stand-in binds 127.0.0.1:0");
@@ -290,6 +294,13 @@ impl ZoomServer {
             Some(delay) => state.delays.insert(route, delay),
             None => state.delays.remove(&route),
         };
+    }
+
+    /// Every meeting takes at most `capacity` approved registrants from
+    /// now on (`None`: no limit); an add beyond it answers 400/3043, and a
+    /// batch registers those that fit before it answers so.
+    pub fn set_capacity(&self, capacity: Option<usize>) {
+        self.state().capacity = capacity;
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -474,6 +485,7 @@ fn answer_now(request: &HttpRequest, body: &web::Bytes, state: &Mutex<State>) ->
         return meeting_not_found(&param);
     };
     let batch_status = state.batch_status;
+    let capacity = state.capacity;
     let state = &mut *state;
     let Some(meeting) = state.meetings.get_mut(&id) else {
         return meeting_not_found(&param);
@@ -496,6 +508,9 @@ fn answer_now(request: &HttpRequest, body: &web::Bytes, state: &Mutex<State>) ->
                 return invalid;
             }
             count_add_call(&mut state.add_calls, id, &body);
+            if !fits(meeting, capacity, &body) {
+                return capacity_reached();
+            }
             let registrant = register(meeting, id, &body);
             json_response(
                 201,
@@ -530,18 +545,19 @@ fn answer_now(request: &HttpRequest, body: &web::Bytes, state: &Mutex<State>) ->
                     return invalid;
                 }
             }
-            let added: Vec<Value> = registrants
-                .iter()
-                .map(|registrant| {
-                    count_add_call(&mut state.add_calls, id, registrant);
-                    let stored = register(meeting, id, registrant);
-                    json!({
-                        "email": stored.email,
-                        "registrant_id": stored.id,
-                        "join_url": stored.join_url,
-                    })
-                })
-                .collect();
+            let mut added = Vec::new();
+            for registrant in &registrants {
+                count_add_call(&mut state.add_calls, id, registrant);
+                if !fits(meeting, capacity, registrant) {
+                    return capacity_reached();
+                }
+                let stored = register(meeting, id, registrant);
+                added.push(json!({
+                    "email": stored.email,
+                    "registrant_id": stored.id,
+                    "join_url": stored.join_url,
+                }));
+            }
             json_response(batch_status, json!({ "registrants": added }))
         }
         Route::RegistrantStatus => change_status(meeting, body),
@@ -814,6 +830,17 @@ fn invalid_registrant(registrant: &Value, prefix: &str) -> Option<HttpResponse> 
         .map(|f| (f.as_str(), "Invalid field."))
         .collect();
     (!errors.is_empty()).then(|| validation_failed(&errors))
+}
+
+/// Whether the meeting takes `registrant`: one it has already always fits.
+fn fits(meeting: &StoredMeeting, capacity: Option<usize>, registrant: &Value) -> bool {
+    let email = registrant["email"].as_str().unwrap_or_default();
+    let known = approved(meeting).any(|r| r.email.eq_ignore_ascii_case(email));
+    known || capacity.is_none_or(|most| approved(meeting).count() < most)
+}
+
+fn capacity_reached() -> HttpResponse {
+    zoom_error(400, 3043, "Meeting has reached maximum attendee capacity.")
 }
 
 fn count_add_call(calls: &mut HashMap<(i64, String), usize>, meeting: i64, registrant: &Value) {
