@@ -312,6 +312,7 @@ mod tests {
             "missing_scope",
             "rejected",
             "no_registration",
+            "meeting_gone",
         ] {
             keys.push(format!("zoom.error.{error}"));
         }

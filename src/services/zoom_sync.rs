@@ -369,7 +369,7 @@ async fn update(
             sessions::set_zoom_status(conn, &session_id, ZoomStatus::Ready, None)
         }),
         Ok(Fix::Remake) => remake(session_id),
-        Err(error) if error.is_meeting_not_found() => remake(session_id),
+        Err(error) if error.is_meeting_not_found() => meeting_gone(session_id, id),
         Err(error) => meeting_failed(attempt, session_id, error),
     }
 }
@@ -377,6 +377,22 @@ async fn update(
 fn remake(session_id: String) -> Outcome {
     Outcome::done(move |conn| {
         sessions::clear_meeting(conn, &session_id, ZoomStatus::Pending)?;
+        registrants::clear(conn, &session_id)?;
+        session_changed(conn, &session_id, Utc::now())
+    })
+}
+
+/// A call about the meeting answered 404/3001: someone deleted it on
+/// Zoom's side, and every personal link with it. It is made again, and
+/// each participant's new link goes out at the raised sequence (see
+/// [`sessions::meeting_gone`]). Nothing happens when the session has moved
+/// on to another meeting meanwhile.
+fn meeting_gone(session_id: String, meeting_id: i64) -> Outcome {
+    tracing::warn!(session = %session_id, meeting_id, "the Zoom meeting was deleted on Zoom's side; making it again");
+    Outcome::done(move |conn| {
+        if !sessions::meeting_gone(conn, &session_id, meeting_id)? {
+            return Ok(());
+        }
         registrants::clear(conn, &session_id)?;
         session_changed(conn, &session_id, Utc::now())
     })
@@ -419,13 +435,22 @@ async fn sync_registrants(
     let Some(work) = work else {
         return Ok(Outcome::from(Ok(())));
     };
-    let cancelled = cancel(zoom, work.meeting_id, &work.leavers).await?;
+    let cancelled = match cancel(zoom, work.meeting_id, &work.leavers).await {
+        Ok(cancelled) => cancelled,
+        Err(error) if error.is_meeting_not_found() => {
+            return Ok(meeting_gone(session_id, work.meeting_id));
+        }
+        Err(error) => return Err(error.into()),
+    };
     let full = work.batch.len() == BATCH_LIMIT;
     let Added {
         added,
         refused,
         error,
     } = add(zoom, attempt, work.meeting_id, &work.batch).await;
+    if error.as_ref().is_some_and(ZoomError::is_meeting_not_found) {
+        return Ok(meeting_gone(session_id, work.meeting_id));
+    }
     let now = Utc::now();
     let record: Record = Box::new(move |conn| {
         registrants::mark(
@@ -475,7 +500,7 @@ async fn cancel(
     zoom: &Zoom,
     meeting_id: i64,
     leavers: &[Leaver],
-) -> Result<Vec<String>, JobFailure> {
+) -> Result<Vec<String>, ZoomError> {
     let refs: Vec<RegistrantRef> = leavers
         .iter()
         .filter_map(|l| {
@@ -486,12 +511,7 @@ async fn cancel(
         })
         .collect();
     for chunk in refs.chunks(BATCH_LIMIT) {
-        match zoom.cancel_registrants(meeting_id, chunk).await {
-            Ok(()) => {}
-            // The meeting is gone, and their registrations with it.
-            Err(error) if error.is_meeting_not_found() => break,
-            Err(error) => return Err(error.into()),
-        }
+        zoom.cancel_registrants(meeting_id, chunk).await?;
     }
     Ok(leavers.iter().map(|l| l.registration_id.clone()).collect())
 }

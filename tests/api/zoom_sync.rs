@@ -247,6 +247,76 @@ async fn a_participants_personal_link_arrives_in_an_invitation(backend: TestBack
     );
 }
 
+/// The personal link of a registration in a session, once it has one
+/// other than `old`.
+async fn new_link(
+    app: &TestApp,
+    session_id: &str,
+    registration_id: &str,
+    old: Option<&str>,
+) -> String {
+    until("a personal link", || async {
+        rows(&app.db, session_id)
+            .await
+            .into_iter()
+            .find(|row| row.registration_id == registration_id && row.status == "added")
+            .and_then(|row| row.join_url)
+            .filter(|link| Some(link.as_str()) != old)
+    })
+    .await
+}
+
+/// The .ics of the newest message whose text holds `text`.
+async fn invitation_with(app: &TestApp, text: &str) -> String {
+    let invitation = until("an invitation with that link", || async {
+        mail::recent(&app.db, None, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|message| message.body_text.contains(text))
+    })
+    .await;
+    let attachments = outbox_files(app, &invitation).await;
+    let ics = attachments
+        .iter()
+        .find(|(_, content_type, _)| content_type.starts_with("text/calendar"))
+        .map(|(_, _, bytes)| String::from_utf8(bytes.clone()).unwrap())
+        .unwrap_or_else(|| panic!("{app}: no .ics in {attachments:?}"));
+    ics.replace("\r\n ", "")
+}
+
+backend_tests!(a_meeting_deleted_on_zoom_is_made_again_and_the_new_links_are_sent);
+/// Someone deletes the meeting on Zoom: the next registrant call meets
+/// 404/3001, a new meeting is made, and the participant who had a link
+/// gets an invitation with their new one, at a higher SEQUENCE.
+async fn a_meeting_deleted_on_zoom_is_made_again_and_the_new_links_are_sent(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-hilang").await;
+    add_session(&rina, "bimtek-hilang", &zoom_session("09:00", "10:30")).await;
+    let session = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+    let gone = session.zoom.meeting_id.unwrap();
+    let admin = admin(&app.db).await;
+    let first = confirmed(&app, &event, &admin, 1).await;
+    let old = new_link(&app, &session.id, &first, None).await;
+    let ics = invitation_with(&app, &old).await;
+    assert!(ics.contains("SEQUENCE:0"), "{app}: {ics}");
+    wait_for_jobs(&app.db).await;
+
+    zoom.delete_meeting(gone);
+    confirmed(&app, &event, &admin, 2).await;
+    let link = new_link(&app, &session.id, &first, Some(&old)).await;
+    let remade = session_of(&app.db, &event).await;
+    assert_ne!(remade.zoom.meeting_id, Some(gone), "{app}");
+    assert!(remade.sequence > session.sequence, "{app}");
+    let ics = invitation_with(&app, &link).await;
+    assert!(
+        ics.contains(&format!("SEQUENCE:{}", remade.sequence))
+            && ics.contains(&format!("LOCATION:{link}")),
+        "{app}: {ics}"
+    );
+}
+
 backend_tests!(a_rate_limited_create_waits_as_zoom_says_and_makes_one_meeting);
 async fn a_rate_limited_create_waits_as_zoom_says_and_makes_one_meeting(backend: TestBackend) {
     let zoom = ZoomServer::start().await;

@@ -151,6 +151,33 @@ pub fn clear_meeting(conn: &mut DbConnection, id: &str, status: ZoomStatus) -> Q
         .map(drop)
 }
 
+/// The session's meeting `meeting_id` was deleted on Zoom's side: it is
+/// forgotten, organisers see why the session waits for a new one, and the
+/// invitation sequence is raised, so that the new meeting's links reach
+/// participants as a change to the entry their calendars have. `false`
+/// when the session has another meeting already (or is gone).
+pub fn meeting_gone(conn: &mut DbConnection, id: &str, meeting_id: i64) -> QueryResult<bool> {
+    let problem = ZoomProblem {
+        key: "zoom.error.meeting_gone".into(),
+        detail: String::new(),
+    };
+    diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::zoom_meeting_id.eq(meeting_id)),
+    )
+    .set((
+        sessions::zoom_meeting_id.eq(None::<i64>),
+        sessions::zoom_join_url.eq(None::<String>),
+        sessions::zoom_start_url.eq(None::<String>),
+        sessions::zoom_status.eq(ZoomStatus::Pending.as_str()),
+        sessions::zoom_error.eq(Some(problem.to_stored())),
+        sessions::sequence.eq(sessions::sequence + 1),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 /// Where the session's meeting stands, with the reason when it failed.
 pub fn set_zoom_status(
     conn: &mut DbConnection,

@@ -303,6 +303,12 @@ impl ZoomServer {
         self.state().capacity = capacity;
     }
 
+    /// Deletes a meeting as someone on Zoom's side would: calls about it
+    /// answer 404/3001 from now on.
+    pub fn delete_meeting(&self, id: i64) {
+        self.state().meetings.remove(&id);
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         self.state().requests.clone()
     }
