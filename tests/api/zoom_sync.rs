@@ -317,6 +317,44 @@ async fn a_meeting_deleted_on_zoom_is_made_again_and_the_new_links_are_sent(back
     );
 }
 
+backend_tests!(zoom_out_of_reach_is_explained_without_the_raw_error);
+/// Zoom cannot be reached at all (nothing listens): organisers read the
+/// catalogued message in their page's language, not the HTTP client's
+/// English words with the API's address.
+async fn zoom_out_of_reach_is_explained_without_the_raw_error(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let mut config = zoom.config();
+    config.api_base = format!("{dead}/v2").parse().unwrap();
+    config.oauth_base = dead.parse().unwrap();
+    let app = spawn_app_with(&backend, |s| s.zoom = Some(config)).await;
+    let (event, rina) = planned(&app, "bimtek-putus").await;
+    add_session(&rina, "bimtek-putus", &zoom_session("09:00", "10:30")).await;
+    let session = until("the session to say why it waits", || async {
+        Some(session_of(&app.db, &event).await).filter(|s| s.zoom.error.is_some())
+    })
+    .await;
+    let page = format!("/manage/events/bimtek-putus/sessions/{}/edit", session.id);
+    for (lang, words) in [
+        ("id", "Zoom tidak dapat dihubungi saat ini"),
+        ("en", "Zoom cannot be reached right now"),
+    ] {
+        rina.get(&format!("/lang/{lang}")).await;
+        let (_, html) = rina.text(&page).await;
+        assert!(html.contains(words), "{app}: {lang}: {html}");
+        for raw in [
+            "error sending request",
+            dead.as_str(),
+            "/v2/",
+            "oauth/token",
+        ] {
+            assert!(!html.contains(raw), "{app}: {lang}: {raw:?} in {html}");
+        }
+    }
+}
+
 backend_tests!(a_rate_limited_create_waits_as_zoom_says_and_makes_one_meeting);
 async fn a_rate_limited_create_waits_as_zoom_says_and_makes_one_meeting(backend: TestBackend) {
     let zoom = ZoomServer::start().await;

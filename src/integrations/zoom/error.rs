@@ -101,9 +101,15 @@ impl ZoomError {
 
     /// The placeholders of [`ZoomError::key`]'s text: always `{detail}`
     /// (Zoom's own words, or the fields or scopes concerned), which a text
-    /// may leave out.
+    /// may leave out. Empty when Zoom could not be reached: the HTTP
+    /// client's words (in English, with the API's address) are for the
+    /// logs, not for organisers.
     pub fn args(&self) -> Vec<(&'static str, String)> {
-        vec![("detail", self.detail())]
+        let detail = match self {
+            ZoomError::Unavailable(_) => String::new(),
+            _ => self.detail(),
+        };
+        vec![("detail", detail)]
     }
 
     fn detail(&self) -> String {
