@@ -126,14 +126,15 @@ impl NewEvent {
             fail("organiser_office", "event.error.office");
         }
         if self.ends_at < self.starts_at {
-            fail("ends_at", "event.error.ends_before_start");
+            // Named after the form's fields, which the messages point at.
+            fail("end_date", "event.error.ends_before_start");
         }
         if let (Some(opens), Some(closes)) = (
             self.seats.registration_opens_at,
             self.seats.registration_closes_at,
         ) && closes < opens
         {
-            fail("registration_closes_at", "event.error.closes_before_opens");
+            fail("closes_date", "event.error.closes_before_opens");
         }
         if errors.is_empty() {
             Ok(())
@@ -325,10 +326,10 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
         },
     };
     if let Err(more) = event.validate() {
-        errors.extend(
-            more.into_iter()
-                .filter(|e| e.field != "ends_at" || (starts_at.is_some() && ends_at.is_some())),
-        );
+        errors.extend(more.into_iter().filter(|e| {
+            e.message != "event.error.ends_before_start"
+                || (starts_at.is_some() && ends_at.is_some())
+        }));
     }
     if errors.is_empty() {
         Ok(event)
@@ -374,7 +375,7 @@ mod tests {
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, ["slug", "title", "ends_at"]);
+        assert_eq!(fields, ["slug", "title", "end_date"]);
     }
 
     fn form() -> EventForm {

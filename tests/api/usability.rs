@@ -51,3 +51,164 @@ async fn removing_a_question_asks_first_and_danger_has_its_own_look(backend: Tes
         "{app}: {manage}"
     );
 }
+
+backend_tests!(the_province_step_lands_at_the_regencies_and_says_they_came);
+async fn the_province_step_lands_at_the_regencies_and_says_they_came(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    create_event(&app.db, event("bimtek-wilayah", Tz::Asia__Jakarta, true)).await;
+    let browser = app.browser();
+    let path = "/events/bimtek-wilayah/register";
+    let (_, form) = browser.text(path).await;
+    // Without JavaScript the answer to the province button is a new page:
+    // the fragment of the button's address brings the reader to the list.
+    assert!(
+        form.contains(r##"formaction="/events/bimtek-wilayah/register#regencies""##),
+        "{app}: {form}"
+    );
+    assert!(!form.contains(r#"id="regencies""#), "{app}: {form}");
+
+    let mut fields = person(1);
+    fields.retain(|(name, _)| name != "regency_code");
+    fields.push(("step".into(), "province".into()));
+    let answer = browser
+        .post_with_token(path, &pairs(&fields), &csrf_in(&form))
+        .await;
+    assert_eq!(answer.status(), 200, "{app}");
+    let answer = answer.text().await.unwrap();
+    let said = answer
+        .find(r#"<p id="regencies" role="status">Daftar kabupaten/kota Bengkulu sudah dimuat ("#)
+        .unwrap_or_else(|| panic!("{app}: {answer}"));
+    let list = answer.find(r#"<select id="f-regency_code""#).unwrap();
+    assert!(said < list, "{app}: the message stands just above the list");
+    assert!(answer.contains("Kota Bengkulu"), "{app}");
+
+    // Without a province the same place says what to do first.
+    fields.retain(|(name, _)| name != "province_code");
+    let answer = browser
+        .post_with_token(path, &pairs(&fields), &csrf_in(&form))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        answer.contains(r#"<p id="regencies" role="status">Pilih provinsi dahulu"#),
+        "{app}: {answer}"
+    );
+}
+
+/// The items of the error summary: (link, text) in the order shown.
+fn summary_items(html: &str) -> Vec<(String, String)> {
+    let start = html
+        .find(r#"<div class="alert" role="alert">"#)
+        .expect("a summary");
+    let summary = &html[start..start + html[start..].find("</div>").unwrap()];
+    summary
+        .split("<li>")
+        .skip(1)
+        .map(|item| {
+            let href = item
+                .split_once(r#"<a href=""#)
+                .map(|(_, rest)| rest[..rest.find('"').unwrap()].to_owned())
+                .unwrap_or_default();
+            let text = item.split_once('>').map_or("", |(_, rest)| rest);
+            let text = text[..text.find('<').unwrap()].to_owned();
+            (href, text)
+        })
+        .collect()
+}
+
+backend_tests!(error_summaries_name_their_fields_in_the_forms_order);
+async fn error_summaries_name_their_fields_in_the_forms_order(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    create_event(&app.db, event("bimtek-salah", Tz::Asia__Jakarta, true)).await;
+    let rina = organiser(&app, "bimtek-salah").await;
+    let (_, edit) = rina.text("/manage/events/bimtek-salah/edit").await;
+    assert!(edit.contains("<title>Ubah data bimtek"), "{app}: {edit}");
+
+    // Ends before it starts, closes before it opens, no title, no slug.
+    let fields = [
+        ("title", ""),
+        ("slug", ""),
+        ("organiser_office", "Dinas Perpustakaan Provinsi Bengkulu"),
+        ("time_zone", "WIB"),
+        ("start_date", "2030-07-29"),
+        ("start_time", "08:30"),
+        ("end_date", "2030-07-28"),
+        ("end_time", "12:00"),
+        ("opens_date", "2030-07-01"),
+        ("opens_time", "08:00"),
+        ("closes_date", "2030-06-01"),
+        ("closes_time", "08:00"),
+    ];
+    let response = rina.post("/manage/events/bimtek-salah/edit", &fields).await;
+    assert_eq!(response.status(), 422, "{app}");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<title>Ada kesalahan: "), "{app}: {html}");
+    let items = summary_items(&html);
+    let links: Vec<&str> = items.iter().map(|(href, _)| href.as_str()).collect();
+    assert_eq!(
+        links,
+        ["#f-title", "#f-slug", "#f-end_date", "#f-closes_date"],
+        "{app}: {items:?}"
+    );
+    assert_eq!(items[0].1, "Judul bimtek: Judul wajib diisi.", "{app}");
+    assert!(
+        items[2]
+            .1
+            .starts_with("Selesai – Tanggal: Waktu selesai tidak boleh"),
+        "{app}: {items:?}"
+    );
+    // Every link leads to a field marked wrong.
+    for id in ["f-end_date", "f-closes_date"] {
+        let at = html
+            .find(&format!(r#"id="{id}""#))
+            .unwrap_or_else(|| panic!("{app}: no field {id}"));
+        let tag = &html[at..at + html[at..].find('>').unwrap()];
+        assert!(tag.contains(r#"aria-invalid="true""#), "{app}: {tag}");
+    }
+
+    // The registration form: two fields with the same message say which.
+    let mut person = person(2);
+    for (name, value) in person.iter_mut() {
+        if name == "institution" || name == "position" || name == "full_name" {
+            value.clear();
+        }
+    }
+    let (status, html) = register(&app, "bimtek-salah", &person).await;
+    assert_eq!(status, 422, "{app}");
+    assert!(html.contains("<title>Ada kesalahan: "), "{app}");
+    let items = summary_items(&html);
+    assert_eq!(
+        items[1],
+        ("#f-institution".into(), "Instansi: Wajib diisi.".into()),
+        "{app}: {items:?}"
+    );
+    assert_eq!(
+        items[2],
+        ("#f-position".into(), "Jabatan: Wajib diisi.".into()),
+        "{app}: {items:?}"
+    );
+}
+
+backend_tests!(a_bulk_decision_with_nobody_ticked_is_an_error);
+async fn a_bulk_decision_with_nobody_ticked_is_an_error(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    create_event(&app.db, event("bimtek-massal", Tz::Asia__Jakarta, true)).await;
+    let rina = organiser(&app, "bimtek-massal").await;
+    let response = rina
+        .post(
+            "/manage/events/bimtek-massal/registrations/decide",
+            &[("decision", "approve"), ("back", "")],
+        )
+        .await;
+    let list = if response.status() == 303 {
+        rina.text(&Browser::location(&response)).await.1
+    } else {
+        response.text().await.unwrap()
+    };
+    assert!(!list.contains(r#"class="success""#), "{app}: {list}");
+    assert!(
+        list.contains(r#"<div class="alert" role="alert"><p>Centang dulu"#),
+        "{app}: {list}"
+    );
+}

@@ -53,6 +53,7 @@ pub async fn form_response(
                 fields,
                 provinces: regions.provinces(),
                 regencies: regions.within(province),
+                regencies_loaded: wants_regencies(fields),
                 questions: &questions,
                 errors,
                 by_organiser,

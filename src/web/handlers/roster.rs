@@ -42,6 +42,9 @@ pub struct ListQuery {
     pub skipped: Option<usize>,
     #[serde(default)]
     pub added: Option<usize>,
+    /// A bulk decision came with nobody ticked.
+    #[serde(default)]
+    pub unticked: Option<u8>,
 }
 
 impl ListQuery {
@@ -118,9 +121,16 @@ pub async fn decide(
         }
     }
     let decision = decision.ok_or_else(|| Error::invalid("decision", "roster.error.decision"))?;
+    let back: ListQuery = serde_urlencoded::from_str(&back).unwrap_or_default();
+    if ids.is_empty() {
+        return Ok(see_other(&format!(
+            "/manage/events/{}/registrations?{}&unticked=1",
+            event.slug,
+            back.query_string(back.page.unwrap_or(0)),
+        )));
+    }
     let decided =
         registrations::decide_many(&state.db, &event, ids, decision, &account, &origin).await?;
-    let back: ListQuery = serde_urlencoded::from_str(&back).unwrap_or_default();
     Ok(see_other(&format!(
         "/manage/events/{}/registrations?{}&changed={}&skipped={}",
         event.slug,

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::forms::{self, Field, Look, csrf, input, summary};
+use super::forms::{self, Errors, Field, Look, csrf, input, summarised};
 use super::layout;
 use crate::db::models::RegistrationRow;
 use crate::domain::account::{Account, EventRole};
@@ -18,22 +18,23 @@ pub fn sign_in(
     alert: Option<&str>,
 ) -> Markup {
     let lang = ctx.lang;
+    let form_errors = errors;
+    let errors = &Errors::new(form_errors);
     layout::page(
         ctx,
-        lang.t("account.sign_in.title"),
+        &forms::title(lang, form_errors, lang.t("account.sign_in.title")),
         html! {
             h1 { (lang.t("account.sign_in.title")) }
             p { (lang.t("account.sign_in.intro")) }
             @if let Some(alert) = alert {
                 div.alert role="alert" { p { (alert) } }
             }
-            (summary(lang, errors))
-            form method="post" action="/sign-in" novalidate {
+            (summarised(lang, errors, html! { form method="post" action="/sign-in" novalidate {
                 (csrf(ctx))
                 (input(lang, Field::new("email", lang.t("account.email"), "email", email).autocomplete("username"), errors))
-                (input(lang, Field::new("password", lang.t("account.password"), "password", "").autocomplete("current-password"), &[]))
+                (input(lang, Field::new("password", lang.t("account.password"), "password", "").autocomplete("current-password"), &Errors::none()))
                 button type="submit" { (lang.t("account.sign_in.submit")) }
-            }
+            } }))
             p { a href="/password/forgot" { (lang.t("account.forgot.link")) } }
             p { (lang.t("account.sign_in.participant")) " " a href="/my/sign-in" { (lang.t("account.participant.link")) } }
         },
@@ -56,18 +57,19 @@ fn email_form(
     errors: &[FieldError],
 ) -> Markup {
     let lang = ctx.lang;
+    let form_errors = errors;
+    let errors = &Errors::new(form_errors);
     layout::page(
         ctx,
-        form.title,
+        &forms::title(lang, form_errors, form.title),
         html! {
             h1 { (form.title) }
             p { (form.intro) }
-            (summary(lang, errors))
-            form method="post" action=(form.action) novalidate {
+            (summarised(lang, errors, html! { form method="post" action=(form.action) novalidate {
                 (csrf(ctx))
                 (input(lang, Field::new("email", lang.t("account.email"), "email", email).autocomplete("email"), errors))
                 button type="submit" { (form.submit) }
-            }
+            } }))
             (form.after)
         },
     )
@@ -114,19 +116,20 @@ pub fn choose_password(
     } else {
         lang.t("account.reset.title")
     };
+    let form_errors = errors;
+    let errors = &Errors::new(form_errors);
     layout::page(
         ctx,
-        title,
+        &forms::title(lang, form_errors, title),
         html! {
             h1 { (title) }
             p { (lang.tf("account.greeting", &[("name", &name)])) }
-            (summary(lang, errors))
-            form method="post" action=(action) novalidate {
+            (summarised(lang, errors, html! { form method="post" action=(action) novalidate {
                 (csrf(ctx))
                 (input(lang, Field::new("password", lang.t("account.new_password"), "password", "")
                     .autocomplete("new-password").hint(lang.t("account.password_hint")), errors))
                 button type="submit" { (lang.t("account.save_password")) }
-            }
+            } }))
         },
     )
 }
@@ -139,21 +142,22 @@ pub fn setup(
     errors: &[FieldError],
 ) -> Markup {
     let lang = ctx.lang;
+    let form_errors = errors;
+    let errors = &Errors::new(form_errors);
     layout::page(
         ctx,
-        lang.t("account.setup.title"),
+        &forms::title(lang, form_errors, lang.t("account.setup.title")),
         html! {
             h1 { (lang.t("account.setup.title")) }
             p { (lang.t("account.setup.intro")) }
-            (summary(lang, errors))
-            form method="post" action=(action) novalidate {
+            (summarised(lang, errors, html! { form method="post" action=(action) novalidate {
                 (csrf(ctx))
                 (input(lang, Field::new("name", lang.t("account.name"), "text", name).autocomplete("name"), errors))
                 (input(lang, Field::new("email", lang.t("account.email"), "email", email).autocomplete("username"), errors))
                 (input(lang, Field::new("password", lang.t("account.password"), "password", "")
                     .autocomplete("new-password").hint(lang.t("account.password_hint")), errors))
                 button type="submit" { (lang.t("account.setup.submit")) }
-            }
+            } }))
         },
     )
 }

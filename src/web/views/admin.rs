@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use super::forms::{self, Field, csrf, input, select, summary};
+use super::forms::{self, Errors, Field, csrf, input, select, summarised};
 use super::layout;
 use crate::db::models::{AuditRow, OutboxRow, UserRow};
 use crate::domain::event::{Event, FieldError};
@@ -72,9 +72,11 @@ pub fn dashboard(
     let lang = ctx.lang;
     let mut event_options = vec![(String::new(), lang.t("admin.invite.no_event").to_owned())];
     event_options.extend(events.iter().map(|e| (e.id.to_string(), e.title.clone())));
+    let form_errors = errors;
+    let errors = &Errors::new(form_errors);
     layout::page(
         ctx,
-        lang.t("admin.title"),
+        &forms::title(lang, form_errors, lang.t("admin.title")),
         html! {
             h1 { (lang.t("admin.title")) }
             nav aria-label=(lang.t("admin.title")) {
@@ -87,15 +89,14 @@ pub fn dashboard(
             section aria-labelledby="invite" {
                 h2 #invite { (lang.t("admin.invite.title")) }
                 @if invited { p.success role="status" { (lang.t("admin.invite.sent")) } }
-                (summary(lang, errors))
-                form method="post" action="/admin/invitations" novalidate {
+                (summarised(lang, errors, html! { form method="post" action="/admin/invitations" novalidate {
                     (csrf(ctx))
                     (input(lang, Field::new("name", lang.t("account.name"), "text", &form.name), errors))
                     (input(lang, Field::new("email", lang.t("account.email"), "email", &form.email), errors))
                     (select(lang, "event_id", lang.t("admin.invite.event"), &event_options, &form.event_id, errors))
                     (select(lang, "lang", lang.t("admin.invite.lang"), &language_options(), &form.lang, errors))
                     button type="submit" { (lang.t("admin.invite.submit")) }
-                }
+                } }))
             }
             section aria-labelledby="users" {
                 h2 #users { (lang.t("admin.users")) }

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::admin::{InviteForm, language_options, outbox_page, outbox_table};
-use super::forms::{self, Field, checkbox, csrf, input, select, summary, textarea};
+use super::forms::{self, Errors, Field, checkbox, csrf, input, select, summarised, textarea};
 use super::layout;
 use crate::db::models::{OutboxRow, UserRow};
 use crate::domain::event::EventForm;
@@ -39,9 +39,11 @@ pub fn manage_event(
         ("speaker".to_owned(), lang.t("role.speaker").to_owned()),
         ("organiser".to_owned(), lang.t("role.organiser").to_owned()),
     ];
+    let form_errors = errors;
+    let errors = &Errors::new(form_errors);
     layout::page(
         ctx,
-        &event.title,
+        &forms::title(lang, form_errors, &event.title),
         html! {
             p.back { a href={ "/events/" (event.slug) } { (lang.t("manage.public_page")) } }
             h1 { (event.title) }
@@ -77,15 +79,14 @@ pub fn manage_event(
             section aria-labelledby="invite" {
                 h2 #invite { (lang.t("manage.invite")) }
                 @if invited { p.success role="status" { (lang.t("admin.invite.sent")) } }
-                (summary(lang, errors))
-                form method="post" action={ "/manage/events/" (event.slug) "/invitations" } novalidate {
+                (summarised(lang, errors, html! { form method="post" action={ "/manage/events/" (event.slug) "/invitations" } novalidate {
                     (csrf(ctx))
                     (input(lang, Field::new("name", lang.t("account.name"), "text", &form.name), errors))
                     (input(lang, Field::new("email", lang.t("account.email"), "email", &form.email), errors))
                     (select(lang, "role", lang.t("manage.role"), &roles, &form.role, errors))
                     (select(lang, "lang", lang.t("admin.invite.lang"), &language_options(), &form.lang, errors))
                     button type="submit" { (lang.t("admin.invite.submit")) }
-                }
+                } }))
             }
             section aria-labelledby="mail" {
                 h2 #mail { (lang.t("outbox.title")) }
@@ -111,7 +112,11 @@ pub fn event_form(
     // A new event's form offers the defaults rather than an empty field
     // that would mean "no reminders".
     let defaults = SessionTiming::default();
+    let form_errors = errors;
+    let errors = &Errors::new(form_errors);
     let pair = |date: (&str, &str), time: (&str, &str), legend: &str, required: bool| {
+        let date_name = format!("{legend} – {}", t("event.form.date"));
+        let time_name = format!("{legend} – {}", t("event.form.time"));
         let date_field = Field::new(date.0, t("event.form.date"), "date", date.1);
         let time_field = Field::new(time.0, t("event.form.time"), "time", time.1);
         let (date_field, time_field) = if required {
@@ -122,19 +127,18 @@ pub fn event_form(
         html! {
             fieldset.pair {
                 legend { (legend) }
-                (input(lang, date_field, errors))
-                (input(lang, time_field, errors))
+                (input(lang, date_field.summary_label(&date_name), errors))
+                (input(lang, time_field.summary_label(&time_name), errors))
             }
         }
     };
     layout::page(
         ctx,
-        heading,
+        &forms::title(lang, form_errors, heading),
         html! {
             p.back { a href="/my" { (t("my.title")) } }
             h1 { (heading) }
-            (summary(lang, errors))
-            form method="post" action=(action) novalidate {
+            (summarised(lang, errors, html! { form method="post" action=(action) novalidate {
                 (csrf(ctx))
                 (input(lang, Field::new("title", t("event.form.title"), "text", &form.title), errors))
                 (input(lang, Field::new("slug", t("event.form.slug"), "text", &form.slug).hint(t("event.form.slug_hint")), errors))
@@ -151,7 +155,7 @@ pub fn event_form(
                 (input(lang, Field::new("reminder_minutes", t("event.form.reminders"), "text", form.reminder_minutes.as_deref().unwrap_or(&format_reminder_minutes(&defaults.reminder_minutes))).optional().hint(t("event.form.reminders_hint")), errors))
                 (input(lang, Field::new("join_links_before_minutes", t("event.form.join_links"), "number", form.join_links_before_minutes.as_deref().unwrap_or(&defaults.join_links_before_minutes.to_string())).hint(t("event.form.join_links_hint")), errors))
                 button type="submit" { (t("event.form.save")) }
-            }
+            } }))
         },
     )
 }

@@ -1,6 +1,8 @@
 //! Form pieces: every field has a label, keeps what was typed, and carries
 //! its own message (linked with aria-describedby) when it is wrong.
 
+use std::cell::RefCell;
+
 use maud::{Markup, html};
 
 use crate::domain::event::FieldError;
@@ -17,6 +19,9 @@ pub struct Field<'a> {
     /// Required in some cases only, which the hint names.
     pub conditional: bool,
     pub hint: Option<&'a str>,
+    /// What the error summary calls the field when its label alone is not
+    /// enough ("Date" within "Starts").
+    pub summary_label: Option<&'a str>,
 }
 
 impl<'a> Field<'a> {
@@ -30,6 +35,7 @@ impl<'a> Field<'a> {
             required: true,
             conditional: false,
             hint: None,
+            summary_label: None,
         }
     }
 
@@ -53,6 +59,11 @@ impl<'a> Field<'a> {
 
     pub fn hint(mut self, hint: &'a str) -> Self {
         self.hint = Some(hint);
+        self
+    }
+
+    pub fn summary_label(mut self, label: &'a str) -> Self {
+        self.summary_label = Some(label);
         self
     }
 }
@@ -81,8 +92,74 @@ pub fn message(lang: Lang, error: &FieldError) -> String {
     lang.tf(error.message, &args)
 }
 
-fn message_for<'e>(errors: &'e [FieldError], name: &str) -> Option<&'e FieldError> {
-    errors.iter().find(|e| e.field == name)
+/// A form's errors while it is drawn. Each field takes its own messages and
+/// notes its label, so that the summary drawn above the form afterwards
+/// follows the form's order and names every field it links to.
+pub struct Errors<'a> {
+    all: &'a [FieldError],
+    /// Index into `all`, the field's id and what the summary calls it.
+    shown: RefCell<Vec<(usize, String, String)>>,
+}
+
+impl<'a> Errors<'a> {
+    pub fn new(all: &'a [FieldError]) -> Errors<'a> {
+        Errors {
+            all,
+            shown: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// For a form that never comes back with messages (a search).
+    pub fn none() -> Errors<'static> {
+        Errors::new(&[])
+    }
+
+    /// The first message for a field, noting the field as drawn.
+    pub fn take(&self, name: &str, label: &str) -> Option<&'a FieldError> {
+        let mut shown = self.shown.borrow_mut();
+        for (i, error) in self.all.iter().enumerate() {
+            if error.field == name && !shown.iter().any(|(at, ..)| *at == i) {
+                shown.push((i, format!("f-{name}"), label.to_owned()));
+            }
+        }
+        self.all.iter().find(|e| e.field == name)
+    }
+}
+
+/// The summary, then the form it sums up: the form is drawn first (its
+/// fields note their messages), its summary put above it.
+pub fn summarised(lang: Lang, errors: &Errors<'_>, form: Markup) -> Markup {
+    let shown = errors.shown.borrow();
+    let unplaced = errors
+        .all
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !shown.iter().any(|(at, ..)| at == i));
+    html! {
+        @if !errors.all.is_empty() {
+            div.alert role="alert" {
+                p { strong { (lang.t("form.has_errors")) } }
+                ul {
+                    @for (at, id, label) in shown.iter() {
+                        li { a href={ "#" (id) } { (label) ": " (message(lang, &errors.all[*at])) } }
+                    }
+                    // A message no field took still has to be read.
+                    @for (_, error) in unplaced { li { (message(lang, error)) } }
+                }
+            }
+        }
+        (form)
+    }
+}
+
+/// A page's title, which screen readers announce first: it says when the
+/// page came back with errors.
+pub fn title(lang: Lang, errors: &[FieldError], title: &str) -> String {
+    if errors.is_empty() {
+        title.to_owned()
+    } else {
+        lang.tf("form.error_title", &[("title", &title)])
+    }
 }
 
 fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
@@ -96,9 +173,9 @@ fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-pub fn input(lang: Lang, field: Field<'_>, errors: &[FieldError]) -> Markup {
+pub fn input(lang: Lang, field: Field<'_>, errors: &Errors<'_>) -> Markup {
     let id = format!("f-{}", field.name);
-    let error = message_for(errors, field.name);
+    let error = errors.take(field.name, field.summary_label.unwrap_or(field.label));
     let value = shown_value(field.kind, field.value);
     html! {
         div.field.invalid[error.is_some()] {
@@ -119,10 +196,10 @@ pub fn select(
     label: &str,
     options: &[(String, String)],
     selected: &str,
-    errors: &[FieldError],
+    errors: &Errors<'_>,
 ) -> Markup {
     let id = format!("f-{name}");
-    let error = message_for(errors, name);
+    let error = errors.take(name, label);
     html! {
         div.field.invalid[error.is_some()] {
             label for=(id) { (label) }
@@ -143,10 +220,10 @@ pub fn textarea(
     label: &str,
     value: &str,
     hint: Option<&str>,
-    errors: &[FieldError],
+    errors: &Errors<'_>,
 ) -> Markup {
     let id = format!("f-{name}");
-    let error = message_for(errors, name);
+    let error = errors.take(name, label);
     html! {
         div.field.invalid[error.is_some()] {
             label for=(id) { (label) " " span.optional { (lang.t("form.optional")) } }
@@ -165,10 +242,10 @@ pub fn checkbox(
     label: &str,
     checked: bool,
     hint: Option<&str>,
-    errors: &[FieldError],
+    errors: &Errors<'_>,
 ) -> Markup {
     let id = format!("f-{name}");
-    let error = message_for(errors, name);
+    let error = errors.take(name, label);
     html! {
         div.field.check.invalid[error.is_some()] {
             input id=(id) name=(name) type="checkbox" checked[checked]
@@ -189,7 +266,7 @@ pub fn radios(
     options: &[(String, String)],
     chosen: &str,
     required: bool,
-    errors: &[FieldError],
+    errors: &Errors<'_>,
 ) -> Markup {
     choices(
         lang,
@@ -208,7 +285,7 @@ pub fn checkboxes(
     legend: &str,
     options: &[(String, String)],
     chosen: &[String],
-    errors: &[FieldError],
+    errors: &Errors<'_>,
 ) -> Markup {
     choices(
         lang,
@@ -226,9 +303,9 @@ fn choices(
     options: &[(String, String)],
     chosen: impl Fn(&str) -> bool,
     required: bool,
-    errors: &[FieldError],
+    errors: &Errors<'_>,
 ) -> Markup {
-    let error = message_for(errors, name);
+    let error = errors.take(name, legend);
     let id = format!("f-{name}");
     let option_id = |i: usize| {
         if i == 0 {
@@ -255,23 +332,6 @@ fn choices(
 /// The hidden token every state-changing form carries.
 pub fn csrf(ctx: &PageContext) -> Markup {
     html! { input type="hidden" name="csrf_token" value=(ctx.csrf_token()); }
-}
-
-/// A summary on top of a form that came back with errors, each linking to
-/// its field: screen-reader users hear at once that something is wrong.
-pub fn summary(lang: Lang, errors: &[FieldError]) -> Markup {
-    html! {
-        @if !errors.is_empty() {
-            div.alert role="alert" {
-                p { strong { (lang.t("form.has_errors")) } }
-                ul {
-                    @for error in errors {
-                        li { a href={ "#f-" (error.field) } { (message(lang, error)) } }
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// How loud a button is: a page has one primary action; what removes or

@@ -27,6 +27,8 @@ pub struct FormPage<'a> {
     pub provinces: &'a [Region],
     /// The chosen province's regencies and cities.
     pub regencies: &'a [Region],
+    /// Sent back by the province button: the page says the list came.
+    pub regencies_loaded: bool,
     pub questions: &'a [Question],
     pub errors: &'a [FieldError],
     pub by_organiser: bool,
@@ -42,7 +44,12 @@ fn choices(
         .collect()
 }
 
-fn question_field(lang: Lang, question: &Question, value: &str, errors: &[FieldError]) -> Markup {
+fn question_field(
+    lang: Lang,
+    question: &Question,
+    value: &str,
+    errors: &forms::Errors<'_>,
+) -> Markup {
     let name = question.field();
     match &question.kind {
         Kind::Text => {
@@ -88,10 +95,23 @@ fn question_field(lang: Lang, question: &Question, value: &str, errors: &[FieldE
     }
 }
 
+fn regencies_loaded(lang: Lang, page: &FormPage<'_>) -> Markup {
+    let chosen = page.fields.get("province_code").map_or("", |c| c.trim());
+    let province = page.provinces.iter().find(|p| p.code == chosen);
+    html! {
+        p #regencies role="status" {
+            @match province {
+                Some(province) => (lang.tf("registration.regencies_loaded", &[("province", &province.name), ("n", &page.regencies.len())])),
+                None => (lang.t("registration.regencies_no_province")),
+            }
+        }
+    }
+}
+
 pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
     let lang = ctx.lang;
     let value = |name: &str| page.fields.get(name).map_or("", String::as_str);
-    let errors = page.errors;
+    let errors = &forms::Errors::new(page.errors);
     let title = if page.by_organiser {
         lang.t("registration.add_title")
     } else {
@@ -140,14 +160,13 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
     );
     layout::page(
         ctx,
-        &format!("{title}: {}", page.event.title),
+        &forms::title(lang, page.errors, &format!("{title}: {}", page.event.title)),
         html! {
             p.back { a href={ "/events/" (page.event.slug) } { "← " (page.event.title) } }
             h1 { (title) }
             p.lead { (page.event.title) br; (format::span(lang, page.event.starts_at, page.event.ends_at, page.event.time_zone)) }
             @if !page.by_organiser { p { (lang.t("registration.intro")) } }
-            (forms::summary(lang, errors))
-            form method="post" action=(page.action) novalidate {
+            (forms::summarised(lang, errors, html! { form method="post" action=(page.action) novalidate {
                 (forms::csrf(ctx))
                 (forms::input(lang, Field::new("full_name", lang.t("registration.full_name"), "text", value("full_name")).autocomplete("name").hint(lang.t("registration.full_name_hint")), errors))
                 (forms::input(lang, Field::new("email", lang.t("registration.email"), "email", value("email")).autocomplete("email").hint(lang.t("registration.email_hint")), errors))
@@ -158,7 +177,10 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
                 (forms::select(lang, "province_code", lang.t("registration.province"), &provinces, value("province_code"), errors))
                 // Without JavaScript, the regencies of a province come with
                 // the page sent back by this button; everything typed stays.
-                p.step { button.secondary type="submit" name="step" value="province" formnovalidate { (lang.t("registration.show_regencies")) } }
+                // The answer lands at the list it brought (the fragment of
+                // the form's address) and says so there.
+                p.step { button.secondary type="submit" name="step" value="province" formaction={ (page.action) "#regencies" } formnovalidate { (lang.t("registration.show_regencies")) } }
+                @if page.regencies_loaded { (regencies_loaded(lang, page)) }
                 (forms::select(lang, "regency_code", lang.t("registration.regency"), &regencies, value("regency_code"), errors))
                 (forms::select(lang, "library_type", lang.t("registration.library_type"), &library_types, value("library_type"), errors))
                 (radios(lang, "gender", lang.t("registration.gender"), &genders, value("gender"), true, errors))
@@ -177,7 +199,7 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
                     }
                 }
                 button type="submit" { (if page.by_organiser { lang.t("registration.add") } else { lang.t("registration.submit") }) }
-            }
+            } }))
         },
     )
 }

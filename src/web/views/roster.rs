@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::forms::{self, Field, csrf, input, select, summary};
+use super::forms::{self, Errors, Field, csrf, input, select, summarised};
 use super::layout;
 use crate::domain::event::{Event, FieldError};
 use crate::domain::question::{Kind, Question, QuestionForm};
@@ -71,7 +71,9 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
             (back_link(event))
             h1 { (lang.t("roster.title")) }
             p.lead { (event.title) }
-            @if let Some(changed) = query.changed {
+            @if query.unticked.is_some() {
+                div.alert role="alert" { p { (lang.t("roster.error.unticked")) } }
+            } @else if let Some(changed) = query.changed {
                 p.success role="status" { (lang.tf("roster.decided", &[("changed", &changed), ("skipped", &query.skipped.unwrap_or(0))])) }
             } @else if let Some(added) = query.added {
                 p.success role="status" { (lang.tf("roster.added", &[("added", &added), ("skipped", &query.skipped.unwrap_or(0))])) }
@@ -87,11 +89,11 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
                 li { a href={ (base) "/export?format=xlsx&" (here) } { (lang.t("roster.export_xlsx")) } }
             }
             form.filters method="get" action=(base) role="search" {
-                (input(lang, Field::new("q", lang.t("roster.search"), "search", &query.q).optional(), &[]))
-                (select(lang, "status", lang.t("roster.status"), &statuses, &query.status, &[]))
-                (select(lang, "province", lang.t("registration.province"), &options(lang, "roster.all_provinces", list.provinces), &query.province, &[]))
+                (input(lang, Field::new("q", lang.t("roster.search"), "search", &query.q).optional(), &Errors::none()))
+                (select(lang, "status", lang.t("roster.status"), &statuses, &query.status, &Errors::none()))
+                (select(lang, "province", lang.t("registration.province"), &options(lang, "roster.all_provinces", list.provinces), &query.province, &Errors::none()))
                 @if !list.regencies.is_empty() {
-                    (select(lang, "regency", lang.t("registration.regency"), &options(lang, "roster.all_regencies", list.regencies), &query.regency, &[]))
+                    (select(lang, "regency", lang.t("registration.regency"), &options(lang, "roster.all_regencies", list.regencies), &query.regency, &Errors::none()))
                 }
                 button type="submit" { (lang.t("roster.apply")) }
             }
@@ -122,7 +124,7 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
                         }
                     }
                 }
-                (select(lang, "decision", lang.t("roster.decision.label"), &decisions, "", &[]))
+                (select(lang, "decision", lang.t("roster.decision.label"), &decisions, "", &Errors::none()))
                 button type="submit" { (lang.t("roster.decide")) }
             }
             nav.pages aria-label=(lang.t("roster.pages")) {
@@ -134,14 +136,14 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
                     a rel="next" href={ (base) "?" (query.query_string(list.number + 1)) } { (lang.t("roster.next")) " →" }
                 }
             }
-            (upload_form(ctx, event, &[]))
+            (upload_form(ctx, event, &Errors::none()))
         },
     )
 }
 
-fn upload_form(ctx: &PageContext, event: &Event, errors: &[FieldError]) -> Markup {
+fn upload_form(ctx: &PageContext, event: &Event, errors: &Errors<'_>) -> Markup {
     let lang = ctx.lang;
-    let error = errors.first();
+    let error = errors.take("file", lang.t("import.file"));
     html! {
         section aria-labelledby="import" {
             h2 #import { (lang.t("import.title")) }
@@ -162,14 +164,15 @@ fn upload_form(ctx: &PageContext, event: &Event, errors: &[FieldError]) -> Marku
 
 pub fn upload_failed(ctx: &PageContext, event: &Event, errors: &[FieldError]) -> Markup {
     let lang = ctx.lang;
+    let form_errors = errors;
+    let errors = &Errors::new(form_errors);
     layout::page(
         ctx,
-        lang.t("import.title"),
+        &forms::title(lang, form_errors, lang.t("import.title")),
         html! {
             (back_link(event))
             h1 { (lang.t("import.title")) }
-            (summary(lang, errors))
-            (upload_form(ctx, event, errors))
+            (summarised(lang, errors, upload_form(ctx, event, errors)))
         },
     )
 }
@@ -246,9 +249,11 @@ pub fn questions(
             )
         })
         .collect();
+    let form_errors = errors;
+    let errors = &Errors::new(form_errors);
     layout::page(
         ctx,
-        lang.t("questions.title"),
+        &forms::title(lang, form_errors, lang.t("questions.title")),
         html! {
             (back_link(event))
             h1 { (lang.t("questions.title")) }
@@ -273,15 +278,14 @@ pub fn questions(
                 }
             }
             h2 { (lang.t("questions.add")) }
-            (summary(lang, errors))
-            form method="post" action={ "/manage/events/" (event.slug) "/questions" } novalidate {
+            (summarised(lang, errors, html! { form method="post" action={ "/manage/events/" (event.slug) "/questions" } novalidate {
                 (csrf(ctx))
                 (input(lang, Field::new("label", lang.t("questions.label"), "text", &form.label), errors))
                 (select(lang, "kind", lang.t("questions.kind_label"), &kinds, &form.kind, errors))
                 (forms::textarea(lang, "choices", lang.t("questions.choices"), &form.choices, Some(lang.t("questions.choices_hint")), errors))
                 (forms::checkbox(lang, "required", lang.t("questions.required_label"), form.required.is_some(), None, errors))
                 button type="submit" { (lang.t("questions.add")) }
-            }
+            } }))
         },
     )
 }

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use maud::{Markup, html};
 
-use super::forms::{Field, checkbox, checkboxes, csrf, input, radios, summary, textarea};
+use super::forms::{
+    self, Errors, Field, checkbox, checkboxes, csrf, input, radios, summarised, textarea,
+};
 use super::{format, layout};
 use crate::domain::event::{Event, FieldError};
 use crate::domain::registrant::LinkStanding;
@@ -257,7 +259,8 @@ pub struct FormPage<'a> {
 pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
     let lang = ctx.lang;
     let t = |key| lang.t(key);
-    let (form, errors) = (page.form, page.errors);
+    let form = page.form;
+    let errors = &Errors::new(page.errors);
     let zone = zone_label(page.event.time_zone, page.event.starts_at);
     let deliveries: Vec<(String, String)> = Delivery::KINDS
         .iter()
@@ -275,7 +278,7 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
         .collect();
     layout::page(
         ctx,
-        page.heading,
+        &forms::title(lang, page.errors, page.heading),
         html! {
             p.back { a href=(list_path(page.event)) { (t("session.back")) } }
             h1 { (page.heading) }
@@ -286,8 +289,7 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
                     @if let Some(standing) = page.standing { (unlinked(lang, standing)) }
                 }
             }
-            (summary(lang, errors))
-            form method="post" action=(page.action) novalidate {
+            (summarised(lang, errors, html! { form method="post" action=(page.action) novalidate {
                 (csrf(ctx))
                 (input(lang, Field::new("title", t("session.form.title"), "text", &form.title), errors))
                 (textarea(lang, "description", t("session.form.description"), &form.description, None, errors))
@@ -312,7 +314,7 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
                     (checkbox(lang, "alternative_hosts", t("session.form.alternative_hosts"), form.alternative_hosts, None, errors))
                 }
                 button type="submit" { (t("session.save")) }
-            }
+            } }))
         },
     )
 }
