@@ -112,7 +112,7 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
         },
         NewEvent {
             slug: "advokasi-kemitraan-perpustakaan".into(),
-            title: "Bimtek Advokasi dan Kemitraan Perpustakaan (draf)".into(),
+            title: "Bimtek Advokasi dan Kemitraan Perpustakaan".into(),
             description: String::new(),
             organiser_office: "Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu".into(),
             starts_at: at(wib, monday + Duration::days(28), 9, 0),

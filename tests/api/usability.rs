@@ -212,3 +212,67 @@ async fn a_bulk_decision_with_nobody_ticked_is_an_error(backend: TestBackend) {
         "{app}: {list}"
     );
 }
+
+backend_tests!(indonesian_titles_are_marked_on_english_pages_and_drafts_are_named);
+async fn indonesian_titles_are_marked_on_english_pages_and_drafts_are_named(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    let open = create_event(&app.db, event("bimtek-bahasa", Tz::Asia__Jakarta, true)).await;
+    let draft = create_event(&app.db, event("bimtek-rancangan", Tz::Asia__Jakarta, false)).await;
+    let rina = organiser_of(&app, &[&open, &draft]).await;
+    let added = rina
+        .post(
+            "/manage/events/bimtek-bahasa/sessions",
+            &[
+                ("title", "Praktik menyusun RTL"),
+                ("description", "Setiap peserta menulis rencananya."),
+                ("date", "2030-07-29"),
+                ("start_time", "09:00"),
+                ("end_time", "11:00"),
+                ("delivery", "in_person"),
+                ("location", "Aula Dinas"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 303, "{app}");
+
+    // In Indonesian the page's own language covers them.
+    let (_, page) = rina.text("/events/bimtek-bahasa").await;
+    assert!(
+        page.contains("<h1>Bimtek bimtek-bahasa</h1>"),
+        "{app}: {page}"
+    );
+
+    rina.get("/lang/en?next=%2F").await;
+    let (_, page) = rina.text("/events/bimtek-bahasa").await;
+    assert!(page.contains(r#"<html lang="en">"#), "{app}");
+    for marked in [
+        r#"<h1 lang="id">Bimtek bimtek-bahasa</h1>"#,
+        r#"<div lang="id"><p>Paragraf pertama.</p>"#,
+        r#"<h3 lang="id">Praktik menyusun RTL</h3>"#,
+        r#"<p lang="id">Setiap peserta menulis rencananya.</p>"#,
+    ] {
+        assert!(page.contains(marked), "{app}: {marked} in {page}");
+    }
+    let (_, home) = rina.text("/").await;
+    assert!(
+        home.contains(r#"<h3 lang="id"><a href="/events/bimtek-bahasa">"#),
+        "{app}: {home}"
+    );
+    let (_, manage) = rina.text("/manage/events/bimtek-bahasa").await;
+    assert!(
+        manage.contains(r#"<h1 lang="id">Bimtek bimtek-bahasa</h1>"#),
+        "{app}"
+    );
+
+    // The organiser's own page says which event is a draft, in English.
+    let (_, mine) = rina.text("/my").await;
+    assert!(
+        mine.contains(r#"<h2 lang="id"><a href="/events/bimtek-rancangan">"#),
+        "{app}: {mine}"
+    );
+    let after = &mine[mine.find("/events/bimtek-rancangan").unwrap()..];
+    assert!(
+        after[..after.find("</li>").unwrap()].contains("Draft (not published)"),
+        "{app}: {mine}"
+    );
+}

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::forms::{self, Errors, Field, Look, csrf, input, summarised};
-use super::layout;
+use super::{format, layout};
 use crate::db::models::RegistrationRow;
 use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError};
@@ -231,7 +231,7 @@ pub fn my_page(
                     ul.events {
                         @for (registration, event) in registrations {
                             li.event {
-                                h3 { a href={ "/events/" (event.slug) } { (event.title) } }
+                                h3 lang=[format::authored(lang)] { a href={ "/events/" (event.slug) } { (event.title) } }
                                 p.when { (super::format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
                                 p { (lang.t("my.status")) ": " strong { (super::registration::status_label(lang, &registration.status)) } }
                                 @if registration.status == Status::Confirmed.as_str() {
@@ -257,7 +257,8 @@ pub fn my_page(
                 ul.events {
                     @for (event, roles) in events {
                         li.event {
-                            h2 { a href={ "/events/" (event.slug) } { (event.title) } }
+                            h2 lang=[format::authored(lang)] { a href={ "/events/" (event.slug) } { (event.title) } }
+                            @if !event.published { p { strong { (lang.t("manage.draft")) } } }
                             p { @for (i, role) in roles.iter().enumerate() {
                                 @if i > 0 { ", " }
                                 (lang.t(match role { EventRole::Organiser => "role.organiser", EventRole::Speaker => "role.speaker" }))

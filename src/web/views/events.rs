@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use super::admin::{InviteForm, language_options, outbox_page, outbox_table};
 use super::forms::{self, Errors, Field, checkbox, csrf, input, select, summarised, textarea};
-use super::layout;
+use super::{format, layout};
 use crate::db::models::{OutboxRow, UserRow};
 use crate::domain::event::EventForm;
 use crate::domain::event::{Event, FieldError};
@@ -46,7 +46,7 @@ pub fn manage_event(
         &forms::title(lang, form_errors, &event.title),
         html! {
             p.back { a href={ "/events/" (event.slug) } { (lang.t("manage.public_page")) } }
-            h1 { (event.title) }
+            h1 lang=[format::authored(lang)] { (event.title) }
             p {
                 strong { (lang.t(if event.published { "manage.published" } else { "manage.draft" })) }
                 " · " a href={ "/manage/events/" (event.slug) "/edit" } { (lang.t("manage.edit")) }
@@ -167,7 +167,7 @@ pub fn outbox(ctx: &PageContext, event: &Event, page: &OutboxPage) -> Markup {
         ctx,
         lang.t("outbox.title"),
         html! {
-            p.back { a href={ "/manage/events/" (event.slug) } { (event.title) } }
+            p.back { a href={ "/manage/events/" (event.slug) } lang=[format::authored(lang)] { (event.title) } }
             h1 { (lang.t("outbox.title")) }
             (outbox_page(ctx, &base, page))
         },

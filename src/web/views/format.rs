@@ -6,6 +6,12 @@ use maud::{Markup, html};
 
 use crate::i18n::Lang;
 
+/// The language of what organisers write (titles, descriptions): they write
+/// in Indonesian, so an English page marks it for screen readers.
+pub fn authored(lang: Lang) -> Option<&'static str> {
+    (lang != Lang::Id).then_some("id")
+}
+
 pub fn span(lang: Lang, start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Markup {
     let span = crate::i18n::dates::span(lang, start, end, zone);
     html! {

@@ -41,8 +41,8 @@ pub fn home(ctx: &PageContext, events: &[Event], now: DateTime<Utc>) -> Markup {
 fn summary(ctx: &PageContext, event: &Event) -> Markup {
     html! {
         li.event {
-            h3 { a href={ "/events/" (event.slug) } { (event.title) } }
-            p.office { (event.organiser_office) }
+            h3 lang=[format::authored(ctx.lang)] { a href={ "/events/" (event.slug) } { (event.title) } }
+            p.office lang=[format::authored(ctx.lang)] { (event.organiser_office) }
             p.when { (format::span(ctx.lang, event.starts_at, event.ends_at, event.time_zone)) }
         }
     }
@@ -62,7 +62,7 @@ pub fn event_page(
         html! {
             p.back { a href="/" { (lang.t("event.all_events")) } }
             article.event-detail {
-                h1 { (event.title) }
+                h1 lang=[format::authored(lang)] { (event.title) }
                 @if event.has_ended(now) {
                     p.notice { (lang.t("event.ended")) }
                 }
@@ -73,7 +73,7 @@ pub fn event_page(
                     dt { (lang.t("event.time_zone")) }
                     dd { (zone_label(event.time_zone, event.starts_at)) " (" (event.time_zone.name()) ")" }
                     dt { (lang.t("event.organiser")) }
-                    dd { (event.organiser_office) }
+                    dd lang=[format::authored(lang)] { (event.organiser_office) }
                     @if !agenda.sessions.is_empty() {
                         dt { (lang.t("agenda.total_jp")) }
                         dd { a href="#agenda" { (sessions::total_jp(lang, agenda.total_jp, agenda.sessions.len())) } }
@@ -82,14 +82,14 @@ pub fn event_page(
                 @if !event.description.is_empty() {
                     section aria-labelledby="about" {
                         h2 #about { (lang.t("event.about")) }
-                        @for paragraph in event.description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                        div lang=[format::authored(lang)] { @for paragraph in event.description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
                             p {
                                 @for (i, line) in paragraph.lines().enumerate() {
                                     @if i > 0 { br; }
                                     (line)
                                 }
                             }
-                        }
+                        } }
                     }
                 }
                 (sessions::agenda(ctx, event, agenda))

@@ -162,9 +162,9 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
         ctx,
         &forms::title(lang, page.errors, &format!("{title}: {}", page.event.title)),
         html! {
-            p.back { a href={ "/events/" (page.event.slug) } { "← " (page.event.title) } }
+            p.back { a href={ "/events/" (page.event.slug) } { "← " span lang=[format::authored(lang)] { (page.event.title) } } }
             h1 { (title) }
-            p.lead { (page.event.title) br; (format::span(lang, page.event.starts_at, page.event.ends_at, page.event.time_zone)) }
+            p.lead { span lang=[format::authored(lang)] { (page.event.title) } br; (format::span(lang, page.event.starts_at, page.event.ends_at, page.event.time_zone)) }
             @if !page.by_organiser { p { (lang.t("registration.intro")) } }
             (forms::summarised(lang, errors, html! { form method="post" action=(page.action) novalidate {
                 (forms::csrf(ctx))
@@ -213,7 +213,7 @@ pub fn sent(ctx: &PageContext, event: &Event, email: &str) -> Markup {
         html! {
             h1 { (lang.t("registration.sent_title")) }
             p { (lang.tf("registration.sent_body", &[("email", &email), ("days", &crate::services::registrations::CONFIRMATION_DAYS)])) }
-            p { a href={ "/events/" (event.slug) } { "← " (event.title) } }
+            p { a href={ "/events/" (event.slug) } { "← " span lang=[format::authored(lang)] { (event.title) } } }
         },
     )
 }
@@ -238,7 +238,7 @@ pub fn closed(ctx: &PageContext, event: &Event, window: Window) -> Markup {
         ctx,
         lang.t("registration.title"),
         html! {
-            p.back { a href={ "/events/" (event.slug) } { "← " (event.title) } }
+            p.back { a href={ "/events/" (event.slug) } { "← " span lang=[format::authored(lang)] { (event.title) } } }
             h1 { (lang.t("registration.title")) }
             p.notice { (window_notice(lang, event, window).unwrap_or_default()) }
         },
@@ -285,7 +285,7 @@ pub fn cancel(ctx: &PageContext, event: &Event, action: &str) -> Markup {
         lang.t("my.cancel_title"),
         html! {
             h1 { (lang.t("my.cancel_title")) }
-            p { (event.title) br; (format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
+            p { span lang=[format::authored(lang)] { (event.title) } br; (format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
             p { (lang.t("my.cancel_body")) }
             (forms::post_button(ctx, action, lang.t("my.cancel"), &[], Look::Danger))
             p { a href="/my" { (lang.t("my.keep")) } }
@@ -345,7 +345,7 @@ pub fn seat_sessions(
             ul.sessions {
                 @for (session, personal) in &seat.sessions {
                     li {
-                        strong { (session.plan.title) }
+                        strong lang=[format::authored(lang)] { (session.plan.title) }
                         p.when {
                             (format::span(lang, session.plan.starts_at, session.plan.ends_at, event.time_zone))
                             @if let Some(own) = seat.own_zone {

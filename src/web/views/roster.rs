@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::forms::{self, Errors, Field, csrf, input, select, summarised};
-use super::layout;
+use super::{format, layout};
 use crate::domain::event::{Event, FieldError};
 use crate::domain::question::{Kind, Question, QuestionForm};
 use crate::domain::region::Region;
@@ -28,8 +28,8 @@ fn options(lang: crate::i18n::Lang, all: &str, regions: &[Region]) -> Vec<(Strin
         .collect()
 }
 
-fn back_link(event: &Event) -> Markup {
-    html! { p.back { a href={ "/manage/events/" (event.slug) } { "← " (event.title) } } }
+fn back_link(lang: crate::i18n::Lang, event: &Event) -> Markup {
+    html! { p.back { a href={ "/manage/events/" (event.slug) } { "← " span lang=[format::authored(lang)] { (event.title) } } } }
 }
 
 pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
@@ -68,9 +68,9 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
         ctx,
         &format!("{}: {}", lang.t("roster.title"), event.title),
         html! {
-            (back_link(event))
+            (back_link(lang, event))
             h1 { (lang.t("roster.title")) }
-            p.lead { (event.title) }
+            p.lead lang=[format::authored(lang)] { (event.title) }
             @if query.unticked.is_some() {
                 div.alert role="alert" { p { (lang.t("roster.error.unticked")) } }
             } @else if let Some(changed) = query.changed {
@@ -170,7 +170,7 @@ pub fn upload_failed(ctx: &PageContext, event: &Event, errors: &[FieldError]) ->
         ctx,
         &forms::title(lang, form_errors, lang.t("import.title")),
         html! {
-            (back_link(event))
+            (back_link(lang, event))
             h1 { (lang.t("import.title")) }
             (summarised(lang, errors, upload_form(ctx, event, errors)))
         },
@@ -255,7 +255,7 @@ pub fn questions(
         ctx,
         &forms::title(lang, form_errors, lang.t("questions.title")),
         html! {
-            (back_link(event))
+            (back_link(lang, event))
             h1 { (lang.t("questions.title")) }
             p { (lang.t("questions.intro")) }
             @if list.is_empty() {

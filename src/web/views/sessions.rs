@@ -81,7 +81,7 @@ pub fn agenda(ctx: &PageContext, event: &Event, agenda: &Agenda) -> Markup {
                 ol.agenda {
                     @for session in &agenda.sessions {
                         li.session {
-                            h3 { (session.plan.title) }
+                            h3 lang=[format::authored(lang)] { (session.plan.title) }
                             p.when {
                                 (when(lang, event, session))
                                 @if let Some(own) = agenda.own_zone {
@@ -97,7 +97,7 @@ pub fn agenda(ctx: &PageContext, event: &Event, agenda: &Agenda) -> Markup {
                                 " · " (held(lang, session))
                             }
                             @if !session.plan.description.is_empty() {
-                                p { (session.plan.description) }
+                                p lang=[format::authored(lang)] { (session.plan.description) }
                             }
                         }
                     }
@@ -124,7 +124,7 @@ pub fn list(
         ctx,
         &heading,
         html! {
-            p.back { a href={ "/manage/events/" (event.slug) } { (event.title) } }
+            p.back { a href={ "/manage/events/" (event.slug) } lang=[format::authored(lang)] { (event.title) } }
             h1 { (heading) }
             p { a.button href={ (base) "/new" } { (lang.t("session.new")) } }
             @if sessions.is_empty() {
@@ -146,7 +146,7 @@ pub fn list(
                                 tr {
                                     td { (when(lang, event, session)) }
                                     td {
-                                        (session.plan.title)
+                                        span lang=[format::authored(lang)] { (session.plan.title) }
                                         @if !session.speakers.is_empty() { br; small { (speaker_names(session)) } }
                                         br; small { (mandatory(lang, session)) }
                                     }
@@ -282,7 +282,7 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
         html! {
             p.back { a href=(list_path(page.event)) { (t("session.back")) } }
             h1 { (page.heading) }
-            p { (page.event.title) }
+            p lang=[format::authored(lang)] { (page.event.title) }
             @if let Some(session) = page.session.filter(|s| s.zoom.status != ZoomStatus::None) {
                 div.zoom {
                     (t("session.zoom")) ": " (zoom_state(ctx, page.event, session, page.standing, page.zoom_configured))
@@ -327,7 +327,7 @@ pub fn delete_page(ctx: &PageContext, event: &Event, session: &Session) -> Marku
         lang.t("session.delete_title"),
         html! {
             h1 { (lang.t("session.delete_title")) }
-            p { strong { (session.plan.title) } br; (when(lang, event, session)) }
+            p { strong lang=[format::authored(lang)] { (session.plan.title) } br; (when(lang, event, session)) }
             p { (lang.t("session.delete_body")) }
             form method="post" action={ (base) "/" (session.id) "/delete" } {
                 (csrf(ctx))
@@ -354,8 +354,8 @@ pub fn speaking(ctx: &PageContext, sessions: &[(Session, Event)]) -> Markup {
                 ul.events {
                     @for (session, event) in sessions {
                         li.event {
-                            h2 { (session.plan.title) }
-                            p.office { a href={ "/events/" (event.slug) "#agenda" } { (event.title) } }
+                            h2 lang=[format::authored(lang)] { (session.plan.title) }
+                            p.office { a href={ "/events/" (event.slug) "#agenda" } lang=[format::authored(lang)] { (event.title) } }
                             p.when { (when(lang, event, session)) }
                             p { (held(lang, session)) }
                             @if let Some(link) = session.join_link() {
