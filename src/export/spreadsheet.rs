@@ -22,10 +22,21 @@ pub const MAX_ROWS: usize = 20_000;
 /// of the header would multiply memory by thousands without this bound.
 pub const MAX_COLUMNS: usize = 200;
 
-/// calamine loads the shared-strings part of an XLSX whole, so a small zip
-/// that inflates to gigabytes would exhaust memory before any row limit
-/// applies. An honest 20,000-row sheet inflates to a few tens of MiB.
-const MAX_UNPACKED_BYTES: u64 = 128 * 1024 * 1024;
+/// A zip that inflates to gigabytes is refused before calamine opens it.
+/// An honest 20,000-row list of a dozen columns inflates to about 16 MiB,
+/// nearly all of it the sheet, which calamine reads as a stream.
+const MAX_UNPACKED_BYTES: u64 = 48 * 1024 * 1024;
+
+/// calamine holds every part but the worksheets whole in memory, the
+/// shared strings as one `String` each: tiny strings cost three times
+/// their XML. The strings of an honest 20,000-row list take a few MiB.
+const MAX_LOADED_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What the rows read may weigh in memory (each cell's `String` and its
+/// text): one shared string can be shown in every cell, so the text read
+/// is not bounded by the text unpacked. An honest 20,000-row list of a
+/// dozen columns weighs under 12 MiB.
+const MAX_TABLE_BYTES: usize = 24 * 1024 * 1024;
 
 /// Excel refuses longer cell text; rust_xlsxwriter reports an error for it.
 const XLSX_MAX_CHARS: usize = 32_767;
@@ -100,7 +111,7 @@ pub enum ReadError {
     /// program (1-based, header included), so the message can point at it.
     #[error("row {row} has a value to the right of the last header column")]
     ExtraCells { row: usize },
-    #[error("the file unpacks to more data than any participant list needs")]
+    #[error("the file holds more data than any participant list needs")]
     TooLarge,
 }
 
@@ -124,7 +135,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Table, ReadError> {
     match format {
         Format::Csv => read_csv(bytes),
         Format::Xlsx => {
-            check_unpacked_size(bytes, MAX_UNPACKED_BYTES)?;
+            check_unpacked_size(bytes, MAX_UNPACKED_BYTES, MAX_LOADED_BYTES)?;
             // calamine is a parser of a complex format fed by strangers; a
             // panic in it must become a refused upload, not a dead worker.
             std::panic::catch_unwind(|| read_xlsx(bytes)).unwrap_or(Err(ReadError::Unreadable))
@@ -145,11 +156,16 @@ pub fn write(table: &Table, format: Format) -> Vec<u8> {
 /// invariants and limits in one place for both formats.
 struct TableBuilder {
     table: Option<Table>,
+    /// What the table weighs so far, against [`MAX_TABLE_BYTES`].
+    weight: usize,
 }
 
 impl TableBuilder {
     fn new() -> Self {
-        TableBuilder { table: None }
+        TableBuilder {
+            table: None,
+            weight: 0,
+        }
     }
 
     /// The number of columns, once the header is known.
@@ -174,6 +190,12 @@ impl TableBuilder {
             return Ok(());
         };
         self.admit(last, row_number)?;
+        let width = self.width().unwrap_or(last + 1);
+        self.weight +=
+            width * std::mem::size_of::<String>() + cells.iter().map(String::len).sum::<usize>();
+        if self.weight > MAX_TABLE_BYTES {
+            return Err(ReadError::TooLarge);
+        }
         match &mut self.table {
             None => {
                 cells.truncate(last + 1);
@@ -382,21 +404,31 @@ fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
 // ---------------------------------------------------------------- XLSX
 
 /// Inflates every part once into nothing, counting, so that a zip bomb is
-/// refused before calamine allocates for it. Declared sizes in the zip
-/// directory can lie, so only the actual output counts.
-fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
+/// refused before calamine allocates for it: `limit` for all parts, and
+/// `loaded` for those calamine reads whole (all but the worksheets).
+/// Declared sizes in the zip directory can lie, so only the actual output
+/// counts.
+fn check_unpacked_size(bytes: &[u8], limit: u64, loaded: u64) -> Result<(), ReadError> {
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ReadError::Unreadable)?;
-    let mut total: u64 = 0;
+    let (mut total, mut total_loaded) = (0u64, 0u64);
     for index in 0..archive.len() {
         let entry = archive.by_index(index).map_err(|_| ReadError::Unreadable)?;
-        let allowance = limit - total;
+        let streamed = entry.name().starts_with("xl/worksheets/");
+        let allowance = if streamed {
+            limit - total
+        } else {
+            (limit - total).min(loaded - total_loaded)
+        };
         let unpacked = std::io::copy(&mut entry.take(allowance + 1), &mut std::io::sink())
             .map_err(|_| ReadError::Unreadable)?;
         if unpacked > allowance {
             return Err(ReadError::TooLarge);
         }
         total += unpacked;
+        if !streamed {
+            total_loaded += unpacked;
+        }
     }
     Ok(())
 }
@@ -1006,8 +1038,28 @@ mod tests {
     #[test]
     fn unpacked_size_limit() {
         let bytes = write(&indonesian(), Format::Xlsx);
-        assert_eq!(check_unpacked_size(&bytes, MAX_UNPACKED_BYTES), Ok(()));
-        assert_eq!(check_unpacked_size(&bytes, 1024), Err(ReadError::TooLarge));
+        assert_eq!(
+            check_unpacked_size(&bytes, MAX_UNPACKED_BYTES, MAX_LOADED_BYTES),
+            Ok(())
+        );
+        assert_eq!(
+            check_unpacked_size(&bytes, 1024, 1024),
+            Err(ReadError::TooLarge)
+        );
+        // The parts read whole have their own, smaller allowance.
+        assert_eq!(
+            check_unpacked_size(&bytes, MAX_UNPACKED_BYTES, 16),
+            Err(ReadError::TooLarge)
+        );
+    }
+
+    #[test]
+    fn one_text_in_every_cell_is_refused_by_weight() {
+        let long = "x".repeat(30_000);
+        let row: Vec<&str> = vec![long.as_str(); 10];
+        let rows: Vec<&[&str]> = vec![row.as_slice(); 200];
+        let csv = write(&table(&["a"; 10], &rows), Format::Csv);
+        assert_eq!(read(&csv, Format::Csv), Err(ReadError::TooLarge));
     }
 
     #[test]

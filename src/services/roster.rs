@@ -188,6 +188,8 @@ impl Preview {
 
 /// Reads an uploaded sheet and checks every row; nothing is registered
 /// until [`confirm_import`]. Returns the import's id.
+static ONE_IMPORT_AT_A_TIME: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 pub async fn preview_import(
     db: &Db,
     event: &Event,
@@ -196,6 +198,9 @@ pub async fn preview_import(
     bytes: bytes::Bytes,
     actor: &Account,
 ) -> Result<String, Error> {
+    // One list is read and checked at a time per process: reading holds
+    // tens of MiB, and uploads at once would add up.
+    let _turn = ONE_IMPORT_AT_A_TIME.acquire().await;
     let table = tokio::task::spawn_blocking(move || spreadsheet::read(&bytes, format))
         .await
         .map_err(|e| Error::Internal(e.to_string()))?
@@ -204,13 +209,16 @@ pub async fn preview_import(
     let (event_id, filename, actor_id) =
         (event.id.to_string(), filename.to_owned(), actor.id.clone());
     db.transaction(move |conn| {
-        let lines = check_table(conn, &event_id, &table, &questions)?;
+        let lines = check_table(conn, &event_id, table, &questions)?;
+        let rows = serde_json::to_string(&lines).map_err(|e| Error::Internal(e.to_string()))?;
+        // Not held while the database takes its own copies of the text.
+        drop(lines);
         let row = ImportRow {
             id: Uuid::now_v7().simple().to_string(),
             event_id,
             created_by: actor_id,
             filename,
-            rows: serde_json::to_string(&lines).map_err(|e| Error::Internal(e.to_string()))?,
+            rows,
             created_at: Utc::now().naive_utc(),
             imported_at: None,
         };
@@ -223,7 +231,7 @@ pub async fn preview_import(
 fn check_table(
     conn: &mut DbConnection,
     event_id: &str,
-    table: &Table,
+    table: Table,
     questions: &[Question],
 ) -> Result<Vec<ImportLine>, Error> {
     let columns: Vec<Option<String>> = table
@@ -241,7 +249,8 @@ fn check_table(
         .date_naive();
     let mut seen = HashSet::new();
     let mut lines = Vec::with_capacity(table.rows.len());
-    for (index, cells) in table.rows.iter().enumerate() {
+    // Each row is dropped as its line is made, so the two are not held whole at once.
+    for (index, cells) in table.rows.into_iter().enumerate() {
         let mut fields: BTreeMap<String, String> = BTreeMap::new();
         for (column, cell) in columns.iter().zip(cells) {
             if let Some(field) = column {

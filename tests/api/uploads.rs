@@ -3,6 +3,8 @@
 //! The memory tests run the server as its own process and read its
 //! resident memory from /proc.
 
+use std::io::Write;
+
 use bimtek::db::Db;
 use bimtek::domain::account::EventRole;
 use chrono_tz::Tz;
@@ -47,6 +49,8 @@ async fn upload(browser: &Browser, name: &str, bytes: Vec<u8>) -> (u16, String) 
         .client
         .post(browser.url(IMPORT))
         .multipart(form)
+        // The debug build reads a crafted workbook slowly.
+        .timeout(std::time::Duration::from_secs(600))
         .send()
         .await
         .expect("the server answers before the whole body is sent");
@@ -153,4 +157,212 @@ async fn an_upload_is_taken_for_what_it_holds_not_for_its_name(backend: TestBack
             .contains("Pilih berkas untuk diunggah."),
         "{app}"
     );
+}
+
+/// Our own export of a small list, with its sheet and shared strings
+/// replaced: each part is written by `write`, as the attacker likes.
+fn crafted_xlsx(
+    shared_strings: impl Fn(&mut dyn Write),
+    sheet: impl Fn(&mut dyn Write),
+) -> Vec<u8> {
+    use bimtek::export::spreadsheet::{Format, Table, write};
+    use zip::write::SimpleFileOptions;
+
+    let base = write(
+        &Table {
+            header: vec!["Nama".into()],
+            rows: vec![vec!["Ayu".into()]],
+        },
+        Format::Xlsx,
+    );
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(base)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for index in 0..archive.len() {
+        let entry = archive.by_index(index).unwrap();
+        match entry.name() {
+            "xl/sharedStrings.xml" => {
+                out.start_file("xl/sharedStrings.xml", options).unwrap();
+                shared_strings(&mut out);
+            }
+            "xl/worksheets/sheet1.xml" => {
+                out.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+                sheet(&mut out);
+            }
+            _ => out.raw_copy_file(entry).unwrap(),
+        }
+    }
+    out.finish().unwrap().into_inner()
+}
+
+const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+fn column(index: usize) -> char {
+    (b'A' + u8::try_from(index).unwrap()) as char
+}
+
+/// A sheet whose cell (r, c) shows shared string `string(r, c)`.
+fn sheet_of(
+    rows: usize,
+    columns: usize,
+    string: impl Fn(usize, usize) -> usize,
+) -> impl Fn(&mut dyn Write) {
+    move |out: &mut dyn Write| {
+        write!(
+            out,
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>"#
+        )
+        .unwrap();
+        for r in 0..rows {
+            write!(out, r#"<row r="{}">"#, r + 1).unwrap();
+            for c in 0..columns {
+                write!(
+                    out,
+                    r#"<c r="{}{}" t="s"><v>{}</v></c>"#,
+                    column(c),
+                    r + 1,
+                    string(r, c)
+                )
+                .unwrap();
+            }
+            out.write_all(b"</row>").unwrap();
+        }
+        out.write_all(b"</sheetData></worksheet>").unwrap();
+    }
+}
+
+/// A shared-strings part: the header's names, then `texts`, then tiny
+/// strings up to `size` bytes of XML.
+fn strings_of(
+    header: &'static [&'static str],
+    texts: impl Fn(&mut dyn FnMut(&str)),
+    size: usize,
+) -> impl Fn(&mut dyn Write) {
+    move |out: &mut dyn Write| {
+        write!(
+            out,
+            r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">"#
+        )
+        .unwrap();
+        let written = std::cell::Cell::new(0);
+        let mut put = |text: &str| {
+            let item = format!("<si><t>{text}</t></si>");
+            written.set(written.get() + item.len());
+            out.write_all(item.as_bytes()).unwrap();
+        };
+        for name in header {
+            put(name);
+        }
+        texts(&mut put);
+        while written.get() < size {
+            put("a");
+        }
+        out.write_all(b"</sst>").unwrap();
+    }
+}
+
+const HEADER: &[&str] = &[
+    "Nama",
+    "E-mail",
+    "No. WA",
+    "NIP",
+    "Instansi",
+    "Jabatan",
+    "Provinsi",
+    "Kab/Kota",
+    "Jenis perpustakaan",
+    "Jenis kelamin",
+];
+
+/// Uploads `files` at once and reads how far the server's memory rose
+/// for them; the last one's answer.
+async fn peak_growth(
+    server: &Running,
+    browser: &Browser,
+    files: Vec<Vec<u8>>,
+) -> (u16, String, u64, u64) {
+    let pid = server.pid();
+    reset_peak(pid);
+    let before = memory_mib(pid, "VmRSS");
+    let uploads = files
+        .into_iter()
+        .map(|file| upload(browser, "peserta.xlsx", file));
+    let (status, page) = futures_util::future::join_all(uploads).await.pop().unwrap();
+    let peak = memory_mib(pid, "VmHWM");
+    (status, page, before, peak)
+}
+
+backend_tests!(a_crafted_xlsx_cannot_take_more_than_tens_of_megabytes);
+async fn a_crafted_xlsx_cannot_take_more_than_tens_of_megabytes(backend: TestBackend) {
+    // One upload, whatever it holds (the largest list measured 66 to 92
+    // MiB, most of it its preview); two at once are read one after the
+    // other, each thread keeping some of the memory its reading freed.
+    const LIMIT_MIB: u64 = 128;
+    const TWO_AT_ONCE_MIB: u64 = 160;
+    // Just under the former unpack limit (128 MiB): seven million tiny
+    // shared strings, which a reader that loads them all holds at once.
+    let tiny = crafted_xlsx(
+        strings_of(HEADER, |_| {}, 120 * 1024 * 1024),
+        sheet_of(2, HEADER.len(), |r, c| if r == 0 { c } else { 0 }),
+    );
+    // 20,000 rows of distinct values, as large as a list may be, with the
+    // rest of the strings allowance filled with tiny ones.
+    let full = crafted_xlsx(
+        strings_of(
+            HEADER,
+            |put| {
+                for n in 0..20_000 * HEADER.len() {
+                    put(&format!("nilai-{n:07}"));
+                }
+            },
+            15 * 1024 * 1024 / 2,
+        ),
+        sheet_of(20_001, HEADER.len(), |r, c| {
+            if r == 0 {
+                c
+            } else {
+                HEADER.len() + (r - 1) * HEADER.len() + c
+            }
+        }),
+    );
+    // One long string in every cell: little to unpack, much to copy.
+    let long = "x".repeat(32_000);
+    let repeated = crafted_xlsx(
+        strings_of(HEADER, |put| put(&long), 0),
+        sheet_of(
+            20_001,
+            HEADER.len(),
+            |r, c| if r == 0 { c } else { HEADER.len() },
+        ),
+    );
+    // Each on a fresh server, since memory freed by one case is kept for
+    // the next; all made beforehand, since a connection left idle while
+    // they are made would time out.
+    for (name, files) in [
+        ("tiny strings", vec![tiny]),
+        ("20,000 full rows", vec![full.clone()]),
+        ("one long string everywhere", vec![repeated]),
+        (
+            "two lists of 20,000 full rows at once",
+            vec![full.clone(), full],
+        ),
+    ] {
+        let (size, files_at_once) = (files[0].len(), files.len());
+        let database = TestDatabase::create(&backend);
+        let (server, browser) = server_with_organiser(&database).await;
+        let (status, page, before, peak) = peak_growth(&server, &browser, files).await;
+        println!(
+            "{backend:?} {name}: {} KiB uploaded, answered {status}; server RSS {before} MiB before, peak {peak} MiB",
+            size / 1024
+        );
+        let limit = if files_at_once > 1 {
+            TWO_AT_ONCE_MIB
+        } else {
+            LIMIT_MIB
+        };
+        assert!(
+            peak.saturating_sub(before) < limit,
+            "{name}: RSS grew from {before} MiB to {peak} MiB ({status}: {page:.300})"
+        );
+    }
 }
