@@ -30,6 +30,12 @@ pub enum Error {
     /// An upload over its limit.
     #[error("payload too large")]
     TooLarge,
+    /// A form body over the form limit.
+    #[error("form too large")]
+    FormTooLarge,
+    /// A body sent to a form in another format than a form's.
+    #[error("not a form")]
+    NotAForm,
     /// A form sent without its session's token, or from another site.
     #[error("forged or expired form")]
     Csrf,

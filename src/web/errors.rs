@@ -28,7 +28,8 @@ impl ResponseError for Error {
             Error::SignInRequired(_) => StatusCode::SEE_OTHER,
             Error::InvalidLink => StatusCode::BAD_REQUEST,
             Error::Throttled(_) | Error::Busy => StatusCode::TOO_MANY_REQUESTS,
-            Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::TooLarge | Error::FormTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::NotAForm => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Db(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -48,6 +49,11 @@ impl ResponseError for Error {
             Error::Csrf => {
                 response.extensions_mut().insert(ErrorText("error.csrf"));
             }
+            Error::FormTooLarge => {
+                response
+                    .extensions_mut()
+                    .insert(ErrorText("error.form_too_large"));
+            }
             Error::Throttled(wait) => retry_after(&mut response, *wait),
             Error::Busy => {
                 retry_after(&mut response, BUSY_RETRY);
@@ -62,12 +68,16 @@ impl ResponseError for Error {
 /// When to come back after `Error::Busy`: a hash takes well under a second.
 pub const BUSY_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Sets `Retry-After` to `wait` in whole seconds, rounded up.
+/// A wait in whole seconds, rounded up: coming back early is refused again.
+pub fn whole_seconds(wait: std::time::Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+/// Sets `Retry-After` to `wait`.
 pub fn retry_after(response: &mut HttpResponse, wait: std::time::Duration) {
-    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     response
         .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        .insert(header::RETRY_AFTER, HeaderValue::from(whole_seconds(wait)));
 }
 
 pub fn handlers<B: MessageBody + 'static>() -> ErrorHandlers<B> {

@@ -247,9 +247,21 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let session = req.get_session();
+        // A body in another format (JSON, say) is not a form with a bad
+        // token; a body with no type is left for the token check to refuse.
+        let declared = req.headers().contains_key(header::CONTENT_TYPE);
+        let form = req.content_type() == "application/x-www-form-urlencoded";
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            let body = body.await.map_err(|_| Error::Invalid(Vec::new()))?;
+            if declared && !form {
+                return Err(Error::NotAForm);
+            }
+            let body = body.await.map_err(|error| {
+                match error.as_error::<actix_web::error::PayloadError>() {
+                    Some(actix_web::error::PayloadError::Overflow) => Error::FormTooLarge,
+                    _ => Error::Invalid(Vec::new()),
+                }
+            })?;
             let sent: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or_default();
             if !session::csrf_matches(&session, &sent.csrf_token) {
                 return Err(Error::Csrf);

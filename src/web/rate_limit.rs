@@ -25,10 +25,11 @@ impl RateLimit {
         }
     }
 
-    /// Counts one attempt from `address`; false when it is over the allowance.
-    pub fn allow(&self, address: Option<&str>, now: Instant) -> bool {
+    /// Counts one attempt from `address`; over the allowance, how long
+    /// until its window ends.
+    pub fn allow(&self, address: Option<&str>, now: Instant) -> Result<(), Duration> {
         if self.per_window == 0 {
-            return true;
+            return Ok(());
         }
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         if windows.len() >= PRUNE_AT {
@@ -41,7 +42,11 @@ impl RateLimit {
             *window = (now, 0);
         }
         window.1 += 1;
-        window.1 <= self.per_window
+        if window.1 <= self.per_window {
+            Ok(())
+        } else {
+            Err(WINDOW - now.duration_since(window.0))
+        }
     }
 }
 
@@ -53,12 +58,17 @@ mod tests {
     fn each_address_has_its_own_allowance_per_minute() {
         let limit = RateLimit::per_minute(2);
         let start = Instant::now();
-        assert!(limit.allow(Some("10.0.0.1"), start));
-        assert!(limit.allow(Some("10.0.0.1"), start));
-        assert!(!limit.allow(Some("10.0.0.1"), start));
-        assert!(limit.allow(Some("10.0.0.2"), start));
-        assert!(limit.allow(Some("10.0.0.1"), start + WINDOW));
+        assert_eq!(limit.allow(Some("10.0.0.1"), start), Ok(()));
+        assert_eq!(limit.allow(Some("10.0.0.1"), start), Ok(()));
+        let later = start + Duration::from_secs(20);
+        assert_eq!(
+            limit.allow(Some("10.0.0.1"), later),
+            Err(Duration::from_secs(40)),
+            "the wait is what is left of the window"
+        );
+        assert_eq!(limit.allow(Some("10.0.0.2"), start), Ok(()));
+        assert_eq!(limit.allow(Some("10.0.0.1"), start + WINDOW), Ok(()));
         let unlimited = RateLimit::per_minute(0);
-        assert!((0..100).all(|_| unlimited.allow(None, start)));
+        assert!((0..100).all(|_| unlimited.allow(None, start).is_ok()));
     }
 }

@@ -429,11 +429,19 @@ async fn a_spreadsheet_import_shows_bad_rows_first_and_exports_read_back(backend
         "Kursi Anda terkonfirmasi",
     )
     .await;
-    // A second confirmation imports nothing twice.
+    // A second confirmation imports nothing twice, and says why.
     let response = rina
         .post_with_token(&preview_path, &[], &csrf_in(&preview))
         .await;
-    assert_eq!(response.status(), 422, "{app}");
+    assert_eq!(response.status(), 409, "{app}");
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Berkas ini sudah diimpor"),
+        "{app}"
+    );
 
     // Added by hand, then both exports.
     let mut by_hand = person(7);
@@ -558,11 +566,31 @@ async fn one_address_may_send_only_so_many_registrations_a_minute(backend: TestB
             "{app}"
         );
     }
-    let (status, page) = register(&app, "bimtek-dibatasi", &person(2)).await;
-    assert_eq!(status, 429, "{app}");
+    let browser = app.browser();
+    let path = "/events/bimtek-dibatasi/register";
+    let (_, form) = browser.text(path).await;
+    let refused = browser
+        .post_with_token(path, &pairs(&person(2)), &csrf_in(&form))
+        .await;
+    assert_eq!(refused.status(), 429, "{app}");
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(
-        page.contains("<html lang=\"id\""),
-        "{app}: a page, not a bare status"
+        (1..=60).contains(&wait),
+        "{app}: Retry-After {wait} for a one-minute window"
+    );
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains(&format!("kirim lagi dalam {wait} detik")),
+        "{app}: {page}"
+    );
+    assert!(
+        page.contains(r#"value="Dra. Peserta 2, M.Hum.""#)
+            && page.contains(r#"value="peserta2@perpusdes.example.id""#),
+        "{app}: what was typed is kept: {page}"
     );
 }
 

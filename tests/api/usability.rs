@@ -276,3 +276,38 @@ async fn indonesian_titles_are_marked_on_english_pages_and_drafts_are_named(back
         "{app}: {mine}"
     );
 }
+
+backend_tests!(an_oversized_or_foreign_body_gets_its_own_answer);
+async fn an_oversized_or_foreign_body_gets_its_own_answer(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    let browser = app.browser();
+    let token = browser.csrf().await;
+    let long = "x".repeat(100 * 1024);
+    let large = browser
+        .post_with_token("/sign-in", &[("email", &long), ("password", "x")], &token)
+        .await;
+    assert_eq!(large.status(), 413, "{app}");
+    assert!(
+        large
+            .text()
+            .await
+            .unwrap()
+            .contains("Formulir terlalu besar"),
+        "{app}"
+    );
+    let json = browser
+        .client
+        .post(browser.url("/sign-in"))
+        .header("content-type", "application/json")
+        .body(format!(
+            r#"{{"email":"a@b.id","password":"x","csrf_token":"{token}"}}"#
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.status(), 415, "{app}");
+    assert!(
+        json.text().await.unwrap().contains("Format tidak didukung"),
+        "{app}"
+    );
+}

@@ -17,12 +17,21 @@ use crate::error::Error;
 use crate::services::accounts::Origin;
 use crate::services::{calendar_feeds, events, invitations, questions, regions, registrations};
 use crate::web::AppState;
+use crate::web::errors::{retry_after, whole_seconds};
 use crate::web::extract::{Form, Member, PageContext};
 use crate::web::session::{self, SignInMethod};
 use crate::web::views::registration as views;
 
 /// Submitted fields by name (the event's own questions have run-time names).
 pub type Fields = Vec<(String, String)>;
+
+/// What the form shows besides the fields.
+struct Shown<'a> {
+    errors: &'a [FieldError],
+    by_organiser: bool,
+    /// A message about the whole form (come back later).
+    notice: Option<&'a str>,
+}
 
 /// The form with what was typed, the regencies of the chosen province and
 /// the event's questions; shared by participants and organisers.
@@ -35,30 +44,47 @@ pub async fn form_response(
     errors: &[FieldError],
     by_organiser: bool,
 ) -> Result<HttpResponse, Error> {
-    let regions = regions::directory(&state.db).await?;
-    let province = fields.get("province_code").map_or("", |c| c.trim());
-    let questions = questions::of_event(&state.db, &event.id.to_string()).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let shown = Shown {
+        errors,
+        by_organiser,
+        notice: None,
+    };
     Ok(page(
         status,
-        views::form(
-            ctx,
-            &views::FormPage {
-                event,
-                action,
-                fields,
-                provinces: regions.provinces(),
-                regencies: regions.within(province),
-                regencies_loaded: wants_regencies(fields),
-                questions: &questions,
-                errors,
-                by_organiser,
-            },
-        ),
+        form(state, ctx, event, action, fields, shown).await?,
+    ))
+}
+
+async fn form(
+    state: &AppState,
+    ctx: &PageContext,
+    event: &Event,
+    action: &str,
+    fields: &HashMap<String, String>,
+    shown: Shown<'_>,
+) -> Result<Markup, Error> {
+    let regions = regions::directory(&state.db).await?;
+    let province = fields.get("province_code").map_or("", |c| c.trim());
+    let questions = questions::of_event(&state.db, &event.id.to_string()).await?;
+    Ok(views::form(
+        ctx,
+        &views::FormPage {
+            event,
+            action,
+            fields,
+            provinces: regions.provinces(),
+            regencies: regions.within(province),
+            regencies_loaded: wants_regencies(fields),
+            questions: &questions,
+            errors: shown.errors,
+            by_organiser: shown.by_organiser,
+            notice: shown.notice,
+        },
     ))
 }
 
@@ -104,11 +130,24 @@ pub async fn register(
         tracing::info!(event = %event.slug, "honeypot filled in; nothing stored");
         return Ok(page(StatusCode::OK, views::sent(&ctx, &event, &email)));
     }
-    if !state
+    if let Err(wait) = state
         .registration_limit
         .allow(origin.address.as_deref(), Instant::now())
     {
-        return Err(Error::Throttled(std::time::Duration::from_secs(60)));
+        // What was typed comes back, to be sent again when the wait is over.
+        let seconds = whole_seconds(wait);
+        let notice = ctx
+            .lang
+            .tf("registration.error.throttled", &[("seconds", &seconds)]);
+        let shown = Shown {
+            errors: &[],
+            by_organiser: false,
+            notice: Some(&notice),
+        };
+        let form = form(&state, &ctx, &event, &action, &fields, shown).await?;
+        let mut response = page(StatusCode::TOO_MANY_REQUESTS, form);
+        retry_after(&mut response, wait);
+        return Ok(response);
     }
     match registrations::register(&state.db, &event, fields.clone(), &origin).await {
         Ok(_) => Ok(page(

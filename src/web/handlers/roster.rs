@@ -255,6 +255,7 @@ pub async fn preview(
 
 pub async fn confirm_import(
     state: web::Data<AppState>,
+    ctx: PageContext,
     origin: Origin,
     ManagedEvent { account, event }: ManagedEvent,
     path: web::Path<(String, String)>,
@@ -262,7 +263,19 @@ pub async fn confirm_import(
 ) -> Result<HttpResponse, Error> {
     let (_, id) = path.into_inner();
     let (added, skipped) =
-        roster::confirm_import(&state.db, &event, &id, &account, &origin).await?;
+        match roster::confirm_import(&state.db, &event, &id, &account, &origin).await {
+            Ok(counts) => counts,
+            // Confirmed before (a second click, Back then send): the
+            // preview again, which says it has been imported.
+            Err(Error::Invalid(_)) => {
+                let preview = roster::import_preview(&state.db, &event.id.to_string(), &id).await?;
+                return Ok(page(
+                    StatusCode::CONFLICT,
+                    views::preview(&ctx, &event, &preview),
+                ));
+            }
+            Err(error) => return Err(error),
+        };
     Ok(see_other(&format!(
         "/manage/events/{}/registrations?added={added}&skipped={skipped}",
         event.slug

@@ -32,6 +32,8 @@ pub struct FormPage<'a> {
     pub questions: &'a [Question],
     pub errors: &'a [FieldError],
     pub by_organiser: bool,
+    /// A message about the whole form.
+    pub notice: Option<&'a str>,
 }
 
 fn choices(
@@ -166,6 +168,9 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
             h1 { (title) }
             p.lead { span lang=[format::authored(lang)] { (page.event.title) } br; (format::span(lang, page.event.starts_at, page.event.ends_at, page.event.time_zone)) }
             @if !page.by_organiser { p { (lang.t("registration.intro")) } }
+            @if let Some(notice) = page.notice {
+                div.alert role="alert" { p { (notice) } }
+            }
             (forms::summarised(lang, errors, html! { form method="post" action=(page.action) novalidate {
                 (forms::csrf(ctx))
                 (forms::input(lang, Field::new("full_name", lang.t("registration.full_name"), "text", value("full_name")).autocomplete("name").hint(lang.t("registration.full_name_hint")), errors))
