@@ -64,6 +64,16 @@ impl Lang {
             })
     }
 
+    /// A text the catalogue may not have (a code recorded by an older
+    /// version): none rather than a warning.
+    pub fn find(self, key: &str) -> Option<&'static str> {
+        let catalogues = &*CATALOGUES;
+        catalogues[self as usize]
+            .get(key)
+            .or_else(|| catalogues[Lang::Id as usize].get(key))
+            .map(String::as_str)
+    }
+
     /// A text with named placeholders: `{name}` in the catalogue.
     pub fn tf(self, key: &str, args: &[(&str, &dyn Display)]) -> String {
         fill(self.t(key), args)
@@ -73,7 +83,13 @@ impl Lang {
 pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     let mut out = template.to_owned();
     for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        let value = value.to_string();
+        // A name ending in a title ("Rina, S.Sos.") already ends the
+        // sentence its placeholder closes.
+        if value.ends_with('.') {
+            out = out.replace(&format!("{{{name}}}."), &value);
+        }
+        out = out.replace(&format!("{{{name}}}"), &value);
     }
     out
 }
@@ -186,7 +202,7 @@ mod tests {
         for status in ["queued", "sent", "failed"] {
             keys.push(format!("outbox.status.{status}"));
         }
-        for role in ["organiser", "speaker", "admin"] {
+        for role in ["organiser", "speaker", "admin", "member", "participant"] {
             keys.push(format!("role.{role}"));
         }
         for prefix in [
@@ -356,6 +372,10 @@ mod tests {
         assert_eq!(
             fill("{a} dan {b}, {a}", &[("a", &1), ("b", &"dua")]),
             "1 dan dua, 1"
+        );
+        assert_eq!(
+            fill("Halo, {name}. {name}?", &[("name", &"Rina, S.Sos.")]),
+            "Halo, Rina, S.Sos. Rina, S.Sos.?"
         );
     }
 }

@@ -391,6 +391,7 @@ fn promote_first(
 pub struct AddressConfirmed {
     pub status: Status,
     pub event_slug: String,
+    pub event_title: String,
     /// The participant, signed in by the link they followed.
     pub account: Account,
 }
@@ -422,8 +423,22 @@ pub async fn confirm_address(
         Ok(AddressConfirmed {
             status,
             event_slug: event.slug,
+            event_title: event.title,
             account,
         })
+    })
+    .await
+}
+
+/// The event a confirmation link is for, to name it on the link's page;
+/// none when the link is no longer good (confirming then says so).
+pub async fn awaiting_confirmation(db: &Db, secret: &str) -> Result<Option<Event>, Error> {
+    let hash = tokens::digest(secret);
+    db.run(move |conn| -> Result<_, Error> {
+        match repo::find_by_confirmation(conn, &hash)? {
+            Some(registration) => Ok(Some(event_of(conn, &registration)?)),
+            None => Ok(None),
+        }
     })
     .await
 }

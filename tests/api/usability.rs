@@ -4,6 +4,7 @@
 
 use chrono_tz::Tz;
 
+use crate::support::smtp::SmtpServer;
 use crate::support::*;
 
 backend_tests!(removing_a_question_asks_first_and_danger_has_its_own_look);
@@ -310,4 +311,77 @@ async fn an_oversized_or_foreign_body_gets_its_own_answer(backend: TestBackend) 
         json.text().await.unwrap().contains("Format tidak didukung"),
         "{app}"
     );
+}
+
+backend_tests!(pages_say_things_in_plain_words);
+async fn pages_say_things_in_plain_words(backend: TestBackend) {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_smtp(&backend, &smtp).await;
+    let event = create_event(&app.db, event("bimtek-kata", Tz::Asia__Jakarta, true)).await;
+    staff(&app.db, "admin@dispusip.example.id", true, None).await;
+    let rina = organiser_of(&app, &[&event]).await;
+    let added = rina
+        .post(
+            "/manage/events/bimtek-kata/sessions",
+            &[
+                ("title", "Pemanfaatan TIK"),
+                ("date", "2030-07-29"),
+                ("start_time", "09:30"),
+                ("end_time", "11:00"),
+                ("delivery", "link"),
+                ("join_link", "https://us02web.zoom.us/j/85512345678"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 303, "{app}");
+
+    // A participant from Makassar (WITA), whose name ends in a title.
+    let mut fields = person(1);
+    for (name, value) in fields.iter_mut() {
+        match name.as_str() {
+            "province_code" => *value = "73".into(),
+            "regency_code" => *value = "73.71".into(),
+            _ => {}
+        }
+    }
+    let (status, _) = register(&app, "bimtek-kata", &fields).await;
+    assert_eq!(status, 200, "{app}");
+    let confirmation = mail(&app, &smtp, "peserta1@perpusdes.example.id", "Konfirmasi").await;
+    let link = confirmation
+        .first_link(&app.url("/registrations/confirm/"))
+        .unwrap();
+    let siti = app.browser();
+    let (_, ask) = siti.text(&link).await;
+    assert!(
+        ask.contains("Bimtek bimtek-kata"),
+        "{app}: the link's page names the event: {ask}"
+    );
+    let done = siti.post_with_token(&link, &[], &csrf_in(&ask)).await;
+    let done = done.text().await.unwrap();
+    assert!(done.contains("Bimtek bimtek-kata"), "{app}: {done}");
+    assert!(
+        done.contains(r#"<p class="success">Kursi Anda terkonfirmasi"#),
+        "{app}: a seat is good news: {done}"
+    );
+
+    let (_, mine) = siti.text("/my").await;
+    assert!(mine.contains("Dra. Peserta 1, M.Hum."), "{app}: {mine}");
+    assert!(!mine.contains("M.Hum.."), "{app}: {mine}");
+    assert!(
+        mine.contains("Tautan bergabung muncul Senin, 29 Juli 2030, 08.30 WIB (09.30 WITA)."),
+        "{app}: {mine}"
+    );
+
+    // The administrator reads roles and actions in words.
+    let boss = app.browser();
+    boss.sign_in("admin@dispusip.example.id", PASSWORD).await;
+    let (_, dashboard) = boss.text("/admin").await;
+    let row = &dashboard[dashboard
+        .find("peserta1@perpusdes.example.id</td>")
+        .expect("listed")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("<td>peserta</td>"), "{app}: {row}");
+    let (_, audit) = boss.text("/admin/audit").await;
+    assert!(audit.contains("<td>Sesi dibuat</td>"), "{app}: {audit}");
+    assert!(!audit.contains("<code>session.created</code>"), "{app}");
 }

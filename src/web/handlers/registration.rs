@@ -161,8 +161,17 @@ pub async fn register(
     }
 }
 
-pub async fn confirm_page(ctx: PageContext, token: web::Path<String>) -> Markup {
-    views::confirm(&ctx, &format!("/registrations/confirm/{token}"))
+pub async fn confirm_page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    token: web::Path<String>,
+) -> Result<Markup, Error> {
+    let event = registrations::awaiting_confirmation(&state.db, &token).await?;
+    Ok(views::confirm(
+        &ctx,
+        event.as_ref(),
+        &format!("/registrations/confirm/{token}"),
+    ))
 }
 
 pub async fn confirm(
@@ -181,7 +190,11 @@ pub async fn confirm(
     if !same_person {
         session::start(&session, &confirmed.account, SignInMethod::Link);
     }
-    Ok(views::confirmed(&ctx, confirmed.status))
+    Ok(views::confirmed(
+        &ctx,
+        &confirmed.event_title,
+        confirmed.status,
+    ))
 }
 
 pub async fn cancel_page(

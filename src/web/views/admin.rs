@@ -42,6 +42,35 @@ fn when(lang: Lang, at: chrono::NaiveDateTime) -> String {
     )
 }
 
+/// A user's standing in plain words: staff by their role, everyone else
+/// by whether they sign in with a password (a bimtek's team) or a link.
+fn roles(lang: Lang, user: &UserRow) -> String {
+    let mut roles = Vec::new();
+    if user.is_admin {
+        roles.push(lang.t("role.admin"));
+    }
+    if user.is_organiser {
+        roles.push(lang.t("role.organiser"));
+    }
+    if roles.is_empty() {
+        roles.push(lang.t(if user.password_hash.is_some() {
+            "role.member"
+        } else {
+            "role.participant"
+        }));
+    }
+    roles.join(", ")
+}
+
+/// What an audit line records, in words; a code the catalogue does not
+/// know stays as it was written.
+fn action(lang: Lang, code: &str) -> Markup {
+    match lang.find(&format!("audit.action.{code}")) {
+        Some(words) => html! { (words) },
+        None => html! { code { (code) } },
+    }
+}
+
 pub fn language_options() -> Vec<(String, String)> {
     Lang::ALL
         .iter()
@@ -113,9 +142,8 @@ pub fn dashboard(
                                     td { (user.name) }
                                     td { (user.email) }
                                     td {
-                                        @if user.is_admin { (lang.t("role.admin")) " " }
-                                        @if user.is_organiser { (lang.t("role.organiser")) " " }
-                                        @if user.password_hash.is_none() { "(" (lang.t("admin.no_password")) ")" }
+                                        (roles(lang, user))
+                                        @if user.password_hash.is_none() && (user.is_admin || user.is_organiser) { " (" (lang.t("admin.no_password")) ")" }
                                     }
                                 }
                             }
@@ -225,7 +253,7 @@ pub fn audit(ctx: &PageContext, rows: &[AuditRow]) -> Markup {
                             tr {
                                 td { (when(lang, row.at)) }
                                 td { (row.actor_email.as_deref().unwrap_or("—")) }
-                                td { code { (row.action) } }
+                                td { (action(lang, &row.action)) }
                                 td { (row.subject.as_deref().unwrap_or("")) }
                                 td { (row.address.as_deref().unwrap_or("")) }
                             }

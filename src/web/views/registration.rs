@@ -252,13 +252,16 @@ pub fn closed(ctx: &PageContext, event: &Event, window: Window) -> Markup {
 
 /// A link opened from an e-mail shows a button: mail scanners that fetch
 /// links do not confirm anything.
-pub fn confirm(ctx: &PageContext, action: &str) -> Markup {
+pub fn confirm(ctx: &PageContext, event: Option<&Event>, action: &str) -> Markup {
     let lang = ctx.lang;
     layout::page(
         ctx,
         lang.t("registration.confirm_title"),
         html! {
             h1 { (lang.t("registration.confirm_title")) }
+            @if let Some(event) = event {
+                p.lead { span lang=[format::authored(lang)] { (event.title) } br; (format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
+            }
             p { (lang.t("registration.confirm_body")) }
             (forms::post_button(ctx, action, lang.t("registration.confirm_button"), &[], Look::Primary))
         },
@@ -270,14 +273,21 @@ pub fn status_label(lang: Lang, status: &str) -> &'static str {
     lang.t(&format!("registration.status.{status}"))
 }
 
-pub fn confirmed(ctx: &PageContext, status: Status) -> Markup {
+pub fn confirmed(ctx: &PageContext, event_title: &str, status: Status) -> Markup {
     let lang = ctx.lang;
+    // A seat is good news; waiting (for a seat or a decision) is a notice.
+    let look = if status == Status::Confirmed {
+        "success"
+    } else {
+        "notice"
+    };
     layout::page(
         ctx,
         lang.t("registration.confirmed_title"),
         html! {
             h1 { (lang.t("registration.confirmed_title")) }
-            p.notice { (lang.t(&format!("registration.outcome.{}", status.as_str()))) }
+            p.lead lang=[format::authored(lang)] { (event_title) }
+            p class=(look) { (lang.t(&format!("registration.outcome.{}", status.as_str()))) }
             p { a href="/my" { (lang.t("my.title")) } }
         },
     )
@@ -309,11 +319,35 @@ fn moment(lang: Lang, at: chrono::DateTime<chrono::Utc>, zone: chrono_tz::Tz) ->
     )
 }
 
+/// A moment on the event's clock, and on the reader's own when it differs:
+/// "Senin, 27 Juli 2020, 08.30 WIB (09.30 WITA)".
+fn on_both_clocks(
+    lang: Lang,
+    at: chrono::DateTime<chrono::Utc>,
+    zone: chrono_tz::Tz,
+    own: Option<chrono_tz::Tz>,
+) -> String {
+    let shown = moment(lang, at, zone);
+    match own.filter(|own| zone_label(*own, at) != zone_label(zone, at)) {
+        Some(own) => {
+            let local = at.with_timezone(&own);
+            let time = dates::time(lang, &local);
+            let label = zone_label(own, at);
+            if local.date_naive() == at.with_timezone(&zone).date_naive() {
+                format!("{shown} ({time} {label})")
+            } else {
+                format!("{shown} ({}, {time} {label})", dates::date(lang, &local))
+            }
+        }
+        None => shown,
+    }
+}
+
 /// How to join one session now: the link from its time until the end,
 /// before that when it will appear.
 fn joining(
     lang: Lang,
-    event: &Event,
+    (event, own): (&Event, Option<chrono_tz::Tz>),
     session: &Session,
     personal: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
@@ -330,7 +364,7 @@ fn joining(
     html! {
         @match (window, session.participant_link(personal)) {
             (JoinLink::Over, _) => p { (lang.t("my.over")) },
-            (JoinLink::NotYet(from), _) => p { (lang.tf("my.link_at", &[("when", &moment(lang, from, event.time_zone))])) },
+            (JoinLink::NotYet(from), _) => p { (lang.tf("my.link_at", &[("when", &on_both_clocks(lang, from, event.time_zone, own))])) },
             (JoinLink::Shown, Some(link)) => p.join { a href=(link) rel="noopener noreferrer" { (lang.tf("my.join", &[("session", &session.plan.title)])) } },
             (JoinLink::Shown, None) => p { (lang.t("my.link_pending")) },
         }
@@ -357,7 +391,7 @@ pub fn seat_sessions(
                                 (format::own_clock(lang, session.plan.starts_at, session.plan.ends_at, event.time_zone, own))
                             }
                         }
-                        (joining(lang, event, session, personal.as_deref(), now))
+                        (joining(lang, (event, seat.own_zone), session, personal.as_deref(), now))
                     }
                 }
             }
