@@ -161,6 +161,102 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
     accounts::ensure_participant(db, PARTICIPANT, "Siti Aminah, S.IPI", crate::i18n::Lang::Id)
         .await?;
     seat(db, &accounts[0], &created[0]).await?;
+    crowd(db, &accounts[0], &created[0]).await?;
+    Ok(())
+}
+
+/// Libraries of Bengkulu's regencies and cities: (regency code, place).
+const PLACES: [(&str, &str); 10] = [
+    ("17.01", "Bengkulu Selatan"),
+    ("17.02", "Rejang Lebong"),
+    ("17.03", "Bengkulu Utara"),
+    ("17.04", "Kaur"),
+    ("17.05", "Seluma"),
+    ("17.06", "Mukomuko"),
+    ("17.07", "Lebong"),
+    ("17.08", "Kepahiang"),
+    ("17.09", "Bengkulu Tengah"),
+    ("17.71", "Kota Bengkulu"),
+];
+
+const GIVEN: [&str; 12] = [
+    "Ahmad",
+    "Dewi",
+    "Rudi",
+    "Yuliana",
+    "Fajar",
+    "Sri",
+    "Bambang",
+    "Rahmawati",
+    "Hendra",
+    "Maya",
+    "Irfan",
+    "Lestari",
+];
+
+const FAMILY: [&str; 8] = [
+    "Saputra",
+    "Wulandari",
+    "Hidayat",
+    "Pratiwi",
+    "Siregar",
+    "Lubis",
+    "Kurniawan",
+    "Anggraini",
+];
+
+/// Fifty-six more participants, so that the registration list has pages
+/// and every table holds real-looking rows.
+async fn crowd(
+    db: &Db,
+    admin: &crate::domain::account::Account,
+    event: &crate::domain::event::Event,
+) -> Result<(), Error> {
+    let kinds = ["desa", "sekolah", "kabupaten_kota", "khusus"];
+    for n in 0..56 {
+        let (regency, place) = PLACES[n % PLACES.len()];
+        let kind = kinds[n % kinds.len()];
+        let name = format!("{} {}", GIVEN[n % GIVEN.len()], FAMILY[n % FAMILY.len()]);
+        // Some hold a degree written after the name, as certificates print it.
+        let full_name = match n % 3 {
+            0 => format!("{name}, S.Sos."),
+            1 => format!("{name}, S.IPI"),
+            _ => name.clone(),
+        };
+        let institution = match kind {
+            "desa" => format!("Perpustakaan Desa {place}"),
+            "sekolah" => format!("Perpustakaan SMP Negeri {} {place}", n % 9 + 1),
+            _ => format!("Dinas Perpustakaan {place}"),
+        };
+        let email = format!("{}.{n}@bimtek.demo", name.to_lowercase().replace(' ', "."));
+        let fields = [
+            ("full_name", full_name),
+            ("email", email),
+            ("whatsapp", format!("0812-7{n:03}-{:04}", 1000 + n * 37)),
+            ("institution", institution),
+            (
+                "position",
+                if n % 2 == 0 {
+                    "Pustakawan"
+                } else {
+                    "Pengelola"
+                }
+                .to_owned(),
+            ),
+            ("province_code", "17".to_owned()),
+            ("regency_code", regency.to_owned()),
+            ("library_type", kind.to_owned()),
+            (
+                "gender",
+                if n % 2 == 0 { "perempuan" } else { "laki_laki" }.to_owned(),
+            ),
+            ("consent", "on".to_owned()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        services::registrations::add_by_hand(db, event, fields, admin, &demo_origin()).await?;
+    }
     Ok(())
 }
 

@@ -381,7 +381,7 @@ pub async fn recent(
 
 /// Messages on one page of the outbox: a page of a few hundred messages
 /// with a form each is too heavy for an organiser's phone.
-pub const PAGE_SIZE: i64 = 50;
+pub const PAGE_SIZE: i64 = 25;
 
 /// One page of the outbox, newest first.
 pub struct OutboxPage {

@@ -9,8 +9,9 @@
 #   - as the administrator: the dashboard, the outbox, the audit log, the
 #     new-event form (and its errors) and their own page;
 #   - as the organiser: their page and every page of the Bengkulu bimtek's
-#     management (the event, its edit form, registrations with a province
-#     filter, adding by hand, an import's preview, the questions, the
+#     management (the event, its edit form, its outbox, registrations (both
+#     pages of the demo's sixty, a province filter, a bulk action with
+#     nobody ticked), adding by hand, an import's preview, the questions, the
 #     agenda and a session's forms), with their errors;
 #   - as the speaker: their page and their sessions;
 #   - as the participant (signed in by the e-mailed link, read from the
@@ -125,7 +126,8 @@ admin_pages=(/my /admin 'submit:/admin?name=&email=salah@' /admin/outbox /admin/
   'submit:/manage/events/new?title=Uji&slug=uji&organiser_office=Dinas&time_zone=Asia/Jakarta&start_date=2030-01-02&start_time=09:00&end_date=2030-01-01&end_time=10:00&opens_date=2029-12-20&opens_time=08:00&closes_date=2029-12-10&closes_time=08:00')
 organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit"
   "submit:$manage/edit?reminder_minutes=sehari&join_links_before_minutes=-5"
-  "$manage/registrations" "$manage/registrations?province=17" "$manage/registrations/new"
+  "$manage/registrations" "$manage/registrations?page=1" "$manage/registrations?province=17"
+  "$manage/registrations?unticked=1" "$manage/outbox" "$manage/registrations/new"
   "submit:$manage/registrations/new?full_name=Dra.+Siti+Aminah&email=siti@&whatsapp=12"
   "$import" "$manage/questions" "submit:$manage/questions?label=&kind=choice&choices="
   "$manage/sessions" "$manage/sessions/new"
