@@ -180,7 +180,7 @@ async fn an_invited_organiser_chooses_a_password_and_invites_a_speaker(backend: 
     assert_eq!(app.browser().text(&link).await.0, 400, "{app}");
     let (_, log) = admin.text("/admin/audit").await;
     assert!(
-        log.contains("invitation.accepted") && log.contains("role.granted"),
+        log.contains("Undangan diterima") && log.contains("Peran diberikan"),
         "{app}: {log}"
     );
 }

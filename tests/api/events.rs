@@ -117,10 +117,10 @@ async fn an_organiser_creates_edits_publishes_and_unpublishes_an_event(backend: 
     );
     let (_, log) = admin.text("/admin/audit").await;
     for action in [
-        "event.created",
-        "event.updated",
-        "event.published",
-        "event.unpublished",
+        "Bimtek dibuat",
+        "Data bimtek diubah",
+        "Bimtek diterbitkan",
+        "Bimtek ditarik dari publikasi",
     ] {
         assert!(
             log.contains(action),

@@ -350,7 +350,7 @@ async fn organisers_approve_reject_and_move_from_the_waiting_list(backend: TestB
         admin.text("/admin/audit").await
     };
     assert!(
-        audit.contains("registration.promote") && audit.contains("registration.reject"),
+        audit.contains("Dinaikkan dari daftar tunggu") && audit.contains("Pendaftaran ditolak"),
         "{app}"
     );
     smtp.stop().await;
