@@ -56,6 +56,10 @@ impl Application {
             .local_addr()
             .map_err(|e| StartupError(format!("BIMTEK_BIND: {e}")))?;
         crate::email::validate().map_err(|e| StartupError(format!("e-mail templates: {e}")))?;
+        if settings.smtp_url.is_none() {
+            mail_folder_writable(&settings.mail_dir)
+                .map_err(|e| StartupError(format!("BIMTEK_MAIL_DIR: {e}")))?;
+        }
         let database = settings.database.clone();
         let pool_size = settings.db_pool_size;
         let db = tokio::task::spawn_blocking(move || Db::open(&database, pool_size))
@@ -216,6 +220,20 @@ fn mail_settings(settings: &Settings, base_url: &url::Url) -> MailSettings {
             .unwrap_or_else(|_| settings.mail_dir.clone()),
         domain,
     }
+}
+
+/// Without SMTP every e-mail becomes a file here: a folder that cannot be
+/// written would be found only when the first e-mail fails. Checked in the
+/// folder, or where it will be made, leaving nothing behind.
+fn mail_folder_writable(folder: &std::path::Path) -> std::io::Result<()> {
+    let absolute = std::path::absolute(folder)?;
+    let existing = absolute
+        .ancestors()
+        .find(|path| path.exists())
+        .unwrap_or(&absolute);
+    let probe = existing.join(format!(".bimtek-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"")?;
+    std::fs::remove_file(&probe)
 }
 
 /// The configured key, or the installation's own, generated on first start

@@ -551,3 +551,23 @@ async fn a_burst_of_500_sign_ins_keeps_memory_bounded() {
     assert_eq!(checked + waiting, 500, "{answers:?}");
     assert!(checked > 0);
 }
+
+#[tokio::test]
+async fn serve_refuses_an_unwritable_mail_folder_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the folder should be: no folder can be made there.
+    std::fs::write(dir.path().join("not-a-folder"), b"").unwrap();
+    let mut command = bimtek(dir.path());
+    command.arg("serve").env("BIMTEK_BIND", "127.0.0.1:0").env(
+        "BIMTEK_MAIL_DIR",
+        dir.path().join("not-a-folder").join("mail"),
+    );
+    let failure = fails(command).await;
+    assert_eq!(failure.stderr.lines().count(), 1, "{}", failure.stderr);
+    assert!(
+        failure.stderr.contains("BIMTEK_MAIL_DIR"),
+        "{}",
+        failure.stderr
+    );
+    assert_ne!(failure.code, Some(0));
+}
