@@ -125,6 +125,15 @@ impl ZoomProblem {
         serde_json::to_string(self).expect("two strings serialise")
     }
 
+    /// Zoom itself asked bimtek to wait (a rate limit): trying earlier
+    /// than it said only earns another refusal.
+    pub fn is_wait_asked_by_zoom(&self) -> bool {
+        matches!(
+            self.key.as_str(),
+            "zoom.error.rate_limited" | "zoom.error.daily_limit"
+        )
+    }
+
     /// A stored text that is not ours (written by hand, say) is shown as
     /// Zoom's refusal in those words.
     pub fn from_stored(stored: &str) -> ZoomProblem {

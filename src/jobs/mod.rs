@@ -77,6 +77,18 @@ pub fn enqueue_or_rerun<J: BackgroundJob>(
     repo::enqueue_or_rerun(conn, &row(job, now), now)
 }
 
+/// Runs `job` at once if it is queued for later: see [`repo::hasten`].
+pub fn hasten<J: BackgroundJob>(
+    conn: &mut DbConnection,
+    job: &J,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    match job.dedup_key() {
+        Some(key) => repo::hasten(conn, &key, now),
+        None => Ok(()),
+    }
+}
+
 fn row<J: BackgroundJob>(job: &J, run_at: DateTime<Utc>) -> repo::NewJob<'static> {
     repo::NewJob {
         kind: J::KIND,

@@ -187,14 +187,23 @@ pub fn registration_changed(
 }
 
 /// The organiser asks to try again after a failure: the meeting, and the
-/// participants Zoom refused.
+/// participants Zoom refused, at once unless Zoom itself asked to wait.
+/// The reason shown stays until the next attempt replaces it.
 pub fn retry(conn: &mut DbConnection, session: &Session, now: DateTime<Utc>) -> QueryResult<()> {
+    let problem = session.zoom.error.as_ref();
     if session.plan.delivery.zoom_host().is_some() && session.zoom.meeting_id.is_none() {
-        sessions::set_zoom_status(conn, &session.id, ZoomStatus::Pending, None)?;
+        sessions::set_zoom_status(conn, &session.id, ZoomStatus::Pending, problem)?;
     }
     registrants::add_pending(conn, &session.event_id, Scope::Session(&session.id), now)?;
     session_changed(conn, &session.id, now)?;
-    registrants_changed(conn, &session.id, now)
+    registrants_changed(conn, &session.id, now)?;
+    if problem.is_some_and(ZoomProblem::is_wait_asked_by_zoom) {
+        return Ok(());
+    }
+    let session_id = session.id.clone();
+    jobs::hasten(conn, &SyncMeeting { session_id }, now)?;
+    let session_id = session.id.clone();
+    jobs::hasten(conn, &SyncRegistrants { session_id }, now)
 }
 
 fn retry_db(error: DbError) -> JobFailure {

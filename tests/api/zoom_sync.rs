@@ -355,6 +355,63 @@ async fn zoom_out_of_reach_is_explained_without_the_raw_error(backend: TestBacke
     }
 }
 
+backend_tests!(trying_again_during_a_wait_runs_at_once_and_keeps_the_reason);
+/// Zoom failed (503) and the next attempt waits a minute: "try again"
+/// runs it at once and the reason stays shown meanwhile; when Zoom itself
+/// asked to wait, the wait holds.
+async fn trying_again_during_a_wait_runs_at_once_and_keeps_the_reason(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let config = zoom.config();
+    let app = spawn_app_with(&backend, |s| {
+        s.zoom = Some(config);
+        s.job_first_retry = Duration::from_secs(60);
+    })
+    .await;
+    let (event, rina) = planned(&app, "bimtek-ulang").await;
+    let down = Failure::error(503, 503, "Service unavailable.");
+    zoom.fail_next(Route::CreateMeeting, 2, down);
+    add_session(&rina, "bimtek-ulang", &zoom_session("09:00", "10:30")).await;
+    let waiting = until("the session to say why it waits", || async {
+        Some(session_of(&app.db, &event).await).filter(|s| s.zoom.error.is_some())
+    })
+    .await;
+    let retry = format!(
+        "/manage/events/bimtek-ulang/sessions/{}/zoom/retry",
+        waiting.id
+    );
+    assert_eq!(rina.post(&retry, &[]).await.status(), 303, "{app}");
+    assert_eq!(
+        session_of(&app.db, &event).await.zoom.error,
+        waiting.zoom.error,
+        "{app}: the reason stays"
+    );
+    until("the second attempt", || async {
+        (zoom.requests_to(Route::CreateMeeting).len() == 2).then_some(())
+    })
+    .await;
+    wait_for_jobs(&app.db).await;
+
+    let later = Utc::now() + chrono::Duration::hours(1);
+    zoom.fail_next(Route::CreateMeeting, 1, Failure::rate_limited_until(later));
+    assert_eq!(rina.post(&retry, &[]).await.status(), 303, "{app}");
+    until("Zoom's request to wait", || async {
+        Some(session_of(&app.db, &event).await).filter(|s| {
+            s.zoom
+                .error
+                .as_ref()
+                .is_some_and(|p| p.key == "zoom.error.rate_limited")
+        })
+    })
+    .await;
+    assert_eq!(rina.post(&retry, &[]).await.status(), 303, "{app}");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        zoom.requests_to(Route::CreateMeeting).len(),
+        3,
+        "{app}: Zoom's wait holds"
+    );
+}
+
 backend_tests!(a_rate_limited_create_waits_as_zoom_says_and_makes_one_meeting);
 async fn a_rate_limited_create_waits_as_zoom_says_and_makes_one_meeting(backend: TestBackend) {
     let zoom = ZoomServer::start().await;

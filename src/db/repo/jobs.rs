@@ -106,6 +106,24 @@ pub fn enqueue_or_rerun(
     }
 }
 
+/// Brings the queued job keyed `key` forward to `now` when it waits for a
+/// later time (a retry's backoff): someone asked for it to run at once.
+pub fn hasten(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> QueryResult<()> {
+    let now = now.naive_utc();
+    let hastened = diesel::update(
+        jobs::table
+            .filter(jobs::dedup_key.eq(key))
+            .filter(jobs::status.eq(JobStatus::Queued.as_str()))
+            .filter(jobs::run_at.gt(now)),
+    )
+    .set(jobs::run_at.eq(now))
+    .execute(conn)?;
+    if hastened == 1 {
+        wake_workers_on_commit();
+    }
+    Ok(())
+}
+
 /// Takes up to `limit` jobs for `worker`: first those whose worker's lease
 /// ran out, then the due ones, oldest first. Each statement only takes rows
 /// it sees free (on PostgreSQL it skips rows another claim has locked), so
