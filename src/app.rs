@@ -180,6 +180,7 @@ impl Application {
             lease: LEASE,
             run_timeout: Duration::from_secs(270),
             first_retry: self.settings.job_first_retry,
+            retry_for: self.settings.job_retry_for,
             concurrency: self.settings.job_workers,
         };
         vec![tokio::spawn(jobs::run_worker(

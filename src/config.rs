@@ -135,6 +135,10 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "BIMTEK_BEHIND_PROXY", value_name = "BOOL", value_parser = parse_bool)]
     pub behind_proxy: Option<bool>,
 
+    /// How long, in minutes, a job keeps trying while a server it needs (SMTP, Zoom, the object store) is down or asks it to wait, counted from its first failure [default: 1440, a day]
+    #[arg(long, global = true, env = "BIMTEK_JOB_RETRY_MINUTES", value_name = "N", value_parser = parse_job_retry_minutes)]
+    pub job_retry_minutes: Option<u32>,
+
     /// HTTP worker threads [default: one per CPU core]
     #[arg(long, global = true, env = "BIMTEK_HTTP_WORKERS", value_name = "N", value_parser = parse_http_workers)]
     pub http_workers: Option<usize>,
@@ -275,6 +279,10 @@ fn parse_mail_per_minute(raw: &str) -> Result<u32, String> {
     parse_count(raw, 0, 100_000).map_err(|e| format!("BIMTEK_MAIL_PER_MINUTE {e}"))
 }
 
+fn parse_job_retry_minutes(raw: &str) -> Result<u32, String> {
+    parse_count(raw, 1, 60 * 24 * 30).map_err(|e| format!("BIMTEK_JOB_RETRY_MINUTES {e}"))
+}
+
 fn parse_registrations_per_minute(raw: &str) -> Result<u32, String> {
     parse_count(raw, 0, 1_000_000).map_err(|e| format!("BIMTEK_REGISTRATIONS_PER_MINUTE {e}"))
 }
@@ -332,6 +340,9 @@ pub struct Settings {
     pub behind_proxy: bool,
     /// The first wait before a failed job is tried again (tests shorten it).
     pub job_first_retry: Duration,
+    /// How long a job keeps trying while a server it needs is down or
+    /// asks it to wait, from its first failure.
+    pub job_retry_for: Duration,
     /// `None`: Zoom is not configured; sessions get no meetings.
     pub zoom: Option<ZoomConfig>,
     pub storage: StorageConfig,
@@ -362,7 +373,8 @@ impl Settings {
             mail_dir: PathBuf::from("mail"),
             secret_key: None,
             behind_proxy: false,
-            job_first_retry: Duration::from_secs(30),
+            job_first_retry: crate::domain::job::FIRST_RETRY,
+            job_retry_for: crate::domain::job::RETRY_FOR,
             zoom: None,
         }
     }
@@ -381,6 +393,9 @@ impl Settings {
         settings.db_pool_size = args.db_pool_size.unwrap_or(settings.db_pool_size);
         settings.job_workers = args.job_workers.unwrap_or(settings.job_workers);
         settings.http_workers = args.http_workers;
+        if let Some(minutes) = args.job_retry_minutes {
+            settings.job_retry_for = Duration::from_secs(u64::from(minutes) * 60);
+        }
         settings.log = args.log.unwrap_or(settings.log);
         settings.log_format = args.log_format.unwrap_or(settings.log_format);
         settings.smtp_url = args.smtp_url.filter(|u| !u.trim().is_empty());
@@ -456,6 +471,7 @@ fn merge(over: SettingsArgs, under: SettingsArgs) -> SettingsArgs {
         db_pool_size: over.db_pool_size.or(under.db_pool_size),
         job_workers: over.job_workers.or(under.job_workers),
         http_workers: over.http_workers.or(under.http_workers),
+        job_retry_minutes: over.job_retry_minutes.or(under.job_retry_minutes),
         smtp_url: over.smtp_url.or(under.smtp_url),
         mail_from: over.mail_from.or(under.mail_from),
         mail_per_minute: over.mail_per_minute.or(under.mail_per_minute),

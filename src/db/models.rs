@@ -38,13 +38,14 @@ pub struct JobRow {
     pub status: String,
     pub run_at: NaiveDateTime,
     pub attempts: i32,
-    pub max_attempts: i32,
     pub last_error: Option<String>,
     pub locked_by: Option<String>,
     pub locked_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub finished_at: Option<NaiveDateTime>,
+    /// The first failure of the run of failures the job is in, if any.
+    pub failing_since: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable, Debug)]
@@ -57,7 +58,6 @@ pub struct NewJobRow<'a> {
     pub status: &'a str,
     pub run_at: NaiveDateTime,
     pub attempts: i32,
-    pub max_attempts: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

@@ -94,13 +94,13 @@ diesel::table! {
         status -> Text,
         run_at -> Timestamp,
         attempts -> Integer,
-        max_attempts -> Integer,
         last_error -> Nullable<Text>,
         locked_by -> Nullable<Text>,
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         finished_at -> Nullable<Timestamp>,
+        failing_since -> Nullable<Timestamp>,
     }
 }
 

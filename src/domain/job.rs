@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobStatus {
     Queued,
@@ -54,21 +56,21 @@ const fn base_delay(attempt: u32, first: Duration) -> Duration {
     }
 }
 
-/// How many attempts fit in `window` with [`retry_delay`] (without jitter):
-/// the attempt count that keeps a job retrying for at least that long.
-pub const fn attempts_for(window: Duration) -> u32 {
-    let mut waited = Duration::ZERO;
-    let mut attempts = 1;
-    while waited.as_nanos() < window.as_nanos() {
-        waited = waited.saturating_add(base_delay(attempts, FIRST_RETRY));
-        attempts += 1;
-    }
-    attempts
-}
+/// How long a job keeps trying while a server it needs is down or asks
+/// it to wait: an outage over a night delays work, it does not lose it.
+pub const RETRY_FOR: Duration = Duration::from_secs(24 * 3600);
 
-/// Attempts that keep a job retrying for a day: an outage over a night
-/// delays work, it does not lose it.
-pub const ATTEMPTS_FOR_A_DAY: u32 = attempts_for(Duration::from_secs(24 * 3600));
+/// Whether a job that failed again at `now` may try once more: while the
+/// other side is away or slowing it down, a job retries for `budget`
+/// counted from the first failure of the run of failures (`since`; `None`
+/// when this is the first). Counted in time, not attempts: a server that
+/// asks for a second's pause forty times has not been down for a day.
+pub fn may_retry(since: Option<DateTime<Utc>>, budget: Duration, now: DateTime<Utc>) -> bool {
+    let since = since.unwrap_or(now);
+    let budget = chrono::Duration::from_std(budget).unwrap_or(chrono::Duration::MAX);
+    // A budget past the end of time never runs out.
+    since.checked_add_signed(budget).is_none_or(|end| now < end)
+}
 
 #[cfg(test)]
 mod tests {
@@ -100,15 +102,28 @@ mod tests {
     }
 
     #[test]
-    fn a_day_of_retries_needs_about_thirty_attempts() {
-        let attempts = attempts_for(Duration::from_secs(24 * 3600));
-        let total: Duration = (1..attempts)
-            .map(|a| retry_delay(a, FIRST_RETRY, 0.0))
-            .sum();
-        assert!(total >= Duration::from_secs(24 * 3600));
-        assert!(
-            total - retry_delay(attempts - 1, FIRST_RETRY, 0.0) < Duration::from_secs(24 * 3600)
-        );
+    fn retries_last_as_long_as_the_budget_however_many_they_are() {
+        let since = DateTime::parse_from_rfc3339("2026-12-05T08:00:00Z")
+            .unwrap()
+            .to_utc();
+        let budget = Duration::from_secs(3600);
+        assert!(may_retry(None, budget, since));
+        assert!(may_retry(
+            Some(since),
+            budget,
+            since + chrono::Duration::minutes(59)
+        ));
+        assert!(!may_retry(
+            Some(since),
+            budget,
+            since + chrono::Duration::minutes(60)
+        ));
+        assert!(!may_retry(None, Duration::ZERO, since));
+        assert!(may_retry(
+            Some(since),
+            Duration::MAX,
+            since + chrono::Duration::days(400)
+        ));
     }
 
     #[test]

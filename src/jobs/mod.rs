@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 
 use crate::db::DbConnection;
 use crate::db::repo::jobs as repo;
+use crate::domain::job::may_retry;
 
 pub use context::JobContext;
 pub use registry::Registry;
@@ -32,8 +33,6 @@ pub use worker::{WorkerConfig, run_worker};
 pub trait BackgroundJob: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The row's `kind`, unique among the registered types.
     const KIND: &'static str;
-    /// Attempts before the job fails for good.
-    const MAX_ATTEMPTS: u32;
     /// What every job of the registry shares (connections, clients).
     type Context: Send + Sync + 'static;
 
@@ -95,7 +94,6 @@ fn row<J: BackgroundJob>(job: &J, run_at: DateTime<Utc>) -> repo::NewJob<'static
         payload: serde_json::to_string(job).expect("a job's payload serialises"),
         dedup_key: job.dedup_key(),
         run_at,
-        max_attempts: J::MAX_ATTEMPTS,
     }
 }
 
@@ -105,7 +103,10 @@ pub struct Attempt {
     pub job_id: String,
     /// 1 for the first try.
     pub number: u32,
-    pub max: u32,
+    /// The first failure of the failures this run follows, if it follows any.
+    pub failing_since: Option<DateTime<Utc>>,
+    /// How long failures worth retrying are retried, from `failing_since`.
+    pub retry_for: Duration,
 }
 
 impl Attempt {
@@ -115,19 +116,24 @@ impl Attempt {
         self.number > 1
     }
 
-    /// Whether `failure` ends the job: no retry follows.
+    /// Whether `failure` ends the job: no retry follows. A refusal ends it
+    /// at its first attempt (someone must act: the organiser's "try again"
+    /// queues it afresh); an outage or a rate limit once the job has been
+    /// failing for its whole time budget.
     pub fn gives_up(&self, failure: &JobFailure) -> bool {
         match failure {
             JobFailure::Permanent(_) => true,
-            JobFailure::Retry { .. } => self.number >= self.max,
+            JobFailure::Retry { .. } => !may_retry(self.failing_since, self.retry_for, Utc::now()),
         }
     }
 }
 
 #[derive(Debug)]
 pub enum JobFailure {
-    /// Worth trying again: after `after` when the other side said so (Zoom's
-    /// Retry-After), else after the usual backoff.
+    /// The other side is away or asks to wait (an outage, a rate limit, a
+    /// database that did not answer): tried again after `after` when it
+    /// said so (Zoom's Retry-After), else after the usual backoff, until
+    /// the job's time budget runs out.
     Retry {
         error: String,
         after: Option<Duration>,

@@ -28,6 +28,9 @@ pub struct WorkerConfig {
     pub run_timeout: Duration,
     /// The wait before the first retry; it doubles with each attempt.
     pub first_retry: Duration,
+    /// How long a job retries while the other side is away or asks to
+    /// wait, from its first failure.
+    pub retry_for: Duration,
     /// Jobs run at once. Most jobs wait on a remote server (SMTP, Zoom),
     /// so this is about latency, not cores.
     pub concurrency: usize,
@@ -132,7 +135,8 @@ async fn run_one<C: Send + Sync + 'static>(
     let attempt = Attempt {
         job_id: row.id,
         number: u32::try_from(row.attempts).unwrap_or(1),
-        max: u32::try_from(row.max_attempts).unwrap_or(1),
+        failing_since: row.failing_since.map(|at| at.and_utc()),
+        retry_for: config.retry_for,
     };
     let kind = row.kind;
     let deadline = config.run_timeout;

@@ -12,7 +12,6 @@ use crate::db::models::OutboxRow;
 use crate::db::repo::{audit, outbox, users};
 use crate::db::{Db, DbConnection, DbError};
 use crate::domain::account::Account;
-use crate::domain::job::ATTEMPTS_FOR_A_DAY;
 use crate::email::{Template, render};
 use crate::error::Error;
 use crate::i18n::Lang;
@@ -218,7 +217,6 @@ pub struct SendMail {
 
 impl BackgroundJob for SendMail {
     const KIND: &'static str = "mail";
-    const MAX_ATTEMPTS: u32 = ATTEMPTS_FOR_A_DAY;
     type Context = JobContext;
 
     fn dedup_key(&self) -> Option<String> {

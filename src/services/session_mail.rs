@@ -28,9 +28,6 @@ use crate::jobs::{self, Attempt, BackgroundJob, JobContext, Outcome};
 use crate::services::invitations::{self, Slot};
 use crate::services::mail;
 
-/// A fan-out that fails (the database away) keeps trying for a while.
-const FAN_OUT_ATTEMPTS: u32 = 10;
-
 /// Invitations to one session (created or moved) for everyone with a seat.
 #[derive(Serialize, Deserialize)]
 pub struct InviteAll {
@@ -68,7 +65,6 @@ pub struct Reminder {
 
 impl BackgroundJob for InviteAll {
     const KIND: &'static str = "session_invitations";
-    const MAX_ATTEMPTS: u32 = FAN_OUT_ATTEMPTS;
     type Context = JobContext;
 
     fn dedup_key(&self) -> Option<String> {
@@ -87,7 +83,6 @@ impl BackgroundJob for InviteAll {
 
 impl BackgroundJob for InviteOne {
     const KIND: &'static str = "session_invitation";
-    const MAX_ATTEMPTS: u32 = FAN_OUT_ATTEMPTS;
     type Context = JobContext;
 
     fn dedup_key(&self) -> Option<String> {
@@ -109,7 +104,6 @@ impl BackgroundJob for InviteOne {
 
 impl BackgroundJob for CancelAll {
     const KIND: &'static str = "session_cancellations";
-    const MAX_ATTEMPTS: u32 = FAN_OUT_ATTEMPTS;
     type Context = JobContext;
 
     fn dedup_key(&self) -> Option<String> {
@@ -124,7 +118,6 @@ impl BackgroundJob for CancelAll {
 
 impl BackgroundJob for Reminder {
     const KIND: &'static str = "session_reminder";
-    const MAX_ATTEMPTS: u32 = FAN_OUT_ATTEMPTS;
     type Context = JobContext;
 
     fn dedup_key(&self) -> Option<String> {

@@ -24,7 +24,6 @@ use crate::db::repo::session_registrants::{self as registrants, Leaver, Person, 
 use crate::db::repo::{events, sessions};
 use crate::db::{Db, DbConnection, DbError};
 use crate::domain::event::Event;
-use crate::domain::job::ATTEMPTS_FOR_A_DAY;
 use crate::domain::registrant::{RegistrantStatus, same_address};
 use crate::domain::registration::Status;
 use crate::domain::session::{Session, ZoomProblem, ZoomStatus};
@@ -45,7 +44,6 @@ macro_rules! session_job {
 
         impl BackgroundJob for $job {
             const KIND: &'static str = $kind;
-            const MAX_ATTEMPTS: u32 = ATTEMPTS_FOR_A_DAY;
             type Context = JobContext;
 
             fn dedup_key(&self) -> Option<String> {
@@ -85,7 +83,6 @@ pub struct DeleteMeeting {
 
 impl BackgroundJob for DeleteMeeting {
     const KIND: &'static str = "zoom.meeting.delete";
-    const MAX_ATTEMPTS: u32 = ATTEMPTS_FOR_A_DAY;
     type Context = JobContext;
 
     fn dedup_key(&self) -> Option<String> {
@@ -103,8 +100,9 @@ impl BackgroundJob for DeleteMeeting {
 
 /// Without Zoom configured nothing can be done: the job fails for good and
 /// the session stays pending (the organiser's page says why); the retry
-/// button queues it again. Retries cover a day: a Zoom outage over a night
-/// delays meetings and links, it does not lose them.
+/// button queues it again. Retries last the jobs' time budget (a day unless
+/// set otherwise): a Zoom outage over a night delays meetings and links, it
+/// does not lose them.
 async fn with_zoom<'a, Work>(
     context: &'a JobContext,
     work: impl FnOnce(&'a Zoom) -> Work,

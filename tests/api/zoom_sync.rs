@@ -430,6 +430,81 @@ async fn a_rate_limited_create_waits_as_zoom_says_and_makes_one_meeting(backend:
     assert_eq!(zoom.registrant_counts().len(), 1, "{app}: one meeting");
 }
 
+/// Zoom's per-second limit as it may answer many times in a row: wait a second.
+fn slow_down() -> Failure {
+    Failure::RateLimited {
+        retry_after: Some("1".into()),
+        limit_type: Some("QPS"),
+    }
+}
+
+backend_tests!(forty_requests_to_slow_down_do_not_use_up_a_days_retries);
+/// Retries are counted in time: forty answers of "wait a second" are
+/// forty seconds of waiting, not a day of outage, and the meeting is made
+/// once Zoom answers.
+async fn forty_requests_to_slow_down_do_not_use_up_a_days_retries(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-sabar").await;
+    zoom.fail_next(Route::CreateMeeting, 40, slow_down());
+    add_session(&rina, "bimtek-sabar", &zoom_session("09:00", "10:30")).await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let session = loop {
+        let session = session_of(&app.db, &event).await;
+        assert_ne!(
+            session.zoom.status,
+            ZoomStatus::Failed,
+            "{app}: gave up after {} tries",
+            zoom.requests_to(Route::CreateMeeting).len()
+        );
+        if session.zoom.status == ZoomStatus::Ready {
+            break session;
+        }
+        assert!(Instant::now() < deadline, "{app}: still {:?}", session.zoom);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(session.zoom.error.is_none(), "{app}");
+    assert_eq!(zoom.requests_to(Route::CreateMeeting).len(), 41, "{app}");
+    assert_eq!(zoom.registrant_counts().len(), 1, "{app}: one meeting");
+}
+
+backend_tests!(a_job_zoom_keeps_slowing_down_gives_up_when_its_time_is_spent);
+/// With a retry budget of three seconds (a setting), a job that Zoom
+/// keeps asking to wait a second gives up three seconds after its first
+/// failure, after however many attempts fit, and the session shows why.
+async fn a_job_zoom_keeps_slowing_down_gives_up_when_its_time_is_spent(backend: TestBackend) {
+    const BUDGET: Duration = Duration::from_secs(3);
+    let zoom = ZoomServer::start().await;
+    let config = zoom.config();
+    let app = spawn_app_with(&backend, |s| {
+        s.zoom = Some(config);
+        s.job_retry_for = BUDGET;
+    })
+    .await;
+    let (event, rina) = planned(&app, "bimtek-batas").await;
+    zoom.fail_next(Route::CreateMeeting, 1000, slow_down());
+    add_session(&rina, "bimtek-batas", &zoom_session("09:00", "10:30")).await;
+    let failed = zoom_status_is(&app.db, &event, ZoomStatus::Failed).await;
+    let tries = zoom.requests_to(Route::CreateMeeting);
+    let first = tries.first().unwrap().at;
+    let spent = tries.last().unwrap().at - first;
+    assert!(
+        spent >= BUDGET && spent < BUDGET + Duration::from_secs(2),
+        "{app}: gave up after {spent:?} and {} tries",
+        tries.len()
+    );
+    assert!(
+        (3..=5).contains(&tries.len()),
+        "{app}: {} tries",
+        tries.len()
+    );
+    assert_eq!(
+        failed.zoom.error.map(|p| p.key).as_deref(),
+        Some("zoom.error.rate_limited"),
+        "{app}"
+    );
+}
+
 backend_tests!(a_refused_meeting_is_explained_and_can_be_tried_again);
 async fn a_refused_meeting_is_explained_and_can_be_tried_again(backend: TestBackend) {
     let zoom = ZoomServer::start().await;

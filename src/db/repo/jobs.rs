@@ -15,7 +15,6 @@ pub struct NewJob<'a> {
     /// registrant per participant) carries a key; enqueueing it again is a no-op.
     pub dedup_key: Option<String>,
     pub run_at: DateTime<Utc>,
-    pub max_attempts: u32,
 }
 
 /// Adds a job; `false` when a job with the same dedup key already exists.
@@ -31,7 +30,6 @@ pub fn enqueue(conn: &mut DbConnection, job: &NewJob<'_>, now: DateTime<Utc>) ->
         status: JobStatus::Queued.as_str(),
         run_at: job.run_at.naive_utc(),
         attempts: 0,
-        max_attempts: i32::try_from(job.max_attempts).unwrap_or(i32::MAX),
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
     };
@@ -90,6 +88,7 @@ pub fn enqueue_or_rerun(
                     jobs::run_at.eq(at),
                     jobs::attempts.eq(0),
                     jobs::last_error.eq(None::<String>),
+                    jobs::failing_since.eq(None::<chrono::NaiveDateTime>),
                     jobs::updated_at.eq(at),
                     jobs::finished_at.eq(None::<chrono::NaiveDateTime>),
                 ))
@@ -214,6 +213,7 @@ pub fn finish(
                 jobs::status.eq(JobStatus::Queued.as_str()),
                 jobs::attempts.eq(0),
                 jobs::last_error.eq(None::<String>),
+                jobs::failing_since.eq(None::<chrono::NaiveDateTime>),
                 jobs::locked_by.eq(None::<String>),
                 jobs::locked_until.eq(None::<chrono::NaiveDateTime>),
                 jobs::updated_at.eq(now),
@@ -225,6 +225,7 @@ pub fn finish(
         .set((
             jobs::status.eq(JobStatus::Done.as_str()),
             jobs::last_error.eq(None::<String>),
+            jobs::failing_since.eq(None::<chrono::NaiveDateTime>),
             jobs::locked_by.eq(None::<String>),
             jobs::locked_until.eq(None::<chrono::NaiveDateTime>),
             jobs::updated_at.eq(now),
@@ -239,6 +240,7 @@ struct Held {
     run_at: chrono::NaiveDateTime,
     claimed_at: chrono::NaiveDateTime,
     attempts: i32,
+    failing_since: Option<chrono::NaiveDateTime>,
 }
 
 impl Held {
@@ -256,17 +258,31 @@ impl Held {
 /// on PostgreSQL skips a row whose committed version fails its condition
 /// without waiting for the transaction that is changing it.
 fn hold(conn: &mut DbConnection, id: &str, worker: &str) -> QueryResult<Option<Held>> {
-    let query = owned(id, worker).select((jobs::run_at, jobs::updated_at, jobs::attempts));
-    let row: Option<(chrono::NaiveDateTime, chrono::NaiveDateTime, i32)> = match conn {
+    let query = owned(id, worker).select((
+        jobs::run_at,
+        jobs::updated_at,
+        jobs::attempts,
+        jobs::failing_since,
+    ));
+    type Row = (
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+        i32,
+        Option<chrono::NaiveDateTime>,
+    );
+    let row: Option<Row> = match conn {
         DbConnection::Pg(pg) => query.for_update().first(pg).optional()?,
         // SQLite's writes are serial already.
         DbConnection::Sqlite(sqlite) => query.first(sqlite).optional()?,
     };
-    Ok(row.map(|(run_at, claimed_at, attempts)| Held {
-        run_at,
-        claimed_at,
-        attempts,
-    }))
+    Ok(
+        row.map(|(run_at, claimed_at, attempts, failing_since)| Held {
+            run_at,
+            claimed_at,
+            attempts,
+            failing_since,
+        }),
+    )
 }
 
 /// Extends the lease on every job `worker` is running: a live worker
@@ -289,7 +305,8 @@ pub fn renew_leases(
 /// Records a failed attempt: back in the queue at `retry_at`, or failed for
 /// good when there is none, unless [`enqueue_or_rerun`] asked for another
 /// run meanwhile: then it is queued at once with fresh attempts, as it
-/// would have been had the request come after the failure.
+/// would have been had the request come after the failure. A retry keeps
+/// the time of the first failure it follows, from which its budget counts.
 pub fn fail(
     conn: &mut DbConnection,
     id: &str,
@@ -302,10 +319,23 @@ pub fn fail(
         return Ok(false);
     };
     let now = now.naive_utc();
-    let (status, run_at, attempts, finished_at) = match retry_at {
-        Some(at) => (JobStatus::Queued, at.naive_utc(), held.attempts, None),
-        None if held.rerun_requested() => (JobStatus::Queued, now, 0, None),
-        None => (JobStatus::Failed, now, held.attempts, Some(now)),
+    let failing_since = held.failing_since.unwrap_or(now);
+    let (status, run_at, attempts, failing_since, finished_at) = match retry_at {
+        Some(at) => (
+            JobStatus::Queued,
+            at.naive_utc(),
+            held.attempts,
+            Some(failing_since),
+            None,
+        ),
+        None if held.rerun_requested() => (JobStatus::Queued, now, 0, None, None),
+        None => (
+            JobStatus::Failed,
+            now,
+            held.attempts,
+            Some(failing_since),
+            Some(now),
+        ),
     };
     diesel::update(owned(id, worker))
         .set((
@@ -313,6 +343,7 @@ pub fn fail(
             jobs::run_at.eq(run_at),
             jobs::attempts.eq(attempts),
             jobs::last_error.eq(Some(error)),
+            jobs::failing_since.eq(failing_since),
             jobs::locked_by.eq(None::<String>),
             jobs::locked_until.eq(None::<chrono::NaiveDateTime>),
             jobs::updated_at.eq(now),

@@ -112,6 +112,8 @@ pub struct Recorded {
     /// Names in lower case, in the order received.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// When it arrived.
+    pub at: Instant,
 }
 
 impl Recorded {
@@ -458,6 +460,7 @@ fn answer_now(request: &HttpRequest, body: &web::Bytes, state: &Mutex<State>) ->
             })
             .collect(),
         body: body.to_vec(),
+        at: Instant::now(),
     };
     let mut state = lock(state);
     state.requests.push(recorded.clone());

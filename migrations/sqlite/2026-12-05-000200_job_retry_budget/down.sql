@@ -1,0 +1,2 @@
+ALTER TABLE jobs ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 32;
+ALTER TABLE jobs DROP COLUMN failing_since;
