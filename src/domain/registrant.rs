@@ -107,6 +107,7 @@ mod tests {
         let refusal = ZoomProblem {
             key: "zoom.error.capacity".into(),
             detail: String::new(),
+            until: None,
         };
         for (status, error) in [
             (RegistrantStatus::Added, None),

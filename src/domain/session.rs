@@ -118,6 +118,10 @@ pub struct ZoomMeeting {
 pub struct ZoomProblem {
     pub key: String,
     pub detail: String,
+    /// Until when Zoom asked bimtek to wait (a rate limit), for organisers
+    /// to read as a time of their own day rather than a wait that ages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<DateTime<Utc>>,
 }
 
 impl ZoomProblem {
@@ -140,6 +144,7 @@ impl ZoomProblem {
         serde_json::from_str(stored).unwrap_or_else(|_| ZoomProblem {
             key: "zoom.error.rejected".into(),
             detail: stored.to_owned(),
+            until: None,
         })
     }
 }

@@ -237,6 +237,10 @@ fn problem(error: &ZoomError) -> ZoomProblem {
             .map(|(_, detail)| detail)
             .next()
             .unwrap_or_default(),
+        until: error
+            .retry_after()
+            .and_then(|wait| chrono::Duration::from_std(wait).ok())
+            .map(|wait| Utc::now() + wait),
     }
 }
 
@@ -579,6 +583,7 @@ async fn add(zoom: &Zoom, attempt: &Attempt, meeting_id: i64, batch: &[Person]) 
                 let problem = ZoomProblem {
                     key: "zoom.error.no_registration".into(),
                     detail: String::new(),
+                    until: None,
                 };
                 (person.registration_id, problem)
             }));

@@ -17,7 +17,7 @@ use bimtek::domain::session::{Session, SessionForm, ZoomStatus};
 use bimtek::i18n::Lang;
 use bimtek::services::accounts::Origin;
 use bimtek::services::{mail, registrations, sessions};
-use chrono::Utc;
+use chrono::{DurationRound, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
@@ -358,7 +358,8 @@ async fn zoom_out_of_reach_is_explained_without_the_raw_error(backend: TestBacke
 backend_tests!(trying_again_during_a_wait_runs_at_once_and_keeps_the_reason);
 /// Zoom failed (503) and the next attempt waits a minute: "try again"
 /// runs it at once and the reason stays shown meanwhile; when Zoom itself
-/// asked to wait, the wait holds.
+/// asked to wait, the wait holds and the page says until when, on the
+/// event's clock in the page's language.
 async fn trying_again_during_a_wait_runs_at_once_and_keeps_the_reason(backend: TestBackend) {
     let zoom = ZoomServer::start().await;
     let config = zoom.config();
@@ -391,7 +392,11 @@ async fn trying_again_during_a_wait_runs_at_once_and_keeps_the_reason(backend: T
     .await;
     wait_for_jobs(&app.db).await;
 
-    let later = Utc::now() + chrono::Duration::hours(1);
+    // Half past a minute, so that the minute shown is not in doubt.
+    let later = (Utc::now() + chrono::Duration::hours(1))
+        .duration_trunc(chrono::Duration::minutes(1))
+        .unwrap()
+        + chrono::Duration::seconds(30);
     zoom.fail_next(Route::CreateMeeting, 1, Failure::rate_limited_until(later));
     assert_eq!(rina.post(&retry, &[]).await.status(), 303, "{app}");
     until("Zoom's request to wait", || async {
@@ -403,7 +408,26 @@ async fn trying_again_during_a_wait_runs_at_once_and_keeps_the_reason(backend: T
         })
     })
     .await;
-    assert_eq!(rina.post(&retry, &[]).await.status(), 303, "{app}");
+    let tried = rina.post(&retry, &[]).await;
+    assert_eq!(tried.status(), 303, "{app}");
+    let back = tried.headers()["location"].to_str().unwrap().to_owned();
+    let local = later.with_timezone(&Tz::Asia__Jakarta);
+    for (lang, words) in [
+        (Lang::Id, "Zoom meminta bimtek menunggu sampai"),
+        (Lang::En, "Zoom asked bimtek to wait until"),
+    ] {
+        rina.get(&format!("/lang/{}", lang.code())).await;
+        let until = format!(
+            "{}, {} WIB",
+            bimtek::i18n::dates::date(lang, &local),
+            bimtek::i18n::dates::time(lang, &local)
+        );
+        let (_, html) = rina.text(&back).await;
+        assert!(
+            html.contains(&format!("{words} {until}")),
+            "{app}: {lang:?}: {until}: {html}"
+        );
+    }
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(
         zoom.requests_to(Route::CreateMeeting).len(),

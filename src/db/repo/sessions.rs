@@ -160,6 +160,7 @@ pub fn meeting_gone(conn: &mut DbConnection, id: &str, meeting_id: i64) -> Query
     let problem = ZoomProblem {
         key: "zoom.error.meeting_gone".into(),
         detail: String::new(),
+        until: None,
     };
     diesel::update(
         sessions::table

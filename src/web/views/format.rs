@@ -12,6 +12,17 @@ pub fn authored(lang: Lang) -> Option<&'static str> {
     (lang != Lang::Id).then_some("id")
 }
 
+/// A moment with its zone's label: "Senin, 27 Juli 2020, 08.00 WIB".
+pub fn moment(lang: Lang, at: DateTime<Utc>, zone: Tz) -> String {
+    let local = at.with_timezone(&zone);
+    format!(
+        "{}, {} {}",
+        crate::i18n::dates::date(lang, &local),
+        crate::i18n::dates::time(lang, &local),
+        crate::domain::time::zone_label(zone, at)
+    )
+}
+
 pub fn span(lang: Lang, start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> Markup {
     let span = crate::i18n::dates::span(lang, start, end, zone);
     html! {

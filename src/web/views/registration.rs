@@ -308,17 +308,6 @@ pub fn cancel(ctx: &PageContext, event: &Event, action: &str) -> Markup {
     )
 }
 
-/// A moment with its zone's label: "Senin, 27 Juli 2020, 08.00 WIB".
-fn moment(lang: Lang, at: chrono::DateTime<chrono::Utc>, zone: chrono_tz::Tz) -> String {
-    let local = at.with_timezone(&zone);
-    format!(
-        "{}, {} {}",
-        dates::date(lang, &local),
-        dates::time(lang, &local),
-        zone_label(zone, at)
-    )
-}
-
 /// A moment on the event's clock, and on the reader's own when it differs:
 /// "Senin, 27 Juli 2020, 08.30 WIB (09.30 WITA)".
 fn on_both_clocks(
@@ -327,7 +316,7 @@ fn on_both_clocks(
     zone: chrono_tz::Tz,
     own: Option<chrono_tz::Tz>,
 ) -> String {
-    let shown = moment(lang, at, zone);
+    let shown = format::moment(lang, at, zone);
     match own.filter(|own| zone_label(*own, at) != zone_label(zone, at)) {
         Some(own) => {
             let local = at.with_timezone(&own);

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use chrono::Utc;
 use maud::{Markup, html};
 
 use super::forms::{
@@ -196,6 +197,10 @@ fn zoom_state(
                 br; small { (lang.t("session.zoom_not_configured")) }
             } @else if let Some(problem) = &session.zoom.error {
                 br; small.error { (lang.tf(&problem.key, &[("detail", &problem.detail)])) }
+                // Trying again cannot hurry Zoom: the button says so, with when.
+                @if let Some(until) = problem.until.filter(|until| *until > Utc::now()) {
+                    br; small { (lang.tf("session.zoom_wait_until", &[("time", &format::moment(lang, until, event.time_zone))])) }
+                }
             }
             @if let Some(standing) = standing.filter(|s| s.linked < s.total) {
                 br; small { (links(lang, standing)) }
