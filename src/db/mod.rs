@@ -6,6 +6,7 @@ pub mod migrate;
 pub mod models;
 pub mod repo;
 pub mod schema;
+pub mod states;
 mod wakeup;
 mod writer;
 

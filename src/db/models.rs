@@ -4,6 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{events, jobs};
+use crate::domain::job::JobStatus;
+use crate::domain::outbox::OutboxStatus;
+use crate::domain::registration::Status;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = events)]
@@ -28,6 +31,8 @@ pub struct EventRow {
     pub join_links_before_minutes: i32,
 }
 
+/// A job as the worker that claimed it reads it: running, so without its
+/// status.
 #[derive(Queryable, QueryableByName, Selectable, Debug, Clone)]
 #[diesel(table_name = jobs)]
 pub struct JobRow {
@@ -35,7 +40,6 @@ pub struct JobRow {
     pub kind: String,
     pub payload: String,
     pub dedup_key: Option<String>,
-    pub status: String,
     pub run_at: NaiveDateTime,
     pub attempts: i32,
     pub last_error: Option<String>,
@@ -55,7 +59,8 @@ pub struct NewJobRow<'a> {
     pub kind: &'a str,
     pub payload: &'a str,
     pub dedup_key: Option<&'a str>,
-    pub status: &'a str,
+    #[diesel(serialize_as = String)]
+    pub status: JobStatus,
     pub run_at: NaiveDateTime,
     pub attempts: i32,
     pub created_at: NaiveDateTime,
@@ -88,7 +93,8 @@ pub struct OutboxRow {
     pub subject: String,
     pub body_text: String,
     pub attachments: String,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
@@ -114,7 +120,8 @@ pub struct RegistrationRow {
     pub id: String,
     pub event_id: String,
     pub user_id: String,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: Status,
     pub full_name: String,
     pub email: String,
     pub whatsapp: String,

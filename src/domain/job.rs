@@ -19,19 +19,6 @@ impl JobStatus {
         JobStatus::Done,
         JobStatus::Failed,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Queued => "queued",
-            JobStatus::Running => "running",
-            JobStatus::Done => "done",
-            JobStatus::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<JobStatus> {
-        Self::ALL.into_iter().find(|status| status.as_str() == s)
-    }
 }
 
 pub const FIRST_RETRY: Duration = Duration::from_secs(30);
@@ -124,13 +111,5 @@ mod tests {
             Duration::MAX,
             since + chrono::Duration::days(400)
         ));
-    }
-
-    #[test]
-    fn statuses_round_trip() {
-        for status in JobStatus::ALL {
-            assert_eq!(JobStatus::parse(status.as_str()), Some(status));
-        }
-        assert_eq!(JobStatus::parse("lost"), None);
     }
 }

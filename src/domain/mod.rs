@@ -3,6 +3,7 @@
 pub mod account;
 pub mod event;
 pub mod job;
+pub mod outbox;
 pub mod question;
 pub mod region;
 pub mod registrant;

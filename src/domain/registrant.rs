@@ -21,19 +21,6 @@ impl RegistrantStatus {
         RegistrantStatus::Cancelled,
         RegistrantStatus::Failed,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RegistrantStatus::Pending => "pending",
-            RegistrantStatus::Added => "added",
-            RegistrantStatus::Cancelled => "cancelled",
-            RegistrantStatus::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RegistrantStatus> {
-        Self::ALL.into_iter().find(|status| status.as_str() == s)
-    }
 }
 
 /// A confirmed participant of a Zoom session who has no personal link yet.
@@ -92,14 +79,6 @@ pub fn same_address(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statuses_round_trip() {
-        for status in RegistrantStatus::ALL {
-            assert_eq!(RegistrantStatus::parse(status.as_str()), Some(status));
-        }
-        assert_eq!(RegistrantStatus::parse("lost"), None);
-    }
 
     #[test]
     fn a_standing_counts_the_confirmed_and_names_who_has_no_link() {

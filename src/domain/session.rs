@@ -71,19 +71,6 @@ impl ZoomStatus {
         ZoomStatus::Failed,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ZoomStatus::None => "none",
-            ZoomStatus::Pending => "pending",
-            ZoomStatus::Ready => "ready",
-            ZoomStatus::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ZoomStatus> {
-        ZoomStatus::ALL.into_iter().find(|z| z.as_str() == s)
-    }
-
     /// The state after a session is planned or re-planned: one newly held
     /// on Zoom waits for its meeting, one no longer held there that has no
     /// meeting yet needs none. A meeting that exists (or failed) keeps its

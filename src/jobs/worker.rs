@@ -11,8 +11,9 @@ use tokio::task::JoinSet;
 use super::{Attempt, JobFailure, Outcome, Registry};
 use crate::db::models::JobRow;
 use crate::db::repo::jobs as repo;
+use crate::db::states::Stored;
 use crate::db::{Db, DbError};
-use crate::domain::job::retry_delay;
+use crate::domain::job::{JobStatus, retry_delay};
 use crate::telemetry::Metrics;
 
 #[derive(Clone, Debug)]
@@ -152,9 +153,12 @@ async fn run_one<C: Send + Sync + 'static>(
         )))),
     };
     let now = Utc::now();
+    // The metric's outcome: the state the run leaves the job in, as the
+    // table names it, or a retry.
+    let (done, failed) = (JobStatus::Done.stored(), JobStatus::Failed.stored());
     let (label, retry_at, error) = match outcome {
-        Ok(()) => ("done", None, None),
-        Err(failure) if attempt.gives_up(&failure) => ("failed", None, Some(failure.reason())),
+        Ok(()) => (done, None, None),
+        Err(failure) if attempt.gives_up(&failure) => (failed, None, Some(failure.reason())),
         Err(JobFailure::Retry { error, after }) => {
             let wait = after.unwrap_or_else(|| {
                 retry_delay(attempt.number, config.first_retry, rand::random::<f64>())
@@ -162,7 +166,7 @@ async fn run_one<C: Send + Sync + 'static>(
             let at = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1));
             ("retry", Some(at), Some(error))
         }
-        Err(JobFailure::Permanent(error)) => ("failed", None, Some(error)),
+        Err(JobFailure::Permanent(error)) => (failed, None, Some(error)),
     };
     metrics.jobs_run.with_label_values(&[&kind, label]).inc();
     let id = attempt.job_id;

@@ -123,7 +123,7 @@ pub async fn for_participant(
     );
     db.run(move |conn| {
         let registration = registrations::find(conn, &id)?
-            .filter(|r| r.user_id == user_id && r.status == Status::Confirmed.as_str())
+            .filter(|r| r.user_id == user_id && r.status == Status::Confirmed)
             .ok_or(Error::NotFound)?;
         let event =
             crate::db::repo::events::find(conn, &registration.event_id)?.ok_or(Error::NotFound)?;
@@ -315,7 +315,7 @@ pub fn feed(
 ) -> diesel::QueryResult<String> {
     let mut entries = Vec::new();
     for (registration, event) in registrations::of_user(conn, user_id)? {
-        if registration.status != Status::Confirmed.as_str() {
+        if registration.status != Status::Confirmed {
             continue;
         }
         let personal = sessions::personal_join_urls(conn, &registration.id)?;

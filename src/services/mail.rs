@@ -12,6 +12,7 @@ use crate::db::models::OutboxRow;
 use crate::db::repo::{audit, outbox, users};
 use crate::db::{Db, DbConnection, DbError};
 use crate::domain::account::Account;
+use crate::domain::outbox::OutboxStatus;
 use crate::email::{Template, render};
 use crate::error::Error;
 use crate::i18n::Lang;
@@ -65,7 +66,7 @@ pub fn prepare(mail: Outgoing<'_>, reply_to: Option<String>, now: DateTime<Utc>)
                 .map(KeptAttachment::inline)
                 .collect(),
         ),
-        status: "queued".into(),
+        status: OutboxStatus::Queued,
         attempts: 0,
         last_error: None,
         created_at: now.naive_utc(),
@@ -240,7 +241,7 @@ impl BackgroundJob for SendMail {
             }
             Err(e) => return Err(JobFailure::retry(e.to_string())).into(),
         };
-        if row.status == "sent" {
+        if row.status == OutboxStatus::Sent {
             return Ok(()).into();
         }
         // Keys of files that moved into storage are written with the
@@ -342,7 +343,7 @@ pub async fn resend(
         let now = Utc::now();
         let copy = OutboxRow {
             id: Uuid::now_v7().simple().to_string(),
-            status: "queued".into(),
+            status: OutboxStatus::Queued,
             attempts: 0,
             last_error: None,
             created_at: now.naive_utc(),

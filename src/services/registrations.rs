@@ -112,7 +112,7 @@ fn insert(
         id: Uuid::now_v7().to_string(),
         event_id: event_id.to_owned(),
         user_id: user.id,
-        status: Status::Unconfirmed.as_str().to_owned(),
+        status: Status::Unconfirmed,
         search_text: checked.search_text(),
         full_name: checked.full_name,
         email: checked.email,
@@ -191,7 +191,7 @@ pub async fn register(
     db.transaction(move |conn| {
         if let Some(existing) = repo::find_by_email(conn, &event_id, &checked.email)? {
             let user = users::find(conn, &existing.user_id)?.ok_or(Error::NotFound)?;
-            if existing.status == Status::Unconfirmed.as_str() {
+            if existing.status == Status::Unconfirmed {
                 send_confirmation(conn, &event, &existing, &origin, now)?;
             } else {
                 accounts::send_sign_in_link(conn, &user, origin.lang, &origin)?;
@@ -302,7 +302,7 @@ fn tell(
     let has_sessions = !sessions::of_event(conn, &event.id.to_string())?.is_empty();
     // `registration` is the row before the change: a seat that was
     // confirmed had its sessions' invitations, which now leave its calendar.
-    let had_seat = registration.status == Status::Confirmed.as_str();
+    let had_seat = registration.status == Status::Confirmed;
     let attachments = match status {
         Status::Confirmed if !has_sessions => vec![invitations::event_invitation(
             conn,
@@ -356,15 +356,13 @@ fn change(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     repo::set_status(conn, &registration.id, status, now)?;
-    if let Some(before) = Status::parse(&registration.status) {
-        zoom_sync::registration_changed(
-            conn,
-            &registration.event_id,
-            &registration.id,
-            (before, status),
-            now,
-        )?;
-    }
+    zoom_sync::registration_changed(
+        conn,
+        &registration.event_id,
+        &registration.id,
+        (registration.status, status),
+        now,
+    )?;
     tell(conn, event, registration, status, origin, now)
 }
 
@@ -409,7 +407,7 @@ pub async fn confirm_address(
         let registration = repo::find_by_confirmation(conn, &hash)?.ok_or(Error::InvalidLink)?;
         let expired =
             registration.updated_at.and_utc() + chrono::Duration::days(CONFIRMATION_DAYS) < now;
-        if expired || registration.status != Status::Unconfirmed.as_str() {
+        if expired || registration.status != Status::Unconfirmed {
             return Err(Error::InvalidLink);
         }
         let event = event_of(conn, &registration)?;
@@ -460,15 +458,14 @@ pub async fn cancel(
         let registration = repo::find(conn, &id)?
             .filter(|r| r.user_id == user_id)
             .ok_or(Error::NotFound)?;
-        let status = Status::parse(&registration.status).ok_or(Error::NotFound)?;
-        if !status.is_active() {
+        if !registration.status.is_active() {
             return Ok(None);
         }
         let event = event_of(conn, &registration)?;
         repo::lock_event(conn, &registration.event_id)?;
         let now = Utc::now();
         change(conn, &event, &registration, Status::Cancelled, &origin, now)?;
-        if status == Status::Confirmed {
+        if registration.status == Status::Confirmed {
             promote_first(conn, &event, &origin, now)
         } else {
             Ok(None)
@@ -530,7 +527,7 @@ pub async fn decide_many(
                 decided.skipped += 1;
                 continue;
             };
-            let current = Status::parse(&registration.status).ok_or(Error::NotFound)?;
+            let current = registration.status;
             let (seats, _) = repo::seats(conn, &event_id)?;
             let Some(next) = decide(current, decision, seats) else {
                 decided.skipped += 1;

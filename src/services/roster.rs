@@ -40,17 +40,7 @@ pub async fn page(db: &Db, event_id: &str, filter: Filter, page: i64) -> Result<
         let counts = repo::counts_by_status(conn, &event_id)?;
         Ok((matching, rows, counts))
     });
-    let (matching, rows, counts) = listed.await?;
-    let by_status = Status::ALL
-        .into_iter()
-        .map(|status| {
-            let n = counts
-                .iter()
-                .find(|(s, _)| s == status.as_str())
-                .map_or(0, |(_, n)| *n);
-            (status, n)
-        })
-        .collect();
+    let (matching, rows, by_status) = listed.await?;
     Ok(Page {
         rows,
         matching,
@@ -453,8 +443,7 @@ fn export_table(
                 lang.t(&format!("registration.gender_{}", r.gender))
                     .to_owned(),
                 r.disability.clone().unwrap_or_default(),
-                lang.t(&format!("registration.status.{}", r.status))
-                    .to_owned(),
+                lang.label(r.status).to_owned(),
                 registered.format("%Y-%m-%d %H:%M").to_string(),
             ];
             cells.extend(questions.iter().map(|q| {

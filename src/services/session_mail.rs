@@ -346,7 +346,7 @@ fn invite_one(conn: &mut DbConnection, p: InviteOne, base_url: &Url) -> diesel::
         return Ok(());
     };
     let Some(registration) = registrations::find(conn, &p.registration_id)?
-        .filter(|r| r.status == Status::Confirmed.as_str() && r.event_id == session.event_id)
+        .filter(|r| r.status == Status::Confirmed && r.event_id == session.event_id)
     else {
         return Ok(());
     };
@@ -386,7 +386,7 @@ fn remind(conn: &mut DbConnection, p: Reminder, base_url: &Url) -> diesel::Query
         return Ok(());
     };
     let Some(registration) = registrations::find(conn, &p.registration_id)?
-        .filter(|r| r.status == Status::Confirmed.as_str() && r.event_id == session.event_id)
+        .filter(|r| r.status == Status::Confirmed && r.event_id == session.event_id)
     else {
         return Ok(());
     };

@@ -105,7 +105,7 @@ pub async fn of_participant(db: &Db, account: &Account) -> Result<Vec<Seat>, Err
         .run(move |conn| -> Result<_, Error> {
             let mut found = Vec::new();
             for (registration, event) in registrations::of_user(conn, &user_id)? {
-                if registration.status != Status::Confirmed.as_str() {
+                if registration.status != Status::Confirmed {
                     continue;
                 }
                 let mut personal = repo::personal_join_urls(conn, &registration.id)?;
@@ -142,9 +142,7 @@ fn registered_province(
 ) -> Result<Option<String>, Error> {
     Ok(registrations::of_user(conn, user_id)?
         .into_iter()
-        .find(|(r, _)| {
-            r.event_id == event_id && Status::parse(&r.status).is_some_and(Status::is_active)
-        })
+        .find(|(r, _)| r.event_id == event_id && r.status.is_active())
         .map(|(registration, _)| registration.province_code))
 }
 

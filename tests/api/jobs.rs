@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bimtek::db::repo::jobs::{self as repo, NewJob};
+use bimtek::db::states::Stored;
 use bimtek::db::{Db, DbError};
 use bimtek::jobs::{
     Attempt, BackgroundJob, JobFailure, Outcome, Registry, WorkerConfig, run_worker,
@@ -141,10 +142,13 @@ async fn enqueue(db: &Db, kind: &'static str, dedup_key: Option<String>) -> bool
 }
 
 async fn statuses(db: &Db) -> Vec<(String, i64)> {
-    let mut counts = db
+    let mut counts: Vec<(String, i64)> = db
         .run(|conn| -> Result<_, DbError> { Ok(repo::count_by_status(conn)?) })
         .await
-        .unwrap();
+        .unwrap()
+        .into_iter()
+        .map(|(status, n)| (status.stored().to_owned(), n))
+        .collect();
     counts.sort();
     counts
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use bimtek::db::DbError;
 use bimtek::db::models::OutboxRow;
+use bimtek::domain::outbox::OutboxStatus;
 use bimtek::email::Template;
 use bimtek::i18n::Lang;
 use bimtek::integrations::mail::{Attachment, MailSettings, Mailer, SendError};
@@ -72,7 +73,10 @@ async fn mail_waits_out_an_smtp_outage_and_arrives_once(backend: TestBackend) {
     loop {
         let rows = outbox(&app.db).await;
         if rows.iter().all(|r| r.attempts >= 2) {
-            assert!(rows.iter().all(|r| r.status == "queued"), "{app}: {rows:?}");
+            assert!(
+                rows.iter().all(|r| r.status == OutboxStatus::Queued),
+                "{app}: {rows:?}"
+            );
             assert!(
                 rows.iter().all(|r| r.last_error.is_some()),
                 "{app}: {rows:?}"
@@ -101,7 +105,7 @@ async fn mail_waits_out_an_smtp_outage_and_arrives_once(backend: TestBackend) {
     let rows = outbox(&app.db).await;
     assert!(
         rows.iter()
-            .all(|r| r.status == "sent" && r.last_error.is_none()),
+            .all(|r| r.status == OutboxStatus::Sent && r.last_error.is_none()),
         "{app}: {rows:?}"
     );
 }
@@ -263,7 +267,7 @@ fn row(id: &str) -> OutboxRow {
         subject: "Sertifikat Bimbingan Teknis – Perpustakaan".into(),
         body_text: "Yth. Siti,\n\nTerlampir sertifikat Anda.\n".into(),
         attachments: "[]".into(),
-        status: "queued".into(),
+        status: OutboxStatus::Queued,
         attempts: 0,
         last_error: None,
         created_at: Utc::now().naive_utc(),

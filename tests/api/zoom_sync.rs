@@ -13,6 +13,7 @@ use bimtek::db::repo::{registrations as registrations_repo, session_registrants}
 use bimtek::db::{Db, DbError};
 use bimtek::domain::account::{Account, EventRole};
 use bimtek::domain::event::Event;
+use bimtek::domain::registration::Status;
 use bimtek::domain::session::{Session, SessionForm, ZoomStatus};
 use bimtek::i18n::Lang;
 use bimtek::services::accounts::Origin;
@@ -851,7 +852,7 @@ async fn thousand(db: &Db, event: &Event) {
                 id: uuid::Uuid::now_v7().to_string(),
                 event_id: event_id.clone(),
                 user_id: person.id.clone(),
-                status: "confirmed".into(),
+                status: Status::Confirmed,
                 full_name: format!("Peserta Nomor {n}"),
                 email: format!("peserta{n}@perpusdes.example.id"),
                 whatsapp: "0812-0000-0000".into(),

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use crate::db::models::{JobRow, NewJobRow};
 use crate::db::schema::jobs;
+use crate::db::states::Stored;
 use crate::db::{DbConnection, wake_workers_on_commit};
 use crate::domain::job::JobStatus;
 
@@ -27,14 +28,14 @@ pub fn enqueue(conn: &mut DbConnection, job: &NewJob<'_>, now: DateTime<Utc>) ->
         kind: job.kind,
         payload: &job.payload,
         dedup_key: job.dedup_key.as_deref(),
-        status: JobStatus::Queued.as_str(),
+        status: JobStatus::Queued,
         run_at: job.run_at.naive_utc(),
         attempts: 0,
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
     };
     let insert = diesel::insert_into(jobs::table)
-        .values(&row)
+        .values(row)
         .on_conflict(jobs::dedup_key)
         .do_nothing();
     // The derived multi-backend has no ON CONFLICT; each backend has.
@@ -78,12 +79,12 @@ pub fn enqueue_or_rerun(
     };
     // Read after the lock: later than the stamp of any claim before it.
     let at = Utc::now().max(now).naive_utc();
-    match status.as_deref().and_then(JobStatus::parse) {
+    match status.as_deref().and_then(JobStatus::from_stored) {
         Some(JobStatus::Done | JobStatus::Failed) => {
             wake_workers_on_commit();
             diesel::update(jobs::table.filter(jobs::dedup_key.eq(key)))
                 .set((
-                    jobs::status.eq(JobStatus::Queued.as_str()),
+                    jobs::status.eq(JobStatus::Queued.stored()),
                     jobs::payload.eq(&job.payload),
                     jobs::run_at.eq(at),
                     jobs::attempts.eq(0),
@@ -112,7 +113,7 @@ pub fn hasten(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> QueryRe
     let hastened = diesel::update(
         jobs::table
             .filter(jobs::dedup_key.eq(key))
-            .filter(jobs::status.eq(JobStatus::Queued.as_str()))
+            .filter(jobs::status.eq(JobStatus::Queued.stored()))
             .filter(jobs::run_at.gt(now)),
     )
     .set(jobs::run_at.eq(now))
@@ -210,7 +211,7 @@ pub fn finish(
     if held.rerun_requested() {
         return diesel::update(owned(id, worker))
             .set((
-                jobs::status.eq(JobStatus::Queued.as_str()),
+                jobs::status.eq(JobStatus::Queued.stored()),
                 jobs::attempts.eq(0),
                 jobs::last_error.eq(None::<String>),
                 jobs::failing_since.eq(None::<chrono::NaiveDateTime>),
@@ -223,7 +224,7 @@ pub fn finish(
     }
     diesel::update(owned(id, worker))
         .set((
-            jobs::status.eq(JobStatus::Done.as_str()),
+            jobs::status.eq(JobStatus::Done.stored()),
             jobs::last_error.eq(None::<String>),
             jobs::failing_since.eq(None::<chrono::NaiveDateTime>),
             jobs::locked_by.eq(None::<String>),
@@ -296,7 +297,7 @@ pub fn renew_leases(
     diesel::update(
         jobs::table
             .filter(jobs::locked_by.eq(worker))
-            .filter(jobs::status.eq(JobStatus::Running.as_str())),
+            .filter(jobs::status.eq(JobStatus::Running.stored())),
     )
     .set(jobs::locked_until.eq(Some(until.naive_utc())))
     .execute(conn)
@@ -339,7 +340,7 @@ pub fn fail(
     };
     diesel::update(owned(id, worker))
         .set((
-            jobs::status.eq(status.as_str()),
+            jobs::status.eq(status.stored()),
             jobs::run_at.eq(run_at),
             jobs::attempts.eq(attempts),
             jobs::last_error.eq(Some(error)),
@@ -371,9 +372,14 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<JobRow>> {
         .optional()
 }
 
-pub fn count_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
-    jobs::table
+/// How many jobs are in each state that has any.
+pub fn count_by_status(conn: &mut DbConnection) -> QueryResult<Vec<(JobStatus, i64)>> {
+    let counts: Vec<(String, i64)> = jobs::table
         .group_by(jobs::status)
         .select((jobs::status, diesel::dsl::count_star()))
-        .load(conn)
+        .load(conn)?;
+    Ok(counts
+        .into_iter()
+        .filter_map(|(status, n)| Some((JobStatus::from_stored(&status)?, n)))
+        .collect())
 }

@@ -4,10 +4,12 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::models::OutboxRow;
 use crate::db::schema::outbox;
+use crate::db::states::Stored;
+use crate::domain::outbox::OutboxStatus;
 
 pub fn insert(conn: &mut DbConnection, row: &OutboxRow) -> QueryResult<()> {
     diesel::insert_into(outbox::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(drop)
 }
@@ -30,7 +32,7 @@ pub fn set_attachments(conn: &mut DbConnection, id: &str, attachments: &str) -> 
 pub fn mark_sent(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq("sent"),
+            outbox::status.eq(OutboxStatus::Sent.stored()),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::last_error.eq(None::<String>),
             outbox::sent_at.eq(Some(now.naive_utc())),
@@ -48,7 +50,12 @@ pub fn mark_failed(
 ) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq(if final_ { "failed" } else { "queued" }),
+            outbox::status.eq(if final_ {
+                OutboxStatus::Failed
+            } else {
+                OutboxStatus::Queued
+            }
+            .stored()),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::last_error.eq(Some(error)),
         ))

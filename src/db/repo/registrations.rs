@@ -4,6 +4,7 @@ use diesel::sql_types::Text;
 
 use crate::db::models::{AnswerRow, EventRow, ImportRow, QuestionRow, RegistrationRow};
 use crate::db::schema::{event_questions, events, imports, registration_answers, registrations};
+use crate::db::states::Stored;
 use crate::db::{DbConnection, MultiBackend as DbBackend};
 use crate::domain::event::Event;
 use crate::domain::registration::{Seats, Status};
@@ -36,7 +37,7 @@ pub fn seats(conn: &mut DbConnection, event_id: &str) -> QueryResult<(Seats, boo
 
 pub fn insert(conn: &mut DbConnection, row: &RegistrationRow) -> QueryResult<()> {
     diesel::insert_into(registrations::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(drop)
 }
@@ -73,7 +74,7 @@ pub fn set_status(
     let queued_at = (status == Status::Waitlisted).then_some(now);
     diesel::update(registrations::table.find(id))
         .set((
-            registrations::status.eq(status.as_str()),
+            registrations::status.eq(status.stored()),
             registrations::queued_at.eq(queued_at),
             registrations::updated_at.eq(now),
         ))
@@ -96,7 +97,7 @@ pub fn mark_address_confirmed(
 pub fn first_waiting(conn: &mut DbConnection, event_id: &str) -> QueryResult<Option<String>> {
     registrations::table
         .filter(registrations::event_id.eq(event_id))
-        .filter(registrations::status.eq(Status::Waitlisted.as_str()))
+        .filter(registrations::status.eq(Status::Waitlisted.stored()))
         .order((registrations::queued_at.asc(), registrations::id.asc()))
         .select(registrations::id)
         .first(conn)
@@ -111,7 +112,7 @@ pub fn ids_with_status(
 ) -> QueryResult<Vec<String>> {
     registrations::table
         .filter(registrations::event_id.eq(event_id))
-        .filter(registrations::status.eq(status.as_str()))
+        .filter(registrations::status.eq(status.stored()))
         .order((registrations::queued_at.asc(), registrations::id.asc()))
         .select(registrations::id)
         .load(conn)
@@ -126,7 +127,7 @@ pub fn with_status(
 ) -> QueryResult<Vec<RegistrationRow>> {
     registrations::table
         .filter(registrations::event_id.eq(event_id))
-        .filter(registrations::status.eq(status.as_str()))
+        .filter(registrations::status.eq(status.stored()))
         .order(registrations::id.asc())
         .select(RegistrationRow::as_select())
         .load(conn)
@@ -211,7 +212,7 @@ fn filtered<'a>(event_id: &'a str, filter: &'a Filter) -> registrations::BoxedQu
         query = query.filter(registrations::search_text.like(pattern).escape('\\'));
     }
     if let Some(status) = filter.status {
-        query = query.filter(registrations::status.eq(status.as_str()));
+        query = query.filter(registrations::status.eq(status.stored()));
     }
     if let Some(code) = &filter.province_code {
         query = query.filter(registrations::province_code.eq(code));
@@ -252,12 +253,19 @@ pub fn page(
 pub fn counts_by_status(
     conn: &mut DbConnection,
     event_id: &str,
-) -> QueryResult<Vec<(String, i64)>> {
-    registrations::table
+) -> QueryResult<Vec<(Status, i64)>> {
+    let counts: Vec<(String, i64)> = registrations::table
         .filter(registrations::event_id.eq(event_id))
         .group_by(registrations::status)
         .select((registrations::status, diesel::dsl::count_star()))
-        .load(conn)
+        .load(conn)?;
+    Ok(Status::ALL
+        .into_iter()
+        .map(|status| {
+            let n = counts.iter().find(|(s, _)| s == status.stored());
+            (status, n.map_or(0, |(_, n)| *n))
+        })
+        .collect())
 }
 
 /// One statement per answer: a multi-row insert is not available on both

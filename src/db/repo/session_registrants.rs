@@ -11,6 +11,7 @@ use diesel::sql_types::{Text, Timestamp};
 use crate::db::DbConnection;
 use crate::db::models::SessionRegistrantRow;
 use crate::db::schema::{registrations, session_registrants as rows};
+use crate::db::states::Stored;
 use crate::domain::registrant::{LinkStanding, RegistrantStatus};
 use crate::domain::registration::Status;
 
@@ -60,7 +61,7 @@ pub fn add_pending(
              ON CONFLICT (session_id, registration_id) DO UPDATE \
              SET status = 'pending', error = NULL, updated_at = excluded.updated_at \
              WHERE session_registrants.status IN ('cancelled', 'failed')",
-            confirmed = Status::Confirmed.as_str(),
+            confirmed = Status::Confirmed.stored(),
         )
     };
     let now = now.naive_utc();
@@ -84,8 +85,8 @@ pub fn pending(conn: &mut DbConnection, session_id: &str, limit: i64) -> QueryRe
     rows::table
         .inner_join(registrations::table)
         .filter(rows::session_id.eq(session_id))
-        .filter(rows::status.eq(RegistrantStatus::Pending.as_str()))
-        .filter(registrations::status.eq(Status::Confirmed.as_str()))
+        .filter(rows::status.eq(RegistrantStatus::Pending.stored()))
+        .filter(registrations::status.eq(Status::Confirmed.stored()))
         .order(rows::registration_id.asc())
         .limit(limit)
         .select((
@@ -102,10 +103,10 @@ pub fn leavers(conn: &mut DbConnection, session_id: &str) -> QueryResult<Vec<Lea
         .inner_join(registrations::table)
         .filter(rows::session_id.eq(session_id))
         .filter(rows::status.eq_any([
-            RegistrantStatus::Pending.as_str(),
-            RegistrantStatus::Added.as_str(),
+            RegistrantStatus::Pending.stored(),
+            RegistrantStatus::Added.stored(),
         ]))
-        .filter(registrations::status.ne(Status::Confirmed.as_str()))
+        .filter(registrations::status.ne(Status::Confirmed.stored()))
         .select((
             rows::registration_id,
             registrations::email,
@@ -124,7 +125,7 @@ pub fn mark_added(
 ) -> QueryResult<()> {
     diesel::update(rows::table.find((session_id, registration_id)))
         .set((
-            rows::status.eq(RegistrantStatus::Added.as_str()),
+            rows::status.eq(RegistrantStatus::Added.stored()),
             rows::zoom_registrant_id.eq(registrant_id),
             rows::join_url.eq(join_url),
             rows::error.eq(None::<String>),
@@ -149,7 +150,7 @@ pub fn mark(
             .filter(rows::registration_id.eq_any(registration_ids)),
     )
     .set((
-        rows::status.eq(status.as_str()),
+        rows::status.eq(status.stored()),
         rows::error.eq(error),
         rows::updated_at.eq(now.naive_utc()),
     ))
@@ -173,7 +174,7 @@ pub fn standings(
     let found: Vec<(String, String, String, String, Option<String>)> = rows::table
         .inner_join(registrations::table)
         .filter(registrations::event_id.eq(event_id))
-        .filter(registrations::status.eq(Status::Confirmed.as_str()))
+        .filter(registrations::status.eq(Status::Confirmed.stored()))
         .order((rows::session_id, registrations::full_name))
         .select((
             rows::session_id,
@@ -185,7 +186,7 @@ pub fn standings(
         .load(conn)?;
     let mut standings: HashMap<String, LinkStanding> = HashMap::new();
     for (session_id, status, name, email, error) in found {
-        let Some(status) = RegistrantStatus::parse(&status) else {
+        let Some(status) = RegistrantStatus::from_stored(&status) else {
             continue;
         };
         standings

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use crate::db::DbConnection;
 use crate::db::models::SessionRow;
 use crate::db::schema::{session_registrants, session_speakers, sessions, users};
+use crate::db::states::Stored;
 use crate::domain::session::{
     Delivery, Plan, Session, Speaker, ZoomMeeting, ZoomProblem, ZoomStatus,
 };
@@ -69,7 +70,7 @@ pub fn insert(
         zoom_start_url: None,
         zoom_status: ZoomStatus::None
             .after_planning(&plan.delivery)
-            .as_str()
+            .stored()
             .to_owned(),
         zoom_error: None,
         sequence: 0,
@@ -107,7 +108,7 @@ pub fn update(
             sessions::location.eq(location),
             sessions::zoom_host.eq(zoom_host),
             sessions::speakers_are_alternative_hosts.eq(plan.speakers_are_alternative_hosts),
-            sessions::zoom_status.eq(zoom_status.as_str()),
+            sessions::zoom_status.eq(zoom_status.stored()),
             sessions::sequence.eq(i32::try_from(sequence).unwrap_or(i32::MAX)),
             sessions::updated_at.eq(now.naive_utc()),
         ))
@@ -129,7 +130,7 @@ pub fn set_meeting(
             sessions::zoom_meeting_id.eq(Some(meeting_id)),
             sessions::zoom_join_url.eq(Some(join_url)),
             sessions::zoom_start_url.eq(Some(start_url)),
-            sessions::zoom_status.eq(ZoomStatus::Ready.as_str()),
+            sessions::zoom_status.eq(ZoomStatus::Ready.stored()),
             sessions::zoom_error.eq(None::<String>),
         ))
         .execute(conn)
@@ -144,7 +145,7 @@ pub fn clear_meeting(conn: &mut DbConnection, id: &str, status: ZoomStatus) -> Q
             sessions::zoom_meeting_id.eq(None::<i64>),
             sessions::zoom_join_url.eq(None::<String>),
             sessions::zoom_start_url.eq(None::<String>),
-            sessions::zoom_status.eq(status.as_str()),
+            sessions::zoom_status.eq(status.stored()),
             sessions::zoom_error.eq(None::<String>),
         ))
         .execute(conn)
@@ -171,7 +172,7 @@ pub fn meeting_gone(conn: &mut DbConnection, id: &str, meeting_id: i64) -> Query
         sessions::zoom_meeting_id.eq(None::<i64>),
         sessions::zoom_join_url.eq(None::<String>),
         sessions::zoom_start_url.eq(None::<String>),
-        sessions::zoom_status.eq(ZoomStatus::Pending.as_str()),
+        sessions::zoom_status.eq(ZoomStatus::Pending.stored()),
         sessions::zoom_error.eq(Some(problem.to_stored())),
         sessions::sequence.eq(sessions::sequence + 1),
     ))
@@ -188,7 +189,7 @@ pub fn set_zoom_status(
 ) -> QueryResult<()> {
     diesel::update(sessions::table.find(id))
         .set((
-            sessions::zoom_status.eq(status.as_str()),
+            sessions::zoom_status.eq(status.stored()),
             sessions::zoom_error.eq(error.map(ZoomProblem::to_stored)),
         ))
         .execute(conn)
@@ -364,7 +365,7 @@ fn into_session(row: SessionRow, speakers: Vec<Speaker>) -> Session {
             speaker_ids: speakers.iter().map(|s| s.id.clone()).collect(),
         },
         zoom: ZoomMeeting {
-            status: ZoomStatus::parse(&row.zoom_status).unwrap_or(ZoomStatus::None),
+            status: ZoomStatus::from_stored(&row.zoom_status).unwrap_or(ZoomStatus::None),
             meeting_id: row.zoom_meeting_id,
             join_url: row.zoom_join_url,
             start_url: row.zoom_start_url,

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::db::DbError;
 use crate::db::repo::jobs;
+use crate::db::states::Stored;
 use crate::domain::job::JobStatus;
 use crate::web::AppState;
 
@@ -51,11 +52,11 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             for status in JobStatus::ALL {
                 let count = counts
                     .iter()
-                    .find(|(s, _)| s == status.as_str())
+                    .find(|(s, _)| *s == status)
                     .map_or(0, |(_, n)| *n);
                 metrics
                     .jobs
-                    .with_label_values(&[status.as_str()])
+                    .with_label_values(&[status.stored()])
                     .set(count);
             }
         }

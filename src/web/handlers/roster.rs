@@ -15,6 +15,7 @@ use crate::domain::question::QuestionForm;
 use crate::domain::registration::{Decision, Status};
 use crate::error::Error;
 use crate::export::spreadsheet::Format;
+use crate::i18n::Labelled;
 use crate::services::accounts::Origin;
 use crate::services::{questions, regions, registrations, roster};
 use crate::web::AppState;
@@ -52,7 +53,7 @@ impl ListQuery {
         let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         Filter {
             text: some(&self.q),
-            status: Status::parse(self.status.trim()),
+            status: Status::from_name(self.status.trim()),
             province_code: some(&self.province),
             regency_code: some(&self.regency).filter(|_| !self.province.trim().is_empty()),
         }

@@ -233,14 +233,14 @@ pub fn my_page(
                             li.event {
                                 h3 lang=[format::authored(lang)] { a href={ "/events/" (event.slug) } { (event.title) } }
                                 p.when { (super::format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
-                                p { (lang.t("my.status")) ": " strong { (super::registration::status_label(lang, &registration.status)) } }
-                                @if registration.status == Status::Confirmed.as_str() {
+                                p { (lang.t("my.status")) ": " strong { (lang.label(registration.status)) } }
+                                @if registration.status == Status::Confirmed {
                                     p { a href={ "/my/registrations/" (registration.id) "/invitation.ics" } { (lang.t("my.ics")) } }
                                 }
                                 @if let Some(seat) = participation.seats.iter().find(|s| s.registration_id == registration.id) {
                                     (super::registration::seat_sessions(lang, event, seat, now))
                                 }
-                                @if Status::parse(&registration.status).is_some_and(Status::is_active) && !event.has_ended(now) {
+                                @if registration.status.is_active() && !event.has_ended(now) {
                                     p { a href={ "/my/registrations/" (registration.id) "/cancel" } { (lang.t("my.cancel")) } }
                                 }
                             }

@@ -8,7 +8,8 @@ use super::forms::{self, Errors, Field, csrf, input, select, summarised};
 use super::layout;
 use crate::db::models::{AuditRow, OutboxRow, UserRow};
 use crate::domain::event::{Event, FieldError};
-use crate::i18n::Lang;
+use crate::domain::outbox::OutboxStatus;
+use crate::i18n::{Labelled, Lang};
 use crate::integrations::mail::Delivery;
 use crate::services::mail::OutboxPage;
 use crate::web::extract::PageContext;
@@ -179,8 +180,8 @@ pub fn outbox_table(ctx: &PageContext, rows: &[OutboxRow]) -> Markup {
                                 td { (row.recipient) }
                                 td { (row.subject) }
                                 td {
-                                    span class={ "state " (row.status) } { (lang.t(&format!("outbox.status.{}", row.status))) }
-                                    @if row.attempts > 1 || (row.status != "sent" && row.attempts > 0) {
+                                    span class={ "state " (row.status.name()) } { (lang.label(row.status)) }
+                                    @if row.attempts > 1 || (row.status != OutboxStatus::Sent && row.attempts > 0) {
                                         " (" (lang.tf("outbox.attempts", &[("n", &row.attempts)])) ")"
                                     }
                                     @if let Some(error) = &row.last_error { br; small { (error) } }

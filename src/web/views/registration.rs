@@ -14,7 +14,7 @@ use crate::domain::registration::{GENDERS, LIBRARY_TYPES, Status};
 use crate::domain::session::Session;
 use crate::domain::time::zone_label;
 use crate::domain::timing::{JoinLink, join_link};
-use crate::i18n::{Lang, dates};
+use crate::i18n::{Labelled, Lang, dates};
 use crate::services::sessions::Seat;
 use crate::web::extract::PageContext;
 
@@ -268,11 +268,6 @@ pub fn confirm(ctx: &PageContext, event: Option<&Event>, action: &str) -> Markup
     )
 }
 
-pub fn status_label(lang: Lang, status: &str) -> &'static str {
-    let status = Status::parse(status).map_or("unconfirmed", Status::as_str);
-    lang.t(&format!("registration.status.{status}"))
-}
-
 pub fn confirmed(ctx: &PageContext, event_title: &str, status: Status) -> Markup {
     let lang = ctx.lang;
     // A seat is good news; waiting (for a seat or a decision) is a notice.
@@ -287,7 +282,7 @@ pub fn confirmed(ctx: &PageContext, event_title: &str, status: Status) -> Markup
         html! {
             h1 { (lang.t("registration.confirmed_title")) }
             p.lead lang=[format::authored(lang)] { (event_title) }
-            p class=(look) { (lang.t(&format!("registration.outcome.{}", status.as_str()))) }
+            p class=(look) { (lang.t(&format!("registration.outcome.{}", status.name()))) }
             p { a href="/my" { (lang.t("my.title")) } }
         },
     )

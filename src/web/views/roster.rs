@@ -8,6 +8,7 @@ use crate::domain::event::{Event, FieldError};
 use crate::domain::question::{Kind, Question, QuestionForm};
 use crate::domain::region::Region;
 use crate::domain::registration::{Decision, Status};
+use crate::i18n::Labelled;
 use crate::services::roster::{PAGE_SIZE, Page, Preview};
 use crate::web::extract::PageContext;
 use crate::web::handlers::roster::ListQuery;
@@ -38,13 +39,11 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
     let base = format!("/manage/events/{}/registrations", event.slug);
     let statuses: Vec<(String, String)> =
         std::iter::once((String::new(), lang.t("roster.all_states").to_owned()))
-            .chain(Status::ALL.iter().map(|s| {
-                (
-                    s.as_str().to_owned(),
-                    lang.t(&format!("registration.status.{}", s.as_str()))
-                        .to_owned(),
-                )
-            }))
+            .chain(
+                Status::ALL
+                    .iter()
+                    .map(|&s| (s.name().to_owned(), lang.label(s).to_owned())),
+            )
             .collect();
     let decisions: Vec<(String, String)> = [Decision::Approve, Decision::Reject, Decision::Promote]
         .iter()
@@ -80,7 +79,7 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
             }
             ul.counts {
                 @for (status, n) in &page.by_status {
-                    li { (lang.t(&format!("registration.status.{}", status.as_str()))) ": " strong { (n) } }
+                    li { (lang.label(*status)) ": " strong { (n) } }
                 }
             }
             ul.links {
@@ -118,7 +117,7 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
                                     td { label for={ "r-" (row.id) } { (row.full_name) } br; small { (row.email) " · " (row.whatsapp) } }
                                     td { (row.institution) br; small { (row.position) } }
                                     td { (region(&row.regency_code)) br; small { (region(&row.province_code)) } }
-                                    td { (lang.t(&format!("registration.status.{}", row.status))) }
+                                    td { (lang.label(row.status)) }
                                 }
                             }
                         }

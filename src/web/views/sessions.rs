@@ -14,7 +14,7 @@ use crate::domain::event::{Event, FieldError};
 use crate::domain::registrant::LinkStanding;
 use crate::domain::session::{Delivery, Session, SessionForm, Speaker, ZoomStatus, derived_jp};
 use crate::domain::time::zone_label;
-use crate::i18n::Lang;
+use crate::i18n::{Labelled, Lang};
 use crate::services::sessions::Agenda;
 use crate::web::extract::PageContext;
 
@@ -189,9 +189,7 @@ fn zoom_state(
     let status = session.zoom.status;
     let refusals = standing.is_some_and(LinkStanding::has_refusals);
     html! {
-        span class={ "state " (status.as_str()) } {
-            (lang.t(&format!("session.zoom_status.{}", status.as_str())))
-        }
+        span class={ "state " (status.name()) } { (lang.label(status)) }
         @if status != ZoomStatus::None {
             @if !configured {
                 br; small { (lang.t("session.zoom_not_configured")) }

@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use bimtek::db::states::Stored;
 use bimtek::db::{Db, DbError};
 use bimtek::domain::job::JobStatus;
 use chrono::Utc;
@@ -23,8 +24,8 @@ async fn pending_jobs(db: &Db) -> Vec<(String, String)> {
         Ok(jobs
             .filter(
                 status
-                    .eq(JobStatus::Running.as_str())
-                    .or(status.eq(JobStatus::Queued.as_str()).and(run_at.le(now))),
+                    .eq(JobStatus::Running.stored())
+                    .or(status.eq(JobStatus::Queued.stored()).and(run_at.le(now))),
             )
             .select((kind, status))
             .load(conn)?)

@@ -1,0 +1,93 @@
+//! The words people read for each state of the domain: a catalogue key per
+//! state. The key's last word also names the state where a page needs a
+//! plain word for it (a style class, a list's filter in the address), so
+//! that the catalogue is the one mapping pages use.
+
+use super::Lang;
+use crate::domain::outbox::OutboxStatus;
+use crate::domain::registration::Status;
+use crate::domain::session::ZoomStatus;
+
+pub trait Labelled: Sized + Copy + 'static {
+    const ALL: &'static [Self];
+
+    fn label_key(self) -> &'static str;
+
+    /// The last word of the label's key: `confirmed` for
+    /// `registration.status.confirmed`.
+    fn name(self) -> &'static str {
+        let key = self.label_key();
+        key.rsplit('.').next().unwrap_or(key)
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.name() == name)
+    }
+}
+
+impl Lang {
+    /// What a state is called in this language.
+    pub fn label(self, state: impl Labelled) -> &'static str {
+        self.t(state.label_key())
+    }
+}
+
+macro_rules! labels {
+    ($($ty:ident { $($variant:ident => $key:literal),+ $(,)? })+) => {$(
+        impl Labelled for $ty {
+            const ALL: &'static [Self] = &$ty::ALL;
+
+            fn label_key(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $key,)+
+                }
+            }
+        }
+    )+};
+}
+
+labels! {
+    Status {
+        Unconfirmed => "registration.status.unconfirmed",
+        AwaitingApproval => "registration.status.awaiting_approval",
+        Waitlisted => "registration.status.waitlisted",
+        Confirmed => "registration.status.confirmed",
+        Rejected => "registration.status.rejected",
+        Cancelled => "registration.status.cancelled",
+    }
+    OutboxStatus {
+        Queued => "outbox.status.queued",
+        Sent => "outbox.status.sent",
+        Failed => "outbox.status.failed",
+    }
+    ZoomStatus {
+        None => "session.zoom_status.none",
+        Pending => "session.zoom_status.pending",
+        Ready => "session.zoom_status.ready",
+        Failed => "session.zoom_status.failed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_label<T: Labelled + PartialEq + std::fmt::Debug>() {
+        for &state in T::ALL {
+            assert!(
+                Lang::ALL
+                    .iter()
+                    .all(|lang| lang.find(state.label_key()).is_some()),
+                "{state:?} has no label"
+            );
+            assert_eq!(T::from_name(state.name()), Some(state));
+        }
+    }
+
+    #[test]
+    fn every_state_has_a_label_and_a_name() {
+        every_label::<Status>();
+        every_label::<OutboxStatus>();
+        every_label::<ZoomStatus>();
+    }
+}
