@@ -571,3 +571,117 @@ async fn serve_refuses_an_unwritable_mail_folder_in_one_line() {
     );
     assert_ne!(failure.code, Some(0));
 }
+
+backend_tests!(
+    a_killed_instances_e_mails_are_taken_over_in_seconds_and_only_those_in_flight_go_twice
+);
+/// kill -9 in the middle of a burst of e-mails, with the SMTP server
+/// slow to confirm each one it stored: the restarted instance takes over
+/// the dead one's claimed messages within seconds (its short lease, no
+/// longer renewed), and since each message is recorded as sent when its
+/// own SMTP transaction ends, only those in flight at the crash (at most
+/// one per sending worker) arrive twice, each with its Message-ID.
+async fn a_killed_instances_e_mails_are_taken_over_in_seconds_and_only_those_in_flight_go_twice(
+    backend: TestBackend,
+) {
+    use bimtek::email::Template;
+    use bimtek::i18n::Lang;
+    use bimtek::services::mail::{self, Outgoing};
+
+    const MESSAGES: usize = 40;
+    const WORKERS: usize = 4;
+    let database = TestDatabase::create(&backend);
+    let name = database.backend().name();
+    let smtp = crate::support::smtp::SmtpServer::start().await;
+    smtp.delay_acceptance(Duration::from_millis(150));
+    let serve = || {
+        let mut command = bimtek(database.dir());
+        command
+            .arg("serve")
+            .env("BIMTEK_DATABASE_URL", database.env_value())
+            .env("BIMTEK_BIND", "127.0.0.1:0")
+            .env("BIMTEK_SMTP_URL", smtp.url())
+            .env("BIMTEK_JOB_WORKERS", WORKERS.to_string());
+        command
+    };
+    let doomed = start(serve()).await;
+    let db = Db::open(&database.url, 2).unwrap();
+    db.transaction(|conn| -> Result<(), DbError> {
+        for n in 0..MESSAGES {
+            let to = format!("peserta{n}@perpus.example.id");
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("name", &"Peserta"),
+                ("minutes", &30),
+                ("link", &"http://127.0.0.1/my/sign-in/x"),
+            ];
+            let outgoing = Outgoing {
+                template: Template::SignIn,
+                lang: Lang::Id,
+                to: &to,
+                event_id: None,
+                args: &args,
+                attachments: Vec::new(),
+            };
+            mail::enqueue(conn, outgoing, chrono::Utc::now())?;
+        }
+        Ok(())
+    })
+    .await
+    .unwrap();
+
+    smtp.wait_for(MESSAGES / 4, Duration::from_secs(60)).await;
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(i32::try_from(doomed.pid()).unwrap(), libc::SIGKILL) };
+    let crashed = std::time::Instant::now();
+    let before_crash = smtp.received().len();
+    let _restarted = start(serve()).await;
+    let ids = |received: &[crate::support::smtp::Received]| {
+        let mut ids: Vec<String> = received
+            .iter()
+            .map(|m| m.header("Message-ID").expect("a Message-ID"))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let unsent = || async {
+        db.run(|conn| -> Result<i64, DbError> {
+            use bimtek::db::schema::outbox::dsl::*;
+            Ok(outbox.filter(status.ne("sent")).count().get_result(conn)?)
+        })
+        .await
+        .unwrap()
+    };
+    loop {
+        let left = unsent().await;
+        if left == 0 {
+            break;
+        }
+        assert!(
+            crashed.elapsed() < Duration::from_secs(60),
+            "{name}: {left} of {MESSAGES} not sent a minute after the crash"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let took = crashed.elapsed();
+    let received = smtp.received();
+    let mut distinct = ids(&received);
+    distinct.dedup();
+    assert_eq!(distinct.len(), MESSAGES, "{name}");
+    let twice = received.len() - MESSAGES;
+    println!(
+        "{name}: {before_crash} of {MESSAGES} e-mails out at the crash; all out {took:?} after it; {twice} sent twice"
+    );
+    assert!(
+        took < Duration::from_secs(25),
+        "{name}: taken over after {took:?}"
+    );
+    assert!(
+        twice <= WORKERS,
+        "{name}: {twice} sent twice with {WORKERS} sending at once"
+    );
+    // As many addresses as Message-IDs: a message sent twice kept its id.
+    let mut recipients: Vec<&String> = received.iter().flat_map(|m| &m.rcpt_to).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), MESSAGES, "{name}");
+}

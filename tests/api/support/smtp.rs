@@ -170,6 +170,8 @@ struct Shared {
     arrived: Notify,
     /// How many of the next DATA transactions to answer with 451.
     fail_next: AtomicUsize,
+    /// Milliseconds between storing a message and saying so.
+    accept_delay_ms: AtomicUsize,
 }
 
 impl Shared {
@@ -278,6 +280,13 @@ impl SmtpServer {
     /// overloaded, to test that the application retries.
     pub fn fail_next(&self, count: usize) {
         self.shared.fail_next.store(count, Ordering::SeqCst);
+    }
+
+    /// Stores each message at once but answers 250 only after `delay`: a
+    /// client that dies meanwhile has a message delivered without knowing.
+    pub fn delay_acceptance(&self, delay: Duration) {
+        let ms = usize::try_from(delay.as_millis()).unwrap_or(usize::MAX);
+        self.shared.accept_delay_ms.store(ms, Ordering::SeqCst);
     }
 
     /// Stops accepting connections, closes the open ones and frees the port,
@@ -549,6 +558,8 @@ async fn session(conn: &mut BufReader<TcpStream>, shared: &Shared) -> io::Result
                                     raw,
                                 },
                             );
+                            let delay = shared.accept_delay_ms.load(Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(delay as u64)).await;
                             format!("250 2.0.0 Ok: queued as {number}\r\n")
                         }
                     };
