@@ -4,7 +4,7 @@
 //! (a Zoom meeting created, moved or removed; invitations updated) is to be
 //! queued as a job inside that same transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use chrono_tz::Tz;
@@ -57,6 +57,13 @@ pub async fn link_standings(
 ) -> Result<HashMap<String, LinkStanding>, Error> {
     let event_id = event.id.to_string();
     db.run(move |conn| Ok(session_registrants::standings(conn, &event_id)?))
+        .await
+}
+
+/// The event's Zoom sessions a job is working on now.
+pub async fn zoom_at_work(db: &Db, event: &Event) -> Result<HashSet<String>, Error> {
+    let event_id = event.id.to_string();
+    db.run(move |conn| Ok(zoom_sync::at_work(conn, &event_id, Utc::now())?))
         .await
 }
 

@@ -16,6 +16,8 @@
 //! makes a meeting by hand on the same host, with the same topic, at the
 //! same second, before that look, has it adopted.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use diesel::QueryResult;
 use serde::{Deserialize, Serialize};
@@ -202,6 +204,36 @@ pub fn retry(conn: &mut DbConnection, session: &Session, now: DateTime<Utc>) -> 
     jobs::hasten(conn, &SyncMeeting { session_id }, now)?;
     let session_id = session.id.clone();
     jobs::hasten(conn, &SyncRegistrants { session_id }, now)
+}
+
+/// The event's Zoom sessions whose meeting or participants a job is
+/// working on now (or is about to): organisers see them "in progress"
+/// rather than ready or waiting.
+pub fn at_work(
+    conn: &mut DbConnection,
+    event_id: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<HashSet<String>> {
+    let mut of_key = HashMap::new();
+    for session_id in sessions::zoom_ids_of_event(conn, event_id)? {
+        let meeting = SyncMeeting {
+            session_id: session_id.clone(),
+        };
+        let people = SyncRegistrants {
+            session_id: session_id.clone(),
+        };
+        for key in [meeting.dedup_key(), people.dedup_key()]
+            .into_iter()
+            .flatten()
+        {
+            of_key.insert(key, session_id.clone());
+        }
+    }
+    let keys: Vec<String> = of_key.keys().cloned().collect();
+    Ok(crate::db::repo::jobs::at_work(conn, &keys, now)?
+        .into_iter()
+        .filter_map(|key| of_key.remove(&key))
+        .collect())
 }
 
 fn retry_db(error: DbError) -> JobFailure {

@@ -151,6 +151,8 @@ async fn a_zoom_session_gets_one_meeting_that_follows_its_changes(backend: TestB
         ready.zoom.start_url.as_deref(),
         meeting["start_url"].as_str()
     );
+    // Its participants' job, queued as the meeting was stored, is done too.
+    wait_for_jobs(&app.db).await;
     let (_, list) = rina.text(base).await;
     assert!(list.contains("Siap"), "{app}: {list}");
 
@@ -527,6 +529,43 @@ async fn a_job_zoom_keeps_slowing_down_gives_up_when_its_time_is_spent(backend: 
         failed.zoom.error.map(|p| p.key).as_deref(),
         Some("zoom.error.rate_limited"),
         "{app}"
+    );
+}
+
+backend_tests!(a_session_zoom_is_working_on_shows_in_progress);
+/// While a job makes the meeting (Zoom answers slowly), the agenda and
+/// the session's page say "in progress", not "waiting to be made"; once
+/// made, "ready".
+async fn a_session_zoom_is_working_on_shows_in_progress(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    zoom.delay(Route::CreateMeeting, Some(Duration::from_secs(3)));
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-proses").await;
+    add_session(&rina, "bimtek-proses", &zoom_session("09:00", "10:30")).await;
+    until("the create call", || async {
+        (!zoom.requests_to(Route::CreateMeeting).is_empty()).then_some(())
+    })
+    .await;
+    let session = session_of(&app.db, &event).await;
+    let base = "/manage/events/bimtek-proses/sessions";
+    let edit = format!("{base}/{}/edit", session.id);
+    for page in [base, edit.as_str()] {
+        let (_, html) = rina.text(page).await;
+        assert!(
+            html.contains("Sedang diproses") && !html.contains("Menunggu dibuat"),
+            "{app}: {page}: {html}"
+        );
+    }
+    rina.get("/lang/en").await;
+    let (_, html) = rina.text(base).await;
+    assert!(html.contains("In progress"), "{app}: {html}");
+
+    zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+    wait_for_jobs(&app.db).await;
+    let (_, html) = rina.text(base).await;
+    assert!(
+        html.contains("Ready") && !html.contains("In progress"),
+        "{app}: {html}"
     );
 }
 

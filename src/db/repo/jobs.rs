@@ -106,6 +106,24 @@ pub fn enqueue_or_rerun(
     }
 }
 
+/// Of `keys`, those whose job is at work: running, or queued and due (a
+/// worker takes it within a poll).
+pub fn at_work(
+    conn: &mut DbConnection,
+    keys: &[String],
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<String>> {
+    let running = jobs::status.eq(JobStatus::Running.stored());
+    let due = jobs::status
+        .eq(JobStatus::Queued.stored())
+        .and(jobs::run_at.le(now.naive_utc()));
+    jobs::table
+        .filter(jobs::dedup_key.eq_any(keys))
+        .filter(running.or(due))
+        .select(jobs::dedup_key.assume_not_null())
+        .load(conn)
+}
+
 /// Brings the queued job keyed `key` forward to `now` when it waits for a
 /// later time (a retry's backoff): someone asked for it to run at once.
 pub fn hasten(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> QueryResult<()> {

@@ -34,6 +34,10 @@ async fn form_page(
         None => Default::default(),
     };
     let standing = session_id.and_then(|id| standings.remove(id));
+    let at_work = match session_id {
+        Some(id) => sessions::zoom_at_work(&state.db, event).await?.contains(id),
+        None => false,
+    };
     let (heading, action) = match session_id {
         Some(id) => (
             ctx.lang.t("session.edit"),
@@ -52,6 +56,7 @@ async fn form_page(
             errors,
             session: session.as_ref(),
             standing: standing.as_ref(),
+            zoom_at_work: at_work,
             zoom_configured: state.zoom.is_some(),
         },
     ))
@@ -83,11 +88,13 @@ pub async fn list(
 ) -> Result<Markup, Error> {
     let sessions = sessions::of_event(&state.db, &event.id.to_string()).await?;
     let standings = sessions::link_standings(&state.db, &event).await?;
+    let at_work = sessions::zoom_at_work(&state.db, &event).await?;
     Ok(views::list(
         &ctx,
         &event,
         &sessions,
         &standings,
+        &at_work,
         state.zoom.is_some(),
     ))
 }

@@ -1,7 +1,7 @@
 //! Sessions: the organisers' agenda and form, the public agenda on the
 //! event page, and a speaker's own sessions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use maud::{Markup, html};
@@ -115,6 +115,7 @@ pub fn list(
     event: &Event,
     sessions: &[Session],
     standings: &HashMap<String, LinkStanding>,
+    zoom_at_work: &HashSet<String>,
     zoom_configured: bool,
 ) -> Markup {
     let lang = ctx.lang;
@@ -158,7 +159,7 @@ pub fn list(
                                         }
                                     }
                                     td { (held(lang, session)) }
-                                    td { (zoom_state(ctx, event, session, standings.get(&session.id), zoom_configured)) }
+                                    td { (zoom_state(ctx, event, session, standings.get(&session.id), zoom_at_work.contains(&session.id), zoom_configured)) }
                                     td {
                                         a href={ (base) "/" (session.id) "/edit" } { (lang.t("session.edit")) span.visually-hidden { ": " (session.plan.title) } }
                                         br;
@@ -178,18 +179,24 @@ pub fn list(
 /// how many participants have their personal link, and a button to try
 /// again once the organiser has fixed what Zoom refused (or Zoom was
 /// configured after the session was planned: hence also while pending).
+/// While a job works on it, it is "in progress", whatever it was before.
 fn zoom_state(
     ctx: &PageContext,
     event: &Event,
     session: &Session,
     standing: Option<&LinkStanding>,
+    at_work: bool,
     configured: bool,
 ) -> Markup {
     let lang = ctx.lang;
     let status = session.zoom.status;
     let refusals = standing.is_some_and(LinkStanding::has_refusals);
     html! {
-        span class={ "state " (status.name()) } { (lang.label(status)) }
+        @if at_work && configured {
+            span.state.in-progress { (lang.t("session.zoom_in_progress")) }
+        } @else {
+            span class={ "state " (status.name()) } { (lang.label(status)) }
+        }
         @if status != ZoomStatus::None {
             @if !configured {
                 br; small { (lang.t("session.zoom_not_configured")) }
@@ -255,6 +262,8 @@ pub struct FormPage<'a> {
     pub session: Option<&'a Session>,
     /// Its participants' personal links.
     pub standing: Option<&'a LinkStanding>,
+    /// Whether a job works on its meeting or participants now.
+    pub zoom_at_work: bool,
     pub zoom_configured: bool,
 }
 
@@ -288,7 +297,7 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
             p lang=[format::authored(lang)] { (page.event.title) }
             @if let Some(session) = page.session.filter(|s| s.zoom.status != ZoomStatus::None) {
                 div.zoom {
-                    (t("session.zoom")) ": " (zoom_state(ctx, page.event, session, page.standing, page.zoom_configured))
+                    (t("session.zoom")) ": " (zoom_state(ctx, page.event, session, page.standing, page.zoom_at_work, page.zoom_configured))
                     @if let Some(standing) = page.standing { (unlinked(lang, standing)) }
                 }
             }
