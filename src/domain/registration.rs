@@ -253,6 +253,16 @@ impl Status {
     }
 }
 
+/// What organisers look for in the list of registrations.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Matched anywhere in name, e-mail, institution, WhatsApp or NIP.
+    pub text: Option<String>,
+    pub status: Option<Status>,
+    pub province_code: Option<String>,
+    pub regency_code: Option<String>,
+}
+
 /// The seat situation of an event when a decision is made: taken under the
 /// event's lock, so two decisions never see the same free seat.
 #[derive(Clone, Copy, Debug)]

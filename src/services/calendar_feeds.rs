@@ -5,9 +5,10 @@ use chrono::Utc;
 use url::Url;
 
 use crate::db::Db;
-use crate::db::repo::{calendar_feeds as repo, tokens, users};
+use crate::db::repo::{calendar_feeds as repo, users};
 use crate::domain::account::Account;
 use crate::error::Error;
+use crate::secret;
 use crate::services::invitations;
 
 /// The feed's path for a secret.
@@ -18,8 +19,8 @@ pub fn path(secret: &str) -> String {
 /// A new feed (the old one stops working); returns its secret, which is
 /// shown once and not kept.
 pub async fn create(db: &Db, account: &Account) -> Result<String, Error> {
-    let (secret, user_id) = (tokens::new_secret(), account.id.clone());
-    let digest = tokens::digest(&secret);
+    let (secret, user_id) = (secret::new_secret(), account.id.clone());
+    let digest = secret::digest(&secret);
     db.transaction(move |conn| -> Result<(), Error> {
         Ok(repo::replace(conn, &user_id, &digest, Utc::now())?)
     })
@@ -41,7 +42,7 @@ pub async fn has_working(db: &Db, account: &Account) -> Result<bool, Error> {
 
 /// The feed behind a secret; an unknown or revoked one is not found.
 pub async fn ics(db: &Db, secret: &str, base_url: &Url) -> Result<String, Error> {
-    let (digest, base_url) = (tokens::digest(secret), base_url.clone());
+    let (digest, base_url) = (secret::digest(secret), base_url.clone());
     db.run(move |conn| {
         let user_id = repo::owner(conn, &digest)?.ok_or(Error::NotFound)?;
         let user = users::find(conn, &user_id)?.ok_or(Error::NotFound)?;

@@ -1,10 +1,18 @@
 //! Use-cases. Each runs in one transaction and returns domain values.
+//!
+//! The web layer reaches the database only through here: it holds the
+//! handle ([`Db`]) to give to services, and reads the rows some services
+//! return as they are stored (re-exported below), but runs no query.
+
+pub use crate::db::Db;
+pub use crate::db::models::{AuditRow, OutboxRow, RegistrationRow, UserRow};
 
 pub mod accounts;
 pub mod calendar_feeds;
 pub mod events;
 pub mod invitations;
 pub mod mail;
+pub mod ops;
 pub mod passwords;
 pub mod questions;
 pub mod regions;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::db::models::{AnswerRow, RegistrationRow};
-use crate::db::repo::{audit, events, registrations as repo, sessions, tokens, users};
+use crate::db::repo::{audit, events, registrations as repo, sessions, users};
 use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::event::{Event, FieldError, Window};
@@ -20,6 +20,7 @@ use crate::domain::registration::{
 use crate::email::Template;
 use crate::error::Error;
 use crate::i18n::Lang;
+use crate::secret;
 use crate::services::accounts::{self, Origin};
 use crate::services::{invitations, mail, questions, regions, session_mail, zoom_sync};
 
@@ -178,7 +179,7 @@ pub async fn register(
     };
     let (checked, answers) = check_all(&fields, &questions)?;
     check_regions(db, &checked).await?;
-    let secret = tokens::new_secret();
+    let secret = secret::new_secret();
     let confirmation = confirmation_mail(
         event,
         (&checked.full_name, &checked.email),
@@ -198,7 +199,7 @@ pub async fn register(
             }
             return Ok(Registered::AlreadyRegistered { id: existing.id });
         }
-        let digest = tokens::digest(&secret);
+        let digest = secret::digest(&secret);
         let added_by = AddedBy::Participant {
             confirmation: &digest,
         };
@@ -258,8 +259,8 @@ fn send_confirmation(
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let secret = tokens::new_secret();
-    repo::set_confirmation(conn, &registration.id, Some(&tokens::digest(&secret)), now)?;
+    let secret = secret::new_secret();
+    repo::set_confirmation(conn, &registration.id, Some(&secret::digest(&secret)), now)?;
     let reply_to = users::first_organiser_email(conn, &registration.event_id)?;
     let mail = confirmation_mail(
         event,
@@ -401,7 +402,7 @@ pub async fn confirm_address(
     secret: &str,
     origin: &Origin,
 ) -> Result<AddressConfirmed, Error> {
-    let (hash, origin) = (tokens::digest(secret), origin.clone());
+    let (hash, origin) = (secret::digest(secret), origin.clone());
     db.transaction(move |conn| {
         let now = Utc::now();
         let registration = repo::find_by_confirmation(conn, &hash)?.ok_or(Error::InvalidLink)?;
@@ -431,7 +432,7 @@ pub async fn confirm_address(
 /// The event a confirmation link is for, to name it on the link's page;
 /// none when the link is no longer good (confirming then says so).
 pub async fn awaiting_confirmation(db: &Db, secret: &str) -> Result<Option<Event>, Error> {
-    let hash = tokens::digest(secret);
+    let hash = secret::digest(secret);
     db.run(move |conn| -> Result<_, Error> {
         match repo::find_by_confirmation(conn, &hash)? {
             Some(registration) => Ok(Some(event_of(conn, &registration)?)),

@@ -9,13 +9,13 @@ use uuid::Uuid;
 
 use crate::db::models::{ImportRow, RegistrationRow};
 use crate::db::repo::regions;
-use crate::db::repo::registrations::{self as repo, Filter};
+use crate::db::repo::registrations as repo;
 use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::event::Event;
 use crate::domain::question::{Question, check_answers};
 use crate::domain::region::{Directory, Region, RegionLevel};
-use crate::domain::registration::{Form, GENDERS, LIBRARY_TYPES, Status, check_form};
+use crate::domain::registration::{Filter, Form, GENDERS, LIBRARY_TYPES, Status, check_form};
 use crate::error::Error;
 use crate::export::spreadsheet::{self, Format, Table};
 use crate::i18n::Lang;

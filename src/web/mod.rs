@@ -12,8 +12,8 @@ pub mod views;
 
 use actix_web::web;
 
-use crate::db::Db;
 use crate::domain::account::TokenPurpose;
+use crate::services::Db;
 use crate::telemetry::Metrics;
 
 /// What every handler may reach, shared by all server threads.

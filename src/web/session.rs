@@ -146,7 +146,7 @@ fn unmask(sent: &str) -> Option<Vec<u8>> {
 }
 
 fn new_token() -> String {
-    crate::db::repo::tokens::new_secret()
+    crate::secret::new_secret()
 }
 
 /// Keeps a new feed's secret for the page that shows it.

@@ -7,7 +7,7 @@ use crate::db::schema::{event_questions, events, imports, registration_answers, 
 use crate::db::states::Stored;
 use crate::db::{DbConnection, MultiBackend as DbBackend};
 use crate::domain::event::Event;
-use crate::domain::registration::{Seats, Status};
+use crate::domain::registration::{Filter, Seats, Status};
 
 /// Serialises seat decisions for one event until the transaction ends.
 /// SQLite's write transactions are serial already (`BEGIN IMMEDIATE`).
@@ -191,16 +191,6 @@ pub fn of_user(
         .into_iter()
         .map(|(registration, event)| (registration, super::events::into_event(event)))
         .collect())
-}
-
-/// What organisers look for in the list.
-#[derive(Clone, Debug, Default)]
-pub struct Filter {
-    /// Matched anywhere in name, e-mail, institution, WhatsApp or NIP.
-    pub text: Option<String>,
-    pub status: Option<Status>,
-    pub province_code: Option<String>,
-    pub regency_code: Option<String>,
 }
 
 fn filtered<'a>(event_id: &'a str, filter: &'a Filter) -> registrations::BoxedQuery<'a, DbBackend> {

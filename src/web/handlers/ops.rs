@@ -2,24 +2,16 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use diesel::connection::SimpleConnection;
 use serde_json::json;
 
-use crate::db::DbError;
-use crate::db::repo::jobs;
-use crate::db::states::Stored;
-use crate::domain::job::JobStatus;
+use crate::services::ops;
 use crate::web::AppState;
 
 /// 200 when the database answers, 503 otherwise: load balancers take an
 /// instance out of rotation on the latter.
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let backend = state.db.backend().name();
-    let checked = state
-        .db
-        .run(|conn| -> Result<(), DbError> { Ok(conn.batch_execute("SELECT 1")?) })
-        .await;
-    match checked {
+    match ops::database_answers(&state.db).await {
         Ok(()) => HttpResponse::Ok().json(json!({"status": "ok", "database": backend})),
         Err(error) => {
             tracing::warn!(%error, "health check failed");
@@ -43,21 +35,10 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .db_connections
         .with_label_values(&["idle"])
         .set(i64::from(pool.idle_connections));
-    match state
-        .db
-        .run(|conn| -> Result<_, DbError> { Ok(jobs::count_by_status(conn)?) })
-        .await
-    {
+    match ops::jobs_by_status(&state.db).await {
         Ok(counts) => {
-            for status in JobStatus::ALL {
-                let count = counts
-                    .iter()
-                    .find(|(s, _)| *s == status)
-                    .map_or(0, |(_, n)| *n);
-                metrics
-                    .jobs
-                    .with_label_values(&[status.stored()])
-                    .set(count);
+            for (status, count) in counts {
+                metrics.jobs.with_label_values(&[status]).set(count);
             }
         }
         Err(error) => tracing::warn!(%error, "could not count jobs for metrics"),

@@ -10,9 +10,8 @@ use serde::Deserialize;
 
 use super::registration::{Fields, form_response, wants_regencies};
 use super::{page, see_other};
-use crate::db::repo::registrations::Filter;
 use crate::domain::question::QuestionForm;
-use crate::domain::registration::{Decision, Status};
+use crate::domain::registration::{Decision, Filter, Status};
 use crate::error::Error;
 use crate::export::spreadsheet::Format;
 use crate::i18n::Labelled;

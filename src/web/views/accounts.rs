@@ -4,10 +4,10 @@ use maud::{Markup, html};
 
 use super::forms::{self, Errors, Field, Look, csrf, input, summarised};
 use super::{format, layout};
-use crate::db::models::RegistrationRow;
 use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError};
 use crate::domain::registration::Status;
+use crate::services::RegistrationRow;
 use crate::web::extract::PageContext;
 
 /// `alert`: why the password was not checked (wait, or the server is busy).

@@ -6,12 +6,12 @@ use maud::{Markup, html};
 
 use super::forms::{self, Errors, Field, csrf, input, select, summarised};
 use super::layout;
-use crate::db::models::{AuditRow, OutboxRow, UserRow};
 use crate::domain::event::{Event, FieldError};
 use crate::domain::outbox::OutboxStatus;
 use crate::i18n::{Labelled, Lang};
 use crate::integrations::mail::Delivery;
 use crate::services::mail::OutboxPage;
+use crate::services::{AuditRow, OutboxRow, UserRow};
 use crate::web::extract::PageContext;
 
 // Tables scroll sideways on a phone. Their wrapper is a labelled region that

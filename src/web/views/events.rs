@@ -5,12 +5,12 @@ use maud::{Markup, html};
 use super::admin::{InviteForm, language_options, outbox_page, outbox_table};
 use super::forms::{self, Errors, Field, checkbox, csrf, input, select, summarised, textarea};
 use super::{format, layout};
-use crate::db::models::{OutboxRow, UserRow};
 use crate::domain::event::EventForm;
 use crate::domain::event::{Event, FieldError};
 use crate::domain::session::{Session, total_jp};
 use crate::domain::timing::{SessionTiming, format_reminder_minutes};
 use crate::services::mail::OutboxPage;
+use crate::services::{OutboxRow, UserRow};
 use crate::web::extract::PageContext;
 
 /// What an event's management page shows besides its invitation form.
