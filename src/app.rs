@@ -93,6 +93,8 @@ impl Application {
             ),
             zoom,
             storage,
+            body_timeout: settings.body_timeout,
+            metrics_token: settings.metrics_token.clone(),
         });
         let server_state = state.clone();
         let server = HttpServer::new(move || {
@@ -103,6 +105,7 @@ impl Application {
                 .configure(http::routes)
                 .default_service(web::to(http::handlers::public::not_found))
                 .wrap(from_fn(middleware::same_origin))
+                .wrap(from_fn(middleware::body_timeout))
                 .wrap(from_fn(middleware::no_store_when_private))
                 .wrap(session_middleware(cookie_key.clone(), https))
                 .wrap(http::errors::handlers())

@@ -117,6 +117,14 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "BIMTEK_REGISTRATIONS_PER_MINUTE", value_name = "N", value_parser = parse_registrations_per_minute)]
     pub registrations_per_minute: Option<u32>,
 
+    /// Seconds a request body may pause before the request is answered 408 and its connection closed [default: 30]
+    #[arg(long, global = true, env = "BIMTEK_BODY_TIMEOUT", value_name = "SECONDS", value_parser = parse_body_timeout)]
+    pub body_timeout: Option<u32>,
+
+    /// Bearer token that Prometheus sends to read /metrics (Authorization: Bearer TOKEN) [default: none: /metrics is not served]
+    #[arg(long, global = true, env = "BIMTEK_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true, value_parser = parse_secret)]
+    pub metrics_token: Option<Secret>,
+
     /// Folder for .eml files when no SMTP server is set [default: mail]
     #[arg(long, global = true, env = "BIMTEK_MAIL_DIR", value_name = "DIR")]
     pub mail_dir: Option<PathBuf>,
@@ -287,6 +295,10 @@ fn parse_registrations_per_minute(raw: &str) -> Result<u32, String> {
     parse_count(raw, 0, 1_000_000).map_err(|e| format!("BIMTEK_REGISTRATIONS_PER_MINUTE {e}"))
 }
 
+fn parse_body_timeout(raw: &str) -> Result<u32, String> {
+    parse_count(raw, 1, 3600).map_err(|e| format!("BIMTEK_BODY_TIMEOUT {e}"))
+}
+
 fn parse_bool(raw: &str) -> Result<bool, String> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Ok(true),
@@ -334,6 +346,10 @@ pub struct Settings {
     pub mail_per_minute: u32,
     /// Per client address; 0: no limit.
     pub registrations_per_minute: u32,
+    /// How long a request body may send nothing before the request ends.
+    pub body_timeout: Duration,
+    /// `None`: `/metrics` is not served (it tells strangers too much).
+    pub metrics_token: Option<Secret>,
     pub mail_dir: PathBuf,
     /// Decoded; `None`: generated once and kept in the database.
     pub secret_key: Option<Vec<u8>>,
@@ -370,6 +386,8 @@ impl Settings {
             mail_from: None,
             mail_per_minute: 0,
             registrations_per_minute: 20,
+            body_timeout: Duration::from_secs(30),
+            metrics_token: None,
             mail_dir: PathBuf::from("mail"),
             secret_key: None,
             behind_proxy: false,
@@ -413,6 +431,10 @@ impl Settings {
         settings.registrations_per_minute = args
             .registrations_per_minute
             .unwrap_or(settings.registrations_per_minute);
+        if let Some(seconds) = args.body_timeout {
+            settings.body_timeout = Duration::from_secs(u64::from(seconds));
+        }
+        settings.metrics_token = args.metrics_token.filter(|t| !t.expose().trim().is_empty());
         settings.mail_dir = args.mail_dir.unwrap_or(settings.mail_dir);
         settings.secret_key = args
             .secret_key
@@ -478,6 +500,8 @@ fn merge(over: SettingsArgs, under: SettingsArgs) -> SettingsArgs {
         registrations_per_minute: over
             .registrations_per_minute
             .or(under.registrations_per_minute),
+        body_timeout: over.body_timeout.or(under.body_timeout),
+        metrics_token: over.metrics_token.or(under.metrics_token),
         mail_dir: over.mail_dir.or(under.mail_dir),
         secret_key: over.secret_key.or(under.secret_key),
         behind_proxy: over.behind_proxy.or(under.behind_proxy),

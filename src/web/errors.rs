@@ -5,8 +5,8 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
-use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{ConnectionType, StatusCode};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{HttpResponse, ResponseError};
 
@@ -108,7 +108,13 @@ fn render<B: MessageBody + 'static>(
             .content_type("text/html; charset=utf-8")
             .body(body.into_string())
     };
-    // Keep what the original said about itself (Allow on a 405, Retry-After).
+    // Keep what the original said about itself (Allow on a 405, Retry-After,
+    // a connection to close).
+    if !original.head().keep_alive() {
+        rendered
+            .head_mut()
+            .set_connection_type(ConnectionType::Close);
+    }
     for (name, value) in original.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             rendered.headers_mut().insert(name.clone(), value.clone());

@@ -1,13 +1,16 @@
 //! Cross-cutting behaviour of every response: request ids, logs and
 //! metrics, and the security headers.
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::time::Instant;
 
 use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next};
-use actix_web::{Error, HttpMessage, web};
+use actix_web::{Error, HttpMessage, HttpResponse, web};
 use tracing::Instrument;
 
 use super::AppState;
@@ -78,7 +81,7 @@ fn is_sane_id(value: &str) -> bool {
 }
 
 /// Refuses a state-changing request that a browser says comes from another
-/// site (`Sec-Fetch-Site`, or an `Origin` other than this host). The form
+/// site (`Sec-Fetch-Site`, or an `Origin` other than the public address). The form
 /// token is checked as well, by the `Form` extractor; this catches what a
 /// token alone cannot (a leaked token used from elsewhere).
 pub async fn same_origin(
@@ -107,22 +110,67 @@ fn is_cross_site(req: &ServiceRequest) -> bool {
     {
         return true;
     }
-    match header("origin") {
-        None => false,
-        Some(origin) => {
-            let host = req.connection_info().host().to_owned();
-            url::Url::parse(origin)
-                .ok()
-                .and_then(|url| {
-                    let authority = match url.port() {
-                        Some(port) => format!("{}:{port}", url.host_str()?),
-                        None => url.host_str()?.to_owned(),
-                    };
-                    Some(authority != host)
-                })
-                .unwrap_or(true)
-        }
+    // The configured public address, not `Host`: behind a proxy `Host` is
+    // whatever the proxy (or a forger talking to the port) says.
+    let Some(origin) = header("origin") else {
+        return false;
+    };
+    let ours = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.base_url.origin());
+    url::Url::parse(origin).map_or(true, |url| Some(url.origin()) != ours)
+}
+
+/// A body that stops arriving ends its request: each read of it waits at
+/// most the configured time, and then, whatever the extractor made of the
+/// failed read, the answer is 408 with the connection closed. Without this
+/// a client that declares 1,000 bytes and sends 10 holds the connection
+/// for minutes.
+pub async fn body_timeout(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let fired = Rc::new(Cell::new(false));
+    if let Some(state) = req.app_data::<web::Data<AppState>>() {
+        let limit = state.body_timeout;
+        let slot = req.parts_mut().1;
+        *slot = match std::mem::replace(slot, Payload::None) {
+            Payload::None => Payload::None,
+            payload => timed(payload, limit, fired.clone()),
+        };
     }
+    let res = next.call(req).await?;
+    if !fired.get() {
+        return Ok(res.map_into_left_body());
+    }
+    tracing::info!("the request body stopped arriving; answered 408");
+    let (req, _) = res.into_parts();
+    let timed_out = HttpResponse::RequestTimeout().force_close().finish();
+    Ok(ServiceResponse::new(req, timed_out).map_into_right_body())
+}
+
+fn timed(payload: Payload, limit: std::time::Duration, fired: Rc<Cell<bool>>) -> Payload {
+    use futures_util::StreamExt;
+    let stream = futures_util::stream::unfold(Some(payload), move |payload| {
+        let fired = fired.clone();
+        async move {
+            let mut payload = payload?;
+            match tokio::time::timeout(limit, payload.next()).await {
+                Ok(Some(chunk)) => Some((chunk, Some(payload))),
+                Ok(None) => None,
+                Err(_) => {
+                    fired.set(true);
+                    let error = std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the request body stopped arriving",
+                    );
+                    Some((Err(PayloadError::Io(error)), None))
+                }
+            }
+        }
+    });
+    let stream: std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>> = Box::pin(stream);
+    Payload::from(stream)
 }
 
 /// Pages and downloads that depend on who asks must not outlive the

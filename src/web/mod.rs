@@ -29,6 +29,11 @@ pub struct AppState {
     /// `None`: Zoom is not configured.
     pub zoom: Option<crate::integrations::zoom::Zoom>,
     pub storage: crate::integrations::storage::Storage,
+    /// How long a request body may send nothing (a slow body holds a
+    /// connection and a worker's buffer for as long as it lasts).
+    pub body_timeout: std::time::Duration,
+    /// What `/metrics` asks for; `None`: it is not served.
+    pub metrics_token: Option<crate::config::Secret>,
 }
 
 impl AppState {
@@ -38,17 +43,24 @@ impl AppState {
     }
 }
 
+/// GET, and HEAD wherever GET goes (monitoring probes use HEAD): the
+/// handler runs as for GET and the server sends its headers alone.
+fn get() -> actix_web::Route {
+    use actix_web::guard;
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
 fn password_link(path: &str, purpose: TokenPurpose) -> actix_web::Resource {
     use handlers::accounts;
     web::resource(path)
         .app_data(web::Data::new(purpose))
-        .route(web::get().to(accounts::password_link_page))
+        .route(get().to(accounts::password_link_page))
         .route(web::post().to(accounts::use_password_link))
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{accounts, admin, events, ops, public, registration, roster, sessions};
-    use web::{get, post, resource};
+    use web::{post, resource};
     cfg.service(resource("/").route(get().to(public::home)))
         .service(resource("/events/{slug}").route(get().to(public::event)))
         .service(

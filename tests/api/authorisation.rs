@@ -96,6 +96,19 @@ async fn agenda_item(app: &TestApp, admin: &Account, event: &Event) -> String {
         .id
 }
 
+/// The status, with a redirection to a sign-in page read as [`SIGN_IN`].
+fn seen(response: &reqwest::Response) -> u16 {
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match response.status().as_u16() {
+        303 if location.starts_with("/sign-in") || location.starts_with("/my/sign-in") => SIGN_IN,
+        other => other,
+    }
+}
+
 backend_tests!(every_route_answers_each_role_as_it_should);
 async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
     let app = spawn_app(&backend).await;
@@ -171,7 +184,8 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
         get("/events/bimtek-kita", all(200)),
         get(format!("/static/{css}"), all(200)),
         get("/healthz", all(200)),
-        get("/metrics", all(200)),
+        // Not on the public port unless a metrics token is set.
+        get("/metrics", all(404)),
         get("/tidak-ada", all(404)),
         get("/events/bimtek-kita/register", all(200)),
         post("/events/bimtek-kita/register", &[], all(422)),
@@ -335,6 +349,17 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             staff_only(404, 404),
         ),
         get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200]),
+        // Starting an event takes the organiser flag of the account (the
+        // staff here hold event roles only) or an administrator.
+        get("/manage/events/new", staff_only(403, 200)),
+        post("/manage/events", &[], staff_only(403, 422)),
+        get("/manage/events/bimtek-kita/edit", staff_only(200, 200)),
+        post("/manage/events/bimtek-kita/edit", &[], staff_only(422, 422)),
+        post(
+            "/manage/events/bimtek-kita/publish",
+            &[("published", "1")],
+            staff_only(303, 303),
+        ),
         get(
             "/manage/events/tidak-ada",
             [SIGN_IN, SIGN_IN, 404, 404, 404, 404],
@@ -351,6 +376,26 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
     let mut wrong = Vec::new();
     for case in &cases {
         for (role, browser) in browsers.iter().enumerate() {
+            // HEAD (monitoring probes) answers as GET does, without a body.
+            if case.method == "GET" {
+                let head = browser
+                    .client
+                    .head(browser.url(&case.path))
+                    .send()
+                    .await
+                    .expect("request sent");
+                let status = seen(&head);
+                let body = head.bytes().await.unwrap();
+                if status != case.expect[role] || !body.is_empty() {
+                    wrong.push(format!(
+                        "HEAD {} as {}: expected {} and no body, got {status} and {} bytes",
+                        case.path,
+                        ROLES[role],
+                        case.expect[role],
+                        body.len()
+                    ));
+                }
+            }
             let response = match case.method {
                 "GET" => browser.get(&case.path).await,
                 _ => {
@@ -360,17 +405,12 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
                 }
             };
             let status = response.status().as_u16();
+            let seen = seen(&response);
             let location = response
                 .headers()
                 .get("location")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            let seen = match status {
-                303 if location.starts_with("/sign-in") || location.starts_with("/my/sign-in") => {
-                    SIGN_IN
-                }
-                other => other,
-            };
             // Whatever a signed-in person is shown, and every private
             // page, stays out of caches (Back after signing out on a
             // shared PC); the stylesheet keeps its own long caching.

@@ -4,6 +4,8 @@ use bimtek::db::Backend;
 
 use crate::support::*;
 
+const TOKEN: &str = "rahasia-metrik-2026";
+
 backend_tests!(health_reports_the_database_in_use);
 async fn health_reports_the_database_in_use(backend: TestBackend) {
     let expected = match backend {
@@ -18,13 +20,41 @@ async fn health_reports_the_database_in_use(backend: TestBackend) {
     assert_eq!(body["database"], expected.name());
 }
 
+backend_tests!(metrics_are_served_only_with_their_token);
+/// The counts by route and the queue are not for strangers on the public
+/// port: without a token set there are no metrics; with one, only a
+/// request bearing it reads them.
+async fn metrics_are_served_only_with_their_token(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    assert_eq!(app.get("/metrics").await.status(), 404, "{app}");
+    let app = spawn_app_with(&backend, |s| {
+        s.metrics_token = Some(bimtek::config::Secret::new(TOKEN))
+    })
+    .await;
+    let url = app.url("/metrics");
+    assert_eq!(app.get("/metrics").await.status(), 401, "{app}");
+    let wrong = app.client.get(&url).bearer_auth("tebakan").send().await;
+    assert_eq!(wrong.unwrap().status(), 401, "{app}");
+    let right = app.client.get(&url).bearer_auth(TOKEN);
+    assert_eq!(right.send().await.unwrap().status(), 200, "{app}");
+}
+
 backend_tests!(metrics_count_requests_by_route);
 async fn metrics_count_requests_by_route(backend: TestBackend) {
-    let app = spawn_app(&backend).await;
+    let app = spawn_app_with(&backend, |s| {
+        s.metrics_token = Some(bimtek::config::Secret::new(TOKEN))
+    })
+    .await;
     for _ in 0..3 {
         app.get("/events/tidak-ada").await;
     }
-    let response = app.get("/metrics").await;
+    let response = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200, "{app}");
     assert!(
         response.headers()["content-type"]

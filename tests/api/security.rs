@@ -111,3 +111,78 @@ async fn the_language_switch_goes_back_only_to_this_site(backend: TestBackend) {
     let response = app.get("/lang/en?next=/events/x%3Fa%3D1").await;
     assert_eq!(response.headers()["location"], "/events/x?a=1", "{app}");
 }
+
+backend_tests!(a_body_that_stops_arriving_gets_408_and_the_connection_closes);
+/// A client that declares 1,000 bytes and sends 10 held the connection
+/// (and a worker's buffer) for minutes.
+async fn a_body_that_stops_arriving_gets_408_and_the_connection_closes(backend: TestBackend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(&backend, |s| {
+        s.body_timeout = std::time::Duration::from_secs(1)
+    })
+    .await;
+    let authority = app.address.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&authority).await.unwrap();
+    let started = std::time::Instant::now();
+    socket
+        .write_all(
+            format!(
+                "POST /sign-in HTTP/1.1\r\nHost: {authority}\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\n\
+                 Content-Length: 1000\r\n\r\nemail=abcd"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    // Read to the end: the server must answer and then close.
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(15),
+        socket.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        read.is_ok(),
+        "{app}: still open after {:?}: {answer}",
+        started.elapsed()
+    );
+    assert!(answer.starts_with("HTTP/1.1 408"), "{app}: {answer}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{app}: {:?}",
+        started.elapsed()
+    );
+}
+
+backend_tests!(the_origin_check_compares_with_the_public_address_not_host);
+/// Behind a proxy `Host` is whatever reaches the port; the public address
+/// is what a browser on this site sends as `Origin`.
+async fn the_origin_check_compares_with_the_public_address_not_host(backend: TestBackend) {
+    let public = "http://bimtek.example.id:8080";
+    let app = spawn_app_with(&backend, |s| {
+        s.base_url = Some(url::Url::parse(public).unwrap())
+    })
+    .await;
+    let browser = app.browser();
+    let token = browser.csrf().await;
+    let send = |origin: String| {
+        let form = [
+            ("email", "siapa@perpus.example.id"),
+            ("password", "salah-sekali-2026"),
+            ("csrf_token", token.as_str()),
+        ];
+        browser
+            .client
+            .post(browser.url("/sign-in"))
+            .header("Origin", origin)
+            .form(&form)
+            .send()
+    };
+    let ours = send(public.to_owned()).await.unwrap();
+    assert_eq!(ours.status(), 422, "{app}: from the public address");
+    // The server's own host and port, as `Host` says: not the site.
+    let host = send(app.address.clone()).await.unwrap();
+    assert_eq!(host.status(), 403, "{app}: from {}", app.address);
+}

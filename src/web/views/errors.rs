@@ -12,7 +12,7 @@ use crate::web::extract::PageContext;
 fn texts(lang: Lang, status: StatusCode, text: Option<ErrorText>) -> (&'static str, &'static str) {
     let key = match (text, status.as_u16()) {
         (Some(ErrorText(key)), _) => key.to_owned(),
-        (None, code @ (400 | 403 | 404 | 405 | 413 | 415 | 422 | 429 | 503)) => {
+        (None, code @ (400 | 403 | 404 | 405 | 408 | 413 | 415 | 422 | 429 | 503)) => {
             format!("error.{code}")
         }
         (None, code) if code >= 500 => "error.5xx".to_owned(),
