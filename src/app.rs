@@ -22,7 +22,7 @@ use crate::db::repo::secrets;
 use crate::integrations::mail::{MailSettings, Mailer};
 use crate::integrations::storage::Storage;
 use crate::integrations::zoom::Zoom;
-use crate::jobs::{self, JobContext, Registry, WorkerConfig};
+use crate::jobs::{self, InstanceName, JobContext, Registry, WorkerConfig};
 use crate::services::{mail, session_mail, zoom_sync};
 use crate::telemetry::Metrics;
 use crate::web::{self as http, AppState, middleware};
@@ -177,8 +177,9 @@ impl Application {
             storage: self.state.storage.clone(),
             base_url: self.state.base_url.clone(),
         }));
+        let instance = InstanceName::take(self.settings.instance_file.as_deref());
         let config = WorkerConfig {
-            name: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
+            name: instance.name.clone(),
             idle_poll: self.settings.job_idle_poll,
             lease: LEASE,
             run_timeout: Duration::from_secs(270),
@@ -186,13 +187,12 @@ impl Application {
             retry_for: self.settings.job_retry_for,
             concurrency: self.settings.job_workers,
         };
-        vec![tokio::spawn(jobs::run_worker(
-            self.state.db.clone(),
-            registry,
-            config,
-            self.state.metrics.clone(),
-            stopped,
-        ))]
+        let (db, metrics) = (self.state.db.clone(), self.state.metrics.clone());
+        vec![tokio::spawn(async move {
+            // The name stays this instance's while its worker runs.
+            let _kept = instance;
+            jobs::run_worker(db, registry, config, metrics, stopped).await
+        })]
     }
 }
 

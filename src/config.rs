@@ -359,6 +359,10 @@ pub struct Settings {
     /// How long a job keeps trying while a server it needs is down or
     /// asks it to wait, from its first failure.
     pub job_retry_for: Duration,
+    /// Where this instance keeps its name in the jobs table, so that its
+    /// restart after a crash takes back the jobs it held at once (see
+    /// `jobs::InstanceName`); `None`: a new name at each start.
+    pub instance_file: Option<PathBuf>,
     /// `None`: Zoom is not configured; sessions get no meetings.
     pub zoom: Option<ZoomConfig>,
     pub storage: StorageConfig,
@@ -373,6 +377,7 @@ impl Settings {
     pub fn with_database(database: DatabaseUrl) -> Settings {
         Settings {
             storage: StorageConfig::Folder(default_storage_dir(&database)),
+            instance_file: Some(default_instance_file(&database)),
             database,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: None,
@@ -583,6 +588,19 @@ fn zoom_config(args: &SettingsArgs) -> Result<Option<ZoomConfig>, ConfigError> {
 
 /// `files` beside the SQLite database, so that moving one moves both;
 /// on PostgreSQL, in the working directory.
+/// Beside the SQLite database, as SQLite keeps its own (`-wal`, `-shm`);
+/// for PostgreSQL, in the working directory, as `mail/` and `files/` are.
+fn default_instance_file(database: &DatabaseUrl) -> PathBuf {
+    match database {
+        DatabaseUrl::Sqlite(path) => {
+            let mut name = path.clone().into_os_string();
+            name.push("-instance");
+            PathBuf::from(name)
+        }
+        DatabaseUrl::Postgres(_) => PathBuf::from("bimtek.instance"),
+    }
+}
+
 fn default_storage_dir(database: &DatabaseUrl) -> PathBuf {
     match database {
         DatabaseUrl::Sqlite(path) => path.parent().unwrap_or(Path::new("")).join("files"),

@@ -9,6 +9,7 @@
 //! service that enqueues it.
 
 mod context;
+mod instance;
 mod registry;
 mod worker;
 
@@ -25,6 +26,7 @@ use crate::db::repo::jobs as repo;
 use crate::domain::job::may_retry;
 
 pub use context::JobContext;
+pub use instance::InstanceName;
 pub use registry::Registry;
 pub use worker::{WorkerConfig, run_worker};
 

@@ -51,6 +51,7 @@ pub async fn run_worker<C: Send + Sync + 'static>(
     tracing::debug!(worker = %config.name, concurrency = config.concurrency, "job worker started");
     let wakeup = db.wakeup().clone();
     let mut running = JoinSet::new();
+    take_back(&db, &config).await;
     let mut heartbeat = tokio::time::interval(config.lease / 3);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !*shutdown.borrow() {
@@ -110,6 +111,28 @@ async fn claim(db: &Db, config: &WorkerConfig, limit: usize) -> Result<Vec<JobRo
     let lease = chrono::Duration::from_std(config.lease).unwrap_or(chrono::Duration::minutes(5));
     db.transaction(move |conn| Ok(repo::claim(conn, &name, Utc::now(), lease, limit)?))
         .await
+}
+
+/// Jobs held under this worker's name are those of its previous life,
+/// which died with them (a crash): no live instance shares a name (see
+/// [`super::InstanceName`]). They are free at once, instead of after their
+/// lease: a restart takes over its own work in seconds.
+async fn take_back(db: &Db, config: &WorkerConfig) {
+    let name = config.name.clone();
+    let taken = db
+        .transaction(move |conn| -> Result<usize, DbError> {
+            Ok(repo::release_held(conn, &name, Utc::now())?)
+        })
+        .await;
+    match taken {
+        Ok(0) => {}
+        Ok(jobs) => {
+            tracing::info!(worker = %config.name, jobs, "taking back the jobs held when this instance last stopped")
+        }
+        Err(error) => {
+            tracing::warn!(worker = %config.name, %error, "could not take back this instance's earlier jobs; their leases will lapse")
+        }
+    }
 }
 
 async fn renew(db: &Db, config: &WorkerConfig) {

@@ -304,6 +304,27 @@ fn hold(conn: &mut DbConnection, id: &str, worker: &str) -> QueryResult<Option<H
     )
 }
 
+/// Lets the lease of every job `worker` is running lapse now, for the
+/// next claim to take them; how many.
+pub fn release_held(
+    conn: &mut DbConnection,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let lapsed = now - Duration::seconds(1);
+    let released = diesel::update(
+        jobs::table
+            .filter(jobs::locked_by.eq(worker))
+            .filter(jobs::status.eq(JobStatus::Running.stored())),
+    )
+    .set(jobs::locked_until.eq(Some(lapsed.naive_utc())))
+    .execute(conn)?;
+    if released > 0 {
+        wake_workers_on_commit();
+    }
+    Ok(released)
+}
+
 /// Extends the lease on every job `worker` is running: a live worker
 /// keeps its jobs however long they take, a dead one loses them one lease
 /// after its last renewal.

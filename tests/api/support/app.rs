@@ -176,6 +176,7 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     settings.job_first_retry = Duration::from_millis(200);
     settings.mail_dir = database.dir().join("mail");
     settings.storage = StorageConfig::Folder(database.dir().join("files"));
+    settings.instance_file = Some(database.dir().join("instance"));
     settings
 }
 
