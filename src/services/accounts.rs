@@ -35,20 +35,6 @@ impl Origin {
     }
 }
 
-fn entry<'a>(
-    actor: Option<(&'a str, &'a str)>,
-    action: &'a str,
-    origin: &'a Origin,
-) -> audit::Entry<'a> {
-    audit::Entry {
-        actor,
-        action,
-        event_id: None,
-        subject: None,
-        address: origin.address.as_deref(),
-    }
-}
-
 /// Within the hourly allowance of e-mailed links for this person and purpose.
 fn may_send_link(
     conn: &mut crate::db::DbConnection,
@@ -149,11 +135,10 @@ pub async fn complete_setup(
             },
             now,
         )?;
-        audit::record(
-            conn,
-            &entry(Some((&user.id, &user.email)), "account.setup", &origin),
-            now,
-        )?;
+        audit::Entry::new("account.setup")
+            .by_user(&user.id, &user.email)
+            .address(origin.address.as_deref())
+            .record(conn, now)?;
         users::account(conn, &user.id)?.ok_or(Error::NotFound)
     })
     .await
@@ -216,17 +201,17 @@ pub async fn sign_in(
                 failures::remove(conn, &reserved)?;
                 let window = chrono::Duration::from_std(PAIR_WINDOW).expect("a day");
                 failures::clear(conn, &pair_scope, now - window)?;
-                audit::record(
-                    conn,
-                    &entry(Some((&user.id, &user.email)), "sign_in.password", &origin),
-                    now,
-                )?;
+                audit::Entry::new("sign_in.password")
+                    .by_user(&user.id, &user.email)
+                    .address(origin.address.as_deref())
+                    .record(conn, now)?;
                 Ok(users::account(conn, &user.id)?.ok_or(Error::NotFound))
             }
             None => {
-                let mut line = entry(None, "sign_in.failed", &origin);
-                line.subject = Some(&email);
-                audit::record(conn, &line, now)?;
+                audit::Entry::new("sign_in.failed")
+                    .subject(&email)
+                    .address(origin.address.as_deref())
+                    .record(conn, now)?;
                 Ok(Err(Error::invalid("email", "account.error.sign_in_failed")))
             }
         }
@@ -240,11 +225,10 @@ pub async fn sign_out(db: &Db, account: &Account, origin: &Origin) -> Result<(),
     let (account, origin) = (account.clone(), origin.clone());
     db.transaction(move |conn| {
         users::end_sessions(conn, &account.id)?;
-        audit::record(
-            conn,
-            &entry(Some((&account.id, &account.email)), "sign_out", &origin),
-            Utc::now(),
-        )?;
+        audit::Entry::new("sign_out")
+            .by(&account)
+            .address(origin.address.as_deref())
+            .record(conn, Utc::now())?;
         Ok(())
     })
     .await
@@ -321,9 +305,11 @@ fn send_link(
         },
         now,
     )?;
-    let mut line = entry(Some((&user.id, &user.email)), kind.action, origin);
-    line.subject = Some(&user.email);
-    audit::record(conn, &line, now)?;
+    audit::Entry::new(kind.action)
+        .by_user(&user.id, &user.email)
+        .subject(&user.email)
+        .address(origin.address.as_deref())
+        .record(conn, now)?;
     Ok(())
 }
 
@@ -366,11 +352,10 @@ pub async fn set_password_by_link(
             TokenPurpose::Invitation => "invitation.accepted",
             _ => "password.reset",
         };
-        audit::record(
-            conn,
-            &entry(Some((&account.id, &account.email)), action, &origin),
-            now,
-        )?;
+        audit::Entry::new(action)
+            .by(&account)
+            .address(origin.address.as_deref())
+            .record(conn, now)?;
         Ok(account)
     })
     .await
@@ -494,11 +479,13 @@ pub async fn invite(
                 now,
             )?;
         }
-        let mut line = entry(Some((&inviter.id, &inviter.email)), "role.granted", &origin);
-        line.event_id = event_id.as_deref();
         let subject = format!("{} {}", user.email, role.as_str());
-        line.subject = Some(&subject);
-        audit::record(conn, &line, now)?;
+        audit::Entry::new("role.granted")
+            .by(&inviter)
+            .event(event_id.as_deref())
+            .subject(&subject)
+            .address(origin.address.as_deref())
+            .record(conn, now)?;
         Ok(())
     })
     .await
@@ -525,11 +512,10 @@ pub async fn sign_in_by_link(db: &Db, secret: &str, origin: &Origin) -> Result<A
             tokens::consume(conn, TokenPurpose::SignIn, &secret, now)?.ok_or(Error::InvalidLink)?;
         let account = users::account(conn, &valid.user_id.ok_or(Error::InvalidLink)?)?
             .ok_or(Error::InvalidLink)?;
-        audit::record(
-            conn,
-            &entry(Some((&account.id, &account.email)), "sign_in.link", &origin),
-            now,
-        )?;
+        audit::Entry::new("sign_in.link")
+            .by(&account)
+            .address(origin.address.as_deref())
+            .record(conn, now)?;
         Ok(account)
     })
     .await
@@ -562,14 +548,9 @@ pub async fn add_admin(db: &Db, email: &str, name: &str, base_url: &Url) -> Resu
         users::grant(conn, &user.id, true, true, now)?;
         tokens::revoke(conn, TokenPurpose::Invitation, Some(&user.id), now)?;
         let secret = tokens::issue(conn, TokenPurpose::Invitation, Some(&user.id), now)?;
-        let line = audit::Entry {
-            actor: None,
-            action: "account.admin_added_from_shell",
-            event_id: None,
-            subject: Some(&user.email),
-            address: None,
-        };
-        audit::record(conn, &line, now)?;
+        audit::Entry::new("account.admin_added_from_shell")
+            .subject(&user.email)
+            .record(conn, now)?;
         Ok(base_url
             .join(&format!("/invitation/{secret}"))
             .map_or_else(|_| secret, String::from))

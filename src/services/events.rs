@@ -67,21 +67,6 @@ pub async fn of_account(db: &Db, account: &Account) -> Result<Vec<(Event, Vec<Ev
     .await
 }
 
-fn audit_line<'a>(
-    actor: &'a Account,
-    action: &'a str,
-    event_id: &'a str,
-    address: Option<&'a str>,
-) -> audit::Entry<'a> {
-    audit::Entry {
-        actor: Some((&actor.id, &actor.email)),
-        action,
-        event_id: Some(event_id),
-        subject: None,
-        address,
-    }
-}
-
 fn slug_taken(error: &diesel::result::Error) -> Option<Error> {
     is_unique_violation(error).then(|| Error::invalid("slug", "event.error.slug_taken"))
 }
@@ -105,11 +90,11 @@ pub async fn create_by(
             repo::insert(conn, &new, now).map_err(|e| slug_taken(&e).unwrap_or(e.into()))?;
         let id = event.id.to_string();
         users::add_membership(conn, &id, &actor.id, EventRole::Organiser, now)?;
-        audit::record(
-            conn,
-            &audit_line(&actor, "event.created", &id, address.as_deref()),
-            now,
-        )?;
+        audit::Entry::new("event.created")
+            .by(&actor)
+            .event(Some(&id))
+            .address(address.as_deref())
+            .record(conn, now)?;
         Ok(event)
     })
     .await
@@ -131,11 +116,11 @@ pub async fn update_by(
     db.transaction(move |conn| {
         let now = Utc::now();
         repo::update(conn, &id, &new, now).map_err(|e| slug_taken(&e).unwrap_or(e.into()))?;
-        audit::record(
-            conn,
-            &audit_line(&actor, "event.updated", &id, address.as_deref()),
-            now,
-        )?;
+        audit::Entry::new("event.updated")
+            .by(&actor)
+            .event(Some(&id))
+            .address(address.as_deref())
+            .record(conn, now)?;
         Ok(())
     })
     .await
@@ -161,11 +146,11 @@ pub async fn set_published(
         } else {
             "event.unpublished"
         };
-        audit::record(
-            conn,
-            &audit_line(&actor, action, &id, address.as_deref()),
-            now,
-        )?;
+        audit::Entry::new(action)
+            .by(&actor)
+            .event(Some(&id))
+            .address(address.as_deref())
+            .record(conn, now)?;
         Ok(())
     })
     .await

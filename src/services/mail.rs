@@ -352,17 +352,12 @@ pub async fn resend(
         };
         outbox::insert(conn, &copy)?;
         queue_sending(conn, &copy.id, now)?;
-        audit::record(
-            conn,
-            &audit::Entry {
-                actor: Some((&actor.id, &actor.email)),
-                action: "mail.resend",
-                event_id: copy.event_id.as_deref(),
-                subject: Some(&copy.recipient),
-                address: address.as_deref(),
-            },
-            now,
-        )?;
+        audit::Entry::new("mail.resend")
+            .by(&actor)
+            .event(copy.event_id.as_deref())
+            .subject(&copy.recipient)
+            .address(address.as_deref())
+            .record(conn, now)?;
         Ok(copy.id)
     })
     .await

@@ -90,16 +90,10 @@ fn audit_question(
     subject: &str,
     now: chrono::DateTime<Utc>,
 ) -> Result<(), Error> {
-    audit::record(
-        conn,
-        &audit::Entry {
-            actor: Some((&actor.id, &actor.email)),
-            action,
-            event_id: Some(event_id),
-            subject: Some(subject),
-            address: None,
-        },
-        now,
-    )?;
+    audit::Entry::new(action)
+        .by(actor)
+        .event(Some(event_id))
+        .subject(subject)
+        .record(conn, now)?;
     Ok(())
 }

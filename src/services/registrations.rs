@@ -483,17 +483,12 @@ fn record(
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    audit::record(
-        conn,
-        &audit::Entry {
-            actor: Some((&actor.id, &actor.email)),
-            action,
-            event_id: Some(&registration.event_id),
-            subject: Some(&registration.email),
-            address: origin.address.as_deref(),
-        },
-        now,
-    )?;
+    audit::Entry::new(action)
+        .by(actor)
+        .event(Some(&registration.event_id))
+        .subject(&registration.email)
+        .address(origin.address.as_deref())
+        .record(conn, now)?;
     Ok(())
 }
 

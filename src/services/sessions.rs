@@ -253,17 +253,12 @@ fn record(
     session: &Session,
     origin: &Origin,
 ) -> Result<(), Error> {
-    audit::record(
-        conn,
-        &audit::Entry {
-            actor: Some((&actor.id, &actor.email)),
-            action,
-            event_id: Some(&session.event_id),
-            subject: Some(&session.plan.title),
-            address: origin.address.as_deref(),
-        },
-        Utc::now(),
-    )?;
+    audit::Entry::new(action)
+        .by(actor)
+        .event(Some(&session.event_id))
+        .subject(&session.plan.title)
+        .address(origin.address.as_deref())
+        .record(conn, Utc::now())?;
     Ok(())
 }
 
