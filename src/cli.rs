@@ -1,10 +1,58 @@
-//! The commands: what each does before and after the application runs.
+//! The command line: its commands and flags, and what each command does
+//! before and after the application runs.
+
+use clap::{Parser, Subcommand};
 
 use crate::app::{Application, StartupError};
-use crate::config::Settings;
+use crate::config::{Settings, SettingsArgs};
 use crate::db::{DatabaseUrl, Db};
 use crate::services::accounts;
 use crate::{demo, services};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "bimtek",
+    version,
+    about = "Online technical guidance events (bimtek): registration, Zoom sessions, attendance, action plans and certificates.",
+    after_help = "Every setting can also be given in bimtek.toml (or the file named by BIMTEK_CONFIG) \
+                  under the flag's name with underscores, e.g. database_url = \"bimtek.db\". \
+                  Flags win over environment variables, which win over the file."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Serve the web application and run the background workers (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a fresh demo database with the Bengkulu bimtek and serve it at once.
+    Demo,
+    /// Manage accounts from the shell.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum UserCommand {
+    /// Create (or promote) an administrator and print a link to choose the password.
+    Add {
+        /// Make the account an administrator (the only kind created from the shell).
+        #[arg(long, required = true)]
+        admin: bool,
+        /// The administrator's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// The administrator's name [default: the e-mail address]
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
 
 pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let app = Application::build(settings).await?;

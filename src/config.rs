@@ -1,65 +1,22 @@
 //! Settings: command-line flags, `BIMTEK_*` environment variables and an
-//! optional `bimtek.toml`, in that order of precedence. Every problem is
+//! optional `bimtek.toml`, in that order of precedence (the commands
+//! themselves are in `cli`). Every problem is
 //! reported as one line that names the setting.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::Args;
 use serde::Deserialize;
 
 use crate::db::DatabaseUrl;
 use crate::integrations::storage::{S3Config, StorageConfig};
 use crate::integrations::zoom::{self, ZoomConfig};
+use crate::secret::Secret;
 use crate::telemetry::LogFormat;
 
 const DEFAULT_CONFIG_FILE: &str = "bimtek.toml";
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "bimtek",
-    version,
-    about = "Online technical guidance events (bimtek): registration, Zoom sessions, attendance, action plans and certificates.",
-    after_help = "Every setting can also be given in bimtek.toml (or the file named by BIMTEK_CONFIG) \
-                  under the flag's name with underscores, e.g. database_url = \"bimtek.db\". \
-                  Flags win over environment variables, which win over the file."
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-    #[command(flatten)]
-    pub settings: SettingsArgs,
-}
-
-#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    /// Serve the web application and run the background workers (the default).
-    Serve,
-    /// Apply pending database migrations and exit.
-    Migrate,
-    /// Create a fresh demo database with the Bengkulu bimtek and serve it at once.
-    Demo,
-    /// Manage accounts from the shell.
-    #[command(subcommand)]
-    User(UserCommand),
-}
-
-#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
-pub enum UserCommand {
-    /// Create (or promote) an administrator and print a link to choose the password.
-    Add {
-        /// Make the account an administrator (the only kind created from the shell).
-        #[arg(long, required = true)]
-        admin: bool,
-        /// The administrator's e-mail address.
-        #[arg(long)]
-        email: String,
-        /// The administrator's name [default: the e-mail address]
-        #[arg(long, default_value = "")]
-        name: String,
-    },
-}
 
 #[derive(Args, Deserialize, Debug, Clone, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -232,27 +189,6 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "BIMTEK_LOG_FORMAT", value_name = "FORMAT", value_parser = parse_log_format)]
     #[serde(deserialize_with = "deserialize_log_format")]
     pub log_format: Option<LogFormat>,
-}
-
-/// A value that must not show up in logs: `Debug` prints a placeholder.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(…)")
-    }
 }
 
 fn parse_secret(raw: &str) -> Result<Secret, String> {

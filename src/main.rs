@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
-use bimtek::config::{Cli, Command, Settings, UserCommand};
+use bimtek::cli::{Cli, Command, UserCommand};
+use bimtek::config::Settings;
 use bimtek::{cli, telemetry};
 use clap::Parser;
 use clap::error::ErrorKind;

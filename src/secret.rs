@@ -1,8 +1,30 @@
-//! Secrets in links and forms: new random ones, and the digest a table
-//! keeps instead of the secret itself.
+//! Secrets: configured ones that never show in logs, new random ones for
+//! links and forms, and the digest a table keeps instead of the secret.
 
 use rand::RngCore;
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
+
+/// A value that must not show up in logs: `Debug` prints a placeholder.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
 
 /// 32 random bytes, URL-safe base64 (43 characters).
 pub fn new_secret() -> String {

@@ -16,7 +16,7 @@ use object_store::path::Path;
 use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
 use sha2::{Digest, Sha256};
 
-use crate::config::Secret;
+use crate::secret::Secret;
 
 /// Where files are kept, as configured.
 #[derive(Clone, Debug, PartialEq, Eq)]

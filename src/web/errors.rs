@@ -12,12 +12,8 @@ use actix_web::{HttpResponse, ResponseError};
 
 use super::extract::{PageContext, request_id_of};
 use super::views;
+use super::views::errors::ErrorText;
 use crate::error::Error;
-
-/// A more precise text than the status's own, by catalogue prefix
-/// (`<key>.title`, `<key>.body`).
-#[derive(Clone, Copy, Debug)]
-pub struct ErrorText(pub &'static str);
 
 impl ResponseError for Error {
     fn status_code(&self) -> StatusCode {

@@ -33,7 +33,7 @@ pub struct AppState {
     /// connection and a worker's buffer for as long as it lasts).
     pub body_timeout: std::time::Duration,
     /// What `/metrics` asks for; `None`: it is not served.
-    pub metrics_token: Option<crate::config::Secret>,
+    pub metrics_token: Option<crate::secret::Secret>,
 }
 
 impl AppState {

@@ -28,7 +28,7 @@ async fn metrics_are_served_only_with_their_token(backend: TestBackend) {
     let app = spawn_app(&backend).await;
     assert_eq!(app.get("/metrics").await.status(), 404, "{app}");
     let app = spawn_app_with(&backend, |s| {
-        s.metrics_token = Some(bimtek::config::Secret::new(TOKEN))
+        s.metrics_token = Some(bimtek::secret::Secret::new(TOKEN))
     })
     .await;
     let url = app.url("/metrics");
@@ -42,7 +42,7 @@ async fn metrics_are_served_only_with_their_token(backend: TestBackend) {
 backend_tests!(metrics_count_requests_by_route);
 async fn metrics_count_requests_by_route(backend: TestBackend) {
     let app = spawn_app_with(&backend, |s| {
-        s.metrics_token = Some(bimtek::config::Secret::new(TOKEN))
+        s.metrics_token = Some(bimtek::secret::Secret::new(TOKEN))
     })
     .await;
     for _ in 0..3 {

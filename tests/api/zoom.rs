@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
-use bimtek::config::Secret;
 use bimtek::integrations::zoom::{
     MeetingChanges, NewMeeting, NewRegistrant, RegistrantRef, Schedule, Zoom, ZoomConfig, ZoomError,
 };
 use bimtek::jobs::JobFailure;
+use bimtek::secret::Secret;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 

@@ -17,7 +17,7 @@ use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::config::Secret;
+use crate::secret::Secret;
 
 pub use error::ZoomError;
 pub use meetings::{Meeting, MeetingChanges, MeetingSettings, NewMeeting, Schedule};

@@ -11,65 +11,15 @@ use serde::Deserialize;
 use super::registration::{Fields, form_response, wants_regencies};
 use super::{page, see_other};
 use crate::domain::question::QuestionForm;
-use crate::domain::registration::{Decision, Filter, Status};
+use crate::domain::registration::Decision;
 use crate::error::Error;
 use crate::export::spreadsheet::Format;
-use crate::i18n::Labelled;
 use crate::services::accounts::Origin;
 use crate::services::{questions, regions, registrations, roster};
 use crate::web::AppState;
 use crate::web::extract::{Form, ManagedEvent, PageContext};
 use crate::web::upload::{Kind, Refusal, Upload, UploadPolicy};
-use crate::web::views::roster as views;
-
-/// The list's filters and page, as they travel in its address.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub province: String,
-    #[serde(default)]
-    pub regency: String,
-    #[serde(default)]
-    pub page: Option<u32>,
-    /// After a bulk decision: how many changed, how many did not apply.
-    #[serde(default)]
-    pub changed: Option<usize>,
-    #[serde(default)]
-    pub skipped: Option<usize>,
-    #[serde(default)]
-    pub added: Option<usize>,
-    /// A bulk decision came with nobody ticked.
-    #[serde(default)]
-    pub unticked: Option<u8>,
-}
-
-impl ListQuery {
-    pub fn filter(&self) -> Filter {
-        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-        Filter {
-            text: some(&self.q),
-            status: Status::from_name(self.status.trim()),
-            province_code: some(&self.province),
-            regency_code: some(&self.regency).filter(|_| !self.province.trim().is_empty()),
-        }
-    }
-
-    /// The address of the same list at another page (0-based).
-    pub fn query_string(&self, page: u32) -> String {
-        serde_urlencoded::to_string([
-            ("q", self.q.as_str()),
-            ("status", &self.status),
-            ("province", &self.province),
-            ("regency", &self.regency),
-            ("page", &page.to_string()),
-        ])
-        .unwrap_or_default()
-    }
-}
+use crate::web::views::roster::{self as views, ListQuery};
 
 pub async fn list(
     state: web::Data<AppState>,

@@ -4,8 +4,12 @@ use serde_json::{Value, json};
 
 use super::layout;
 use crate::i18n::Lang;
-use crate::web::errors::ErrorText;
 use crate::web::extract::PageContext;
+
+/// A more precise text than the status's own, by catalogue prefix
+/// (`<key>.title`, `<key>.body`).
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorText(pub &'static str);
 
 /// The catalogue's texts for an error: its own when it has them, else the
 /// status's, else the family's (4xx/5xx).

@@ -1,17 +1,66 @@
 //! The organisers' registration list, imports and the event's questions.
 
 use maud::{Markup, html};
+use serde::Deserialize;
 
 use super::forms::{self, Errors, Field, csrf, input, select, summarised};
 use super::{format, layout};
 use crate::domain::event::{Event, FieldError};
 use crate::domain::question::{Kind, Question, QuestionForm};
 use crate::domain::region::Region;
-use crate::domain::registration::{Decision, Status};
+use crate::domain::registration::{Decision, Filter, Status};
 use crate::i18n::Labelled;
 use crate::services::roster::{PAGE_SIZE, Page, Preview};
 use crate::web::extract::PageContext;
-use crate::web::handlers::roster::ListQuery;
+
+/// The list's filters and page, as they travel in its address.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub province: String,
+    #[serde(default)]
+    pub regency: String,
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// After a bulk decision: how many changed, how many did not apply.
+    #[serde(default)]
+    pub changed: Option<usize>,
+    #[serde(default)]
+    pub skipped: Option<usize>,
+    #[serde(default)]
+    pub added: Option<usize>,
+    /// A bulk decision came with nobody ticked.
+    #[serde(default)]
+    pub unticked: Option<u8>,
+}
+
+impl ListQuery {
+    pub fn filter(&self) -> Filter {
+        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Filter {
+            text: some(&self.q),
+            status: Status::from_name(self.status.trim()),
+            province_code: some(&self.province),
+            regency_code: some(&self.regency).filter(|_| !self.province.trim().is_empty()),
+        }
+    }
+
+    /// The address of the same list at another page (0-based).
+    pub fn query_string(&self, page: u32) -> String {
+        serde_urlencoded::to_string([
+            ("q", self.q.as_str()),
+            ("status", &self.status),
+            ("province", &self.province),
+            ("regency", &self.regency),
+            ("page", &page.to_string()),
+        ])
+        .unwrap_or_default()
+    }
+}
 
 pub struct ListPage<'a> {
     pub event: &'a Event,

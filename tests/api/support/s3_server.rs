@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use bimtek::config::Secret;
 use bimtek::integrations::storage::{S3Config, StorageConfig};
+use bimtek::secret::Secret;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
 use s3s::auth::SimpleAuth;

@@ -24,8 +24,8 @@ use actix_web::dev::ServerHandle;
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use base64::Engine;
-use bimtek::config::Secret;
 use bimtek::integrations::zoom::{Zoom, ZoomConfig};
+use bimtek::secret::Secret;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
