@@ -169,7 +169,8 @@ fn timed(payload: Payload, limit: std::time::Duration, fired: Rc<Cell<bool>>) ->
             }
         }
     });
-    let stream: std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>> = Box::pin(stream);
+    // Fused: a multipart reader polls again after the end.
+    let stream: std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>> = Box::pin(stream.fuse());
     Payload::from(stream)
 }
 
