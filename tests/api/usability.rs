@@ -47,10 +47,40 @@ async fn removing_a_question_asks_first_and_danger_has_its_own_look(backend: Tes
         manage.contains(r#"<button class="secondary" type="submit">Keluar</button>"#),
         "{app}: {manage}"
     );
+    // Unpublishing withdraws the event: a warning's colour, yet quieter
+    // than the page's one action (inviting a team member).
     assert!(
-        manage.contains(r#"<button class="secondary" type="submit">Tarik dari publikasi</button>"#),
+        manage.contains(
+            r#"<button class="secondary danger" type="submit">Tarik dari publikasi</button>"#
+        ),
         "{app}: {manage}"
     );
+    assert_eq!(primary_buttons(&manage), 1, "{app}: {manage}");
+
+    // The agenda's action is adding a session; trying Zoom again is not.
+    let planned = rina
+        .post(
+            "/manage/events/bimtek-tanya/sessions",
+            &[
+                ("title", "Pembukaan"),
+                ("date", "2030-07-29"),
+                ("start_time", "09:00"),
+                ("end_time", "10:00"),
+                ("delivery", "zoom"),
+                ("zoom_host", "host@dispusip.example.id"),
+            ],
+        )
+        .await;
+    assert_eq!(planned.status(), 303, "{app}");
+    let (_, agenda) = rina.text("/manage/events/bimtek-tanya/sessions").await;
+    assert!(agenda.contains("/zoom/retry"), "{app}: {agenda}");
+    assert_eq!(primary_buttons(&agenda), 0, "{app}: {agenda}");
+    assert!(agenda.contains(r#"<a class="button" href="#), "{app}");
+}
+
+/// Buttons drawn as the page's main action: those without a class.
+fn primary_buttons(html: &str) -> usize {
+    html.matches(r#"<button type="submit">"#).count()
 }
 
 backend_tests!(the_province_step_lands_at_the_regencies_and_says_they_came);

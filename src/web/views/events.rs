@@ -55,7 +55,7 @@ pub fn manage_event(
                 (lang.t("agenda.total_jp")) ": "
                 strong { (super::sessions::total_jp(lang, total_jp(sessions), sessions.len())) }
             }
-            @let toggle = if event.published { ("0", lang.t("manage.unpublish"), forms::Look::Secondary) } else { ("1", lang.t("manage.publish"), forms::Look::Primary) };
+            @let toggle = if event.published { ("0", lang.t("manage.unpublish"), forms::Look::Withdraw) } else { ("1", lang.t("manage.publish"), forms::Look::Primary) };
             (forms::post_button(ctx, &format!("/manage/events/{}/publish", event.slug), toggle.1, &[("published", toggle.0)], toggle.2))
             nav aria-label=(lang.t("manage.sections")) {
                 ul.links {

@@ -340,7 +340,11 @@ pub fn csrf(ctx: &PageContext) -> Markup {
 pub enum Look {
     Primary,
     Secondary,
+    /// The one action of a page that asks "remove this?".
     Danger,
+    /// Withdrawing something from an ordinary page (unpublishing, stopping
+    /// a feed): a warning's colour, but not the loudest button there.
+    Withdraw,
 }
 
 impl Look {
@@ -349,6 +353,7 @@ impl Look {
             Look::Primary => None,
             Look::Secondary => Some("secondary"),
             Look::Danger => Some("danger"),
+            Look::Withdraw => Some("secondary danger"),
         }
     }
 }

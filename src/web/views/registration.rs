@@ -395,7 +395,7 @@ pub fn calendar_feed(ctx: &PageContext, working: bool) -> Markup {
                 p { (lang.t("my.feed_active")) }
                 (forms::post_button(ctx, "/my/calendar", lang.t("my.feed_renew"), &[], Look::Secondary))
                 " "
-                (forms::post_button(ctx, "/my/calendar/revoke", lang.t("my.feed_revoke"), &[], Look::Danger))
+                (forms::post_button(ctx, "/my/calendar/revoke", lang.t("my.feed_revoke"), &[], Look::Withdraw))
             } @else {
                 (forms::post_button(ctx, "/my/calendar", lang.t("my.feed_create"), &[], Look::Secondary))
             }

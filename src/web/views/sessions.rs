@@ -213,7 +213,7 @@ fn zoom_state(
             @if refusals || matches!(status, ZoomStatus::Failed | ZoomStatus::Pending) {
                 form method="post" action={ (list_path(event)) "/" (session.id) "/zoom/retry" } {
                     (csrf(ctx))
-                    button type="submit" { (lang.t("session.zoom_retry")) span.visually-hidden { ": " (session.plan.title) } }
+                    button.secondary type="submit" { (lang.t("session.zoom_retry")) span.visually-hidden { ": " (session.plan.title) } }
                 }
             }
         }
