@@ -299,6 +299,13 @@ fn check_table(
         }
         let mut normalised: BTreeMap<String, String> = raw.into_iter().collect();
         normalised.remove("consent");
+        // A province not found is checked as missing but shown as written,
+        // so the organiser sees what to correct.
+        if province.is_none()
+            && let Some(written) = fields.remove("province_code")
+        {
+            normalised.insert("province_code".into(), written);
+        }
         lines.push(ImportLine {
             row: index + 2,
             fields: normalised,

@@ -356,6 +356,78 @@ async fn organisers_approve_reject_and_move_from_the_waiting_list(backend: TestB
     smtp.stop().await;
 }
 
+/// Uploads `csv` as the event's participant list: the preview's path.
+async fn import(organiser: &Browser, slug: &str, csv: &str) -> String {
+    let list = format!("/manage/events/{slug}/registrations");
+    let form = organiser.text(&list).await.1;
+    let upload = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf_in(&form))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("peserta.csv"),
+        );
+    let response = organiser
+        .client
+        .post(organiser.url(&format!("{list}/import")))
+        .multipart(upload)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    Browser::location(&response)
+}
+
+backend_tests!(an_import_preview_shows_the_values_written_and_the_rows_to_come);
+async fn an_import_preview_shows_the_values_written_and_the_rows_to_come(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    open_event(&app, "bimtek-pratinjau", None, false).await;
+    let rina = organiser(&app, "bimtek-pratinjau").await;
+    let mut csv = String::from(
+        "Nama;E-mail;No. WA;Instansi;Jabatan;Provinsi;Kab/Kota;Jenis perpustakaan;Jenis kelamin\n",
+    );
+    csv.push_str(
+        "Hendra;hendra@;0812 7000 1111;Perpustakaan Kaur;Kepala;Bengkulu;Kota Bengkulu;desa;L\n",
+    );
+    csv.push_str("Wati;wati@perpus.example.id;0812 7000 2222;Perpustakaan Wati;Pengelola;Atlantis;Kota Bengkulu;desa;P\n");
+    for n in 1..=25 {
+        csv.push_str(&format!(
+            "Peserta Nomor {n};peserta{n}@perpus.example.id;0812 7100 {n:04};Perpustakaan Desa {n};Pengelola;Bengkulu;Kota Bengkulu;desa;P\n"
+        ));
+    }
+    let path = import(&rina, "bimtek-pratinjau", &csv).await;
+    let (status, preview) = rina.text(&path).await;
+    assert_eq!(status, 200, "{app}");
+    assert!(
+        preview.contains("25 baris siap diimpor; 2 baris bermasalah"),
+        "{app}: {preview}"
+    );
+
+    // Each problem quotes what the file says.
+    for written in ["Tertulis: <q>hendra@</q>", "Tertulis: <q>Atlantis</q>"] {
+        assert!(preview.contains(written), "{app}: {written} in {preview}");
+    }
+
+    // The rows about to be imported: the first twenty, and how many in all.
+    let ready = &preview[preview
+        .find(r#"<h2 id="import-ready">Baris yang akan diimpor</h2>"#)
+        .expect("the rows to come")..];
+    for n in [1, 20] {
+        assert!(
+            ready.contains(&format!("<td>Peserta Nomor {n}</td>")),
+            "{app}: {n} in {ready}"
+        );
+    }
+    assert!(
+        !ready.contains("<td>Peserta Nomor 21</td>"),
+        "{app}: {ready}"
+    );
+    assert!(ready.contains("<td>Perpustakaan Desa 1</td>"), "{app}");
+    assert!(
+        ready.contains("Ditampilkan 20 baris pertama dari 25 baris yang akan diimpor."),
+        "{app}: {ready}"
+    );
+}
+
 backend_tests!(a_spreadsheet_import_shows_bad_rows_first_and_exports_read_back);
 async fn a_spreadsheet_import_shows_bad_rows_first_and_exports_read_back(backend: TestBackend) {
     let smtp = SmtpServer::start().await;
@@ -366,25 +438,7 @@ async fn a_spreadsheet_import_shows_bad_rows_first_and_exports_read_back(backend
             Ni Luh Ayu Sri Wahyuni, S.IIP;ayu@perpus.example.id;0813 3344 5566;;Dinas Perpustakaan Bali;Pustakawan;Bali;Kota Denpasar;Perpustakaan provinsi;P\r\n\
             Ahmad;ahmad@perpus.example.id;12;;SMA 1;Guru;Bengkulu;Kota Bengkulu;sekolah;L\r\n\
             Ayu lagi;AYU@perpus.example.id;0813 3344 5566;;X;Y;Bali;Kota Denpasar;desa;P\r\n";
-    let form = rina
-        .text("/manage/events/bimtek-impor/registrations")
-        .await
-        .1;
-    let upload = reqwest::multipart::Form::new()
-        .text("csrf_token", csrf_in(&form))
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("peserta.csv"),
-        );
-    let response = rina
-        .client
-        .post(rina.url("/manage/events/bimtek-impor/registrations/import"))
-        .multipart(upload)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303, "{app}");
-    let preview_path = Browser::location(&response);
+    let preview_path = import(&rina, "bimtek-impor", csv).await;
     let (_, preview) = rina.text(&preview_path).await;
     assert!(
         preview.contains("1 baris siap diimpor; 2 baris bermasalah"),

@@ -10,7 +10,7 @@ use crate::domain::question::{Kind, Question, QuestionForm};
 use crate::domain::region::Region;
 use crate::domain::registration::{Decision, Filter, Status};
 use crate::i18n::Labelled;
-use crate::services::roster::{PAGE_SIZE, Page, Preview};
+use crate::services::roster::{ImportLine, PAGE_SIZE, Page, Preview};
 use crate::web::extract::PageContext;
 
 /// The list's filters and page, as they travel in its address.
@@ -225,19 +225,16 @@ pub fn upload_failed(ctx: &PageContext, event: &Event, errors: &[FieldError]) ->
     )
 }
 
+/// How many of the rows about to be imported the preview lists.
+const READY_SHOWN: usize = 20;
+
 /// What would be imported and what not, row by row; nothing happens until
 /// the organiser confirms.
 pub fn preview(ctx: &PageContext, event: &Event, preview: &Preview) -> Markup {
     let lang = ctx.lang;
     let valid = preview.valid();
-    let invalid: Vec<_> = preview
-        .lines
-        .iter()
-        .filter(|l| !l.errors.is_empty())
-        .collect();
-    let field = |line: &crate::services::roster::ImportLine, name: &str| {
-        line.fields.get(name).cloned().unwrap_or_default()
-    };
+    let (ready, invalid): (Vec<&ImportLine>, Vec<&ImportLine>) =
+        preview.lines.iter().partition(|l| l.errors.is_empty());
     layout::page(
         ctx,
         lang.t("import.title"),
@@ -251,33 +248,64 @@ pub fn preview(ctx: &PageContext, event: &Event, preview: &Preview) -> Markup {
                 (forms::post_button(ctx, &format!("/manage/events/{}/registrations/import/{}", event.slug, preview.id), &lang.tf("import.confirm", &[("n", &valid)]), &[], forms::Look::Primary))
             }
             @if !invalid.is_empty() {
-                h2 { (lang.t("import.rows_with_errors")) }
-                div.table tabindex="0" role="region" aria-labelledby="import-errors" {
-                    table {
-                        caption #import-errors { (lang.t("import.rows_with_errors")) }
-                        thead { tr {
-                            th scope="col" { (lang.t("import.row")) }
-                            th scope="col" { (lang.t("registration.full_name")) }
-                            th scope="col" { (lang.t("registration.email")) }
-                            th scope="col" { (lang.t("import.problems")) }
-                        } }
-                        tbody {
-                            @for line in invalid.iter().take(500) {
-                                tr {
-                                    td { (line.row) }
-                                    td { (field(line, "full_name")) }
-                                    td { (field(line, "email")) }
-                                    td { ul { @for (name, message) in &line.errors {
-                                        li { strong { (field_label(lang, name)) } ": " (lang.t(message)) }
-                                    } } }
-                                }
-                            }
-                        }
-                    }
+                (import_table(lang, "import-errors", lang.t("import.rows_with_errors"), &invalid[..invalid.len().min(500)], true))
+            }
+            @if !ready.is_empty() && !preview.imported {
+                (import_table(lang, "import-ready", lang.t("import.rows_ready"), &ready[..ready.len().min(READY_SHOWN)], false))
+                @if ready.len() > READY_SHOWN {
+                    p { (lang.tf("import.first_of", &[("shown", &READY_SHOWN), ("n", &ready.len())])) }
                 }
             }
         },
     )
+}
+
+/// Rows of an import under a heading: who they are and, for rows with
+/// problems, each problem with the value as written in the file (beside
+/// the row's number, so that a phone shows them before scrolling).
+fn import_table(
+    lang: crate::i18n::Lang,
+    id: &str,
+    heading: &str,
+    lines: &[&ImportLine],
+    problems: bool,
+) -> Markup {
+    let field = |line: &ImportLine, name: &str| line.fields.get(name).cloned().unwrap_or_default();
+    html! {
+        h2 id=(id) { (heading) }
+        div.table tabindex="0" role="region" aria-labelledby=(id) {
+            table {
+                thead { tr {
+                    th scope="col" { (lang.t("import.row")) }
+                    @if problems { th scope="col" { (lang.t("import.problems")) } }
+                    th scope="col" { (lang.t("registration.full_name")) }
+                    th scope="col" { (lang.t("registration.email")) }
+                    @if !problems { th scope="col" { (lang.t("registration.institution")) } }
+                } }
+                tbody {
+                    @for line in lines {
+                        tr {
+                            td { (line.row) }
+                            @if problems {
+                                td { ul { @for (name, message) in &line.errors {
+                                    li {
+                                        strong { (field_label(lang, name)) } ": " (lang.t(message))
+                                        @let written = field(line, name);
+                                        @if !written.is_empty() {
+                                            " " (lang.t("import.written")) " " q { (written) }
+                                        }
+                                    }
+                                } } }
+                            }
+                            td { (field(line, "full_name")) }
+                            td { (field(line, "email")) }
+                            @if !problems { td { (field(line, "institution")) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn questions(
