@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // HTML validity and accessibility check for server-rendered pages.
 //
-//   node check.mjs [--max-kb N] [--accept-language TAGS] [--cookie NAME=VALUE] BASE_URL PATH [PATH ...]
+//   node check.mjs [--max-kb N] [--accept-language TAGS] [--cookie NAME=VALUE] [--screenshots DIR] BASE_URL PATH [PATH ...]
 //
 // --accept-language sends that header with every request (fetches and the
 // browser), to check the pages a server renders for another language.
 // --cookie starts every fetch and every browser context with that cookie
 // for BASE_URL (e.g. a signed-in session, to check pages behind a sign-in);
 // in the browser it is an ordinary cookie the server may replace.
+// --screenshots DIR saves each page, whole, as seen at the phone's width, in
+// DIR (made if missing), named by its path: to look at, not compared.
 //
 // A PATH is either a plain path, or `submit:PATH?NAME=VALUE&...` to check the
 // page a form submission leads to (see "Form submissions" below), e.g.
@@ -23,9 +25,12 @@
 //      fresh browser context, inject axe-core with page.evaluate() and run the
 //      WCAG 2.0/2.1 A and AA rules: any violation fails the page;
 //      Any page wider than the viewport (document scrollWidth against the
-//      viewport's own width, 360 or 1280) fails: it scrolls sideways;
-//      A radio button or checkbox drawn wider than 48 px or more than 16 px
-//      from the label beside it fails, and so (at the desktop viewport, with
+//      viewport's own width, 360 or 1280) fails: it scrolls sideways; so
+//      does one with any element reaching past that width outside a box
+//      that scrolls (cut off by the page's own overflow);
+//      A radio button or checkbox drawn wider than 48 px, or not beside the
+//      label that follows it (on another line, or more than 16 px away)
+//      fails, and so (at the desktop viewport, with
 //      a mouse) does a button whose text falls under 4.5:1 when hovered;
 //   4. weigh it: bytes of the HTML plus every stylesheet it links (each
 //      fetched); with --max-kb N a page heavier than N KiB fails, and a
@@ -75,6 +80,7 @@
 // cannot start, or the global watchdog fires).
 
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -98,7 +104,7 @@ const AXE_OPTIONS = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wca
 
 function usage(msg) {
   if (msg) console.error(`check.mjs: ${msg}`);
-  console.error('usage: node check.mjs [--max-kb N] [--accept-language TAGS] [--cookie NAME=VALUE] BASE_URL PATH [PATH ...]');
+  console.error('usage: node check.mjs [--max-kb N] [--accept-language TAGS] [--cookie NAME=VALUE] [--screenshots DIR] BASE_URL PATH [PATH ...]');
   console.error('       PATH is a path (/events/x) or submit:PATH?NAME=VALUE&... (submit:/sign-in?email=bukan-email&password=x)');
   process.exit(2);
 }
@@ -107,6 +113,8 @@ function usage(msg) {
 const EXTRA_HEADERS = {};
 // Set by --cookie: [name, value], or null.
 let COOKIE = null;
+// Set by --screenshots: the folder for each page's picture at the phone's width.
+let SCREENSHOTS = null;
 
 function parseArgs(argv) {
   let maxKb = null;
@@ -127,10 +135,14 @@ function parseArgs(argv) {
       const at = v ? v.indexOf('=') : -1;
       if (at < 1) usage('--cookie needs NAME=VALUE');
       COOKIE = [v.slice(0, at), v.slice(at + 1)];
+    } else if (a === '--screenshots' || a.startsWith('--screenshots=')) {
+      SCREENSHOTS = a === '--screenshots' ? argv[++i] : a.slice('--screenshots='.length);
+      if (!SCREENSHOTS) usage('--screenshots needs a folder');
     } else if (a.startsWith('--')) usage(`unknown option ${a}`);
     else rest.push(a);
   }
   if (rest.length < 2) usage('need a BASE_URL and at least one PATH');
+  if (SCREENSHOTS) mkdirSync(SCREENSHOTS, { recursive: true });
   const [base, ...paths] = rest;
   try { new URL(base); } catch { usage(`not a URL: ${base}`); }
   return { base, paths, maxKb };
@@ -283,16 +295,19 @@ async function submitForm(page, fields) {
 // `width` that no scrolling box of theirs holds in }. The phone's own width
 // is the yardstick: in mobile emulation the layout viewport grows to the
 // content, so innerWidth (and clientWidth) would grow with the overflow.
+// Every element's right edge is measured too, whatever the document's
+// width says: content clipped by an overflow-x on the page itself would
+// not widen it, yet is cut off for the reader.
 function overflowAt(width) {
   const root = document.documentElement;
   const widest = Math.max(root.scrollWidth, document.body ? document.body.scrollWidth : 0);
-  if (widest <= width) return null;
   const past = (el) => el.getBoundingClientRect().right > width + 0.5;
   // Walk the containing blocks: an absolutely positioned element escapes
-  // every overflow box up to its nearest positioned ancestor.
+  // every overflow box up to its nearest positioned ancestor. The body's
+  // and the root's own overflow hold nothing in: there it only cuts off.
   const heldIn = (el) => {
     let position = getComputedStyle(el).position;
-    for (let a = el.parentElement; a && a !== root; a = a.parentElement) {
+    for (let a = el.parentElement; a && a !== root && a !== document.body; a = a.parentElement) {
       const style = getComputedStyle(a);
       if (position === 'fixed') return false;
       if (position === 'absolute' && style.position === 'static') continue;
@@ -305,6 +320,7 @@ function overflowAt(width) {
     const r = el.getBoundingClientRect();
     return (r.width > 0 || r.height > 0) && past(el) && !heldIn(el);
   });
+  if (widest <= width && !reaching.length) return null;
   const innermost = reaching.filter((el) => !reaching.some((o) => o !== el && el.contains(o)));
   const describe = (el) => {
     const cls = el.getAttribute('class') ? `.${el.getAttribute('class').trim().split(/\s+/).join('.')}` : '';
@@ -315,8 +331,8 @@ function overflowAt(width) {
 }
 
 // Runs in the page: each radio button or checkbox whose label stands beside
-// it (in the same parent) but is drawn apart from it, or that is drawn
-// wider than a tap target needs.
+// it in the markup (in the same parent) but is not drawn beside it (on the
+// same line, within 16 px), or that is drawn wider than a tap target needs.
 function controlsApart() {
   const problems = [];
   for (const input of document.querySelectorAll('input[type=radio i][id], input[type=checkbox i][id]')) {
@@ -328,7 +344,8 @@ function controlsApart() {
     const dy = Math.max(0, l.top - i.bottom, i.top - l.bottom);
     const name = `${input.type} "${(label.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 40)}"`;
     if (i.width > 48) problems.push(`${name} is ${Math.round(i.width)} px wide`);
-    else if (Math.hypot(dx, dy) > 16) problems.push(`${name} is drawn ${Math.round(Math.hypot(dx, dy))} px from its label`);
+    else if (dy > 0) problems.push(`${name} is drawn ${Math.round(dy)} px ${l.top > i.bottom ? 'above' : 'below'} its label, not beside it`);
+    else if (dx > 16) problems.push(`${name} is drawn ${Math.round(dx)} px from its label`);
   }
   return problems;
 }
@@ -434,6 +451,11 @@ async function browserCheck(browser, axeSource, p, vp) {
     const stylesheets = await page.evaluate(() =>
       [...document.querySelectorAll('link[rel~="stylesheet" i][href]')].map((l) => l.href));
     const overflow = await page.evaluate(overflowAt, vp.viewport.width);
+    if (SCREENSHOTS && vp.isMobile) {
+      // The whole page at the phone's width, to look at: named by its path.
+      const name = `${p.path.replace(/^submit:/, 'submit-').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 120) || 'home'}.png`;
+      await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+    }
     const layout = await page.evaluate(controlsApart);
     if (!vp.isMobile) layout.push(...await hoverContrast(page));
     await page.evaluate(axeSource);
@@ -540,7 +562,9 @@ async function main() {
             p.notes.push(`${vp.name}: this submission got HTTP ${r.status} from ${r.finalUrl}, the ${VIEWPORTS[0].name} one HTTP ${p.status} from ${p.finalUrl}`);
           }
           if (r.overflow) {
-            p.failures.push(`${vp.name}: the page is ${r.overflow.width} px wide and scrolls sideways (WCAG 1.4.10)`
+            p.failures.push(`${vp.name}: ${r.overflow.width > vp.viewport.width
+              ? `the page is ${r.overflow.width} px wide and scrolls sideways`
+              : 'content reaches past the screen\'s edge and is cut off'} (WCAG 1.4.10)`
               + `${r.overflow.culprits.length ? `; reaching past ${vp.viewport.width} px: ${r.overflow.culprits.join('; ')}` : ''}`);
           }
           for (const problem of r.layout) p.failures.push(`${vp.name}: ${problem}`);

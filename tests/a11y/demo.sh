@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
 # Runs the HTML validator and axe-core over every page of the demo, at 360 px
 # (phone) and 1280 px, in Indonesian and in English, each page held to 30 KiB
-# with its stylesheet and failed when it scrolls sideways:
+# with its stylesheet and failed when it scrolls sideways or cuts content off
+# at the screen's edge, or draws a radio button away from its label:
 #   - signed out: the home page, the event page, the 404 page, the
 #     registration form (empty, with a province's regencies, and sent with
 #     mistakes), the confirmation link's page, the sign-in forms (staff,
-#     participant's e-mail link, forgotten password) with their errors;
+#     participant's e-mail link, forgotten password) with their errors, and
+#     the pages of e-mailed links (a participant's sign-in, a password reset,
+#     an invitation); a fresh installation's page to make its administrator;
 #   - as the administrator: the dashboard, the outbox, the audit log, the
-#     new-event form (and its errors) and their own page;
-#   - as the organiser: their page and every page of the Bengkulu bimtek's
-#     management (the event, its edit form, its outbox, registrations (both
-#     pages of the demo's sixty, a province filter, a bulk action with
-#     nobody ticked), adding by hand, an import's preview, the questions, the
-#     agenda and a session's forms), with their errors;
-#   - as the speaker: their page and their sessions;
+#     new-event form (and its errors), their own page, the public pages and
+#     an event's management and registrations;
+#   - as the organiser: their page, the public event page and every page of
+#     the Bengkulu bimtek's management (the event, its edit form, its outbox,
+#     registrations (both pages of the demo's sixty, a province filter, a
+#     bulk action with nobody ticked), adding by hand, an import's preview,
+#     the questions and removing one, the agenda and a session's forms),
+#     with their errors;
+#   - as the speaker: their page, their sessions and the event page;
 #   - as the participant (signed in by the e-mailed link, read from the
-#     demo's .eml folder): their page, giving up a seat, the calendar feed's
-#     page and the page showing a new feed's address.
+#     demo's .eml folder): their page, giving up a seat, the public pages as
+#     they see them, the calendar feed's page and the page showing a new
+#     feed's address.
+# Every GET route that renders a page is here (src/web/mod.rs); the others
+# answer files (CSV, XLSX, .ics, CSS), redirects or health figures.
+# With BIMTEK_A11Y_SCREENSHOTS=DIR each page is also saved as a picture at
+# 360 px under DIR/<language>-<role>/, to look at.
 # curl signs in and hands each role's session cookie to the checker.
 #
 #   bash tests/a11y/demo.sh            # builds the debug binary if needed
@@ -29,7 +39,8 @@ work=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 (cd "$work" && BIMTEK_BIND=127.0.0.1:$port BIMTEK_LOG=warn exec "$root/target/debug/bimtek" demo >demo.out 2>demo.log) &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+fresh=
+trap 'kill $server $fresh 2>/dev/null; wait $server $fresh 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do grep -q "serving on" "$work/demo.out" 2>/dev/null && break; sleep 0.1; done
 
 base="http://127.0.0.1:$port"
@@ -114,14 +125,51 @@ import=$(curl -sf -o /dev/null -w '%{redirect_url}' -b "$organiser" -F "csrf_tok
 import=${import#"$base"}
 session=$(curl -sf -b "$organiser" "$base$manage/sessions" | grep -o "/sessions/[0-9a-f-]*/edit" | head -n 1 | cut -d/ -f3)
 
+# A question, for the page that asks before removing it.
+token=$(curl -sf -b "$organiser" "$base$manage/questions" | csrf)
+curl -sf -o /dev/null -b "$organiser" --data-urlencode "csrf_token=$token" \
+  --data-urlencode "label=Ukuran kaos" --data-urlencode "kind=text" "$base$manage/questions"
+question=$(curl -sf -b "$organiser" "$base$manage/questions" | grep -o "$manage/questions/[0-9a-f-]*/delete" | head -n 1)
+
+# The pages of e-mailed links, opened and left unused: a participant's
+# sign-in, a password reset and an administrator's invitation.
+jar="$work/links.jar"
+token=$(curl -sf -c "$jar" -b "$jar" "$base/my/sign-in" | csrf)
+curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
+  --data-urlencode "email=yulia@bimtek.demo" "$base/my/sign-in"
+token=$(curl -sf -c "$jar" -b "$jar" "$base/password/forgot" | csrf)
+curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
+  --data-urlencode "email=panitia@bimtek.demo" "$base/password/forgot"
+token=$(curl -sf -b "$admin" "$base/admin" | csrf)
+curl -sf -o /dev/null -b "$admin" --data-urlencode "csrf_token=$token" --data-urlencode "name=Dewi Sartika, S.IP." \
+  --data-urlencode "email=dewi.sartika@bimtek.demo" --data-urlencode "lang=id" "$base/admin/invitations"
+sign_in_link=$(mailed_link yulia@bimtek.demo "" "/my/sign-in/")
+reset_link=$(mailed_link panitia@bimtek.demo "" "/password/reset/")
+invitation_link=$(mailed_link dewi.sartika@bimtek.demo "" "/invitation/")
+
+# A fresh installation's first page: the link to make its administrator.
+mkdir "$work/fresh"
+fresh_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(cd "$work/fresh" && BIMTEK_BIND=127.0.0.1:$fresh_port BIMTEK_LOG=warn exec "$root/target/debug/bimtek" serve >serve.out 2>serve.log) &
+fresh=$!
+for _ in $(seq 1 100); do grep -q "create one" "$work/fresh/serve.out" 2>/dev/null && break; sleep 0.1; done
+setup=$(grep -o '/setup/[A-Za-z0-9_-]*' "$work/fresh/serve.out")
+for link in sign_in_link reset_link invitation_link; do
+  [ -n "${!link}" ] || { echo "demo.sh: no $link in the demo's mail" >&2; exit 1; }
+  printf -v "$link" '%s' "${!link#"$base"}"
+done
+[ -n "$setup" ] || { echo "demo.sh: a fresh serve printed no setup link" >&2; exit 1; }
+
 public=(/ "/events/$slug" /halaman-yang-tidak-ada
   "/events/$slug/register"
   "submit:/events/$slug/register?full_name=Dra.+Siti+Aminah&email=siti@&whatsapp=12&nip=1985&province_code=17"
   "$confirm"
   /sign-in 'submit:/sign-in?email=bukan-email&password=x'
   /my/sign-in 'submit:/my/sign-in?email='
-  /password/forgot 'submit:/password/forgot?email=salah@')
+  /password/forgot 'submit:/password/forgot?email=salah@'
+  "$sign_in_link" "$reset_link" "$invitation_link")
 admin_pages=(/my /admin 'submit:/admin?name=&email=salah@' /admin/outbox /admin/audit
+  / "/events/$slug" "$manage" "$manage/registrations"
   /manage/events/new
   'submit:/manage/events/new?title=Uji&slug=uji&organiser_office=Dinas&time_zone=Asia/Jakarta&start_date=2030-01-02&start_time=09:00&end_date=2030-01-01&end_time=10:00&opens_date=2029-12-20&opens_time=08:00&closes_date=2029-12-10&closes_time=08:00')
 organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit"
@@ -132,23 +180,32 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "$import" "$manage/questions" "submit:$manage/questions?label=&kind=choice&choices="
   "$manage/sessions" "$manage/sessions/new"
   "submit:$manage/sessions/new?title=Diskusi&start_time=10:00&end_time=09:00&delivery=link&join_link=zoom.us"
-  "$manage/sessions/$session/edit" "$manage/sessions/$session/delete")
-speaker_pages=(/my /my/sessions)
-participant_pages=(/my "$seat")
+  "$manage/sessions/$session/edit" "$manage/sessions/$session/delete" "$question"
+  "/events/$slug")
+speaker_pages=(/my /my/sessions "/events/$slug")
+participant_pages=(/my "$seat" / "/events/$slug" "/events/$slug/register")
 
-check() { bash "$here/run.sh" --max-kb 30 --accept-language "$@"; }
+# check LANGUAGE ROLE [OPTIONS] BASE PATH...
+check() {
+  local lang=$1 role=$2
+  shift 2
+  bash "$here/run.sh" --max-kb 30 --accept-language "$lang" \
+    ${BIMTEK_A11Y_SCREENSHOTS:+--screenshots "$BIMTEK_A11Y_SCREENSHOTS/$lang-$role"} "$@"
+}
 status=0
 for lang in id en; do
   echo "== Signed out ($lang)"
-  check "$lang" "$base" "${public[@]}" || status=1
+  check "$lang" public "$base" "${public[@]}" || status=1
   echo "== Administrator ($lang)"
-  check "$lang" --cookie "$admin" "$base" "${admin_pages[@]}" || status=1
+  check "$lang" administrator --cookie "$admin" "$base" "${admin_pages[@]}" || status=1
   echo "== Organiser ($lang)"
-  check "$lang" --cookie "$organiser" "$base" "${organiser_pages[@]}" || status=1
+  check "$lang" organiser --cookie "$organiser" "$base" "${organiser_pages[@]}" || status=1
   echo "== Speaker ($lang)"
-  check "$lang" --cookie "$speaker" "$base" "${speaker_pages[@]}" || status=1
+  check "$lang" speaker --cookie "$speaker" "$base" "${speaker_pages[@]}" || status=1
   echo "== Participant ($lang)"
-  check "$lang" --cookie "$participant" "$base" "${participant_pages[@]}" || status=1
-  check "$lang" --cookie "$feed" "$base" /my/calendar || status=1
+  check "$lang" participant --cookie "$participant" "$base" "${participant_pages[@]}" || status=1
+  check "$lang" participant --cookie "$feed" "$base" /my/calendar || status=1
+  echo "== A fresh installation ($lang)"
+  check "$lang" setup "http://127.0.0.1:$fresh_port" "$setup" || status=1
 done
 exit $status

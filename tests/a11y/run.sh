@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HTML validity (vnu) and accessibility (axe-core in headless Chromium) check.
 #
-#   bash tests/a11y/run.sh [--max-kb N] [--accept-language TAGS] [--cookie NAME=VALUE] BASE_URL PATH [PATH ...]
+#   bash tests/a11y/run.sh [--max-kb N] [--accept-language TAGS] [--cookie NAME=VALUE] [--screenshots DIR] BASE_URL PATH [PATH ...]
 #
 # A PATH is a page's path, or submit:PATH?NAME=VALUE&... to fill in and submit
 # the form on PATH and check the page that follows (e.g. the form re-rendered
@@ -17,7 +17,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 if [ "$#" -lt 2 ]; then
-  echo "usage: bash $0 [--max-kb N] [--accept-language TAGS] [--cookie NAME=VALUE] BASE_URL PATH [PATH ...]" >&2
+  echo "usage: bash $0 [--max-kb N] [--accept-language TAGS] [--cookie NAME=VALUE] [--screenshots DIR] BASE_URL PATH [PATH ...]" >&2
   echo "       PATH is a path (/events/x) or submit:PATH?NAME=VALUE&... (submit:/sign-in?email=bukan-email&password=x)" >&2
   exit 2
 fi
