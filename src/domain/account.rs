@@ -155,11 +155,6 @@ pub const PAIR_LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
 pub const ADDRESS_WINDOW: Duration = Duration::from_secs(15 * 60);
 pub const ADDRESS_FAILURES: i64 = 20;
 
-/// Links sent to one person by e-mail on request (reset, sign-in), at most
-/// this many per hour: the forms are public, and must not become a way to
-/// flood someone's inbox. Past it, the answer stays the same and nothing is sent.
-pub const LINKS_PER_HOUR: i64 = 5;
-
 /// Failed sign-ins (attempts being checked count as failed) in one scope
 /// within its window.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -9,5 +9,6 @@ pub mod region;
 pub mod registrant;
 pub mod registration;
 pub mod session;
+pub mod text;
 pub mod time;
 pub mod timing;

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use super::event::FieldError;
+use super::text::Text;
 
 /// At most this many per event: the form must stay short on a phone.
 pub const MAX_PER_EVENT: usize = 10;
-const MAX_ANSWER: usize = 500;
 const MAX_LABEL: usize = 200;
 const MAX_CHOICES: usize = 20;
 
@@ -83,7 +83,7 @@ impl Question {
             };
         }
         match &self.kind {
-            Kind::Text if raw.chars().count() > MAX_ANSWER => fail("question.error.too_long"),
+            Kind::Text => Text::ANSWER.check(self.field(), raw).map(Some),
             Kind::Choice(choices) if !choices.iter().any(|c| c == raw) => {
                 fail("question.error.choose")
             }
@@ -185,7 +185,10 @@ mod tests {
         assert_eq!(yes_no.check(Some("")), Ok(None));
         assert!(yes_no.check(Some("yes")).is_err());
         let text = question(Kind::Text, false);
-        assert!(text.check(Some(&"a".repeat(MAX_ANSWER + 1))).is_err());
+        assert!(
+            text.check(Some(&"a".repeat(Text::ANSWER.max_chars + 1)))
+                .is_err()
+        );
         assert_eq!(choice.field(), "q_abc");
     }
 

@@ -146,11 +146,26 @@ pub struct Checked {
 /// region codes exist is the service's question (it needs the list).
 pub fn check_form(form: &Form, today: NaiveDate) -> Result<Checked, Vec<super::event::FieldError>> {
     use super::event::FieldError;
+    use super::text::Text;
     let mut errors = Vec::new();
+    // Free text: kept cleaned, or its message and an empty value (so that
+    // no second message about the same field follows).
+    let mut text = |field: &'static str, raw: &str, kind: Text| {
+        kind.check(field, raw).unwrap_or_else(|error| {
+            errors.push(error);
+            String::new()
+        })
+    };
+    let (full_name, institution, position, disability) = (
+        text("full_name", &form.full_name, Text::NAME),
+        text("institution", &form.institution, Text::LINE),
+        text("position", &form.position, Text::LINE),
+        text("disability", &form.disability, Text::LINE),
+    );
+    let refused: Vec<_> = errors.iter().map(|e| e.field.clone()).collect();
+    let named = |field: &str| refused.iter().any(|f| f == field);
     let mut fail = |field, message| errors.push(FieldError::new(field, message));
-    let required = |value: &str| value.trim().to_owned();
-    let full_name = required(&form.full_name);
-    if full_name.is_empty() {
+    if full_name.is_empty() && !named("full_name") {
         fail("full_name", "registration.error.full_name");
     }
     let email = super::account::normalise_email(&form.email);
@@ -167,11 +182,8 @@ pub fn check_form(form: &Form, today: NaiveDate) -> Result<Checked, Vec<super::e
     {
         fail("nip", message);
     }
-    for (field, value) in [
-        ("institution", &form.institution),
-        ("position", &form.position),
-    ] {
-        if value.trim().is_empty() {
+    for (field, value) in [("institution", &institution), ("position", &position)] {
+        if value.is_empty() && !named(field) {
             fail(field, "registration.error.required");
         }
     }
@@ -198,13 +210,13 @@ pub fn check_form(form: &Form, today: NaiveDate) -> Result<Checked, Vec<super::e
         email: email.expect("checked"),
         whatsapp: whatsapp.expect("checked"),
         nip: (!nip.is_empty()).then_some(nip),
-        institution: required(&form.institution),
-        position: required(&form.position),
-        province_code: required(&form.province_code),
-        regency_code: required(&form.regency_code),
+        institution,
+        position,
+        province_code: form.province_code.trim().to_owned(),
+        regency_code: form.regency_code.trim().to_owned(),
         library_type: form.library_type.clone(),
         gender: form.gender.clone(),
-        disability: Some(required(&form.disability)).filter(|d| !d.is_empty()),
+        disability: Some(disability).filter(|d| !d.is_empty()),
     })
 }
 

@@ -9,8 +9,8 @@ use crate::db::Db;
 use crate::db::models::UserRow;
 use crate::db::repo::{audit, events, failures, tokens, users};
 use crate::domain::account::{
-    ADDRESS_WINDOW, Account, EventRole, LINKS_PER_HOUR, PAIR_WINDOW, TokenPurpose, check_password,
-    normalise_email, sign_in_wait,
+    ADDRESS_WINDOW, Account, EventRole, PAIR_WINDOW, TokenPurpose, check_password, normalise_email,
+    sign_in_wait,
 };
 use crate::domain::event::FieldError;
 use crate::email::Template;
@@ -33,17 +33,6 @@ impl Origin {
             .join(path)
             .map_or_else(|_| path.to_owned(), String::from)
     }
-}
-
-/// Within the hourly allowance of e-mailed links for this person and purpose.
-fn may_send_link(
-    conn: &mut crate::db::DbConnection,
-    purpose: TokenPurpose,
-    user_id: &str,
-    now: chrono::DateTime<Utc>,
-) -> Result<bool, Error> {
-    let sent = tokens::issued_since(conn, purpose, user_id, now - chrono::Duration::hours(1))?;
-    Ok(sent < LINKS_PER_HOUR)
 }
 
 fn lang_of(code: &str) -> Lang {
@@ -286,7 +275,7 @@ fn send_link(
     origin: &Origin,
 ) -> Result<(), Error> {
     let now = Utc::now();
-    if !may_send_link(conn, kind.purpose, &user.id, now)? {
+    if !mail::may_send_unsolicited(conn, &user.email, kind.template, now)? {
         return Ok(());
     }
     tokens::revoke(conn, kind.purpose, Some(&user.id), now)?;

@@ -31,6 +31,32 @@ pub struct Outgoing<'a> {
     pub attachments: Vec<Attachment>,
 }
 
+/// Messages of one kind that a stranger can cause to be sent to an address
+/// (a registration, a link asked for) per hour, at most. Beyond it they are
+/// not sent while the page answers the same, so an address cannot be
+/// flooded and the answer tells nothing.
+pub const UNSOLICITED_PER_HOUR: i64 = 3;
+
+/// Whether one more message of `template` to `to` stays within
+/// [`UNSOLICITED_PER_HOUR`]; asked before anything is changed for it (a
+/// fresh link revokes the previous one, which must stay when none is sent).
+pub fn may_send_unsolicited(
+    conn: &mut DbConnection,
+    to: &str,
+    template: Template,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let since = now - chrono::Duration::hours(1);
+    let sent = outbox::count_since(conn, to, template.key(), since)?;
+    if sent >= UNSOLICITED_PER_HOUR {
+        tracing::info!(
+            template = template.key(),
+            "hourly allowance of this address used up; not sent"
+        );
+    }
+    Ok(sent < UNSOLICITED_PER_HOUR)
+}
+
 /// Writes the message and its sending job; returns the outbox id.
 pub fn enqueue(
     conn: &mut DbConnection,

@@ -203,6 +203,7 @@ pub async fn register(
         let added_by = AddedBy::Participant {
             confirmation: &digest,
         };
+        let to = checked.email.clone();
         let row = insert(
             conn,
             &event_id,
@@ -212,7 +213,11 @@ pub async fn register(
             added_by,
             now,
         )?;
-        mail::store(conn, confirmation, now)?;
+        // The same address registered by a stranger for event after event:
+        // each registration stays, its link waits for a later request.
+        if mail::may_send_unsolicited(conn, &to, Template::ConfirmAddress, now)? {
+            mail::store(conn, confirmation, now)?;
+        }
         Ok(Registered::New { id: row.id })
     })
     .await
@@ -251,7 +256,9 @@ fn confirmation_mail(
     )
 }
 
-/// A fresh confirmation link (the previous one stops working) by e-mail.
+/// A fresh confirmation link (the previous one stops working) by e-mail,
+/// within the address's hourly allowance (registering again is what a
+/// stranger would repeat to flood it).
 fn send_confirmation(
     conn: &mut DbConnection,
     event: &Event,
@@ -259,6 +266,9 @@ fn send_confirmation(
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
+    if !mail::may_send_unsolicited(conn, &registration.email, Template::ConfirmAddress, now)? {
+        return Ok(());
+    }
     let secret = secret::new_secret();
     repo::set_confirmation(conn, &registration.id, Some(&secret::digest(&secret)), now)?;
     let reply_to = users::first_organiser_email(conn, &registration.event_id)?;

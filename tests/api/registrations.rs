@@ -698,3 +698,138 @@ async fn a_registrations_email_leaves_as_its_transaction_commits(backend: TestBa
         asked.elapsed()
     );
 }
+
+backend_tests!(registering_again_and_again_sends_at_most_the_hourly_allowance);
+/// Registering with someone's address again and again sent them a
+/// confirmation each time: a stranger could flood any mailbox.
+async fn registering_again_and_again_sends_at_most_the_hourly_allowance(backend: TestBackend) {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_smtp(&backend, &smtp).await;
+    open_event(&app, "bimtek-banjir", None, false).await;
+    let mut pages = Vec::new();
+    for _ in 0..5 {
+        let (status, page) = register(&app, "bimtek-banjir", &person(1)).await;
+        assert_eq!(status, 200, "{app}: {page}");
+        pages.push(page.contains("peserta1@perpusdes.example.id"));
+    }
+    assert!(pages.iter().all(|named| *named), "{app}: the pages differ");
+    let cap = bimtek::services::mail::UNSOLICITED_PER_HOUR as usize;
+    smtp.wait_for(cap, Duration::from_secs(10)).await;
+    // Time for any message over the allowance to arrive, were it sent.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let confirmations = smtp
+        .received()
+        .into_iter()
+        .filter(|m| {
+            m.rcpt_to
+                .iter()
+                .any(|to| to == "peserta1@perpusdes.example.id")
+        })
+        .count();
+    assert_eq!(confirmations, cap, "{app}");
+}
+
+backend_tests!(a_name_too_long_or_with_control_characters_is_refused_at_its_field);
+/// A 60,000-character name was stored, and NUL, ESC or a line break in a
+/// name reached e-mails and exports.
+async fn a_name_too_long_or_with_control_characters_is_refused_at_its_field(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    open_event(&app, "bimtek-teks", None, false).await;
+    let event_id = bimtek::services::events::by_slug(&app.db, "bimtek-teks")
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    let named = |name: String| {
+        let mut fields = person(1);
+        fields[0].1 = name;
+        fields
+    };
+    let (status, page) = register(&app, "bimtek-teks", &named("a".repeat(60_000))).await;
+    assert_eq!(status, 422, "{app}");
+    assert!(
+        page.contains("Terlalu panjang: paling banyak 120 karakter (sekarang 60000)."),
+        "{app}"
+    );
+    // What was typed comes back.
+    assert!(
+        page.contains("value=\"Perpustakaan Desa Sukamaju\""),
+        "{app}"
+    );
+    for name in [
+        "Siti\0Aminah",
+        "Siti \u{1b}[31mAminah",
+        "Siti\r\nBcc: x@evil.example",
+    ] {
+        let (status, page) = register(&app, "bimtek-teks", &named(name.into())).await;
+        assert_eq!(status, 422, "{app}: {name:?}");
+        assert!(page.contains("karakter kendali"), "{app}: {name:?}");
+    }
+    assert!(
+        registrations::with_status(&app.db, &event_id, Status::Unconfirmed)
+            .await
+            .unwrap()
+            .is_empty(),
+        "{app}: something was stored"
+    );
+    // A tab from a paste becomes a space.
+    let (status, _) = register(&app, "bimtek-teks", &named("Siti\tAminah".into())).await;
+    assert_eq!(status, 200, "{app}");
+    let rina = organiser(&app, "bimtek-teks").await;
+    let (_, list) = rina.text("/manage/events/bimtek-teks/registrations").await;
+    assert!(list.contains("Siti Aminah"), "{app}: {list}");
+}
+
+backend_tests!(an_import_with_control_characters_is_refused_and_a_pasted_tab_cleaned);
+/// A spreadsheet's text reaches e-mails and exports as a form's does: a
+/// tab (a paste between cells) becomes a space in the row; a CSV with
+/// other control characters is no text file and is refused whole.
+async fn an_import_with_control_characters_is_refused_and_a_pasted_tab_cleaned(
+    backend: TestBackend,
+) {
+    let app = spawn_app(&backend).await;
+    open_event(&app, "bimtek-impor-teks", None, false).await;
+    let rina = organiser(&app, "bimtek-impor-teks").await;
+    let header = "Nama;E-mail;No. WA;NIP;Instansi;Jabatan;Provinsi;Kab/Kota;Jenis perpustakaan;Jenis kelamin\r\n";
+    let upload = |rows: &str| {
+        let csv = format!("{header}{rows}");
+        let rina = &rina;
+        async move {
+            let form = rina
+                .text("/manage/events/bimtek-impor-teks/registrations")
+                .await
+                .1;
+            let upload = reqwest::multipart::Form::new()
+                .text("csrf_token", csrf_in(&form))
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("peserta.csv"),
+                );
+            rina.client
+                .post(rina.url("/manage/events/bimtek-impor-teks/registrations/import"))
+                .multipart(upload)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let escaped = upload(
+        "Ahmad\u{1b}[2J;ahmad@perpus.example.id;0813 3344 5567;;SMA 1;Guru;Bengkulu;Kota Bengkulu;sekolah;L\r\n",
+    )
+    .await;
+    assert_eq!(escaped.status(), 422, "{app}");
+    let response = upload(
+        "Ni Luh Ayu;ayu@perpus.example.id;0813 3344 5566;;Dinas\tPerpustakaan Bali;Pustakawan;Bali;Kota Denpasar;Perpustakaan provinsi;P\r\n",
+    )
+    .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let preview_path = Browser::location(&response);
+    let (_, preview) = rina.text(&preview_path).await;
+    assert!(preview.contains("1 baris siap diimpor"), "{app}: {preview}");
+    rina.post_with_token(&preview_path, &[], &csrf_in(&preview))
+        .await;
+    let (_, list) = rina
+        .text("/manage/events/bimtek-impor-teks/registrations")
+        .await;
+    assert!(list.contains("Dinas Perpustakaan Bali"), "{app}: {list}");
+}

@@ -14,6 +14,21 @@ pub fn insert(conn: &mut DbConnection, row: &OutboxRow) -> QueryResult<()> {
         .map(drop)
 }
 
+/// How many messages of a template went (or are going) to an address since `since`.
+pub fn count_since(
+    conn: &mut DbConnection,
+    recipient: &str,
+    template: &str,
+    since: DateTime<Utc>,
+) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::recipient.eq(recipient))
+        .filter(outbox::template.eq(template))
+        .filter(outbox::created_at.gt(since.naive_utc()))
+        .count()
+        .get_result(conn)
+}
+
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OutboxRow>> {
     outbox::table
         .find(id)

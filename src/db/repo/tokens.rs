@@ -94,18 +94,3 @@ pub fn revoke(
     }
     .map(drop)
 }
-
-/// How many links of a purpose someone was sent since `since`.
-pub fn issued_since(
-    conn: &mut DbConnection,
-    purpose: TokenPurpose,
-    user_id: &str,
-    since: DateTime<Utc>,
-) -> QueryResult<i64> {
-    tokens::table
-        .filter(tokens::purpose.eq(purpose.as_str()))
-        .filter(tokens::user_id.eq(user_id))
-        .filter(tokens::created_at.gt(since.naive_utc()))
-        .count()
-        .get_result(conn)
-}
