@@ -112,7 +112,9 @@ async fn start_bimtek(dir: &std::path::Path) -> String {
     settings.mail_dir = dir.join("mail");
     settings.storage = StorageConfig::Folder(dir.join("files"));
     let app = Application::build(settings).await.expect("bimtek starts");
-    bimtek::demo::seed(app.db()).await.expect("the demo seeds");
+    bimtek::demo::seed(app.db(), None)
+        .await
+        .expect("the demo seeds");
     let port = app.port();
     tokio::spawn(app.run_until_stopped());
     let slug = bimtek::demo::MAIN_EVENT_SLUG;

@@ -109,6 +109,7 @@ pub async fn demo(mut settings: Settings, database_given: bool) -> Result<(), St
         settings.database = DatabaseUrl::Sqlite(demo::DEMO_DATABASE.into());
     }
     let settings_mail_dir = settings.mail_dir.clone();
+    let zoom_host = settings.zoom.as_ref().map(|zoom| zoom.host_user.clone());
     let app = Application::build(settings).await?;
     let existing = services::events::count(app.db())
         .await
@@ -118,7 +119,7 @@ pub async fn demo(mut settings: Settings, database_given: bool) -> Result<(), St
             "BIMTEK_DATABASE_URL: the demo needs an empty database, and this one already holds {existing} event(s)"
         )));
     }
-    demo::seed(app.db())
+    demo::seed(app.db(), zoom_host.as_deref())
         .await
         .map_err(|e| StartupError(format!("could not create the demo data: {e}")))?;
     let base = app.base_url().as_str().trim_end_matches('/').to_owned();

@@ -33,7 +33,8 @@ pub const STAFF: [(&str, &str); 4] = [
 
 pub const PARTICIPANT: &str = "peserta@bimtek.demo";
 
-/// The Zoom user the demo's Zoom sessions are booked on.
+/// The Zoom user the demo's Zoom sessions are booked on when no Zoom
+/// account is configured (none of them becomes a meeting then).
 const DEMO_ZOOM_HOST: &str = "zoom@bimtek.demo";
 
 /// Removes an earlier demo database so that the demo starts fresh.
@@ -61,8 +62,10 @@ fn at(zone: Tz, day: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<Utc>
     local_to_utc(zone, local).expect("Indonesian zones have no gaps")
 }
 
-/// Fills an empty database with the demo events.
-pub async fn seed(db: &Db) -> Result<(), Error> {
+/// Fills an empty database with the demo events; its Zoom sessions are
+/// hosted by `zoom_host` (the configured `BIMTEK_ZOOM_HOST_USER`), since Zoom
+/// refuses meetings for a user its account does not have.
+pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
     let today = Utc::now().with_timezone(&Tz::Asia__Jakarta).date_naive();
     let monday = next_week_monday(today);
     let wib = Tz::Asia__Jakarta;
@@ -157,7 +160,8 @@ pub async fn seed(db: &Db) -> Result<(), Error> {
         }
         accounts.push(account);
     }
-    agenda(db, &accounts[0], &created[0], &accounts[2].id, monday).await?;
+    let host = zoom_host.unwrap_or(DEMO_ZOOM_HOST);
+    agenda(db, &accounts[0], &created[0], &accounts[2].id, host, monday).await?;
     accounts::ensure_participant(db, PARTICIPANT, "Siti Aminah, S.IPI", crate::i18n::Lang::Id)
         .await?;
     seat(db, &accounts[0], &created[0]).await?;
@@ -301,6 +305,7 @@ async fn agenda(
     admin: &crate::domain::account::Account,
     event: &crate::domain::event::Event,
     speaker_id: &str,
+    zoom_host: &str,
     monday: NaiveDate,
 ) -> Result<(), Error> {
     let day = |n: i64| (monday + Duration::days(n)).format("%Y-%m-%d").to_string();
@@ -313,7 +318,7 @@ async fn agenda(
             end_time: end.into(),
             mandatory: true,
             delivery: "zoom".into(),
-            zoom_host: DEMO_ZOOM_HOST.into(),
+            zoom_host: zoom_host.into(),
             alternative_hosts: !speakers.is_empty(),
             speakers,
             ..SessionForm::default()

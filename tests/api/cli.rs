@@ -354,6 +354,39 @@ async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
 }
 
 #[tokio::test]
+async fn the_demo_books_its_zoom_sessions_on_the_configured_host_user() {
+    use crate::support::zoom_server::{HOST_USER, Route, ZoomServer};
+    let zoom = ZoomServer::start().await;
+    let config = zoom.config();
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = bimtek(dir.path());
+    command
+        .arg("demo")
+        .env("BIMTEK_BIND", "127.0.0.1:0")
+        .env("BIMTEK_ZOOM_ACCOUNT_ID", &config.account_id)
+        .env("BIMTEK_ZOOM_CLIENT_ID", &config.client_id)
+        .env("BIMTEK_ZOOM_CLIENT_SECRET", config.client_secret.expose())
+        .env("BIMTEK_ZOOM_HOST_USER", HOST_USER)
+        .env("BIMTEK_ZOOM_API_BASE", zoom.api_base())
+        .env("BIMTEK_ZOOM_OAUTH_BASE", zoom.oauth_base());
+    let _demo = start(command).await;
+    // The Bengkulu bimtek has two sessions on Zoom.
+    until("the demo's two Zoom meetings", || async {
+        (zoom.registrant_counts().len() >= 2).then_some(())
+    })
+    .await;
+    let creates = zoom.requests_to(Route::CreateMeeting);
+    assert!(
+        creates
+            .iter()
+            .all(|r| r.path == format!("/v2/users/{HOST_USER}/meetings")),
+        "every meeting is booked on the configured host user: {:?}",
+        creates.iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    assert_eq!(creates.len(), 2, "none refused, none asked twice");
+}
+
+#[tokio::test]
 async fn the_demo_refuses_a_database_that_holds_events() {
     let database = TestDatabase::create(&TestBackend::Sqlite);
     let db = Db::open(&database.url, 1).unwrap();
