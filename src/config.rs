@@ -12,14 +12,15 @@ use serde::Deserialize;
 
 use crate::db::DatabaseUrl;
 use crate::integrations::storage::{S3Config, StorageConfig};
-use crate::integrations::zoom::{self, ZoomConfig};
+use crate::integrations::zoom::{ZoomArgs, ZoomConfig};
 use crate::secret::Secret;
 use crate::telemetry::LogFormat;
 
 const DEFAULT_CONFIG_FILE: &str = "bimtek.toml";
 
 #[derive(Args, Deserialize, Debug, Clone, Default)]
-#[serde(default, deny_unknown_fields)]
+// Unknown keys are refused by `read_file` (serde cannot with `flatten`).
+#[serde(default)]
 pub struct SettingsArgs {
     /// Settings file (TOML) [default: bimtek.toml when it exists]
     #[arg(long, global = true, env = "BIMTEK_CONFIG", value_name = "FILE")]
@@ -79,7 +80,7 @@ pub struct SettingsArgs {
     pub body_timeout: Option<u32>,
 
     /// Bearer token that Prometheus sends to read /metrics (Authorization: Bearer TOKEN) [default: none: /metrics is not served]
-    #[arg(long, global = true, env = "BIMTEK_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true, value_parser = parse_secret)]
+    #[arg(long, global = true, env = "BIMTEK_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true, value_parser = Secret::parse)]
     pub metrics_token: Option<Secret>,
 
     /// Folder for .eml files when no SMTP server is set [default: mail]
@@ -144,42 +145,12 @@ pub struct SettingsArgs {
     pub storage_access_key_id: Option<String>,
 
     /// Secret access key for the object store
-    #[arg(long, global = true, env = "BIMTEK_STORAGE_SECRET_ACCESS_KEY", value_name = "SECRET", hide_env_values = true, value_parser = parse_secret)]
+    #[arg(long, global = true, env = "BIMTEK_STORAGE_SECRET_ACCESS_KEY", value_name = "SECRET", hide_env_values = true, value_parser = Secret::parse)]
     pub storage_secret_access_key: Option<Secret>,
 
-    /// Zoom Server-to-Server OAuth app: Account ID [default: none: no Zoom meetings]
-    #[arg(long, global = true, env = "BIMTEK_ZOOM_ACCOUNT_ID", value_name = "ID")]
-    pub zoom_account_id: Option<String>,
-
-    /// Zoom Server-to-Server OAuth app: Client ID
-    #[arg(long, global = true, env = "BIMTEK_ZOOM_CLIENT_ID", value_name = "ID")]
-    pub zoom_client_id: Option<String>,
-
-    /// Zoom Server-to-Server OAuth app: Client secret
-    #[arg(long, global = true, env = "BIMTEK_ZOOM_CLIENT_SECRET", value_name = "SECRET", hide_env_values = true, value_parser = parse_secret)]
-    pub zoom_client_secret: Option<Secret>,
-
-    /// The Zoom user (e-mail or user id) who hosts the sessions' meetings
-    #[arg(
-        long,
-        global = true,
-        env = "BIMTEK_ZOOM_HOST_USER",
-        value_name = "USER"
-    )]
-    pub zoom_host_user: Option<String>,
-
-    /// Zoom's API [default: https://api.zoom.us/v2]
-    #[arg(long, global = true, env = "BIMTEK_ZOOM_API_BASE", value_name = "URL")]
-    pub zoom_api_base: Option<String>,
-
-    /// Zoom's OAuth server [default: https://zoom.us]
-    #[arg(
-        long,
-        global = true,
-        env = "BIMTEK_ZOOM_OAUTH_BASE",
-        value_name = "URL"
-    )]
-    pub zoom_oauth_base: Option<String>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub zoom: ZoomArgs,
 
     /// Log filter, e.g. info or bimtek=debug,actix_web=warn [default: info]
     #[arg(long, global = true, env = "BIMTEK_LOG", value_name = "FILTER")]
@@ -189,10 +160,6 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "BIMTEK_LOG_FORMAT", value_name = "FORMAT", value_parser = parse_log_format)]
     #[serde(deserialize_with = "deserialize_log_format")]
     pub log_format: Option<LogFormat>,
-}
-
-fn parse_secret(raw: &str) -> Result<Secret, String> {
-    Ok(Secret::new(raw))
 }
 
 fn parse_pool_size(raw: &str) -> Result<u32, String> {
@@ -343,7 +310,7 @@ impl Settings {
         let database = DatabaseUrl::parse(args.database_url.as_deref().unwrap_or("bimtek.db"))
             .map_err(|e| ConfigError(format!("BIMTEK_DATABASE_URL {e}")))?;
         let mut settings = Settings::with_database(database);
-        settings.zoom = zoom_config(&args)?;
+        settings.zoom = args.zoom.resolve().map_err(ConfigError)?;
         settings.storage = storage_config(&args, &settings.database)?;
         if let Some(bind) = args.bind {
             settings.bind = parse_bind(&bind)?;
@@ -416,13 +383,31 @@ fn read_file(explicit: Option<&Path>) -> Result<SettingsArgs, ConfigError> {
             path.display()
         ))
     })?;
-    toml::from_str(&text).map_err(|e| {
-        let reason = e.message().to_owned();
+    let invalid = |reason: String| {
         ConfigError(format!(
             "BIMTEK_CONFIG: {} is not valid: {reason}",
             path.display()
         ))
-    })
+    };
+    let table: toml::Table = toml::from_str(&text).map_err(|e| invalid(e.message().to_owned()))?;
+    let known = file_keys();
+    if let Some(unknown) = table.keys().find(|key| !known.contains(key)) {
+        return Err(invalid(format!("unknown setting `{unknown}`")));
+    }
+    table
+        .try_into()
+        .map_err(|e: toml::de::Error| invalid(e.message().to_owned()))
+}
+
+/// The file's keys are the flags' names with underscores, whichever part
+/// of the settings declares them (the Zoom client declares its own).
+fn file_keys() -> Vec<String> {
+    use clap::Args;
+    SettingsArgs::augment_args(clap::Command::new("bimtek"))
+        .get_arguments()
+        .map(|arg| arg.get_id().as_str().to_owned())
+        .filter(|id| id != "config")
+        .collect()
 }
 
 fn merge(over: SettingsArgs, under: SettingsArgs) -> SettingsArgs {
@@ -454,76 +439,12 @@ fn merge(over: SettingsArgs, under: SettingsArgs) -> SettingsArgs {
         storage_secret_access_key: over
             .storage_secret_access_key
             .or(under.storage_secret_access_key),
-        zoom_account_id: over.zoom_account_id.or(under.zoom_account_id),
-        zoom_client_id: over.zoom_client_id.or(under.zoom_client_id),
-        zoom_client_secret: over.zoom_client_secret.or(under.zoom_client_secret),
-        zoom_host_user: over.zoom_host_user.or(under.zoom_host_user),
-        zoom_api_base: over.zoom_api_base.or(under.zoom_api_base),
-        zoom_oauth_base: over.zoom_oauth_base.or(under.zoom_oauth_base),
+        zoom: over.zoom.over(under.zoom),
         log: over.log.or(under.log),
         log_format: over.log_format.or(under.log_format),
     }
 }
 
-/// Zoom is on when its credentials are set and off when none are; half a
-/// configuration is a mistake worth stopping for. The host is part of it:
-/// an S2S app has no user of its own to schedule meetings for.
-fn zoom_config(args: &SettingsArgs) -> Result<Option<ZoomConfig>, ConfigError> {
-    let given = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
-    let account_id = given(&args.zoom_account_id);
-    let client_id = given(&args.zoom_client_id);
-    let client_secret = args
-        .zoom_client_secret
-        .clone()
-        .filter(|s| !s.expose().trim().is_empty());
-    let host_user =
-        given(&args.zoom_host_user).map(|user| crate::domain::session::normalise_host(&user));
-    let (Some(account_id), Some(client_id), Some(client_secret), Some(host_user)) = (
-        account_id.clone(),
-        client_id.clone(),
-        client_secret.clone(),
-        host_user.clone(),
-    ) else {
-        let missing: Vec<&str> = [
-            ("BIMTEK_ZOOM_ACCOUNT_ID", account_id.is_none()),
-            ("BIMTEK_ZOOM_CLIENT_ID", client_id.is_none()),
-            ("BIMTEK_ZOOM_CLIENT_SECRET", client_secret.is_none()),
-            ("BIMTEK_ZOOM_HOST_USER", host_user.is_none()),
-        ]
-        .into_iter()
-        .filter_map(|(name, missing)| missing.then_some(name))
-        .collect();
-        if missing.len() == 4 {
-            return Ok(None);
-        }
-        let verb = if missing.len() == 1 { "is" } else { "are" };
-        return Err(ConfigError(format!(
-            "{} {verb} missing: Zoom needs all of BIMTEK_ZOOM_ACCOUNT_ID, BIMTEK_ZOOM_CLIENT_ID, BIMTEK_ZOOM_CLIENT_SECRET and BIMTEK_ZOOM_HOST_USER (or none of them, for no Zoom)",
-            missing.join(", ")
-        )));
-    };
-    Ok(Some(ZoomConfig {
-        account_id: account_id.trim().to_owned(),
-        client_id: client_id.trim().to_owned(),
-        client_secret: Secret::new(client_secret.expose().trim()),
-        host_user: host_user.trim().to_owned(),
-        api_base: parse_http_url(
-            "BIMTEK_ZOOM_API_BASE",
-            args.zoom_api_base
-                .as_deref()
-                .unwrap_or(zoom::DEFAULT_API_BASE),
-        )?,
-        oauth_base: parse_http_url(
-            "BIMTEK_ZOOM_OAUTH_BASE",
-            args.zoom_oauth_base
-                .as_deref()
-                .unwrap_or(zoom::DEFAULT_OAUTH_BASE),
-        )?,
-    }))
-}
-
-/// `files` beside the SQLite database, so that moving one moves both;
-/// on PostgreSQL, in the working directory.
 /// Beside the SQLite database, as SQLite keeps its own (`-wal`, `-shm`);
 /// for PostgreSQL, in the working directory, as `mail/` and `files/` are.
 fn default_instance_file(database: &DatabaseUrl) -> PathBuf {
@@ -537,6 +458,8 @@ fn default_instance_file(database: &DatabaseUrl) -> PathBuf {
     }
 }
 
+/// `files` beside the SQLite database, so that moving one moves both;
+/// on PostgreSQL, in the working directory.
 fn default_storage_dir(database: &DatabaseUrl) -> PathBuf {
     match database {
         DatabaseUrl::Sqlite(path) => path.parent().unwrap_or(Path::new("")).join("files"),
@@ -645,7 +568,7 @@ fn parse_base_url(raw: &str) -> Result<url::Url, ConfigError> {
     parse_http_url("BIMTEK_BASE_URL", raw)
 }
 
-fn parse_http_url(setting: &str, raw: &str) -> Result<url::Url, ConfigError> {
+pub(crate) fn parse_http_url(setting: &str, raw: &str) -> Result<url::Url, ConfigError> {
     let url = url::Url::parse(raw.trim())
         .map_err(|e| ConfigError(format!("{setting}: \"{raw}\" is not a URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
@@ -702,61 +625,30 @@ mod tests {
         );
     }
 
-    fn zoom_args() -> SettingsArgs {
-        SettingsArgs {
-            zoom_account_id: Some("Xq7LmP2sRZe8tNvC0dYw1g".into()),
-            zoom_client_id: Some("kP9xW2vL5qRt7YbN3mZc8A".into()),
-            zoom_client_secret: Some(Secret::new("Qz4Tn8Lw2Hv6Rk1Ys9Pb3Xe7Jm5Fc0Ua")),
-            zoom_host_user: Some("pelatihan@example.id".into()),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn zoom_is_off_without_credentials_and_on_with_all() {
-        assert!(zoom_config(&SettingsArgs::default()).unwrap().is_none());
-        let zoom = zoom_config(&zoom_args()).unwrap().expect("Zoom is on");
-        assert_eq!(zoom.api_base.as_str(), "https://api.zoom.us/v2");
-        assert_eq!(zoom.oauth_base.as_str(), "https://zoom.us/");
-        assert_eq!(
-            zoom.client_secret.expose(),
-            "Qz4Tn8Lw2Hv6Rk1Ys9Pb3Xe7Jm5Fc0Ua"
-        );
-        let shown = format!("{zoom:?} {:?}", zoom_args());
-        assert!(!shown.contains("Qz4T"), "{shown}");
-    }
-
-    #[test]
-    fn half_a_zoom_configuration_names_what_is_missing() {
-        let args = SettingsArgs {
-            zoom_client_secret: None,
-            zoom_host_user: Some(" ".into()),
-            ..zoom_args()
-        };
-        let error = zoom_config(&args).unwrap_err().0;
-        assert!(
-            error.starts_with("BIMTEK_ZOOM_CLIENT_SECRET, BIMTEK_ZOOM_HOST_USER are missing"),
-            "{error}"
-        );
-        let args = SettingsArgs {
-            zoom_api_base: Some("api.zoom.us".into()),
-            ..zoom_args()
-        };
-        let error = zoom_config(&args).unwrap_err().0;
-        assert!(error.starts_with("BIMTEK_ZOOM_API_BASE"), "{error}");
-    }
-
     #[test]
     fn the_file_rejects_unknown_keys() {
-        let error = toml::from_str::<SettingsArgs>("databse_url = \"x\"").unwrap_err();
-        assert!(
-            error.message().contains("databse_url"),
-            "{}",
-            error.message()
-        );
-        let parsed: SettingsArgs =
-            toml::from_str("db_pool_size = 4\nlog_format = \"json\"").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bimtek.toml");
+        for (text, unknown) in [
+            ("databse_url = \"x\"", "databse_url"),
+            ("config = \"other.toml\"", "config"),
+            ("account_id = \"x\"", "account_id"),
+        ] {
+            std::fs::write(&file, text).unwrap();
+            let error = read_file(Some(&file)).unwrap_err().0;
+            assert!(error.contains(&format!("`{unknown}`")), "{error}");
+        }
+        std::fs::write(
+            &file,
+            "db_pool_size = 4\nlog_format = \"json\"\nzoom_host_user = \"host@example.id\"",
+        )
+        .unwrap();
+        let parsed = read_file(Some(&file)).unwrap();
         assert_eq!(parsed.db_pool_size, Some(4));
         assert_eq!(parsed.log_format, Some(LogFormat::Json));
+        assert_eq!(
+            parsed.zoom.zoom_host_user.as_deref(),
+            Some("host@example.id")
+        );
     }
 }

@@ -9,6 +9,7 @@ mod error;
 mod meetings;
 mod oauth;
 mod registrants;
+mod settings;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +23,7 @@ use crate::secret::Secret;
 pub use error::ZoomError;
 pub use meetings::{Meeting, MeetingChanges, MeetingSettings, NewMeeting, Schedule};
 pub use registrants::{BATCH_LIMIT, NewRegistrant, Registrant, RegistrantRef, split_name};
+pub use settings::ZoomArgs;
 
 pub const DEFAULT_API_BASE: &str = "https://api.zoom.us/v2";
 pub const DEFAULT_OAUTH_BASE: &str = "https://zoom.us";
