@@ -113,6 +113,12 @@ impl FieldError {
 pub const SLUG_MAX: usize = 80;
 
 impl NewEvent {
+    /// Whether the calendar entries of the event's sessions change with
+    /// this edit: their summary and description carry the event's title.
+    pub fn shown_in_sessions_differently_from(&self, before: &Event) -> bool {
+        self.title != before.title
+    }
+
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut fail = |field, message| errors.push(FieldError::new(field, message));

@@ -164,9 +164,14 @@ impl Plan {
             .unwrap_or_else(|| derived_jp(self.starts_at, self.ends_at))
     }
 
-    /// Whether calendars must be told: the time or the place changed.
-    pub fn moved_from(&self, before: &Plan) -> bool {
-        self.starts_at != before.starts_at
+    /// Whether calendars must be told: something a participant's calendar
+    /// entry shows changed (its title, description, time or place), so the
+    /// entry is sent again at a higher SEQUENCE. JP, speakers and whether it
+    /// is mandatory are not in the entry.
+    pub fn shown_differently_from(&self, before: &Plan) -> bool {
+        self.title != before.title
+            || self.description != before.description
+            || self.starts_at != before.starts_at
             || self.ends_at != before.ends_at
             || self.delivery != before.delivery
     }
@@ -759,18 +764,25 @@ mod tests {
     }
 
     #[test]
-    fn a_move_is_time_or_place() {
+    fn calendars_are_told_what_their_entry_shows() {
         let before = plan(at(2, 0), at(3, 0), "h");
         let mut renamed = before.clone();
         renamed.title = "Lain".into();
-        assert!(!renamed.moved_from(&before));
+        assert!(renamed.shown_differently_from(&before));
+        let mut described = before.clone();
+        described.description = "Bawa laptop.".into();
+        assert!(described.shown_differently_from(&before));
         let mut later = before.clone();
         later.ends_at = at(3, 30);
-        assert!(later.moved_from(&before));
+        assert!(later.shown_differently_from(&before));
         let mut elsewhere = before.clone();
         elsewhere.delivery = Delivery::InPerson {
             location: "Aula".into(),
         };
-        assert!(elsewhere.moved_from(&before));
+        assert!(elsewhere.shown_differently_from(&before));
+        let mut unseen = before.clone();
+        unseen.jp_override = Some(3);
+        unseen.mandatory = !before.mandatory;
+        assert!(!unseen.shown_differently_from(&before));
     }
 }

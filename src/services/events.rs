@@ -1,10 +1,11 @@
 use chrono::Utc;
 
 use crate::db::Db;
-use crate::db::repo::{audit, events as repo, is_unique_violation, users};
+use crate::db::repo::{audit, events as repo, is_unique_violation, sessions, users};
 use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError, NewEvent};
 use crate::error::Error;
+use crate::services::session_mail;
 
 pub async fn published(db: &Db) -> Result<Vec<Event>, Error> {
     db.run(|conn| Ok(repo::list_published(conn)?)).await
@@ -115,7 +116,13 @@ pub async fn update_by(
     let actor = actor.clone();
     db.transaction(move |conn| {
         let now = Utc::now();
+        let before = repo::find(conn, &id)?.ok_or(Error::NotFound)?;
         repo::update(conn, &id, &new, now).map_err(|e| slug_taken(&e).unwrap_or(e.into()))?;
+        if new.shown_in_sessions_differently_from(&before) {
+            for session in sessions::raise_sequences(conn, &id)? {
+                session_mail::queue_invitations(conn, &session, now)?;
+            }
+        }
         audit::Entry::new("event.updated")
             .by(&actor)
             .event(Some(&id))

@@ -35,7 +35,7 @@ pub struct Agenda {
 }
 
 /// A session before and after an organiser changed it (a higher
-/// `after.sequence`: its time or place moved).
+/// `after.sequence`: what its calendar entry shows changed).
 #[derive(Clone, Debug)]
 pub struct Change {
     pub before: Session,
@@ -285,7 +285,8 @@ pub async fn create(
     .await
 }
 
-/// Changes a session; a new time or place raises its invitation sequence.
+/// Changes a session; a change its calendar entry shows raises its
+/// invitation sequence and sends the entry again.
 pub async fn update(
     db: &Db,
     actor: &Account,
@@ -299,7 +300,7 @@ pub async fn update(
     db.transaction(move |conn| {
         let before = in_event(conn, &event.id.to_string(), &id)?;
         let plan = checked_plan(conn, &event, &form, Some(&id), origin.lang)?;
-        let sequence = before.sequence + u32::from(plan.moved_from(&before.plan));
+        let sequence = before.sequence + u32::from(plan.shown_differently_from(&before.plan));
         let status = before.zoom.status.after_planning(&plan.delivery);
         let now = Utc::now();
         repo::update(conn, &id, &plan, status, sequence, now)?;

@@ -33,6 +33,8 @@ struct Invite {
     status: String,
     location: Option<String>,
     attendee: Option<String>,
+    summary: String,
+    description: String,
 }
 
 /// Every VEVENT of a calendar, with DTSTART turned into an instant through
@@ -101,6 +103,8 @@ fn read_ics(text: &str) -> Vec<Invite> {
                 status: raw(props, "STATUS").expect("STATUS"),
                 location: raw(props, "LOCATION"),
                 attendee: raw(props, "ATTENDEE"),
+                summary: raw(props, "SUMMARY").expect("SUMMARY"),
+                description: raw(props, "DESCRIPTION").unwrap_or_default(),
             }
         })
         .collect()
@@ -484,6 +488,122 @@ async fn a_move_resends_and_replans_reminders_and_a_removal_cancels(backend: Tes
     assert_eq!(cancel.uid, first.uid);
     assert_eq!(cancel.sequence, 2, "{app}: past the last update");
     assert_eq!(cancel.status, "CANCELLED");
+}
+
+/// The invitation with the highest SEQUENCE among the `n` (at least)
+/// session e-mails `to` has received.
+async fn latest_invitation(app: &TestApp, smtp: &SmtpServer, to: &str, n: usize) -> Invite {
+    mails(app, smtp, to, "Jadwal sesi", n)
+        .await
+        .iter()
+        .map(invite_in)
+        .max_by_key(|invite| invite.sequence)
+        .expect("an invitation")
+}
+
+backend_tests!(
+    a_new_title_or_description_is_sent_at_a_higher_sequence,
+    multi_thread
+);
+/// Whatever a calendar entry shows is sent again when it changes: the
+/// session's title, its description, and the event's title (part of the
+/// entry's summary), each at a higher SEQUENCE, which the feed shows too.
+async fn a_new_title_or_description_is_sent_at_a_higher_sequence(backend: TestBackend) {
+    let smtp = SmtpServer::start().await;
+    let app = app_with_smtp(&backend, &smtp).await;
+    let bimtek = create_event(&app.db, event("bimtek-judul", Tz::Asia__Jakarta, true)).await;
+    let organiser = organiser_of(&app, &[&bimtek]).await;
+    let session = plan(
+        &app,
+        &organiser,
+        &bimtek,
+        "Strategi TPBIS",
+        ("2030-07-29", "09:00", "10:00"),
+        PASTED,
+    )
+    .await;
+    let (browser, _) = seated(&app, &smtp, &bimtek, 1).await;
+    let siti = "peserta1@perpusdes.example.id";
+    let first = latest_invitation(&app, &smtp, siti, 1).await;
+
+    let edit = format!("/manage/events/{}/sessions/{session}/edit", bimtek.slug);
+    let mut form = vec![
+        ("title", "Strategi TPBIS untuk desa"),
+        ("description", ""),
+        ("date", "2030-07-29"),
+        ("start_time", "09:00"),
+        ("end_time", "10:00"),
+        ("mandatory", "on"),
+    ];
+    form.extend_from_slice(PASTED);
+    let response = organiser.post(&edit, &form).await;
+    assert_eq!(response.status(), 303, "{app}");
+    let renamed = latest_invitation(&app, &smtp, siti, 2).await;
+    assert_eq!(renamed.uid, first.uid, "{app}: the same entry");
+    assert!(renamed.sequence > first.sequence, "{app}: {renamed:?}");
+    assert!(
+        renamed.summary.contains("Strategi TPBIS untuk desa"),
+        "{app}: {renamed:?}"
+    );
+
+    form[1] = ("description", "Bawa laptop");
+    let response = organiser.post(&edit, &form).await;
+    assert_eq!(response.status(), 303, "{app}");
+    let described = latest_invitation(&app, &smtp, siti, 3).await;
+    assert!(
+        described.sequence > renamed.sequence,
+        "{app}: {described:?}"
+    );
+    assert!(
+        described.description.contains("Bawa laptop"),
+        "{app}: {described:?}"
+    );
+
+    let mut changed = bimtek::domain::event::EventForm::of(&bimtek);
+    changed.title = "Bimtek Literasi Informasi Desa".into();
+    let fields = [
+        ("title", changed.title.as_str()),
+        ("slug", &changed.slug),
+        ("description", &changed.description),
+        ("organiser_office", &changed.organiser_office),
+        ("time_zone", &changed.time_zone),
+        ("start_date", &changed.start_date),
+        ("start_time", &changed.start_time),
+        ("end_date", &changed.end_date),
+        ("end_time", &changed.end_time),
+        ("seat_quota", &changed.seat_quota),
+        ("contact", &changed.contact),
+    ];
+    let response = organiser
+        .post(&format!("/manage/events/{}/edit", bimtek.slug), &fields)
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let retitled = latest_invitation(&app, &smtp, siti, 4).await;
+    assert!(
+        retitled.sequence > described.sequence,
+        "{app}: {retitled:?}"
+    );
+    assert!(
+        retitled.summary.contains("Bimtek Literasi Informasi Desa"),
+        "{app}: {retitled:?}"
+    );
+
+    let (_, my) = browser.text("/my").await;
+    browser
+        .post_with_token("/my/calendar", &[], &csrf_in(&my))
+        .await;
+    let (_, shown) = browser.text("/my/calendar").await;
+    let response = app.browser().get(&feed_path(&shown)).await;
+    let feed = read_ics(&response.text().await.unwrap());
+    let entry = feed
+        .iter()
+        .find(|e| e.uid == first.uid)
+        .unwrap_or_else(|| panic!("{app}: the session in the feed: {feed:?}"));
+    assert_eq!(
+        (entry.sequence, &entry.summary),
+        (retitled.sequence, &retitled.summary),
+        "{app}: the feed shows what was sent, at its SEQUENCE"
+    );
 }
 
 /// The feed's address from the page that shows it once.

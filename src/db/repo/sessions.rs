@@ -116,6 +116,15 @@ pub fn update(
     set_speakers(conn, id, &plan.speaker_ids)
 }
 
+/// Raises the invitation sequence of every session of the event (something
+/// all their calendar entries show changed) and returns them as they are now.
+pub fn raise_sequences(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<Session>> {
+    diesel::update(sessions::table.filter(sessions::event_id.eq(event_id)))
+        .set(sessions::sequence.eq(sessions::sequence + 1))
+        .execute(conn)?;
+    of_event(conn, event_id)
+}
+
 /// The meeting Zoom made for a session: the session is ready. `false` when
 /// the session was deleted meanwhile.
 pub fn set_meeting(
