@@ -244,8 +244,8 @@ async fn organisers_plan_the_agenda_and_the_event_page_shows_it(backend: TestBac
         .unwrap();
     assert_eq!(
         (after.plan.title.as_str(), after.sequence, after.plan.jp()),
-        ("Strategi dan TIK", 1, 2),
-        "{app}: only the move raised the sequence"
+        ("Strategi dan TIK", 2, 2),
+        "{app}: the move and the new title each raised the sequence"
     );
 
     // Deleted after a confirmation page.
