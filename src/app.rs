@@ -174,6 +174,7 @@ impl Application {
             db: self.state.db.clone(),
             mailer: self.mailer.clone(),
             zoom: self.state.zoom.clone(),
+            zoom_link_wait: self.settings.zoom_link_wait,
             storage: self.state.storage.clone(),
             base_url: self.state.base_url.clone(),
         }));

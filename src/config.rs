@@ -259,6 +259,9 @@ pub struct Settings {
     pub behind_proxy: bool,
     /// The first wait before a failed job is tried again (tests shorten it).
     pub job_first_retry: Duration,
+    /// How long a participant's invitation to a Zoom session waits for
+    /// their personal link before it goes without (tests shorten it).
+    pub zoom_link_wait: Duration,
     /// How long a job keeps trying while a server it needs is down or
     /// asks it to wait, from its first failure.
     pub job_retry_for: Duration,
@@ -300,6 +303,7 @@ impl Settings {
             secret_key: None,
             behind_proxy: false,
             job_first_retry: crate::domain::job::FIRST_RETRY,
+            zoom_link_wait: crate::domain::registrant::LINK_WAIT,
             job_retry_for: crate::domain::job::RETRY_FOR,
             zoom: None,
         }

@@ -1,6 +1,28 @@
 //! Where a participant's registration for a session's Zoom meeting stands.
 
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
 use crate::domain::session::ZoomProblem;
+
+/// How long a participant's invitation to a Zoom session waits for their
+/// personal link, so that one e-mail carries it: Zoom registers a batch in
+/// a second or two; longer means Zoom is away, and the invitation goes
+/// without the link, which follows when Zoom is back.
+pub const LINK_WAIT_MINUTES: u64 = 5;
+pub const LINK_WAIT: Duration = Duration::from_secs(LINK_WAIT_MINUTES * 60);
+
+/// Until when an invitation queued at `queued_at` waits for a personal
+/// link that is still to come: `None` once its `bound` is spent.
+pub fn link_awaited_until(
+    queued_at: DateTime<Utc>,
+    bound: Duration,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let until = queued_at + chrono::Duration::from_std(bound).ok()?;
+    (now < until).then_some(until)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RegistrantStatus {
@@ -79,6 +101,21 @@ pub fn same_address(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invitation_waits_for_the_link_until_its_bound() {
+        let queued = DateTime::parse_from_rfc3339("2030-07-29T02:00:00Z")
+            .unwrap()
+            .to_utc();
+        let bound = Duration::from_secs(300);
+        let later = |seconds| queued + chrono::Duration::seconds(seconds);
+        assert_eq!(link_awaited_until(queued, bound, queued), Some(later(300)));
+        assert_eq!(
+            link_awaited_until(queued, bound, later(299)),
+            Some(later(300))
+        );
+        assert_eq!(link_awaited_until(queued, bound, later(300)), None);
+    }
 
     #[test]
     fn a_standing_counts_the_confirmed_and_names_who_has_no_link() {

@@ -212,6 +212,24 @@ impl Session {
         }
     }
 
+    /// Whether a participant's personal Zoom link is still to come: the
+    /// session is on Zoom, its meeting not refused, the participant has no
+    /// link yet and Zoom has not `refused` them.
+    pub fn awaits_personal_link(&self, personal: Option<&str>, refused: bool) -> bool {
+        self.plan.delivery.zoom_host().is_some()
+            && self.zoom.status != ZoomStatus::Failed
+            && personal.is_none_or(|link| link.trim().is_empty())
+            && !refused
+    }
+
+    /// The SEQUENCE of one participant's calendar entry for the session:
+    /// see [`entry_sequence`].
+    pub fn entry_sequence(&self, personal: Option<&str>) -> u32 {
+        let carries = self.plan.delivery.zoom_host().is_some()
+            && personal.is_some_and(|link| !link.trim().is_empty());
+        entry_sequence(self.sequence, carries)
+    }
+
     /// The place of a session held in a room.
     pub fn place(&self) -> Option<&str> {
         match &self.plan.delivery {
@@ -219,6 +237,16 @@ impl Session {
             _ => None,
         }
     }
+}
+
+/// The SEQUENCE of a participant's calendar entry for a session at
+/// `revision` (its invitation sequence, raised by each change the entry
+/// shows). Each revision has two: the entry without the participant's
+/// personal Zoom link and the entry carrying it, so that a link arriving
+/// after the invitation (Zoom was away) reaches calendars as an update,
+/// and the feed, reading the same state, shows the same SEQUENCE.
+pub fn entry_sequence(revision: u32, carries_personal_link: bool) -> u32 {
+    revision.saturating_mul(2) + u32::from(carries_personal_link)
 }
 
 /// JP from a duration: whole lesson hours only, rounded down, because a JP
@@ -761,6 +789,14 @@ mod tests {
         };
         assert_eq!(room.participant_link(Some("x")), None);
         assert_eq!(room.place(), Some("Aula"));
+    }
+
+    #[test]
+    fn a_late_personal_link_is_an_update_below_the_next_revision() {
+        assert_eq!(entry_sequence(0, false), 0);
+        assert_eq!(entry_sequence(0, true), 1);
+        assert_eq!(entry_sequence(1, false), 2);
+        assert!(entry_sequence(1, false) > entry_sequence(0, true));
     }
 
     #[test]

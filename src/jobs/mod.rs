@@ -78,14 +78,36 @@ pub fn enqueue_or_rerun<J: BackgroundJob>(
     repo::enqueue_or_rerun(conn, &row(job, now), now)
 }
 
-/// Runs `job` at once if it is queued for later: see [`repo::hasten`].
+/// Runs `job` at once if it is queued for later; whether it is still to
+/// run: see [`repo::hasten`].
 pub fn hasten<J: BackgroundJob>(
     conn: &mut DbConnection,
     job: &J,
     now: DateTime<Utc>,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     match job.dedup_key() {
         Some(key) => repo::hasten(conn, &key, now),
+        None => Ok(false),
+    }
+}
+
+/// Locks the running `job`'s row before it reads what it decides on: see
+/// [`repo::lock`].
+pub fn lock<J: BackgroundJob>(conn: &mut DbConnection, job: &J) -> QueryResult<()> {
+    match job.dedup_key() {
+        Some(key) => repo::lock(conn, &key),
+        None => Ok(()),
+    }
+}
+
+/// The running `job` runs again at `at` instead of being done.
+pub fn postpone<J: BackgroundJob>(
+    conn: &mut DbConnection,
+    job: &J,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    match job.dedup_key() {
+        Some(key) => repo::postpone(conn, &key, at),
         None => Ok(()),
     }
 }

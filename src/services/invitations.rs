@@ -10,7 +10,7 @@ use crate::db::models::RegistrationRow;
 use crate::db::repo::{registrations, sessions, users};
 use crate::domain::event::Event;
 use crate::domain::registration::Status;
-use crate::domain::session::Session;
+use crate::domain::session::{Session, entry_sequence};
 use crate::export::calendar::{Calendar, Entry, Method, Person, content_type};
 use crate::integrations::mail::Attachment;
 
@@ -142,6 +142,8 @@ pub struct Slot {
     pub description: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    /// The session's invitation sequence, or in an entry the entry's own
+    /// SEQUENCE (see [`entry_sequence`]).
     pub sequence: u32,
 }
 
@@ -154,6 +156,16 @@ impl Slot {
             starts_at: session.plan.starts_at,
             ends_at: session.plan.ends_at,
             sequence: session.sequence,
+        }
+    }
+
+    /// The session as one participant's calendar entry shows it: at the
+    /// entry's own SEQUENCE, which depends on whether it carries their
+    /// personal link.
+    fn entry(session: &Session, personal: Option<&str>) -> Slot {
+        Slot {
+            sequence: session.entry_sequence(personal),
+            ..Slot::of(session)
         }
     }
 }
@@ -229,7 +241,7 @@ pub fn session_invitation(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<Attachment> {
     let personal = sessions::personal_join_urls(conn, &registration.id)?.remove(&session.id);
-    let slot = Slot::of(session);
+    let slot = Slot::entry(session, personal.as_deref());
     let people = (
         organiser(conn, event, base_url)?,
         Some(attendee(registration)),
@@ -252,8 +264,8 @@ pub fn session_invitation(
     Ok(attach(&calendar, filename(event, &slot)))
 }
 
-/// Withdraws a removed session (METHOD:CANCEL): one sequence past the
-/// last invitation, so calendars take it.
+/// Withdraws a removed session (METHOD:CANCEL): past the last invitation
+/// (with or without a personal link), so calendars take it.
 pub fn session_cancellation(
     conn: &mut DbConnection,
     event: &Event,
@@ -263,7 +275,7 @@ pub fn session_cancellation(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<Attachment> {
     let withdrawn = Slot {
-        sequence: slot.sequence + 1,
+        sequence: entry_sequence(slot.sequence + 1, false),
         ..slot.clone()
     };
     let people = (
@@ -321,14 +333,11 @@ pub fn feed(
         let personal = sessions::personal_join_urls(conn, &registration.id)?;
         let organiser = organiser(conn, &event, base_url)?;
         for session in sessions::of_event(conn, &event.id.to_string())? {
-            let location = whereabouts(
-                &session,
-                personal.get(&session.id).map(String::as_str),
-                base_url,
-            );
+            let link = personal.get(&session.id).map(String::as_str);
+            let location = whereabouts(&session, link, base_url);
             entries.push(slot_entry(
                 &event,
-                &Slot::of(&session),
+                &Slot::entry(&session, link),
                 Some(location),
                 (organiser.clone(), None),
                 &registration.id,

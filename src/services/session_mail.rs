@@ -17,8 +17,9 @@ use url::Url;
 
 use crate::db::DbConnection;
 use crate::db::models::RegistrationRow;
-use crate::db::repo::{events, registrations, sessions, users};
+use crate::db::repo::{events, registrations, session_registrants, sessions, users};
 use crate::domain::event::Event;
+use crate::domain::registrant::link_awaited_until;
 use crate::domain::registration::Status;
 use crate::domain::session::Session;
 use crate::domain::timing::due_reminders;
@@ -41,10 +42,15 @@ pub struct InviteOne {
     session_id: String,
     registration_id: String,
     sequence: u32,
-    /// The invitation once more at the same sequence, now with the
-    /// participant's personal Zoom link: a job of its own.
+    /// The invitation once more, now with the participant's personal Zoom
+    /// link that came after it: a job of its own.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     link_ready: bool,
+    /// When it was queued: an invitation whose personal Zoom link is still
+    /// to come waits for it until [`link_awaited_until`] (none: it does
+    /// not wait).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    queued_at: Option<DateTime<Utc>>,
 }
 
 /// Cancellations of a removed session for everyone with a seat.
@@ -98,7 +104,9 @@ impl BackgroundJob for InviteOne {
 
     async fn run(self, context: &JobContext, _: &Attempt) -> Outcome {
         let base_url = context.base_url.clone();
-        Outcome::done(move |conn| invite_one(conn, self, &base_url))
+        // Without Zoom no personal link comes.
+        let link_wait = context.zoom.as_ref().map(|_| context.zoom_link_wait);
+        Outcome::done(move |conn| invite_one(conn, self, &base_url, link_wait))
     }
 }
 
@@ -178,19 +186,30 @@ pub fn on_confirmed(
     Ok(())
 }
 
-/// A participant's personal Zoom link arrived after their invitation: the
-/// invitation once more, now carrying it. Same sequence with a newer
-/// DTSTAMP: calendars update the place of the entry they have.
+/// A participant's personal Zoom link is stored: their invitation waiting
+/// for it goes now, carrying it; if it went already (it waited its bound,
+/// Zoom being away), the invitation comes once more with the link, at the
+/// entry's next SEQUENCE (see [`crate::domain::session::entry_sequence`]).
 pub fn personal_link_ready(
     conn: &mut DbConnection,
     session_id: &str,
     registration_id: &str,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    match sessions::find(conn, session_id)? {
-        Some(session) => queue_invitation(conn, &session, registration_id, true, now),
-        None => Ok(()),
+    let Some(session) = sessions::find(conn, session_id)? else {
+        return Ok(());
+    };
+    let waiting = InviteOne {
+        session_id: session.id.clone(),
+        registration_id: registration_id.to_owned(),
+        sequence: session.sequence,
+        link_ready: false,
+        queued_at: None,
+    };
+    if jobs::hasten(conn, &waiting, now)? {
+        return Ok(());
     }
+    queue_invitation(conn, &session, registration_id, true, now)
 }
 
 fn queue_invitation(
@@ -205,6 +224,7 @@ fn queue_invitation(
         registration_id: registration_id.to_owned(),
         sequence: session.sequence,
         link_ready,
+        queued_at: (!link_ready).then_some(now),
     };
     jobs::enqueue(conn, &job, now).map(drop)
 }
@@ -339,8 +359,16 @@ fn invite_all(conn: &mut DbConnection, p: InviteAll) -> diesel::QueryResult<()> 
 }
 
 /// Sent only while it still holds: the session at that sequence, the seat
-/// still confirmed.
-fn invite_one(conn: &mut DbConnection, p: InviteOne, base_url: &Url) -> diesel::QueryResult<()> {
+/// still confirmed. With Zoom configured (`link_wait`), an invitation whose
+/// personal link is still to come waits for it, up to its bound:
+/// [`personal_link_ready`] brings it forward.
+fn invite_one(
+    conn: &mut DbConnection,
+    p: InviteOne,
+    base_url: &Url,
+    link_wait: Option<std::time::Duration>,
+) -> diesel::QueryResult<()> {
+    jobs::lock(conn, &p)?;
     let Some(session) = sessions::find(conn, &p.session_id)?.filter(|s| s.sequence == p.sequence)
     else {
         return Ok(());
@@ -353,7 +381,17 @@ fn invite_one(conn: &mut DbConnection, p: InviteOne, base_url: &Url) -> diesel::
     let Some(event) = events::find(conn, &session.event_id)? else {
         return Ok(());
     };
-    invite(conn, &event, &session, &registration, base_url, Utc::now())
+    let now = Utc::now();
+    if let (Some(bound), Some(queued_at)) = (link_wait, p.queued_at) {
+        let personal = sessions::personal_join_urls(conn, &registration.id)?.remove(&session.id);
+        let refused = session_registrants::refused(conn, &session.id, &registration.id)?;
+        if session.awaits_personal_link(personal.as_deref(), refused)
+            && let Some(until) = link_awaited_until(queued_at, bound, now)
+        {
+            return jobs::postpone(conn, &p, until);
+        }
+    }
+    invite(conn, &event, &session, &registration, base_url, now)
 }
 
 fn cancel_all(conn: &mut DbConnection, p: CancelAll, base_url: &Url) -> diesel::QueryResult<()> {

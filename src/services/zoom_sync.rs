@@ -203,7 +203,7 @@ pub fn retry(conn: &mut DbConnection, session: &Session, now: DateTime<Utc>) -> 
     let session_id = session.id.clone();
     jobs::hasten(conn, &SyncMeeting { session_id }, now)?;
     let session_id = session.id.clone();
-    jobs::hasten(conn, &SyncRegistrants { session_id }, now)
+    jobs::hasten(conn, &SyncRegistrants { session_id }, now).map(drop)
 }
 
 /// The event's Zoom sessions whose meeting or participants a job is

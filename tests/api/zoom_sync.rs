@@ -288,6 +288,152 @@ async fn invitation_with(app: &TestApp, text: &str) -> String {
     ics.replace("\r\n ", "")
 }
 
+/// What the outbox holds for `email`, oldest first.
+async fn messages_to(app: &TestApp, email: &str) -> Vec<bimtek::db::models::OutboxRow> {
+    let mut found: Vec<_> = mail::recent(&app.db, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|message| message.recipient == email)
+        .collect();
+    found.reverse();
+    found
+}
+
+/// The .ics attached to an outbox message, unfolded.
+async fn ics_of(app: &TestApp, message: &bimtek::db::models::OutboxRow) -> String {
+    let attachments = outbox_files(app, message).await;
+    attachments
+        .iter()
+        .find(|(_, content_type, _)| content_type.starts_with("text/calendar"))
+        .map(|(_, _, bytes)| String::from_utf8(bytes.clone()).unwrap())
+        .unwrap_or_else(|| panic!("{app}: no .ics in {attachments:?}"))
+        .replace("\r\n ", "")
+}
+
+backend_tests!(a_seat_gets_one_invitation_per_zoom_session_carrying_the_link);
+/// A seat in an event of four Zoom sessions: each invitation waits for the
+/// participant's personal link and carries it, so the seat brings five
+/// e-mails (the confirmation and one per session), not nine (each session
+/// once without the link and once with it).
+async fn a_seat_gets_one_invitation_per_zoom_session_carrying_the_link(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-empat").await;
+    for (start, end) in [
+        ("08:00", "09:00"),
+        ("09:00", "10:00"),
+        ("10:00", "11:00"),
+        ("13:00", "14:00"),
+    ] {
+        add_session(&rina, "bimtek-empat", &zoom_session(start, end)).await;
+    }
+    let planned = until("four meetings", || async {
+        let all = sessions::of_event(&app.db, &event.id.to_string())
+            .await
+            .unwrap();
+        all.iter()
+            .all(|s| s.zoom.status == ZoomStatus::Ready)
+            .then_some(all)
+    })
+    .await;
+    assert_eq!(planned.len(), 4, "{app}");
+    let registration_id = confirmed(&app, &event, &admin(&app.db).await, 1).await;
+    let mut links = Vec::new();
+    for session in &planned {
+        links.push(new_link(&app, &session.id, &registration_id, None).await);
+    }
+    wait_for_jobs(&app.db).await;
+    let received = messages_to(&app, "peserta1@perpusdes.example.id").await;
+    let invitations: Vec<_> = received
+        .iter()
+        .filter(|m| m.template == "session_invitation")
+        .collect();
+    assert_eq!(
+        (received.len(), invitations.len()),
+        (5, 4),
+        "{app}: {:#?}",
+        received.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+    for link in &links {
+        assert_eq!(
+            invitations
+                .iter()
+                .filter(|m| m.body_text.contains(link.as_str()))
+                .count(),
+            1,
+            "{app}: one invitation carries {link}"
+        );
+    }
+}
+
+backend_tests!(with_zoom_down_the_invitation_waits_its_bound_and_the_link_follows);
+/// Zoom is down when the seat is confirmed: the invitation waits for the
+/// personal link as long as its bound, then goes without it (the
+/// participant's page stands in for the link); once Zoom is back the link
+/// follows in an invitation at a higher SEQUENCE, which calendars take.
+async fn with_zoom_down_the_invitation_waits_its_bound_and_the_link_follows(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let config = zoom.config();
+    let bound = Duration::from_secs(3);
+    let app = spawn_app_with(&backend, |s| {
+        s.zoom = Some(config);
+        s.registrations_per_minute = 0;
+        s.zoom_link_wait = bound;
+    })
+    .await;
+    let (event, rina) = planned(&app, "bimtek-tunggu").await;
+    add_session(&rina, "bimtek-tunggu", &zoom_session("09:00", "10:30")).await;
+    let session = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+    for route in [
+        Route::AddRegistrant,
+        Route::BatchRegistrants,
+        Route::ListRegistrants,
+    ] {
+        zoom.fail_next(
+            route,
+            10_000,
+            Failure::error(503, 503, "Service Unavailable"),
+        );
+    }
+
+    let asked = Instant::now();
+    let registration_id = confirmed(&app, &event, &admin(&app.db).await, 1).await;
+    let email = "peserta1@perpusdes.example.id";
+    let first = until("the invitation without the link", || async {
+        messages_to(&app, email)
+            .await
+            .into_iter()
+            .find(|m| m.template == "session_invitation")
+    })
+    .await;
+    assert!(
+        asked.elapsed() >= bound,
+        "{app}: sent after {:?}, before its bound",
+        asked.elapsed()
+    );
+    let ics = ics_of(&app, &first).await;
+    assert!(
+        ics.contains("SEQUENCE:0") && ics.contains(&format!("LOCATION:{}/my", app.address)),
+        "{app}: without the link, the participant's page: {ics}"
+    );
+
+    zoom.heal();
+    let link = new_link(&app, &session.id, &registration_id, None).await;
+    let ics = invitation_with(&app, &link).await;
+    assert!(
+        ics.contains("SEQUENCE:1") && ics.contains(&format!("LOCATION:{link}")),
+        "{app}: the link follows at a higher SEQUENCE: {ics}"
+    );
+    wait_for_jobs(&app.db).await;
+    let invitations = messages_to(&app, email)
+        .await
+        .into_iter()
+        .filter(|m| m.template == "session_invitation")
+        .count();
+    assert_eq!(invitations, 2, "{app}: the one without and the one with");
+}
+
 backend_tests!(a_meeting_deleted_on_zoom_is_made_again_and_the_new_links_are_sent);
 /// Someone deletes the meeting on Zoom: the next registrant call meets
 /// 404/3001, a new meeting is made, and the participant who had a link
@@ -303,7 +449,8 @@ async fn a_meeting_deleted_on_zoom_is_made_again_and_the_new_links_are_sent(back
     let first = confirmed(&app, &event, &admin, 1).await;
     let old = new_link(&app, &session.id, &first, None).await;
     let ics = invitation_with(&app, &old).await;
-    assert!(ics.contains("SEQUENCE:0"), "{app}: {ics}");
+    // The first revision's entry carrying the link.
+    assert!(ics.contains("SEQUENCE:1"), "{app}: {ics}");
     wait_for_jobs(&app.db).await;
 
     zoom.delete_meeting(gone);
@@ -314,7 +461,7 @@ async fn a_meeting_deleted_on_zoom_is_made_again_and_the_new_links_are_sent(back
     assert!(remade.sequence > session.sequence, "{app}");
     let ics = invitation_with(&app, &link).await;
     assert!(
-        ics.contains(&format!("SEQUENCE:{}", remade.sequence))
+        ics.contains(&format!("SEQUENCE:{}", 2 * remade.sequence + 1))
             && ics.contains(&format!("LOCATION:{link}")),
         "{app}: {ics}"
     );

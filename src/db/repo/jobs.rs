@@ -125,21 +125,65 @@ pub fn at_work(
 }
 
 /// Brings the queued job keyed `key` forward to `now` when it waits for a
-/// later time (a retry's backoff): someone asked for it to run at once.
-pub fn hasten(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> QueryResult<()> {
-    let now = now.naive_utc();
-    let hastened = diesel::update(
+/// later time (a retry's backoff, an invitation waiting for a link):
+/// someone asked for it to run at once. `true` when the job is still to
+/// run (queued, or running and not yet past reading what it works on; see
+/// [`lock`]), `false` when it is done, failed or was never queued.
+pub fn hasten(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> QueryResult<bool> {
+    let Some(status) = locked_status(conn, key)? else {
+        return Ok(false);
+    };
+    match JobStatus::from_stored(&status) {
+        Some(JobStatus::Queued) => {
+            let now = now.naive_utc();
+            let hastened = diesel::update(
+                jobs::table
+                    .filter(jobs::dedup_key.eq(key))
+                    .filter(jobs::run_at.gt(now)),
+            )
+            .set(jobs::run_at.eq(now))
+            .execute(conn)?;
+            if hastened == 1 {
+                wake_workers_on_commit();
+            }
+            Ok(true)
+        }
+        Some(JobStatus::Running) => Ok(true),
+        _ => Ok(false),
+    }
+}
+
+/// Locks the job keyed `key` until the transaction ends, for a running job
+/// that decides from what it reads whether to wait: a [`hasten`] for it
+/// then comes wholly before that reading (and the job sees what caused it)
+/// or wholly after its outcome (and finds it queued again, or done).
+/// SQLite's writes are serial already.
+pub fn lock(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
+    locked_status(conn, key).map(drop)
+}
+
+fn locked_status(conn: &mut DbConnection, key: &str) -> QueryResult<Option<String>> {
+    let keyed = jobs::table
+        .filter(jobs::dedup_key.eq(key))
+        .select(jobs::status);
+    match conn {
+        DbConnection::Pg(pg) => keyed.for_update().first(pg).optional(),
+        DbConnection::Sqlite(sqlite) => keyed.first(sqlite).optional(),
+    }
+}
+
+/// The running job keyed `key` runs again at `at` instead of being done
+/// (a later `run_at` than its claim is a request to run again; see
+/// [`finish`]).
+pub fn postpone(conn: &mut DbConnection, key: &str, at: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(
         jobs::table
             .filter(jobs::dedup_key.eq(key))
-            .filter(jobs::status.eq(JobStatus::Queued.stored()))
-            .filter(jobs::run_at.gt(now)),
+            .filter(jobs::status.eq(JobStatus::Running.stored())),
     )
-    .set(jobs::run_at.eq(now))
-    .execute(conn)?;
-    if hastened == 1 {
-        wake_workers_on_commit();
-    }
-    Ok(())
+    .set(jobs::run_at.eq(at.naive_utc()))
+    .execute(conn)
+    .map(drop)
 }
 
 /// Takes up to `limit` jobs for `worker`: first those whose worker's lease

@@ -158,6 +158,21 @@ pub fn mark(
     .map(drop)
 }
 
+/// Whether Zoom refused this participant for this session: no personal
+/// link is coming until someone acts.
+pub fn refused(
+    conn: &mut DbConnection,
+    session_id: &str,
+    registration_id: &str,
+) -> QueryResult<bool> {
+    let status: Option<String> = rows::table
+        .find((session_id, registration_id))
+        .select(rows::status)
+        .first(conn)
+        .optional()?;
+    Ok(status.as_deref() == Some(RegistrantStatus::Failed.stored()))
+}
+
 /// Forgets a session's registrants: its meeting, and their links, are gone.
 pub fn clear(conn: &mut DbConnection, session_id: &str) -> QueryResult<()> {
     diesel::delete(rows::table.filter(rows::session_id.eq(session_id)))

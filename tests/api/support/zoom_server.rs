@@ -288,6 +288,12 @@ impl ZoomServer {
         self.state().failures.push((route, times, failure));
     }
 
+    /// Ends an injected outage: the failures asked for and not yet used
+    /// are forgotten, and every call is answered normally again.
+    pub fn heal(&self) {
+        self.state().failures.clear();
+    }
+
     /// Answers to `route` wait `delay` after the work is done (`None`: at
     /// once again).
     pub fn delay(&self, route: Route, delay: Option<Duration>) {
