@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use uuid::Uuid;
 
+use super::text::Text;
 use super::timing::{
     JOIN_LINKS_BEFORE_MAX, SessionTiming, format_reminder_minutes, parse_reminder_minutes,
 };
@@ -310,11 +311,16 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
             }
         },
     };
+    let title = Text::TITLE.or_note(&mut errors, "title", &form.title);
+    let description = Text::PARAGRAPHS.or_note(&mut errors, "description", &form.description);
+    let organiser_office =
+        Text::LINE.or_note(&mut errors, "organiser_office", &form.organiser_office);
+    let contact = Text::LINE.or_note(&mut errors, "contact", &form.contact);
     let event = NewEvent {
         slug: form.slug.trim().to_lowercase(),
-        title: form.title.trim().to_owned(),
-        description: form.description.trim().to_owned(),
-        organiser_office: form.organiser_office.trim().to_owned(),
+        title,
+        description,
+        organiser_office,
         starts_at: starts_at.unwrap_or_default(),
         ends_at: ends_at.or(starts_at).unwrap_or_default(),
         time_zone: zone,
@@ -324,7 +330,7 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
             moderated: form.moderated.is_some(),
             registration_opens_at: opens,
             registration_closes_at: closes,
-            contact: form.contact.trim().to_owned(),
+            contact,
         },
         timing: SessionTiming {
             reminder_minutes,

@@ -8,7 +8,6 @@ use super::text::Text;
 
 /// At most this many per event: the form must stay short on a phone.
 pub const MAX_PER_EVENT: usize = 10;
-const MAX_LABEL: usize = 200;
 const MAX_CHOICES: usize = 20;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,14 +133,20 @@ pub fn check_question(
     existing: usize,
 ) -> Result<(Kind, String, bool), Vec<FieldError>> {
     let mut errors = Vec::new();
-    let label = form.label.trim().to_owned();
-    if label.is_empty() || label.chars().count() > MAX_LABEL {
+    let label = Text::TITLE.or_note(&mut errors, "label", &form.label);
+    // A refused field has its message already, and no second one.
+    if label.is_empty() && errors.is_empty() {
         errors.push(FieldError::new("label", "question.error.label"));
     }
-    let kind = Kind::parse(&form.kind, &form.choices);
+    let before = errors.len();
+    let choices = Text::CHOICES.or_note(&mut errors, "choices", &form.choices);
+    let choices_refused = errors.len() > before;
+    let kind = Kind::parse(&form.kind, &choices);
     match &kind {
         None => errors.push(FieldError::new("kind", "question.error.kind")),
-        Some(Kind::Choice(choices)) if !(2..=MAX_CHOICES).contains(&choices.len()) => {
+        Some(Kind::Choice(choices))
+            if !(2..=MAX_CHOICES).contains(&choices.len()) && !choices_refused =>
+        {
             errors.push(FieldError::new("choices", "question.error.choices"));
         }
         _ => {}

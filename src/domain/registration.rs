@@ -148,19 +148,11 @@ pub fn check_form(form: &Form, today: NaiveDate) -> Result<Checked, Vec<super::e
     use super::event::FieldError;
     use super::text::Text;
     let mut errors = Vec::new();
-    // Free text: kept cleaned, or its message and an empty value (so that
-    // no second message about the same field follows).
-    let mut text = |field: &'static str, raw: &str, kind: Text| {
-        kind.check(field, raw).unwrap_or_else(|error| {
-            errors.push(error);
-            String::new()
-        })
-    };
     let (full_name, institution, position, disability) = (
-        text("full_name", &form.full_name, Text::NAME),
-        text("institution", &form.institution, Text::LINE),
-        text("position", &form.position, Text::LINE),
-        text("disability", &form.disability, Text::LINE),
+        Text::NAME.or_note(&mut errors, "full_name", &form.full_name),
+        Text::LINE.or_note(&mut errors, "institution", &form.institution),
+        Text::LINE.or_note(&mut errors, "position", &form.position),
+        Text::LINE.or_note(&mut errors, "disability", &form.disability),
     );
     let refused: Vec<_> = errors.iter().map(|e| e.field.clone()).collect();
     let named = |field: &str| refused.iter().any(|f| f == field);

@@ -5,9 +5,9 @@ use chrono::{DateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::event::FieldError;
+use super::text::Text;
 use super::time::{InvalidTime, parse_local};
 
-pub const TITLE_MAX: usize = 200;
 /// A longer session is a slip of the keyboard (an end time in the evening
 /// instead of the morning), not a lesson.
 pub const LONGEST_HOURS: i64 = 12;
@@ -402,14 +402,23 @@ pub fn check_session_form(
     speakers: &[Speaker],
 ) -> Result<Plan, Vec<FieldError>> {
     let mut errors = Vec::new();
+    let title = Text::TITLE.or_note(&mut errors, "title", &form.title);
+    let description = Text::PARAGRAPHS.or_note(&mut errors, "description", &form.description);
+    // Only the chosen way's field is kept, so only it is checked.
+    let (field, kind, raw) = match form.delivery.as_str() {
+        "zoom" => ("zoom_host", Text::LINE, &form.zoom_host),
+        "link" => ("join_link", Text::ADDRESS, &form.join_link),
+        _ => ("location", Text::LINE, &form.location),
+    };
+    let place = kind.or_note(&mut errors, field, raw);
+    // A refused field has its message already, and no second one.
+    let refused: Vec<_> = errors.iter().map(|e| e.field.clone()).collect();
+    let named = |field: &str| refused.iter().any(|f| f == field);
     let mut fail = |field: &'static str, message: &'static str| {
         errors.push(FieldError::new(field, message));
     };
-    let title = form.title.trim();
-    if title.is_empty() {
+    if title.is_empty() && !named("title") {
         fail("title", "session.error.title");
-    } else if title.chars().count() > TITLE_MAX {
-        fail("title", "session.error.title_long");
     }
     let date_ok = parse_local(zone, &form.date, "").is_ok_and(|d| d.is_some());
     if !date_ok {
@@ -450,25 +459,23 @@ pub fn check_session_form(
     };
     let delivery = match form.delivery.as_str() {
         "zoom" => {
-            let host = normalise_host(&form.zoom_host);
-            if host.is_empty() || host.len() > TITLE_MAX || host.contains(char::is_whitespace) {
+            let host = normalise_host(&place);
+            if (host.is_empty() || host.contains(char::is_whitespace)) && !named(field) {
                 fail("zoom_host", "session.error.zoom_host");
             }
             Some(Delivery::Zoom { host })
         }
         "link" => {
-            let url = form.join_link.trim().to_owned();
-            if !is_web_address(&url) {
+            if !is_web_address(&place) && !named(field) {
                 fail("join_link", "session.error.link");
             }
-            Some(Delivery::Link { url })
+            Some(Delivery::Link { url: place })
         }
         "in_person" => {
-            let location = form.location.trim().to_owned();
-            if location.is_empty() {
+            if place.is_empty() && !named(field) {
                 fail("location", "session.error.location");
             }
-            Some(Delivery::InPerson { location })
+            Some(Delivery::InPerson { location: place })
         }
         _ => {
             fail("delivery", "session.error.delivery");
@@ -485,8 +492,8 @@ pub fn check_session_form(
     }
     match (starts_at, ends_at, delivery) {
         (Some(starts_at), Some(ends_at), Some(delivery)) if errors.is_empty() => Ok(Plan {
-            title: title.to_owned(),
-            description: form.description.trim().to_owned(),
+            title,
+            description,
             starts_at,
             ends_at,
             jp_override,
@@ -728,7 +735,7 @@ mod tests {
     #[test]
     fn title_jp_and_speakers_are_checked() {
         let bad = SessionForm {
-            title: "x".repeat(TITLE_MAX + 1),
+            title: "x".repeat(Text::TITLE.max_chars + 1),
             jp: "banyak".into(),
             speakers: vec!["stranger".into()],
             ..form()
@@ -736,7 +743,7 @@ mod tests {
         assert_eq!(
             fields(check_session_form(&bad, Tz::Asia__Jakarta, &speakers())),
             [
-                "title:session.error.title_long",
+                "title:text.error.too_long",
                 "jp:session.error.jp",
                 "speakers:session.error.speaker"
             ]

@@ -24,12 +24,43 @@ impl Text {
     pub const LINE: Text = Text::line(200);
     /// A free answer to an organiser's question.
     pub const ANSWER: Text = Text::line(500);
+    /// An event's or a session's title, a question: what a heading holds.
+    pub const TITLE: Text = Text::line(200);
+    /// A web address (a Teams link runs to some hundreds of characters).
+    pub const ADDRESS: Text = Text::line(2_000);
+    /// An event's or a session's description: paragraphs.
+    pub const PARAGRAPHS: Text = Text::lines(5_000);
+    /// A question's choices, one per line.
+    pub const CHOICES: Text = Text::lines(2_000);
 
     pub const fn line(max_chars: usize) -> Text {
         Text {
             max_chars,
             lines: false,
         }
+    }
+
+    pub const fn lines(max_chars: usize) -> Text {
+        Text {
+            max_chars,
+            lines: true,
+        }
+    }
+
+    /// For a form that names every wrong field at once: the cleaned text,
+    /// or what was typed (trimmed) with the field's message added to
+    /// `errors`. What was typed stands in so that no second message about
+    /// the same field ("write a title") follows.
+    pub fn or_note(
+        self,
+        errors: &mut Vec<FieldError>,
+        field: impl Into<Cow<'static, str>>,
+        raw: &str,
+    ) -> String {
+        self.check(field, raw).unwrap_or_else(|error| {
+            errors.push(error);
+            raw.trim().to_owned()
+        })
     }
 
     /// Trimmed and cleaned, or the field's message (`text.error.*`).
@@ -100,15 +131,27 @@ mod tests {
                 "{bad:?}"
             );
         }
-        let paragraph = Text {
-            max_chars: 100,
-            lines: true,
-        };
+        let paragraph = Text::lines(100);
         assert_eq!(paragraph.check("d", "satu\r\ndua").unwrap(), "satu\ndua");
         assert_eq!(
             message(paragraph.check("d", "satu\0")),
             "text.error.control"
         );
+    }
+
+    #[test]
+    fn a_refused_field_keeps_what_was_typed_beside_its_message() {
+        let mut errors = Vec::new();
+        assert_eq!(
+            Text::NAME.or_note(&mut errors, "name", " Siti\tA "),
+            "Siti A"
+        );
+        assert!(errors.is_empty());
+        assert_eq!(
+            Text::NAME.or_note(&mut errors, "name", " Siti\0 "),
+            "Siti\0"
+        );
+        assert_eq!(errors, [FieldError::new("name", "text.error.control")]);
     }
 
     #[test]

@@ -291,7 +291,6 @@ mod tests {
         }
         for error in [
             "title",
-            "title_long",
             "date",
             "start",
             "end",

@@ -13,6 +13,7 @@ use crate::domain::account::{
     sign_in_wait,
 };
 use crate::domain::event::FieldError;
+use crate::domain::text::Text;
 use crate::email::Template;
 use crate::error::Error;
 use crate::i18n::Lang;
@@ -90,7 +91,8 @@ pub async fn complete_setup(
     // A bad link is refused before anything typed is looked at.
     check_link(db, TokenPurpose::Setup, secret).await?;
     let mut errors = Vec::new();
-    if form.name.trim().is_empty() {
+    let name = Text::NAME.or_note(&mut errors, "name", &form.name);
+    if name.is_empty() && errors.is_empty() {
         errors.push(FieldError::new("name", "account.error.name"));
     }
     let email = normalise_email(&form.email);
@@ -116,7 +118,7 @@ pub async fn complete_setup(
             conn,
             &users::NewUser {
                 email: &email,
-                name: &form.name,
+                name: &name,
                 password_hash: Some(&hash),
                 is_admin: true,
                 is_organiser: true,
@@ -382,12 +384,13 @@ pub async fn invite(
         return Err(Error::Forbidden);
     }
     let mut errors = Vec::new();
+    let name = Text::NAME.or_note(&mut errors, "name", &invitation.name);
+    if name.is_empty() && errors.is_empty() {
+        errors.push(FieldError::new("name", "account.error.name"));
+    }
     let email = normalise_email(&invitation.email);
     if email.is_none() {
         errors.push(FieldError::new("email", "account.error.email"));
-    }
-    if invitation.name.trim().is_empty() {
-        errors.push(FieldError::new("name", "account.error.name"));
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
@@ -396,8 +399,7 @@ pub async fn invite(
     let (inviter, origin) = (inviter.clone(), origin.clone());
     db.transaction(move |conn| {
         let now = Utc::now();
-        let user =
-            users::find_or_create(conn, &email, &invitation.name, invitation.lang.code(), now)?;
+        let user = users::find_or_create(conn, &email, &name, invitation.lang.code(), now)?;
         let (event_id, role, role_key) = match &invitation.role {
             Invited::Organiser { event_id } => {
                 users::grant(conn, &user.id, false, true, now)?;
