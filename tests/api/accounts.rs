@@ -446,6 +446,11 @@ async fn a_participant_signs_in_by_link_and_sees_bimtek_saya(backend: TestBacken
         html.contains("<h1>Bimtek saya</h1>") && html.contains("Siti Aminah, S.IPI"),
         "{app}: {html}"
     );
+    assert_eq!(
+        html.matches(r#"action="/sign-out""#).count(),
+        1,
+        "{app}: one way to sign out, in the header"
+    );
     // A link is no key to the organisers' pages.
     assert_eq!(browser.get("/admin").await.status(), 303, "{app}");
 

@@ -843,6 +843,47 @@ async fn a_participant_zoom_refuses_is_shown_and_registered_on_retry(backend: Te
     assert_eq!(zoom.registrant_count(session.zoom.meeting_id.unwrap()), 3);
 }
 
+backend_tests!(the_session_page_stays_light_with_hundreds_without_a_link);
+/// The session page named everyone without a personal link (57 people
+/// made it 8,000 px tall): it names the first few, those Zoom refused
+/// first, and counts the rest, whatever the number of participants.
+async fn the_session_page_stays_light_with_hundreds_without_a_link(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    zoom.set_capacity(Some(2));
+    let app = zoom_app(&backend, &zoom).await;
+    let (event, rina) = planned(&app, "bimtek-ramai").await;
+    confirmed_in_bulk(&app.db, &event, 300).await;
+    add_session(&rina, "bimtek-ramai", &zoom_session("09:00", "10:30")).await;
+    let session = zoom_status_is(&app.db, &event, ZoomStatus::Ready).await;
+    wait_for_jobs(&app.db).await;
+    let counts = tally(&app.db, &session.id).await;
+    assert_eq!(
+        counts,
+        [("added".to_owned(), 2), ("failed".to_owned(), 298)].into(),
+        "{app}"
+    );
+    let (status, html) = rina
+        .text(&format!(
+            "/manage/events/bimtek-ramai/sessions/{}/edit",
+            session.id
+        ))
+        .await;
+    assert_eq!(status, 200, "{app}");
+    assert!(
+        html.len() < 30 * 1024,
+        "{app}: the session page weighs {} bytes",
+        html.len()
+    );
+    assert!(
+        html.contains("2 dari 300 peserta sudah memiliki tautan pribadi")
+            && html.contains("(peserta10@perpusdes.example.id)")
+            && html.contains("Rapat Zoom sudah mencapai batas jumlah peserta")
+            && html.contains("Dan 278 orang lagi.")
+            && html.contains(r#"href="/manage/events/bimtek-ramai/registrations""#),
+        "{app}: {html}"
+    );
+}
+
 backend_tests!(a_cancelled_participants_registration_is_cancelled_on_zoom);
 async fn a_cancelled_participants_registration_is_cancelled_on_zoom(backend: TestBackend) {
     let zoom = ZoomServer::start().await;
@@ -1027,13 +1068,13 @@ async fn added(db: &Db, session_id: &str) -> usize {
         .count()
 }
 
-/// A thousand confirmed participants, written straight to the database.
-async fn thousand(db: &Db, event: &Event) {
+/// `count` confirmed participants, written straight to the database.
+async fn confirmed_in_bulk(db: &Db, event: &Event, count: usize) {
     let person = participant(db, "satu@perpusdes.example.id", "Satu Akun").await;
     let event_id = event.id.to_string();
     db.transaction(move |conn| -> Result<(), DbError> {
         let now = Utc::now().naive_utc();
-        for n in 0..1000 {
+        for n in 0..count {
             let row = RegistrationRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 event_id: event_id.clone(),
@@ -1079,7 +1120,7 @@ async fn a_thousand_participants_become_registrants_once_despite_a_crash(backend
     let started = Instant::now();
     let db = Db::open(&database.url, 2).expect("the database opens");
     let event = create_event(&db, event("bimtek-seribu", Tz::Asia__Jakarta, true)).await;
-    thousand(&db, &event).await;
+    confirmed_in_bulk(&db, &event, 1000).await;
     let session = plan_offline(&db, &event).await;
     let set_up = started.elapsed();
 

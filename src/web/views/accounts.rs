@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::forms::{self, Errors, Field, Look, csrf, input, summarised};
+use super::forms::{self, Errors, Field, csrf, input, summarised};
 use super::{format, layout};
 use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError};
@@ -270,7 +270,6 @@ pub fn my_page(
                     }
                 }
             }
-            (forms::post_button(ctx, "/sign-out", lang.t("layout.sign_out"), &[], Look::Secondary))
         },
     )
 }

@@ -230,13 +230,22 @@ fn links(lang: Lang, standing: &LinkStanding) -> String {
     )
 }
 
-/// Who has no personal link yet, and why, on the session's own page.
-fn unlinked(lang: Lang, standing: &LinkStanding) -> Markup {
+/// People named on a session's page without a link: enough to act on,
+/// few enough that the page stays light with an event of hundreds.
+const UNLINKED_SHOWN: usize = 20;
+
+/// Who has no personal link yet, and why, on the session's own page: those
+/// Zoom refused first (someone has to act), then those waiting; the rest
+/// are counted, with the way to the registration list.
+fn unlinked(lang: Lang, event: &Event, standing: &LinkStanding) -> Markup {
+    let (refused, waiting): (Vec<_>, Vec<_>) =
+        standing.unlinked.iter().partition(|p| p.problem.is_some());
+    let more = standing.unlinked.len().saturating_sub(UNLINKED_SHOWN);
     html! {
         @if !standing.unlinked.is_empty() {
             h2 { (lang.t("session.zoom_unlinked")) }
             ul.unlinked {
-                @for person in &standing.unlinked {
+                @for person in refused.into_iter().chain(waiting).take(UNLINKED_SHOWN) {
                     li {
                         (person.name) " (" (person.email) "): "
                         @match &person.problem {
@@ -244,6 +253,12 @@ fn unlinked(lang: Lang, standing: &LinkStanding) -> Markup {
                             None => (lang.t("session.zoom_waiting")),
                         }
                     }
+                }
+            }
+            @if more > 0 {
+                p {
+                    (lang.tf("session.zoom_unlinked_more", &[("count", &more)])) " "
+                    a href={ "/manage/events/" (event.slug) "/registrations" } { (lang.t("session.zoom_unlinked_list")) }
                 }
             }
         }
@@ -298,7 +313,7 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
             @if let Some(session) = page.session.filter(|s| s.zoom.status != ZoomStatus::None) {
                 div.zoom {
                     (t("session.zoom")) ": " (zoom_state(ctx, page.event, session, page.standing, page.zoom_at_work, page.zoom_configured))
-                    @if let Some(standing) = page.standing { (unlinked(lang, standing)) }
+                    @if let Some(standing) = page.standing { (unlinked(lang, page.event, standing)) }
                 }
             }
             (summarised(lang, errors, html! { form method="post" action=(page.action) novalidate {
