@@ -1,11 +1,13 @@
 use chrono::Utc;
 
 use crate::db::Db;
-use crate::db::repo::{audit, events as repo, is_unique_violation, sessions, users};
+use crate::db::repo::{audit, events as repo, is_unique_violation, registrations, sessions, users};
 use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError, NewEvent};
+use crate::domain::registration::Seats;
 use crate::error::Error;
 use crate::services::session_mail;
+use crate::services::sessions::{Agenda, agenda, read_agenda};
 
 pub async fn published(db: &Db) -> Result<Vec<Event>, Error> {
     db.run(|conn| Ok(repo::list_published(conn)?)).await
@@ -15,6 +17,40 @@ pub async fn published_by_slug(db: &Db, slug: &str) -> Result<Event, Error> {
     let slug = slug.to_owned();
     db.run(move |conn| repo::find_published_by_slug(conn, &slug)?.ok_or(Error::NotFound))
         .await
+}
+
+/// What the public event page shows.
+pub struct PublicPage {
+    pub event: Event,
+    pub seats: Seats,
+    pub agenda: Agenda,
+}
+
+/// The public event page's event, seats and agenda, in one trip to the
+/// database: the page is read on every visit, and each trip is a hand-over
+/// to a blocking thread and back.
+pub async fn public_page(
+    db: &Db,
+    slug: &str,
+    viewer: Option<&Account>,
+) -> Result<PublicPage, Error> {
+    let slug = slug.to_owned();
+    let user_id = viewer.map(|a| a.id.clone());
+    let (event, seats, read) = db
+        .run(move |conn| -> Result<_, Error> {
+            let event = repo::find_published_by_slug(conn, &slug)?.ok_or(Error::NotFound)?;
+            let event_id = event.id.to_string();
+            let (seats, _) = registrations::seats(conn, &event_id)?;
+            let read = read_agenda(conn, &event_id, user_id.as_deref())?;
+            Ok((event, seats, read))
+        })
+        .await?;
+    let agenda = agenda(db, &event, read).await?;
+    Ok(PublicPage {
+        event,
+        seats,
+        agenda,
+    })
 }
 
 pub async fn create(db: &Db, new: NewEvent) -> Result<Event, Error> {

@@ -669,10 +669,3 @@ pub async fn own(
     })
     .await
 }
-
-/// Seats taken and the quota, for the event page.
-pub async fn seats(db: &Db, event_id: &str) -> Result<crate::domain::registration::Seats, Error> {
-    let event_id = event_id.to_owned();
-    db.run(move |conn| Ok(repo::seats(conn, &event_id)?.0))
-        .await
-}

@@ -67,25 +67,33 @@ pub async fn zoom_at_work(db: &Db, event: &Event) -> Result<HashSet<String>, Err
         .await
 }
 
+/// What the public agenda needs from the database: the event's sessions,
+/// and the viewer's province if they registered. Read in the caller's trip
+/// to the database; [`agenda`] makes the agenda of it.
+pub(crate) fn read_agenda(
+    conn: &mut DbConnection,
+    event_id: &str,
+    viewer: Option<&str>,
+) -> Result<(Vec<Session>, Option<String>), Error> {
+    let province = match viewer {
+        Some(user_id) => registered_province(conn, event_id, user_id)?,
+        None => None,
+    };
+    Ok((repo::of_event(conn, event_id)?, province))
+}
+
 /// The public agenda, with the viewer's own zone when they registered from
-/// a province in another one.
-pub async fn agenda(db: &Db, event: &Event, viewer: Option<&Account>) -> Result<Agenda, Error> {
-    let (event_id, zone, starts_at) = (event.id.to_string(), event.time_zone, event.starts_at);
-    let user_id = viewer.map(|a| a.id.clone());
-    let (sessions, province) = db
-        .run(move |conn| -> Result<_, Error> {
-            let province = match user_id {
-                Some(user_id) => registered_province(conn, &event_id, &user_id)?,
-                None => None,
-            };
-            Ok((repo::of_event(conn, &event_id)?, province))
-        })
-        .await?;
+/// a province in another one (from the region list held in memory).
+pub(crate) async fn agenda(
+    db: &Db,
+    event: &Event,
+    (sessions, province): (Vec<Session>, Option<String>),
+) -> Result<Agenda, Error> {
     let own_zone = match province {
         Some(code) => crate::services::regions::directory(db)
             .await?
             .find(&code)
-            .and_then(|region| other_zone(zone, region.time_zone, starts_at)),
+            .and_then(|region| other_zone(event.time_zone, region.time_zone, event.starts_at)),
         None => None,
     };
     Ok(Agenda {

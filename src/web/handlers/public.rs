@@ -26,14 +26,12 @@ pub async fn event(
     viewer: Viewer,
     slug: web::Path<String>,
 ) -> Result<Markup, Error> {
-    let event = services::events::published_by_slug(&state.db, &slug).await?;
-    let seats = services::registrations::seats(&state.db, &event.id.to_string()).await?;
-    let agenda = services::sessions::agenda(&state.db, &event, viewer.account.as_ref()).await?;
+    let shown = services::events::public_page(&state.db, &slug, viewer.account.as_ref()).await?;
     Ok(views::public::event_page(
         &page,
-        &event,
-        seats,
-        &agenda,
+        &shown.event,
+        shown.seats,
+        &shown.agenda,
         Utc::now(),
     ))
 }
