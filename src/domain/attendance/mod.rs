@@ -1,0 +1,54 @@
+//! Attendance that can be explained: a participant's minutes in a session,
+//! the session's status, and whether the event's mandatory sessions add up
+//! to its minimum, with the figures a page can put in words ("Hadir 212 dari
+//! 270 menit (78 %); syarat minimal 80 %").
+//!
+//! Minutes are whole: the seconds of the union of a participant's intervals
+//! inside the scheduled window are summed, then floored to minutes; a
+//! session's scheduled minutes are floored alike. Every threshold is
+//! compared in integers (`attended * 100 >= percent * scheduled`), so 79.99 %
+//! never rounds up to a pass.
+
+mod event;
+mod session;
+
+pub use event::{EventResult, Outcome, Override, SessionResult, Shortfall, event_result};
+pub use session::{
+    Evidence, Interval, SessionAttendance, Status, Window, presence, session_attendance,
+};
+
+/// The thresholds an event sets; the defaults are what organisers of
+/// bimtek commonly announce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rules {
+    /// First joining more than this many minutes after the start is late.
+    pub late_after_minutes: u32,
+    /// Last leaving more than this many minutes before the end is leaving early.
+    pub left_early_minutes: u32,
+    /// A session counts as attended from this share of its minutes.
+    pub session_percent: u32,
+    /// The event is passed from this share of its mandatory minutes.
+    pub event_percent: u32,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            late_after_minutes: 15,
+            left_early_minutes: 15,
+            session_percent: 80,
+            event_percent: 80,
+        }
+    }
+}
+
+fn reaches(attended: u32, scheduled: u32, percent: u32) -> bool {
+    u64::from(attended) * 100 >= u64::from(percent) * u64::from(scheduled)
+}
+
+/// 27 July 2020, h:m:s UTC: the tests' day.
+#[cfg(test)]
+fn at(h: u32, m: u32, s: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc.with_ymd_and_hms(2020, 7, 27, h, m, s).unwrap()
+}
