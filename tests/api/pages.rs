@@ -185,7 +185,11 @@ async fn methods_a_route_does_not_serve_answer_405(backend: TestBackend) {
     for path in ["/", "/events/bimtek-405", "/healthz"] {
         let response = app.client.post(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 405, "{app}: POST {path}");
-        assert_eq!(response.headers()["allow"], "GET", "{app}: POST {path}");
+        assert_eq!(
+            response.headers()["allow"],
+            "GET, HEAD",
+            "{app}: POST {path}"
+        );
         let html = response.text().await.unwrap();
         assert!(
             html.contains("<h1>Metode tidak diizinkan</h1>"),
