@@ -23,6 +23,7 @@ use crate::integrations::mail::{MailSettings, Mailer};
 use crate::integrations::storage::Storage;
 use crate::integrations::zoom::Zoom;
 use crate::jobs::{self, InstanceName, JobContext, Registry, WorkerConfig};
+use crate::secret::SecretKey;
 use crate::services::{mail, session_mail, zoom_sync};
 use crate::telemetry::Metrics;
 use crate::web::{self as http, AppState, middleware};
@@ -81,7 +82,8 @@ impl Application {
             .map(Zoom::new)
             .transpose()
             .map_err(StartupError)?;
-        let cookie_key = cookie_key(&db, settings.secret_key.as_deref()).await?;
+        let cookie_key =
+            cookie_key(&db, settings.secret_key.as_ref().map(SecretKey::bytes)).await?;
         let state = web::Data::new(AppState {
             db,
             metrics: Metrics::new(),

@@ -1,10 +1,11 @@
 //! The command line: its commands and flags, and what each command does
 //! before and after the application runs.
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::app::{Application, StartupError};
-use crate::config::{Settings, SettingsArgs};
+use crate::config::{self, ConfigError, Settings};
 use crate::db::{DatabaseUrl, Db};
 use crate::services::accounts;
 use crate::{demo, services};
@@ -22,7 +23,35 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     #[command(flatten)]
-    pub settings: SettingsArgs,
+    pub settings: Settings,
+    /// Whether a flag, a variable or the file named the database (the demo
+    /// otherwise makes its own).
+    #[arg(skip)]
+    pub database_given: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    #[error(transparent)]
+    Arguments(#[from] clap::Error),
+    #[error(transparent)]
+    Settings(#[from] ConfigError),
+}
+
+impl Cli {
+    /// The process's command line over its variables over the settings
+    /// file, with what the settings imply derived and checked.
+    pub fn from_process() -> Result<Cli, ParseError> {
+        // Once without the file, to learn which file (flag or variable).
+        let first = Cli::try_parse()?;
+        let file = config::read_file(first.settings.config.as_deref())?;
+        let matches = config::with_file(Cli::command(), &file).try_get_matches()?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        cli.database_given = file.contains_key("database_url")
+            || matches.value_source("database_url") != Some(ValueSource::DefaultValue);
+        cli.settings = cli.settings.derive()?;
+        Ok(cli)
+    }
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]

@@ -1,57 +1,62 @@
 //! Settings: command-line flags, `BIMTEK_*` environment variables and an
 //! optional `bimtek.toml`, in that order of precedence (the commands
-//! themselves are in `cli`). Every problem is
-//! reported as one line that names the setting.
+//! themselves are in `cli`). Every problem is reported as one line that
+//! names the setting.
+//!
+//! A setting is one field of `Settings`: its flag, variable, default and
+//! parser are the field's attributes, and the file's key is the flag's name
+//! with underscores. The file's values become the flags' defaults, so clap
+//! ranks the three sources and every value, wherever it comes from, goes
+//! through the same parser.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::Args;
-use serde::Deserialize;
+use clap::{ArgAction, Args, FromArgMatches};
 
 use crate::db::DatabaseUrl;
 use crate::integrations::storage::{S3Config, StorageConfig};
 use crate::integrations::zoom::{ZoomArgs, ZoomConfig};
-use crate::secret::Secret;
+use crate::secret::{Secret, SecretKey};
 use crate::telemetry::LogFormat;
 
 const DEFAULT_CONFIG_FILE: &str = "bimtek.toml";
 
-#[derive(Args, Deserialize, Debug, Clone, Default)]
-// Unknown keys are refused by `read_file` (serde cannot with `flatten`).
-#[serde(default)]
-pub struct SettingsArgs {
+#[derive(Args, Debug, Clone)]
+pub struct Settings {
     /// Settings file (TOML) [default: bimtek.toml when it exists]
     #[arg(long, global = true, env = "BIMTEK_CONFIG", value_name = "FILE")]
-    #[serde(skip)]
     pub config: Option<PathBuf>,
 
-    /// Database: a SQLite file path, sqlite://PATH, or postgres://USER:PASSWORD@HOST:PORT/NAME [default: bimtek.db]
+    /// Database: a SQLite file path, sqlite://PATH, or postgres://USER:PASSWORD@HOST:PORT/NAME
     #[arg(
-        long,
+        id = "database_url",
+        long = "database-url",
         global = true,
         env = "BIMTEK_DATABASE_URL",
         value_name = "URL",
-        hide_env_values = true
+        hide_env_values = true,
+        default_value = "bimtek.db",
+        value_parser = parse_database
     )]
-    pub database_url: Option<String>,
+    pub database: DatabaseUrl,
 
-    /// Address and port to listen on [default: 127.0.0.1:8080]
-    #[arg(long, global = true, env = "BIMTEK_BIND", value_name = "HOST:PORT")]
-    pub bind: Option<String>,
+    /// Address and port to listen on
+    #[arg(long, global = true, env = "BIMTEK_BIND", value_name = "HOST:PORT", default_value = "127.0.0.1:8080", value_parser = parse_bind)]
+    pub bind: SocketAddr,
 
     /// Public URL of this installation, used in e-mails and QR codes [default: http://BIND]
-    #[arg(long, global = true, env = "BIMTEK_BASE_URL", value_name = "URL")]
-    pub base_url: Option<String>,
+    #[arg(long, global = true, env = "BIMTEK_BASE_URL", value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<url::Url>,
 
-    /// Database connections in the pool [default: 16]
-    #[arg(long, global = true, env = "BIMTEK_DB_POOL_SIZE", value_name = "N", value_parser = parse_pool_size)]
-    pub db_pool_size: Option<u32>,
+    /// Database connections in the pool
+    #[arg(long, global = true, env = "BIMTEK_DB_POOL_SIZE", value_name = "N", default_value = "16", value_parser = parse_pool_size)]
+    pub db_pool_size: u32,
 
-    /// Background jobs run at once by this instance (each sending e-mail holds one SMTP connection) [default: 32]
-    #[arg(long, global = true, env = "BIMTEK_JOB_WORKERS", value_name = "N", value_parser = parse_job_workers)]
-    pub job_workers: Option<usize>,
+    /// Background jobs run at once by this instance (each sending e-mail holds one SMTP connection)
+    #[arg(long, global = true, env = "BIMTEK_JOB_WORKERS", value_name = "N", default_value = "32", value_parser = parse_job_workers)]
+    pub job_workers: usize,
 
     /// SMTP server: smtp://USER:PASSWORD@HOST:PORT (STARTTLS), smtps://… (TLS), smtp://HOST:PORT?tls=none (plain, local relay) [default: none: e-mail is written as .eml files to BIMTEK_MAIL_DIR]
     #[arg(
@@ -59,33 +64,40 @@ pub struct SettingsArgs {
         global = true,
         env = "BIMTEK_SMTP_URL",
         value_name = "URL",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = parse_optional_text
     )]
     pub smtp_url: Option<String>,
 
     /// Sender of every e-mail, e.g. "Bimtek Dispusip Bengkulu <bimtek@dispusip.bengkuluprov.go.id>" [default: bimtek <noreply@HOST of BIMTEK_BASE_URL>]
-    #[arg(long, global = true, env = "BIMTEK_MAIL_FROM", value_name = "MAILBOX")]
-    pub mail_from: Option<String>,
+    #[arg(long, global = true, env = "BIMTEK_MAIL_FROM", value_name = "MAILBOX", value_parser = parse_mail_from)]
+    pub mail_from: Option<lettre::message::Mailbox>,
 
-    /// E-mails sent per minute by this instance, at most; 0: no limit [default: 0]
-    #[arg(long, global = true, env = "BIMTEK_MAIL_PER_MINUTE", value_name = "N", value_parser = parse_mail_per_minute)]
-    pub mail_per_minute: Option<u32>,
+    /// E-mails sent per minute by this instance, at most; 0: no limit
+    #[arg(long, global = true, env = "BIMTEK_MAIL_PER_MINUTE", value_name = "N", default_value = "0", value_parser = parse_mail_per_minute)]
+    pub mail_per_minute: u32,
 
-    /// Registrations accepted per minute from one client address; 0: no limit [default: 20]
-    #[arg(long, global = true, env = "BIMTEK_REGISTRATIONS_PER_MINUTE", value_name = "N", value_parser = parse_registrations_per_minute)]
-    pub registrations_per_minute: Option<u32>,
+    /// Registrations accepted per minute from one client address; 0: no limit
+    #[arg(long, global = true, env = "BIMTEK_REGISTRATIONS_PER_MINUTE", value_name = "N", default_value = "20", value_parser = parse_registrations_per_minute)]
+    pub registrations_per_minute: u32,
 
-    /// Seconds a request body may pause before the request is answered 408 and its connection closed [default: 30]
-    #[arg(long, global = true, env = "BIMTEK_BODY_TIMEOUT", value_name = "SECONDS", value_parser = parse_body_timeout)]
-    pub body_timeout: Option<u32>,
+    /// Seconds a request body may pause before the request is answered 408 and its connection closed
+    #[arg(long, global = true, env = "BIMTEK_BODY_TIMEOUT", value_name = "SECONDS", default_value = "30", value_parser = parse_body_timeout)]
+    pub body_timeout: Duration,
 
     /// Bearer token that Prometheus sends to read /metrics (Authorization: Bearer TOKEN) [default: none: /metrics is not served]
-    #[arg(long, global = true, env = "BIMTEK_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true, value_parser = Secret::parse)]
+    #[arg(long, global = true, env = "BIMTEK_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true, value_parser = parse_optional_secret)]
     pub metrics_token: Option<Secret>,
 
-    /// Folder for .eml files when no SMTP server is set [default: mail]
-    #[arg(long, global = true, env = "BIMTEK_MAIL_DIR", value_name = "DIR")]
-    pub mail_dir: Option<PathBuf>,
+    /// Folder for .eml files when no SMTP server is set
+    #[arg(
+        long,
+        global = true,
+        env = "BIMTEK_MAIL_DIR",
+        value_name = "DIR",
+        default_value = "mail"
+    )]
+    pub mail_dir: PathBuf,
 
     /// Key for session cookies, base64 of at least 64 random bytes; instances behind one load balancer need the same [default: generated once and kept in the database]
     #[arg(
@@ -93,22 +105,77 @@ pub struct SettingsArgs {
         global = true,
         env = "BIMTEK_SECRET_KEY",
         value_name = "BASE64",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = parse_secret_key
     )]
-    pub secret_key: Option<String>,
+    pub secret_key: Option<SecretKey>,
 
-    /// Behind a reverse proxy that sets X-Forwarded-For: take the client's address from it (true/false) [default: false]
-    #[arg(long, global = true, env = "BIMTEK_BEHIND_PROXY", value_name = "BOOL", value_parser = parse_bool)]
-    pub behind_proxy: Option<bool>,
+    /// Behind a reverse proxy that sets X-Forwarded-For: take the client's address from it (true/false)
+    #[arg(long, global = true, env = "BIMTEK_BEHIND_PROXY", value_name = "BOOL", default_value = "false", value_parser = parse_bool, action = ArgAction::Set)]
+    pub behind_proxy: bool,
 
-    /// How long, in minutes, a job keeps trying while a server it needs (SMTP, Zoom, the object store) is down or asks it to wait, counted from its first failure [default: 1440, a day]
-    #[arg(long, global = true, env = "BIMTEK_JOB_RETRY_MINUTES", value_name = "N", value_parser = parse_job_retry_minutes)]
-    pub job_retry_minutes: Option<u32>,
+    /// How long, in minutes, a job keeps trying while a server it needs (SMTP, Zoom, the object store) is down or asks it to wait, counted from its first failure (a day)
+    #[arg(
+        id = "job_retry_minutes",
+        long = "job-retry-minutes",
+        global = true,
+        env = "BIMTEK_JOB_RETRY_MINUTES",
+        value_name = "N",
+        default_value = "1440",
+        value_parser = parse_job_retry_minutes
+    )]
+    pub job_retry_for: Duration,
 
     /// HTTP worker threads [default: one per CPU core]
     #[arg(long, global = true, env = "BIMTEK_HTTP_WORKERS", value_name = "N", value_parser = parse_http_workers)]
     pub http_workers: Option<usize>,
 
+    #[command(flatten)]
+    pub storage_args: StorageArgs,
+
+    #[command(flatten)]
+    pub zoom_args: ZoomArgs,
+
+    /// Log filter, e.g. info or bimtek=debug,actix_web=warn
+    #[arg(
+        long,
+        global = true,
+        env = "BIMTEK_LOG",
+        value_name = "FILTER",
+        default_value = "info"
+    )]
+    pub log: String,
+
+    /// Log format: text or json
+    #[arg(long, global = true, env = "BIMTEK_LOG_FORMAT", value_name = "FORMAT", default_value = "text", value_parser = parse_log_format)]
+    pub log_format: LogFormat,
+
+    // What follows is derived from the settings above, or set by tests.
+    /// How long an idle worker waits before looking for due jobs again.
+    #[arg(skip = Duration::from_secs(2))]
+    pub job_idle_poll: Duration,
+    /// The first wait before a failed job is tried again (tests shorten it).
+    #[arg(skip = crate::domain::job::FIRST_RETRY)]
+    pub job_first_retry: Duration,
+    /// How long a participant's invitation to a Zoom session waits for
+    /// their personal link before it goes without (tests shorten it).
+    #[arg(skip = crate::domain::registrant::LINK_WAIT)]
+    pub zoom_link_wait: Duration,
+    /// Where this instance keeps its name in the jobs table, so that its
+    /// restart after a crash takes back the jobs it held at once (see
+    /// `jobs::InstanceName`); `None`: a new name at each start.
+    #[arg(skip)]
+    pub instance_file: Option<PathBuf>,
+    /// `None`: Zoom is not configured; sessions get no meetings.
+    #[arg(skip)]
+    pub zoom: Option<ZoomConfig>,
+    #[arg(skip = StorageConfig::Folder(PathBuf::new()))]
+    pub storage: StorageConfig,
+}
+
+/// The object store's settings, checked together by `storage_config`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct StorageArgs {
     /// Folder for files (attachments, uploads) when no object store is set [default: files beside the SQLite database, or in the working directory]
     #[arg(long, global = true, env = "BIMTEK_STORAGE_DIR", value_name = "DIR")]
     pub storage_dir: Option<PathBuf>,
@@ -147,19 +214,10 @@ pub struct SettingsArgs {
     /// Secret access key for the object store
     #[arg(long, global = true, env = "BIMTEK_STORAGE_SECRET_ACCESS_KEY", value_name = "SECRET", hide_env_values = true, value_parser = Secret::parse)]
     pub storage_secret_access_key: Option<Secret>,
+}
 
-    #[command(flatten)]
-    #[serde(flatten)]
-    pub zoom: ZoomArgs,
-
-    /// Log filter, e.g. info or bimtek=debug,actix_web=warn [default: info]
-    #[arg(long, global = true, env = "BIMTEK_LOG", value_name = "FILTER")]
-    pub log: Option<String>,
-
-    /// Log format: text or json [default: text]
-    #[arg(long, global = true, env = "BIMTEK_LOG_FORMAT", value_name = "FORMAT", value_parser = parse_log_format)]
-    #[serde(deserialize_with = "deserialize_log_format")]
-    pub log_format: Option<LogFormat>,
+fn parse_database(raw: &str) -> Result<DatabaseUrl, String> {
+    DatabaseUrl::parse(raw).map_err(|e| format!("BIMTEK_DATABASE_URL {e}"))
 }
 
 fn parse_pool_size(raw: &str) -> Result<u32, String> {
@@ -190,16 +248,34 @@ fn parse_mail_per_minute(raw: &str) -> Result<u32, String> {
     parse_count(raw, 0, 100_000).map_err(|e| format!("BIMTEK_MAIL_PER_MINUTE {e}"))
 }
 
-fn parse_job_retry_minutes(raw: &str) -> Result<u32, String> {
-    parse_count(raw, 1, 60 * 24 * 30).map_err(|e| format!("BIMTEK_JOB_RETRY_MINUTES {e}"))
+fn parse_job_retry_minutes(raw: &str) -> Result<Duration, String> {
+    parse_count(raw, 1, 60 * 24 * 30)
+        .map(|minutes| Duration::from_secs(u64::from(minutes) * 60))
+        .map_err(|e| format!("BIMTEK_JOB_RETRY_MINUTES {e}"))
 }
 
 fn parse_registrations_per_minute(raw: &str) -> Result<u32, String> {
     parse_count(raw, 0, 1_000_000).map_err(|e| format!("BIMTEK_REGISTRATIONS_PER_MINUTE {e}"))
 }
 
-fn parse_body_timeout(raw: &str) -> Result<u32, String> {
-    parse_count(raw, 1, 3600).map_err(|e| format!("BIMTEK_BODY_TIMEOUT {e}"))
+fn parse_body_timeout(raw: &str) -> Result<Duration, String> {
+    parse_count(raw, 1, 3600)
+        .map(|seconds| Duration::from_secs(u64::from(seconds)))
+        .map_err(|e| format!("BIMTEK_BODY_TIMEOUT {e}"))
+}
+
+/// An empty value (`BIMTEK_SMTP_URL=`) is the same as none.
+fn parse_optional_text(raw: &str) -> Result<String, String> {
+    Ok(raw.trim().to_owned())
+}
+
+fn parse_optional_secret(raw: &str) -> Result<Secret, String> {
+    Secret::parse(raw.trim())
+}
+
+fn parse_mail_from(raw: &str) -> Result<lettre::message::Mailbox, String> {
+    raw.parse()
+        .map_err(|e| format!("BIMTEK_MAIL_FROM: \"{raw}\" is not a mailbox ({e})"))
 }
 
 fn parse_bool(raw: &str) -> Result<bool, String> {
@@ -222,143 +298,41 @@ fn parse_log_format(raw: &str) -> Result<LogFormat, String> {
     }
 }
 
-fn deserialize_log_format<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<LogFormat>, D::Error> {
-    let raw: Option<String> = Option::deserialize(d)?;
-    raw.map(|raw| parse_log_format(&raw).map_err(serde::de::Error::custom))
-        .transpose()
-}
-
-/// Settings after defaults and checks.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    pub database: DatabaseUrl,
-    pub bind: SocketAddr,
-    /// `None`: derived from the bound address once it is known.
-    pub base_url: Option<url::Url>,
-    pub db_pool_size: u32,
-    pub job_workers: usize,
-    /// `None`: one per CPU core.
-    pub http_workers: Option<usize>,
-    pub job_idle_poll: Duration,
-    pub log: String,
-    pub log_format: LogFormat,
-    pub smtp_url: Option<String>,
-    pub mail_from: Option<lettre::message::Mailbox>,
-    pub mail_per_minute: u32,
-    /// Per client address; 0: no limit.
-    pub registrations_per_minute: u32,
-    /// How long a request body may send nothing before the request ends.
-    pub body_timeout: Duration,
-    /// `None`: `/metrics` is not served (it tells strangers too much).
-    pub metrics_token: Option<Secret>,
-    pub mail_dir: PathBuf,
-    /// Decoded; `None`: generated once and kept in the database.
-    pub secret_key: Option<Vec<u8>>,
-    pub behind_proxy: bool,
-    /// The first wait before a failed job is tried again (tests shorten it).
-    pub job_first_retry: Duration,
-    /// How long a participant's invitation to a Zoom session waits for
-    /// their personal link before it goes without (tests shorten it).
-    pub zoom_link_wait: Duration,
-    /// How long a job keeps trying while a server it needs is down or
-    /// asks it to wait, from its first failure.
-    pub job_retry_for: Duration,
-    /// Where this instance keeps its name in the jobs table, so that its
-    /// restart after a crash takes back the jobs it held at once (see
-    /// `jobs::InstanceName`); `None`: a new name at each start.
-    pub instance_file: Option<PathBuf>,
-    /// `None`: Zoom is not configured; sessions get no meetings.
-    pub zoom: Option<ZoomConfig>,
-    pub storage: StorageConfig,
-}
-
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct ConfigError(pub String);
 
 impl Settings {
-    /// Defaults for everything but the database.
+    /// Defaults for everything but the database, as if no flag, variable
+    /// or file gave anything.
     pub fn with_database(database: DatabaseUrl) -> Settings {
-        Settings {
-            storage: StorageConfig::Folder(default_storage_dir(&database)),
-            instance_file: Some(default_instance_file(&database)),
-            database,
-            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            base_url: None,
-            db_pool_size: 16,
-            job_workers: 32,
-            http_workers: None,
-            job_idle_poll: Duration::from_secs(2),
-            log: "info".into(),
-            log_format: LogFormat::Text,
-            smtp_url: None,
-            mail_from: None,
-            mail_per_minute: 0,
-            registrations_per_minute: 20,
-            body_timeout: Duration::from_secs(30),
-            metrics_token: None,
-            mail_dir: PathBuf::from("mail"),
-            secret_key: None,
-            behind_proxy: false,
-            job_first_retry: crate::domain::job::FIRST_RETRY,
-            zoom_link_wait: crate::domain::registrant::LINK_WAIT,
-            job_retry_for: crate::domain::job::RETRY_FOR,
-            zoom: None,
-        }
+        let command = Settings::augment_args(clap::Command::new("bimtek"))
+            .mut_args(|arg| arg.env(None::<&'static str>));
+        let mut settings = command
+            .try_get_matches_from(["bimtek"])
+            .and_then(|matches| Settings::from_arg_matches(&matches))
+            .expect("the defaults pass their own parsers");
+        settings.database = database;
+        settings
+            .derive()
+            .expect("the defaults make a valid configuration")
     }
 
-    pub fn resolve(args: SettingsArgs) -> Result<Settings, ConfigError> {
-        let args = merge(args.clone(), read_file(args.config.as_deref())?);
-        let database = DatabaseUrl::parse(args.database_url.as_deref().unwrap_or("bimtek.db"))
-            .map_err(|e| ConfigError(format!("BIMTEK_DATABASE_URL {e}")))?;
-        let mut settings = Settings::with_database(database);
-        settings.zoom = args.zoom.resolve().map_err(ConfigError)?;
-        settings.storage = storage_config(&args, &settings.database)?;
-        if let Some(bind) = args.bind {
-            settings.bind = parse_bind(&bind)?;
-        }
-        settings.base_url = args.base_url.as_deref().map(parse_base_url).transpose()?;
-        settings.db_pool_size = args.db_pool_size.unwrap_or(settings.db_pool_size);
-        settings.job_workers = args.job_workers.unwrap_or(settings.job_workers);
-        settings.http_workers = args.http_workers;
-        if let Some(minutes) = args.job_retry_minutes {
-            settings.job_retry_for = Duration::from_secs(u64::from(minutes) * 60);
-        }
-        settings.log = args.log.unwrap_or(settings.log);
-        settings.log_format = args.log_format.unwrap_or(settings.log_format);
-        settings.smtp_url = args.smtp_url.filter(|u| !u.trim().is_empty());
-        settings.mail_from = args
-            .mail_from
-            .map(|raw| {
-                raw.parse().map_err(|e| {
-                    ConfigError(format!(
-                        "BIMTEK_MAIL_FROM: \"{raw}\" is not a mailbox ({e})"
-                    ))
-                })
-            })
-            .transpose()?;
-        settings.mail_per_minute = args.mail_per_minute.unwrap_or(0);
-        settings.registrations_per_minute = args
-            .registrations_per_minute
-            .unwrap_or(settings.registrations_per_minute);
-        if let Some(seconds) = args.body_timeout {
-            settings.body_timeout = Duration::from_secs(u64::from(seconds));
-        }
-        settings.metrics_token = args.metrics_token.filter(|t| !t.expose().trim().is_empty());
-        settings.mail_dir = args.mail_dir.unwrap_or(settings.mail_dir);
-        settings.secret_key = args
-            .secret_key
-            .as_deref()
-            .map(parse_secret_key)
-            .transpose()?;
-        settings.behind_proxy = args.behind_proxy.unwrap_or(false);
-        Ok(settings)
+    /// What the settings imply together, and the checks that span
+    /// several of them (Zoom's all or none, the object store's companions).
+    pub fn derive(mut self) -> Result<Settings, ConfigError> {
+        self.smtp_url = self.smtp_url.filter(|url| !url.is_empty());
+        self.metrics_token = self
+            .metrics_token
+            .filter(|token| !token.expose().is_empty());
+        self.zoom = self.zoom_args.resolve().map_err(ConfigError)?;
+        self.storage = storage_config(&self.storage_args, &self.database)?;
+        self.instance_file = Some(default_instance_file(&self.database));
+        Ok(self)
     }
 }
 
-fn parse_secret_key(raw: &str) -> Result<Vec<u8>, ConfigError> {
+fn parse_secret_key(raw: &str) -> Result<SecretKey, String> {
     use base64::Engine;
     let engines = [
         base64::engine::general_purpose::STANDARD,
@@ -368,18 +342,26 @@ fn parse_secret_key(raw: &str) -> Result<Vec<u8>, ConfigError> {
         .iter()
         .find_map(|engine| engine.decode(raw.trim()).ok());
     match key {
-        Some(key) if key.len() >= 64 => Ok(key),
-        _ => Err(ConfigError(
+        Some(key) if key.len() >= 64 => Ok(SecretKey::new(key)),
+        _ => Err(
             "BIMTEK_SECRET_KEY must be base64 of at least 64 random bytes (e.g. openssl rand -base64 64)".into(),
-        )),
+        ),
     }
 }
 
-fn read_file(explicit: Option<&Path>) -> Result<SettingsArgs, ConfigError> {
+/// The settings file named by `--config`/`BIMTEK_CONFIG`, or `bimtek.toml`
+/// when it exists; its keys are checked against the flags' names.
+pub fn read_file(explicit: Option<&Path>) -> Result<toml::Table, ConfigError> {
     let path = match explicit {
         Some(path) => path,
         None if Path::new(DEFAULT_CONFIG_FILE).exists() => Path::new(DEFAULT_CONFIG_FILE),
-        None => return Ok(SettingsArgs::default()),
+        None => return Ok(toml::Table::new()),
+    };
+    let invalid = |reason: String| {
+        ConfigError(format!(
+            "BIMTEK_CONFIG: {} is not valid: {reason}",
+            path.display()
+        ))
     };
     let text = std::fs::read_to_string(path).map_err(|e| {
         ConfigError(format!(
@@ -387,66 +369,52 @@ fn read_file(explicit: Option<&Path>) -> Result<SettingsArgs, ConfigError> {
             path.display()
         ))
     })?;
-    let invalid = |reason: String| {
-        ConfigError(format!(
-            "BIMTEK_CONFIG: {} is not valid: {reason}",
-            path.display()
-        ))
-    };
     let table: toml::Table = toml::from_str(&text).map_err(|e| invalid(e.message().to_owned()))?;
     let known = file_keys();
     if let Some(unknown) = table.keys().find(|key| !known.contains(key)) {
         return Err(invalid(format!("unknown setting `{unknown}`")));
     }
-    table
-        .try_into()
-        .map_err(|e: toml::de::Error| invalid(e.message().to_owned()))
+    if let Some((key, _)) = table.iter().find(|(_, value)| file_value(value).is_none()) {
+        return Err(invalid(format!(
+            "`{key}` must be a string, a number or true/false"
+        )));
+    }
+    Ok(table)
 }
 
 /// The file's keys are the flags' names with underscores, whichever part
 /// of the settings declares them (the Zoom client declares its own).
 fn file_keys() -> Vec<String> {
-    use clap::Args;
-    SettingsArgs::augment_args(clap::Command::new("bimtek"))
+    Settings::augment_args(clap::Command::new("bimtek"))
         .get_arguments()
         .map(|arg| arg.get_id().as_str().to_owned())
         .filter(|id| id != "config")
         .collect()
 }
 
-fn merge(over: SettingsArgs, under: SettingsArgs) -> SettingsArgs {
-    SettingsArgs {
-        config: over.config,
-        database_url: over.database_url.or(under.database_url),
-        bind: over.bind.or(under.bind),
-        base_url: over.base_url.or(under.base_url),
-        db_pool_size: over.db_pool_size.or(under.db_pool_size),
-        job_workers: over.job_workers.or(under.job_workers),
-        http_workers: over.http_workers.or(under.http_workers),
-        job_retry_minutes: over.job_retry_minutes.or(under.job_retry_minutes),
-        smtp_url: over.smtp_url.or(under.smtp_url),
-        mail_from: over.mail_from.or(under.mail_from),
-        mail_per_minute: over.mail_per_minute.or(under.mail_per_minute),
-        registrations_per_minute: over
-            .registrations_per_minute
-            .or(under.registrations_per_minute),
-        body_timeout: over.body_timeout.or(under.body_timeout),
-        metrics_token: over.metrics_token.or(under.metrics_token),
-        mail_dir: over.mail_dir.or(under.mail_dir),
-        secret_key: over.secret_key.or(under.secret_key),
-        behind_proxy: over.behind_proxy.or(under.behind_proxy),
-        storage_dir: over.storage_dir.or(under.storage_dir),
-        storage_url: over.storage_url.or(under.storage_url),
-        storage_endpoint: over.storage_endpoint.or(under.storage_endpoint),
-        storage_region: over.storage_region.or(under.storage_region),
-        storage_access_key_id: over.storage_access_key_id.or(under.storage_access_key_id),
-        storage_secret_access_key: over
-            .storage_secret_access_key
-            .or(under.storage_secret_access_key),
-        zoom: over.zoom.over(under.zoom),
-        log: over.log.or(under.log),
-        log_format: over.log_format.or(under.log_format),
+fn file_value(value: &toml::Value) -> Option<String> {
+    match value {
+        toml::Value::String(text) => Some(text.clone()),
+        toml::Value::Integer(number) => Some(number.to_string()),
+        toml::Value::Boolean(yes) => Some(yes.to_string()),
+        _ => None,
     }
+}
+
+/// The command line with the file's values as the flags' defaults: clap
+/// then takes a flag over its variable, its variable over the file, and
+/// parses each the same way.
+pub fn with_file(command: clap::Command, file: &toml::Table) -> clap::Command {
+    command.mut_args(
+        |arg| match file.get(arg.get_id().as_str()).and_then(file_value) {
+            // A secret from the file must not show in --help as a default.
+            Some(value) if arg.is_hide_env_values_set() => {
+                arg.default_value(value).hide_default_value(true)
+            }
+            Some(value) => arg.default_value(value),
+            None => arg,
+        },
+    )
 }
 
 /// Beside the SQLite database, as SQLite keeps its own (`-wal`, `-shm`);
@@ -474,7 +442,7 @@ fn default_storage_dir(database: &DatabaseUrl) -> PathBuf {
 /// A folder unless an object store is named; the store's companions
 /// without its URL are a mistake worth stopping for.
 fn storage_config(
-    args: &SettingsArgs,
+    args: &StorageArgs,
     database: &DatabaseUrl,
 ) -> Result<StorageConfig, ConfigError> {
     let given = |value: &Option<String>| {
@@ -587,20 +555,54 @@ pub(crate) fn parse_http_url(setting: &str, raw: &str) -> Result<url::Url, Confi
 mod tests {
     use super::*;
 
+    /// The settings parsed from `flags` over the file `text`, with no
+    /// variables (the tester's own would leak in).
+    fn parse(text: &str, flags: &[&str]) -> Result<Settings, String> {
+        let file: toml::Table = toml::from_str(text).unwrap();
+        let command = with_file(Settings::augment_args(clap::Command::new("bimtek")), &file)
+            .mut_args(|arg| arg.env(None::<&'static str>));
+        let matches = command
+            .try_get_matches_from(std::iter::once("bimtek").chain(flags.iter().copied()))
+            .map_err(|e| e.to_string())?;
+        Settings::from_arg_matches(&matches).map_err(|e| e.to_string())
+    }
+
     #[test]
-    fn flags_and_environment_win_over_the_file() {
-        let file = SettingsArgs {
-            bind: Some("0.0.0.0:80".into()),
-            database_url: Some("file.db".into()),
-            ..Default::default()
-        };
-        let env = SettingsArgs {
-            database_url: Some("env.db".into()),
-            ..Default::default()
-        };
-        let merged = merge(env, file);
-        assert_eq!(merged.database_url.as_deref(), Some("env.db"));
-        assert_eq!(merged.bind.as_deref(), Some("0.0.0.0:80"));
+    fn flags_win_over_the_file_which_wins_over_the_defaults() {
+        let settings = parse(
+            "bind = \"0.0.0.0:80\"\ndatabase_url = \"file.db\"\ndb_pool_size = 4\nbehind_proxy = true",
+            &["--database-url", "flag.db"],
+        )
+        .unwrap();
+        assert_eq!(settings.database, DatabaseUrl::parse("flag.db").unwrap());
+        assert_eq!(settings.bind, SocketAddr::from(([0, 0, 0, 0], 80)));
+        assert_eq!(settings.db_pool_size, 4);
+        assert!(settings.behind_proxy);
+        assert_eq!(settings.job_workers, 32);
+        assert_eq!(settings.job_retry_for, Duration::from_secs(24 * 60 * 60));
+    }
+
+    #[test]
+    fn a_file_value_goes_through_its_settings_parser() {
+        let error = parse("db_pool_size = 0", &[]).unwrap_err();
+        assert!(error.contains("BIMTEK_DB_POOL_SIZE"), "{error}");
+        let error = parse("job_retry_minutes = \"soon\"", &[]).unwrap_err();
+        assert!(error.contains("BIMTEK_JOB_RETRY_MINUTES"), "{error}");
+    }
+
+    #[test]
+    fn the_defaults_are_those_the_help_states() {
+        let settings = Settings::with_database(DatabaseUrl::parse("x.db").unwrap());
+        assert_eq!(settings.bind, SocketAddr::from(([127, 0, 0, 1], 8080)));
+        assert_eq!(settings.registrations_per_minute, 20);
+        assert_eq!(settings.body_timeout, Duration::from_secs(30));
+        assert_eq!(settings.mail_dir, PathBuf::from("mail"));
+        assert_eq!(settings.log_format, LogFormat::Text);
+        assert!(settings.zoom.is_none() && settings.smtp_url.is_none());
+        assert_eq!(
+            settings.storage,
+            StorageConfig::Folder(PathBuf::from("files"))
+        );
     }
 
     #[test]
@@ -647,12 +649,10 @@ mod tests {
             "db_pool_size = 4\nlog_format = \"json\"\nzoom_host_user = \"host@example.id\"",
         )
         .unwrap();
-        let parsed = read_file(Some(&file)).unwrap();
-        assert_eq!(parsed.db_pool_size, Some(4));
-        assert_eq!(parsed.log_format, Some(LogFormat::Json));
-        assert_eq!(
-            parsed.zoom.zoom_host_user.as_deref(),
-            Some("host@example.id")
-        );
+        let table = read_file(Some(&file)).unwrap();
+        assert_eq!(table.len(), 3);
+        std::fs::write(&file, "db_pool_size = [4]").unwrap();
+        let error = read_file(Some(&file)).unwrap_err().0;
+        assert!(error.contains("`db_pool_size`"), "{error}");
     }
 }

@@ -1,22 +1,22 @@
 use std::process::ExitCode;
 
-use bimtek::cli::{Cli, Command, UserCommand};
-use bimtek::config::Settings;
+use bimtek::cli::{Cli, Command, ParseError, UserCommand};
 use bimtek::{cli, telemetry};
-use clap::Parser;
 use clap::error::ErrorKind;
 
 /// Every failure to start ends with exactly one line on stderr that names
 /// the setting at fault, and exit code 2 (settings) or 1 (anything else).
 fn main() -> ExitCode {
     keep_large_allocations_out_of_the_heap();
-    let args = match Cli::try_parse() {
+    let args = match Cli::from_process() {
         Ok(args) => args,
-        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+        Err(ParseError::Arguments(e))
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) =>
+        {
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
-        Err(e) => {
+        Err(ParseError::Arguments(e)) => {
             // Our value parsers name the setting; clap's own words name a flag.
             let message = match std::error::Error::source(&e) {
                 Some(reason) if e.kind() == ErrorKind::ValueValidation => reason.to_string(),
@@ -26,15 +26,12 @@ fn main() -> ExitCode {
             eprintln!("bimtek: {}", first.trim_start_matches("error: "));
             return ExitCode::from(2);
         }
-    };
-    let database_given = args.settings.database_url.is_some();
-    let settings = match Settings::resolve(args.settings) {
-        Ok(settings) => settings,
-        Err(e) => {
+        Err(ParseError::Settings(e)) => {
             eprintln!("bimtek: {e}");
             return ExitCode::from(2);
         }
     };
+    let (settings, database_given) = (args.settings, args.database_given);
     let _flush_logs_on_exit = match telemetry::init_logging(&settings.log, settings.log_format) {
         Ok(guard) => guard,
         Err(e) => {

@@ -2,12 +2,10 @@
 //! links and forms, and the digest a table keeps instead of the secret.
 
 use rand::RngCore;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 /// A value that must not show up in logs: `Debug` prints a placeholder.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
@@ -28,6 +26,26 @@ impl Secret {
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Secret(…)")
+    }
+}
+
+/// The key that signs and encrypts session cookies; `Debug` shows none of it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(Vec<u8>);
+
+impl SecretKey {
+    pub fn new(bytes: Vec<u8>) -> SecretKey {
+        SecretKey(bytes)
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(…)")
     }
 }
 

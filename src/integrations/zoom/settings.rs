@@ -1,16 +1,14 @@
 //! Zoom's settings: the account's Server-to-Server OAuth app, its host and
 //! Zoom's addresses, as flags, `BIMTEK_ZOOM_*` variables and file keys
-//! (flattened into the settings' own), and the rule that Zoom is on with all
+//! (flattened into `config::Settings`), and the rule that Zoom is on with all
 //! four credentials and off with none.
 
 use clap::Args;
-use serde::Deserialize;
 
 use super::{DEFAULT_API_BASE, DEFAULT_OAUTH_BASE, ZoomConfig};
 use crate::secret::Secret;
 
-#[derive(Args, Deserialize, Debug, Clone, Default)]
-#[serde(default)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct ZoomArgs {
     /// Zoom Server-to-Server OAuth app: Account ID [default: none: no Zoom meetings]
     #[arg(long, global = true, env = "BIMTEK_ZOOM_ACCOUNT_ID", value_name = "ID")]
@@ -48,18 +46,6 @@ pub struct ZoomArgs {
 }
 
 impl ZoomArgs {
-    /// Each setting given here wins over the one `under` gives.
-    pub fn over(self, under: ZoomArgs) -> ZoomArgs {
-        ZoomArgs {
-            zoom_account_id: self.zoom_account_id.or(under.zoom_account_id),
-            zoom_client_id: self.zoom_client_id.or(under.zoom_client_id),
-            zoom_client_secret: self.zoom_client_secret.or(under.zoom_client_secret),
-            zoom_host_user: self.zoom_host_user.or(under.zoom_host_user),
-            zoom_api_base: self.zoom_api_base.or(under.zoom_api_base),
-            zoom_oauth_base: self.zoom_oauth_base.or(under.zoom_oauth_base),
-        }
-    }
-
     /// Zoom is on when its credentials are set and off when none are; half a
     /// configuration is a mistake worth stopping for, said in one line naming
     /// what is missing. The host is part of it: an S2S app has no user of its
