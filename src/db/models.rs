@@ -215,3 +215,27 @@ pub struct SessionRegistrantRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+/// A row of attendance evidence: one join, one total, or one check-in.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::attendance_rows)]
+pub struct AttendanceRow {
+    pub id: String,
+    pub session_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub source: crate::domain::attendance::Source,
+    pub dedup_key: String,
+    pub meeting_uuid: Option<String>,
+    pub import_id: Option<String>,
+    pub identity: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub registrant_id: Option<String>,
+    pub joined_at: Option<NaiveDateTime>,
+    pub left_at: Option<NaiveDateTime>,
+    pub minutes: Option<i32>,
+    pub registration_id: Option<String>,
+    /// A [`crate::domain::attendance::Match`] as stored; the repository reads it.
+    pub matched_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}

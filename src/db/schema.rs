@@ -21,6 +21,10 @@ diesel::table! {
         reminder_minutes -> Text,
         join_links_before_minutes -> Integer,
         seats_taken -> Integer,
+        late_after_minutes -> Integer,
+        left_early_minutes -> Integer,
+        session_percent -> Integer,
+        event_percent -> Integer,
     }
 }
 
@@ -264,6 +268,100 @@ diesel::joinable!(registration_answers -> event_questions (question_id));
 diesel::joinable!(event_members -> events (event_id));
 diesel::joinable!(event_members -> users (user_id));
 
+diesel::table! {
+    zoom_webhooks (id) {
+        id -> Text,
+        dedup_key -> Text,
+        event -> Text,
+        event_ts -> BigInt,
+        body -> Text,
+        received_at -> Timestamp,
+        processed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    zoom_meeting_instances (session_id, meeting_uuid) {
+        session_id -> Text,
+        meeting_uuid -> Text,
+        started_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        report_read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    attendance_rows (id) {
+        id -> Text,
+        session_id -> Text,
+        source -> Text,
+        dedup_key -> Text,
+        meeting_uuid -> Nullable<Text>,
+        import_id -> Nullable<Text>,
+        identity -> Text,
+        display_name -> Text,
+        email -> Nullable<Text>,
+        registrant_id -> Nullable<Text>,
+        joined_at -> Nullable<Timestamp>,
+        left_at -> Nullable<Timestamp>,
+        minutes -> Nullable<Integer>,
+        registration_id -> Nullable<Text>,
+        matched_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendance_assignments (session_id, identity) {
+        session_id -> Text,
+        identity -> Text,
+        registration_id -> Nullable<Text>,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendance_excuses (session_id, registration_id) {
+        session_id -> Text,
+        registration_id -> Text,
+        reason -> Text,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendance_overrides (event_id, registration_id) {
+        event_id -> Text,
+        registration_id -> Text,
+        passed -> Bool,
+        reason -> Text,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    checkin_windows (session_id) {
+        session_id -> Text,
+        code -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        opened_by -> Text,
+    }
+}
+
+diesel::joinable!(zoom_meeting_instances -> sessions (session_id));
+diesel::joinable!(attendance_rows -> sessions (session_id));
+diesel::joinable!(attendance_rows -> registrations (registration_id));
+diesel::joinable!(attendance_assignments -> sessions (session_id));
+diesel::joinable!(attendance_excuses -> sessions (session_id));
+diesel::joinable!(attendance_excuses -> registrations (registration_id));
+diesel::joinable!(attendance_overrides -> events (event_id));
+diesel::joinable!(attendance_overrides -> registrations (registration_id));
+diesel::joinable!(checkin_windows -> sessions (session_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     events,
     jobs,
@@ -283,4 +381,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_speakers,
     session_registrants,
     calendar_feeds,
+    zoom_webhooks,
+    zoom_meeting_instances,
+    attendance_rows,
+    attendance_assignments,
+    attendance_excuses,
+    attendance_overrides,
+    checkin_windows,
 );

@@ -2,6 +2,7 @@
 //! those words appear outside raw SQL and migrations. Services and views
 //! match on the enums; labels for people come from the i18n catalogue.
 
+use crate::domain::attendance::{Match, Source};
 use crate::domain::job::JobStatus;
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::registrant::RegistrantStatus;
@@ -83,6 +84,19 @@ stored_states! {
         Cancelled => "cancelled",
         Failed => "failed",
     }
+    Source {
+        Webhook => "webhook",
+        Report => "report",
+        Csv => "csv",
+        CheckIn => "checkin",
+        Manual => "manual",
+    }
+    Match {
+        RegistrantId => "registrant_id",
+        Email => "email",
+        Organiser => "organiser",
+        CheckIn => "checkin",
+    }
 }
 
 #[cfg(test)]
@@ -108,5 +122,7 @@ mod tests {
         round_trips::<OutboxStatus>();
         round_trips::<ZoomStatus>();
         round_trips::<RegistrantStatus>();
+        round_trips::<Source>();
+        round_trips::<Match>();
     }
 }

@@ -8,6 +8,7 @@ pub use crate::db::Db;
 pub use crate::db::models::{AuditRow, OutboxRow, RegistrationRow, UserRow};
 
 pub mod accounts;
+pub mod attendance;
 pub mod calendar_feeds;
 pub mod events;
 pub mod invitations;

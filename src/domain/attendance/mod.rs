@@ -10,12 +10,63 @@
 //! never rounds up to a pass.
 
 mod event;
+mod identity;
 mod session;
 
 pub use event::{EventResult, Outcome, Override, SessionResult, Shortfall, event_result};
+pub use identity::{Roster, Seen, stronger_identity};
 pub use session::{
     Evidence, Interval, SessionAttendance, Status, Window, presence, session_attendance,
 };
+
+/// Where a row of evidence came from: shown beside every figure, so an
+/// organiser can say how a minute was counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// Zoom's live notifications: provisional until the report arrives.
+    Webhook,
+    /// Zoom's participant report, read through the API: the source of truth.
+    Report,
+    /// The participant report an organiser downloaded from Zoom and uploaded.
+    Csv,
+    /// The participant entered the session's code during its check-in window.
+    CheckIn,
+    /// An organiser recorded it by hand.
+    Manual,
+}
+
+impl Source {
+    pub const ALL: [Source; 5] = [
+        Source::Webhook,
+        Source::Report,
+        Source::Csv,
+        Source::CheckIn,
+        Source::Manual,
+    ];
+}
+
+/// How a row came to count for a participant; a row without one waits in
+/// the review queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Match {
+    /// Zoom's registrant id is the one bimtek registered for them.
+    RegistrantId,
+    /// The row's e-mail is exactly their registration's.
+    Email,
+    /// An organiser assigned it from the review queue.
+    Organiser,
+    /// They checked in themselves, signed in.
+    CheckIn,
+}
+
+impl Match {
+    pub const ALL: [Match; 4] = [
+        Match::RegistrantId,
+        Match::Email,
+        Match::Organiser,
+        Match::CheckIn,
+    ];
+}
 
 /// The thresholds an event sets; the defaults are what organisers of
 /// bimtek commonly announce.

@@ -1,0 +1,11 @@
+DROP TABLE checkin_windows;
+DROP TABLE attendance_overrides;
+DROP TABLE attendance_excuses;
+DROP TABLE attendance_assignments;
+DROP TABLE attendance_rows;
+DROP TABLE zoom_meeting_instances;
+DROP TABLE zoom_webhooks;
+ALTER TABLE events DROP COLUMN event_percent;
+ALTER TABLE events DROP COLUMN session_percent;
+ALTER TABLE events DROP COLUMN left_early_minutes;
+ALTER TABLE events DROP COLUMN late_after_minutes;

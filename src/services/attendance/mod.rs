@@ -1,0 +1,5 @@
+//! Attendance: evidence coming in from each source (Zoom's webhooks and
+//! reports, the uploaded CSV, self check-in), the organisers' decisions,
+//! and the results computed from both by `domain::attendance`.
+
+pub mod evidence;
