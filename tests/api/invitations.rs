@@ -590,12 +590,7 @@ async fn a_new_title_or_description_is_sent_at_a_higher_sequence(backend: TestBa
         "{app}: {retitled:?}"
     );
 
-    let (_, my) = browser.text("/my").await;
-    browser
-        .post_with_token("/my/calendar", &[], &csrf_in(&my))
-        .await;
-    let (_, shown) = browser.text("/my/calendar").await;
-    let response = app.browser().get(&feed_path(&shown)).await;
+    let response = app.browser().get(&new_feed(&app, &browser).await).await;
     let feed = read_ics(&response.text().await.unwrap());
     let entry = feed
         .iter()
@@ -608,11 +603,19 @@ async fn a_new_title_or_description_is_sent_at_a_higher_sequence(backend: TestBa
     );
 }
 
-/// The feed's address from the page that shows it once.
-fn feed_path(page: &str) -> String {
-    let start = page.find("/calendar/").expect("the feed's address");
-    let end = start + page[start..].find(".ics").expect("an .ics address") + 4;
-    page[start..end].to_owned()
+/// Makes the participant's private feed and returns its address, from the
+/// page that shows it once.
+async fn new_feed(app: &TestApp, browser: &Browser) -> String {
+    let (_, my) = browser.text("/my").await;
+    let response = browser
+        .post_with_token("/my/calendar", &[], &csrf_in(&my))
+        .await;
+    assert_eq!(Browser::location(&response), "/my/calendar", "{app}");
+    let (status, shown) = browser.text("/my/calendar").await;
+    assert_eq!(status, 200, "{app}");
+    let start = shown.find("/calendar/").expect("the feed's address");
+    let end = start + shown[start..].find(".ics").expect("an .ics address") + 4;
+    shown[start..end].to_owned()
 }
 
 backend_tests!(
@@ -655,14 +658,7 @@ async fn the_private_feed_lists_every_session_until_revoked(backend: TestBackend
     let (browser, _) = seated(&app, &smtp, &wib, 1).await;
     seated(&app, &smtp, &wit, 1).await;
 
-    let (_, my) = browser.text("/my").await;
-    let response = browser
-        .post_with_token("/my/calendar", &[], &csrf_in(&my))
-        .await;
-    assert_eq!(Browser::location(&response), "/my/calendar", "{app}");
-    let (status, shown) = browser.text("/my/calendar").await;
-    assert_eq!(status, 200, "{app}");
-    let path = feed_path(&shown);
+    let path = new_feed(&app, &browser).await;
     let again = browser.get("/my/calendar").await;
     assert_eq!(Browser::location(&again), "/my", "{app}: shown once");
 
