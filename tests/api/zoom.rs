@@ -580,3 +580,142 @@ async fn refusals_are_permanent_and_explained() {
         "{error}"
     );
 }
+
+/// A report row as Zoom gives it: one join of one person.
+fn join(user_id: &str, name: &str, email: &str, registrant: &str, from: &str, to: &str) -> Value {
+    json!({
+        "id": "", "user_id": user_id, "name": name, "user_email": email,
+        "registrant_id": registrant, "join_time": from, "leave_time": to,
+        "duration": 60, "status": "in_meeting", "failover": false,
+    })
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+}
+
+#[tokio::test]
+async fn a_report_is_read_page_by_page_with_registrant_ids_for_each_run() {
+    let zoom = ZoomServer::start().await;
+    let client = zoom.client();
+    let rows: Vec<Value> = (0..7)
+        .map(|i| {
+            join(
+                &format!("1677824{i}"),
+                &format!("Peserta {i}"),
+                &format!("peserta{i}@example.id"),
+                &format!("reg{i}"),
+                "2020-07-27T02:00:00Z",
+                "2020-07-27T05:00:00Z",
+            )
+        })
+        .collect();
+    // Two runs: the second's UUID begins with a slash (encoded twice), the
+    // first's holds a lone one and a plus (encoded once).
+    zoom.add_instance(
+        85_012_345_678,
+        "ab/cd+ef==",
+        at("2020-07-27T01:55:00Z"),
+        rows[..1].to_vec(),
+    );
+    zoom.add_instance(
+        85_012_345_678,
+        "/ajXp112QmuoKj4854875==",
+        at("2020-07-27T03:05:00Z"),
+        rows.clone(),
+    );
+    zoom.set_report_page_size(3);
+
+    let runs = client.past_instances(85_012_345_678).await.unwrap();
+    assert_eq!(
+        runs.iter().map(|r| r.uuid.as_str()).collect::<Vec<_>>(),
+        ["ab/cd+ef==", "/ajXp112QmuoKj4854875=="]
+    );
+    assert_eq!(runs[1].start_time, Some(at("2020-07-27T03:05:00Z")));
+    let listed = zoom.one_request_to(Route::ListInstances);
+    assert_eq!(listed.path, "/v2/past_meetings/85012345678/instances");
+
+    let report = client.participant_report(&runs[1].uuid).await.unwrap();
+    assert_eq!(report.len(), 7);
+    assert_eq!(report[6].registrant_id, "reg6");
+    assert_eq!(report[6].user_email, "peserta6@example.id");
+    assert_eq!(report[0].join_time, Some(at("2020-07-27T02:00:00Z")));
+    let pages = zoom.requests_to(Route::ReportParticipants);
+    assert_eq!(pages.len(), 3, "7 rows in pages of 3");
+    assert_eq!(pages[0].query, "page_size=300&include_fields=registrant_id");
+    assert_eq!(
+        pages[2].query,
+        "page_size=300&include_fields=registrant_id&next_page_token=page.6"
+    );
+    let first = client.participant_report(&runs[0].uuid).await.unwrap();
+    assert_eq!(first, report[..1]);
+}
+
+#[tokio::test]
+async fn a_uuid_that_needs_double_encoding_is_not_found_when_sent_once() {
+    let zoom = ZoomServer::start().await;
+    zoom.add_instance(1, "/abc//def==", at("2020-07-27T02:00:00Z"), Vec::new());
+    let client = zoom.client();
+    // The client's way finds it...
+    assert!(
+        client
+            .participant_report("/abc//def==")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // ...a single encoding does not (Zoom reads the slashes as the path's).
+    let sent_once = format!(
+        "{}/report/meetings/%2Fabc%2F%2Fdef%3D%3D/participants",
+        zoom.api_base()
+    );
+    let bearer = zoom
+        .requests_to(Route::ReportParticipants)
+        .pop()
+        .unwrap()
+        .header("authorization")
+        .unwrap()
+        .to_owned();
+    let answer = reqwest::Client::new()
+        .get(sent_once)
+        .header("authorization", bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 404);
+    assert_eq!(answer.json::<Value>().await.unwrap()["code"], 3001);
+}
+
+#[tokio::test]
+async fn a_report_not_ready_yet_is_worth_asking_again() {
+    let zoom = ZoomServer::start().await;
+    let client = zoom.client();
+    // Just after the end Zoom lists no run yet...
+    let error = client.past_instances(7).await.unwrap_err();
+    assert!(matches!(error, ZoomError::NotReady(_)), "{error:?}");
+    assert!(error.is_retryable());
+    // ...and then answers 404/3001 for its report for a while.
+    zoom.add_instance(7, "run==", at("2020-07-27T02:00:00Z"), Vec::new());
+    zoom.fail_next(Route::ReportParticipants, 1, Failure::report_not_ready());
+    let error = client.participant_report("run==").await.unwrap_err();
+    assert_eq!(error.key(), "zoom.error.report_not_ready");
+    assert!(!error.is_meeting_not_found());
+    match JobFailure::from(error) {
+        JobFailure::Retry { after: None, error } => {
+            assert!(
+                error.starts_with("Zoom's participant report is not ready yet"),
+                "{error}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(client.participant_report("run==").await.unwrap().is_empty());
+    // A refusal stays a refusal.
+    zoom.fail_next(
+        Route::ReportParticipants,
+        1,
+        Failure::error(400, 12702, "Can not access meeting a year ago."),
+    );
+    let error = client.participant_report("run==").await.unwrap_err();
+    assert!(!error.is_retryable(), "{error:?}");
+}

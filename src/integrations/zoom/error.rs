@@ -22,6 +22,10 @@ pub enum ZoomError {
     /// Zoom or the network is down (5xx, refused connection, time-out, a
     /// garbled answer): worth trying again later.
     Unavailable(String),
+    /// A participant report Zoom has not finished yet (just after a meeting
+    /// ends it answers 404/3001, or lists no run of the meeting): worth
+    /// asking again later, unlike the same code elsewhere, a meeting gone.
+    NotReady(String),
     /// Zoom understood the request and refused it: trying again cannot help.
     Rejected {
         status: u16,
@@ -52,7 +56,7 @@ impl ZoomError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            ZoomError::RateLimited { .. } | ZoomError::Unavailable(_)
+            ZoomError::RateLimited { .. } | ZoomError::Unavailable(_) | ZoomError::NotReady(_)
         )
     }
 
@@ -83,6 +87,7 @@ impl ZoomError {
             ZoomError::RateLimited { daily: true, .. } => "zoom.error.daily_limit",
             ZoomError::RateLimited { .. } => "zoom.error.rate_limited",
             ZoomError::Unavailable(_) => "zoom.error.unavailable",
+            ZoomError::NotReady(_) => "zoom.error.report_not_ready",
             ZoomError::Auth { .. } => "zoom.error.credentials",
             ZoomError::Rejected { code, .. } => match code {
                 Some(HOST_NOT_FOUND) => "zoom.error.host_not_found",
@@ -115,7 +120,7 @@ impl ZoomError {
     fn detail(&self) -> String {
         match self {
             ZoomError::RateLimited { retry_after, .. } => wait_in_words(*retry_after),
-            ZoomError::Unavailable(what) => what.clone(),
+            ZoomError::Unavailable(what) | ZoomError::NotReady(what) => what.clone(),
             ZoomError::Auth { reason } => reason.clone(),
             ZoomError::Rejected {
                 code,
@@ -145,6 +150,9 @@ impl fmt::Display for ZoomError {
                 write!(f, "Zoom asked to slow down; trying again in {detail}")
             }
             ZoomError::Unavailable(_) => write!(f, "Zoom cannot be reached right now: {detail}"),
+            ZoomError::NotReady(_) => {
+                write!(f, "Zoom's participant report is not ready yet: {detail}")
+            }
             ZoomError::Auth { .. } => write!(
                 f,
                 "Zoom refused the Server-to-Server OAuth credentials (account ID, client ID, client secret): {detail}"
@@ -523,6 +531,7 @@ mod tests {
                 daily: false,
             },
             ZoomError::Unavailable("cannot connect".into()),
+            ZoomError::NotReady("Meeting 1 is not found or has expired.".into()),
             ZoomError::Auth {
                 reason: "unsupported grant type".into(),
             },

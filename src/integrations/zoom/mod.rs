@@ -1,5 +1,6 @@
-//! Zoom's REST API, as far as bimtek uses it: meetings for sessions and
-//! registrants for participants, authorised by Server-to-Server OAuth.
+//! Zoom's REST API, as far as bimtek uses it: meetings for sessions,
+//! registrants for participants and participant reports for attendance,
+//! authorised by Server-to-Server OAuth.
 //! `shared/zoom/SPEC.md` holds the facts this is built on.
 //!
 //! Only job runners call it; every call is one HTTP request (two when a
@@ -9,6 +10,7 @@ mod error;
 mod meetings;
 mod oauth;
 mod registrants;
+mod reports;
 mod settings;
 
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use crate::secret::Secret;
 pub use error::ZoomError;
 pub use meetings::{Meeting, MeetingChanges, MeetingSettings, NewMeeting, Schedule};
 pub use registrants::{BATCH_LIMIT, NewRegistrant, Registrant, RegistrantRef, split_name};
+pub use reports::{Instance, Participant};
 pub use settings::ZoomArgs;
 
 pub const DEFAULT_API_BASE: &str = "https://api.zoom.us/v2";

@@ -1,12 +1,14 @@
 //! A Zoom stand-in: a real HTTP server on 127.0.0.1 that answers the token
-//! endpoint and the meeting and registrant endpoints bimtek uses the way
-//! `shared/zoom/SPEC.md` says Zoom does, so that a test exercises bimtek's
-//! real client over real HTTP.
+//! endpoint and the meeting, registrant and participant-report endpoints
+//! bimtek uses the way `shared/zoom/SPEC.md` says Zoom does, so that a test
+//! exercises bimtek's real client over real HTTP.
 //!
 //! It records every request (for asserting on what bimtek sent), keeps
 //! meetings and registrants in memory (adding an address twice gives the
 //! same registrant and link, as Zoom does), counts add-registrant calls per
-//! address, and can be told to fail the next calls to a route.
+//! address, serves the past runs of a meeting and their reports as a test
+//! scripts them (in pages as small as the test likes), and can be told to
+//! fail the next calls to a route.
 //!
 //! ```ignore
 //! let zoom = ZoomServer::start().await;
@@ -55,6 +57,10 @@ pub enum Route {
     BatchRegistrants,
     RegistrantStatus,
     ListRegistrants,
+    /// `GET /past_meetings/{id}/instances`
+    ListInstances,
+    /// `GET /report/meetings/{id or uuid}/participants`
+    ReportParticipants,
 }
 
 /// An answer a test asks for instead of the normal one.
@@ -97,6 +103,12 @@ impl Failure {
             code,
             message: message.to_owned(),
         }
+    }
+
+    /// What the report endpoints answer while Zoom is still making the
+    /// report, right after a meeting ends: the "not found" of a meeting.
+    pub fn report_not_ready() -> Failure {
+        Failure::error(404, 3001, "Meeting is not found or has expired.")
     }
 }
 
@@ -158,6 +170,15 @@ struct StoredMeeting {
     registrants: Vec<StoredRegistrant>,
 }
 
+/// An ended run of a meeting, as a test scripted it.
+struct PastInstance {
+    uuid: String,
+    start_time: String,
+    /// The report's rows, each as Zoom sends it (`registrant_id` included;
+    /// it is left out unless asked for).
+    rows: Vec<Value>,
+}
+
 struct State {
     account_id: String,
     client_id: String,
@@ -179,6 +200,10 @@ struct State {
     /// Approved registrants a meeting takes (`None`: Zoom's 4,999, never
     /// reached here).
     capacity: Option<usize>,
+    /// Ended runs per meeting id, oldest first.
+    instances: BTreeMap<i64, Vec<PastInstance>>,
+    /// The most rows a report page holds, whatever is asked (Zoom: 300).
+    report_page_size: usize,
 }
 
 /// The running stand-in; dropping it stops it.
@@ -214,6 +239,8 @@ impl ZoomServer {
             add_calls: HashMap::new(),
             delays: HashMap::new(),
             capacity: None,
+            instances: BTreeMap::new(),
+            report_page_size: 300,
         }));
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .expect("the Zoom stand-in binds 127.0.0.1:0");
@@ -311,6 +338,32 @@ impl ZoomServer {
         self.state().capacity = capacity;
     }
 
+    /// Meeting `meeting_id` ran (again) as `uuid` from `start`, and its
+    /// report holds `rows` (Zoom's report rows, `registrant_id` included).
+    pub fn add_instance(
+        &self,
+        meeting_id: i64,
+        uuid: &str,
+        start: DateTime<Utc>,
+        rows: Vec<Value>,
+    ) {
+        self.state()
+            .instances
+            .entry(meeting_id)
+            .or_default()
+            .push(PastInstance {
+                uuid: uuid.to_owned(),
+                start_time: start.to_rfc3339_opts(SecondsFormat::Secs, true),
+                rows,
+            });
+    }
+
+    /// Report pages hold at most `rows` from now on, so that a small
+    /// report takes several pages.
+    pub fn set_report_page_size(&self, rows: usize) {
+        self.state().report_page_size = rows.max(1);
+    }
+
     /// Deletes a meeting as someone on Zoom's side would: calls about it
     /// answer 404/3001 from now on.
     pub fn delete_meeting(&self, id: i64) {
@@ -402,9 +455,16 @@ fn approved(meeting: &StoredMeeting) -> impl Iterator<Item = &StoredRegistrant> 
         .filter(|r| r.status == "approved")
 }
 
-/// The route and its path parameter (user or meeting id).
-fn route(method: &str, path: &str) -> Option<(Route, String)> {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+/// The route and its path parameter (user or meeting id, or a meeting
+/// UUID), from the path as sent: each segment is decoded once, as Zoom
+/// does, so that an encoded `/` stays inside its segment.
+fn route(method: &str, raw_path: &str) -> Option<(Route, String)> {
+    let decoded: Vec<String> = raw_path
+        .trim_matches('/')
+        .split('/')
+        .map(percent_decode)
+        .collect();
+    let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
     let route = match (method, segments.as_slice()) {
         ("POST", ["oauth", "token"]) => (Route::Token, String::new()),
         ("POST", ["v2", "users", user, "meetings"]) => (Route::CreateMeeting, user.to_string()),
@@ -419,6 +479,10 @@ fn route(method: &str, path: &str) -> Option<(Route, String)> {
         }
         ("PUT", ["v2", "meetings", id, "registrants", "status"]) => {
             (Route::RegistrantStatus, id.to_string())
+        }
+        ("GET", ["v2", "past_meetings", id, "instances"]) => (Route::ListInstances, id.to_string()),
+        ("GET", ["v2", "report", "meetings", id, "participants"]) => {
+            (Route::ReportParticipants, id.to_string())
         }
         _ => return None,
     };
@@ -435,8 +499,7 @@ async fn answer(
 ) -> HttpResponse {
     let (response, delay) = {
         let response = answer_now(&request, &body, &state);
-        let path = percent_decode(request.path());
-        let delay = route(request.method().as_str(), &path)
+        let delay = route(request.method().as_str(), request.path())
             .and_then(|(route, _)| lock(&state).delays.get(&route).copied());
         (response, delay)
     };
@@ -449,7 +512,7 @@ async fn answer(
 fn answer_now(request: &HttpRequest, body: &web::Bytes, state: &Mutex<State>) -> HttpResponse {
     let method = request.method().as_str().to_owned();
     let path = percent_decode(request.path());
-    let found = route(&method, &path);
+    let found = route(&method, request.path());
     let recorded = Recorded {
         route: found.as_ref().map(|(route, _)| *route),
         method,
@@ -495,6 +558,12 @@ fn answer_now(request: &HttpRequest, body: &web::Bytes, state: &Mutex<State>) ->
     }
     if route == Route::ListMeetings {
         return list_meetings(&state, &param);
+    }
+    if route == Route::ListInstances {
+        return list_instances(&state, &param);
+    }
+    if route == Route::ReportParticipants {
+        return report(&state, &param, &query);
     }
     let Ok(id) = param.parse::<i64>() else {
         return meeting_not_found(&param);
@@ -577,7 +646,11 @@ fn answer_now(request: &HttpRequest, body: &web::Bytes, state: &Mutex<State>) ->
         }
         Route::RegistrantStatus => change_status(meeting, body),
         Route::ListRegistrants => list_registrants(meeting, &query),
-        Route::Token | Route::CreateMeeting | Route::ListMeetings => {
+        Route::Token
+        | Route::CreateMeeting
+        | Route::ListMeetings
+        | Route::ListInstances
+        | Route::ReportParticipants => {
             unreachable!("handled above")
         }
     }
@@ -929,15 +1002,23 @@ fn change_status(meeting: &mut StoredMeeting, body: Option<Value>) -> HttpRespon
     HttpResponse::NoContent().finish()
 }
 
-/// `status` (default `approved`), `page_size` (default 30, at most 300)
-/// and an opaque `next_page_token`, empty on the last page.
-fn list_registrants(meeting: &StoredMeeting, query: &HashMap<String, String>) -> HttpResponse {
-    let status = query.get("status").map_or("approved", String::as_str);
+/// One page of `items` as Zoom pages lists: `page_size` as asked
+/// (default 30, at most 300, and at most `most`) and an opaque
+/// `next_page_token`, empty on the last page. The answer's `page_size`,
+/// `total_records`, `next_page_token` and the page under `name`.
+fn paged<T>(
+    items: &[T],
+    query: &HashMap<String, String>,
+    most: usize,
+    name: &str,
+    item: impl Fn(&T) -> Value,
+) -> HttpResponse {
     let page_size = query
         .get("page_size")
         .and_then(|s| s.parse::<usize>().ok())
         .unwrap_or(30)
-        .clamp(1, 300);
+        .clamp(1, 300)
+        .min(most);
     let start = match query.get("next_page_token").filter(|t| !t.is_empty()) {
         None => 0,
         Some(token) => match token.strip_prefix("page.").and_then(|n| n.parse().ok()) {
@@ -951,41 +1032,99 @@ fn list_registrants(meeting: &StoredMeeting, query: &HashMap<String, String>) ->
             }
         },
     };
+    let page: Vec<Value> = items.iter().skip(start).take(page_size).map(item).collect();
+    let next = start + page.len();
+    let next_page_token = if next < items.len() {
+        format!("page.{next}")
+    } else {
+        String::new()
+    };
+    let mut body = json!({
+        "page_count": items.len().div_ceil(page_size),
+        "page_size": page_size,
+        "total_records": items.len(),
+        "next_page_token": next_page_token,
+    });
+    body[name] = Value::Array(page);
+    json_response(200, body)
+}
+
+/// `status` (default `approved`) and Zoom's paging.
+fn list_registrants(meeting: &StoredMeeting, query: &HashMap<String, String>) -> HttpResponse {
+    let status = query.get("status").map_or("approved", String::as_str);
     let matching: Vec<&StoredRegistrant> = meeting
         .registrants
         .iter()
         .filter(|r| r.status == status)
         .collect();
-    let page: Vec<Value> = matching
-        .iter()
-        .skip(start)
-        .take(page_size)
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "email": r.email,
-                "first_name": r.first_name,
-                "last_name": r.last_name,
-                "status": r.status,
-                "create_time": r.create_time,
-                "join_url": r.join_url,
-            })
-        })
-        .collect();
-    let next = start + page.len();
-    let next_page_token = if next < matching.len() {
-        format!("page.{next}")
-    } else {
-        String::new()
-    };
-    json_response(
-        200,
+    paged(&matching, query, 300, "registrants", |r| {
         json!({
-            "page_size": page_size,
-            "total_records": matching.len(),
-            "next_page_token": next_page_token,
-            "registrants": page,
-        }),
+            "id": r.id,
+            "email": r.email,
+            "first_name": r.first_name,
+            "last_name": r.last_name,
+            "status": r.status,
+            "create_time": r.create_time,
+            "join_url": r.join_url,
+        })
+    })
+}
+
+/// The ended runs of a meeting, oldest first; none for a meeting that
+/// has not run (or whose runs the test has not scripted yet).
+fn list_instances(state: &State, id: &str) -> HttpResponse {
+    let Ok(id) = id.parse::<i64>() else {
+        return meeting_not_found(id);
+    };
+    let meetings: Vec<Value> = state
+        .instances
+        .get(&id)
+        .into_iter()
+        .flatten()
+        .map(|i| json!({ "uuid": i.uuid, "start_time": i.start_time }))
+        .collect();
+    json_response(200, json!({ "meetings": meetings }))
+}
+
+/// A run's report, by the meeting's id (its latest run) or the run's UUID
+/// as the path carried it, decoded once: a UUID that begins with `/` or
+/// holds `//` must have been encoded twice, so that it is still encoded
+/// here; any other once (SPEC.md §0). A UUID sent otherwise is not found.
+/// `registrant_id` only when `include_fields` asks for it.
+fn report(state: &State, param: &str, query: &HashMap<String, String>) -> HttpResponse {
+    let as_sent = |uuid: &str| -> String {
+        if uuid.starts_with('/') || uuid.contains("//") {
+            url::form_urlencoded::byte_serialize(uuid.as_bytes()).collect()
+        } else {
+            uuid.to_owned()
+        }
+    };
+    let found = match param.parse::<i64>() {
+        Ok(id) => state.instances.get(&id).and_then(|runs| runs.last()),
+        Err(_) => state
+            .instances
+            .values()
+            .flatten()
+            .find(|i| as_sent(&i.uuid) == param),
+    };
+    let Some(instance) = found else {
+        return meeting_not_found(param);
+    };
+    let with_registrant = query
+        .get("include_fields")
+        .is_some_and(|f| f.split(',').any(|f| f.trim() == "registrant_id"));
+    paged(
+        &instance.rows,
+        query,
+        state.report_page_size,
+        "participants",
+        |row| {
+            let mut row = row.clone();
+            if !with_registrant && let Some(fields) = row.as_object_mut() {
+                fields.remove("registrant_id");
+            }
+            row
+        },
     )
 }
 
