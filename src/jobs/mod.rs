@@ -78,6 +78,17 @@ pub fn enqueue_or_rerun<J: BackgroundJob>(
     repo::enqueue_or_rerun(conn, &row(job, now), now)
 }
 
+/// Makes sure `job` runs at `run_at`, wherever it stood: see
+/// [`repo::reschedule`].
+pub fn reschedule<J: BackgroundJob>(
+    conn: &mut DbConnection,
+    job: &J,
+    run_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    repo::reschedule(conn, &row(job, run_at), now)
+}
+
 /// Runs `job` at once if it is queued for later; whether it is still to
 /// run: see [`repo::hasten`].
 pub fn hasten<J: BackgroundJob>(

@@ -515,3 +515,80 @@ async fn the_running_application_works_its_queue(backend: TestBackend) {
         "{app}"
     );
 }
+
+/// Plans the keyed job for `at`, as a session's end plans its report.
+async fn plan(db: &Db, at: chrono::DateTime<Utc>) {
+    db.transaction(move |conn| -> Result<(), DbError> {
+        let job = NewJob {
+            kind: "ok",
+            payload: "{}".into(),
+            dedup_key: Some("zoom.reports.read:session-1".into()),
+            run_at: at,
+        };
+        Ok(repo::reschedule(conn, &job, Utc::now())?)
+    })
+    .await
+    .unwrap()
+}
+
+/// The keyed job's state and when it runs, to the millisecond.
+async fn planned(db: &Db) -> (String, i64) {
+    let job = db
+        .run(|conn| -> Result<_, DbError> {
+            Ok(repo::state_of(conn, "zoom.reports.read:session-1")?)
+        })
+        .await
+        .unwrap()
+        .expect("the job exists");
+    (
+        job.status.stored().to_owned(),
+        job.run_at.timestamp_millis(),
+    )
+}
+
+backend_tests!(a_job_due_at_a_time_follows_that_time_whatever_its_state);
+/// Work due after something ends (a session's report): planned, moved
+/// while queued, planned again once done, and run once more at the new
+/// time when it was planned again while running.
+async fn a_job_due_at_a_time_follows_that_time_whatever_its_state(backend: TestBackend) {
+    let database = TestDatabase::create(&backend);
+    let db = Db::open(&database.url, 2).unwrap();
+    let name = database.backend().name();
+    let later = Utc::now() + chrono::Duration::hours(2);
+    let earlier = Utc::now() - chrono::Duration::minutes(5);
+    let queued = |at: chrono::DateTime<Utc>| ("queued".to_owned(), at.timestamp_millis());
+    plan(&db, later).await;
+    assert_eq!(planned(&db).await, queued(later), "{name}");
+    plan(&db, earlier).await;
+    assert_eq!(planned(&db).await, queued(earlier), "{name}: moved sooner");
+
+    let claim = || async {
+        db.transaction(|conn| -> Result<String, DbError> {
+            let lease = chrono::Duration::minutes(5);
+            Ok(repo::claim(conn, "w", Utc::now(), lease, 1)?[0].id.clone())
+        })
+        .await
+        .unwrap()
+    };
+    let finish = |id: String| async {
+        db.transaction(move |conn| -> Result<bool, DbError> {
+            Ok(repo::finish(conn, &id, "w", Utc::now())?)
+        })
+        .await
+        .unwrap()
+    };
+    let id = claim().await;
+    plan(&db, later).await;
+    assert!(finish(id).await);
+    assert_eq!(
+        planned(&db).await,
+        queued(later),
+        "{name}: planned again while it ran, it runs again then"
+    );
+    plan(&db, earlier).await;
+    let id = claim().await;
+    assert!(finish(id).await);
+    assert_eq!(planned(&db).await.0, "done", "{name}");
+    plan(&db, later).await;
+    assert_eq!(planned(&db).await, queued(later), "{name}: planned anew");
+}

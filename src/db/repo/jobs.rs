@@ -62,6 +62,27 @@ pub fn enqueue_or_rerun(
     job: &NewJob<'_>,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
+    requeue(conn, job, now, false)
+}
+
+/// Like [`enqueue_or_rerun`], for work due at a time that may move (a
+/// session's report, read after its end): the job runs at `job.run_at`
+/// whatever its state, a queued one moved there (its attempts kept), a
+/// running one once more when it finishes, at that time or at once.
+pub fn reschedule(
+    conn: &mut DbConnection,
+    job: &NewJob<'_>,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    requeue(conn, job, now, true)
+}
+
+fn requeue(
+    conn: &mut DbConnection,
+    job: &NewJob<'_>,
+    now: DateTime<Utc>,
+    move_queued: bool,
+) -> QueryResult<()> {
     if enqueue(conn, job, now)? {
         return Ok(());
     }
@@ -78,11 +99,14 @@ pub fn enqueue_or_rerun(
         DbConnection::Sqlite(sqlite) => keyed.first(sqlite).optional()?,
     };
     // Read after the lock: later than the stamp of any claim before it.
-    let at = Utc::now().max(now).naive_utc();
+    let at = Utc::now().max(now).max(job.run_at).naive_utc();
+    let keyed = jobs::table.filter(jobs::dedup_key.eq(key));
     match status.as_deref().and_then(JobStatus::from_stored) {
         Some(JobStatus::Done | JobStatus::Failed) => {
-            wake_workers_on_commit();
-            diesel::update(jobs::table.filter(jobs::dedup_key.eq(key)))
+            if job.run_at <= now {
+                wake_workers_on_commit();
+            }
+            diesel::update(keyed)
                 .set((
                     jobs::status.eq(JobStatus::Queued.stored()),
                     jobs::payload.eq(&job.payload),
@@ -90,7 +114,7 @@ pub fn enqueue_or_rerun(
                     jobs::attempts.eq(0),
                     jobs::last_error.eq(None::<String>),
                     jobs::failing_since.eq(None::<chrono::NaiveDateTime>),
-                    jobs::updated_at.eq(at),
+                    jobs::updated_at.eq(Utc::now().max(now).naive_utc()),
                     jobs::finished_at.eq(None::<chrono::NaiveDateTime>),
                 ))
                 .execute(conn)
@@ -98,12 +122,46 @@ pub fn enqueue_or_rerun(
         }
         // A claim stamps `updated_at`; a `run_at` later than that is the
         // request to run again.
-        Some(JobStatus::Running) => diesel::update(jobs::table.filter(jobs::dedup_key.eq(key)))
+        Some(JobStatus::Running) => diesel::update(keyed)
             .set(jobs::run_at.eq(at))
             .execute(conn)
             .map(drop),
+        Some(JobStatus::Queued) if move_queued => {
+            if job.run_at <= now {
+                wake_workers_on_commit();
+            }
+            diesel::update(keyed)
+                .set(jobs::run_at.eq(job.run_at.naive_utc()))
+                .execute(conn)
+                .map(drop)
+        }
         Some(JobStatus::Queued) | None => Ok(()),
     }
+}
+
+/// Where a keyed job stands: what a page says of work that is planned
+/// or failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobState {
+    pub status: JobStatus,
+    pub last_error: Option<String>,
+    /// When it runs next (or last ran).
+    pub run_at: DateTime<Utc>,
+}
+
+pub fn state_of(conn: &mut DbConnection, key: &str) -> QueryResult<Option<JobState>> {
+    let row: Option<(String, Option<String>, chrono::NaiveDateTime)> = jobs::table
+        .filter(jobs::dedup_key.eq(key))
+        .select((jobs::status, jobs::last_error, jobs::run_at))
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(|(status, last_error, run_at)| {
+        Some(JobState {
+            status: JobStatus::from_stored(&status)?,
+            last_error,
+            run_at: run_at.and_utc(),
+        })
+    }))
 }
 
 /// Of `keys`, those whose job is at work: running, or queued and due (a
