@@ -24,7 +24,7 @@ use crate::integrations::storage::Storage;
 use crate::integrations::zoom::Zoom;
 use crate::jobs::{self, InstanceName, JobContext, Registry, WorkerConfig};
 use crate::secret::SecretKey;
-use crate::services::{mail, session_mail, zoom_sync};
+use crate::services::{attendance, mail, session_mail, zoom_sync};
 use crate::telemetry::Metrics;
 use crate::web::{self as http, AppState, middleware};
 
@@ -285,6 +285,7 @@ fn job_registry(context: JobContext) -> Registry<JobContext> {
         .register::<zoom_sync::SyncMeeting>()
         .register::<zoom_sync::SyncRegistrants>()
         .register::<zoom_sync::DeleteMeeting>()
+        .register::<attendance::reports::ReadReports>()
         .register::<session_mail::InviteAll>()
         .register::<session_mail::InviteOne>()
         .register::<session_mail::CancelAll>()

@@ -22,6 +22,7 @@ use crate::domain::session::{
 use crate::error::Error;
 use crate::i18n::{Lang, dates};
 use crate::services::accounts::Origin;
+use crate::services::attendance::reports;
 use crate::services::{session_mail, zoom_sync};
 
 /// What the event page shows of its sessions.
@@ -317,6 +318,11 @@ pub async fn update(
         // being created right now is then deleted by the run that follows.
         if before.zoom.status != ZoomStatus::None || after.zoom.status != ZoomStatus::None {
             zoom_sync::session_changed(conn, &id, now)?;
+        }
+        // A session without its meeting yet has its report planned when
+        // the meeting is made.
+        if after.zoom.meeting_id.is_some() && after.plan.ends_at != before.plan.ends_at {
+            reports::plan(conn, &id, after.plan.ends_at, now)?;
         }
         record(conn, &actor, "session.updated", &after, &origin)?;
         if after.sequence > before.sequence {

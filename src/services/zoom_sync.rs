@@ -33,6 +33,7 @@ use crate::integrations::zoom::{
     BATCH_LIMIT, NewMeeting, NewRegistrant, Registrant, RegistrantRef, Schedule, Zoom, ZoomError,
 };
 use crate::jobs::{self, Attempt, BackgroundJob, JobContext, JobFailure, Outcome, Record};
+use crate::services::attendance::reports;
 use crate::services::session_mail;
 
 /// A job that brings one session's side of Zoom in line, one per session.
@@ -105,7 +106,7 @@ impl BackgroundJob for DeleteMeeting {
 /// button queues it again. Retries last the jobs' time budget (a day unless
 /// set otherwise): a Zoom outage over a night delays meetings and links, it
 /// does not lose them.
-async fn with_zoom<'a, Work>(
+pub(crate) async fn with_zoom<'a, Work>(
     context: &'a JobContext,
     work: impl FnOnce(&'a Zoom) -> Work,
 ) -> Outcome
@@ -371,6 +372,7 @@ async fn create(
                 return Ok(());
             };
             registrants::add_pending(conn, &session.event_id, Scope::Session(&session_id), now)?;
+            reports::plan(conn, &session_id, session.plan.ends_at, now)?;
             registrants_changed(conn, &session_id, now)
         }),
         Err(error) => meeting_failed(attempt, session_id, error),

@@ -19,4 +19,5 @@ mod storage;
 mod uploads;
 mod usability;
 mod zoom;
+mod zoom_reports;
 mod zoom_sync;

@@ -1,14 +1,17 @@
 //! Attendance evidence as stored: the rows each source brings, and the
 //! organisers' answers from the review queue that decide whose they are.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::models::AttendanceRow;
 use crate::db::schema::{
     attendance_assignments, attendance_rows, registrations, session_registrants, sessions,
+    zoom_meeting_instances,
 };
 use crate::db::states::Stored;
+use crate::domain::attendance::Source;
 use crate::domain::registration::Status;
 
 /// The confirmed participants of a session's event, with the registrant id
@@ -80,4 +83,119 @@ pub fn update(conn: &mut DbConnection, row: &AttendanceRow) -> QueryResult<()> {
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// A run of a session's Zoom meeting, as far as it is known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeetingInstance {
+    pub meeting_uuid: String,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// When Zoom's participant report for it was read; `None`: not yet.
+    pub report_read_at: Option<DateTime<Utc>>,
+}
+
+/// The runs of a session's meeting, earliest first.
+pub fn instances(conn: &mut DbConnection, session_id: &str) -> QueryResult<Vec<MeetingInstance>> {
+    type Row = (
+        String,
+        Option<chrono::NaiveDateTime>,
+        Option<chrono::NaiveDateTime>,
+        Option<chrono::NaiveDateTime>,
+    );
+    let rows: Vec<Row> = zoom_meeting_instances::table
+        .filter(zoom_meeting_instances::session_id.eq(session_id))
+        .select((
+            zoom_meeting_instances::meeting_uuid,
+            zoom_meeting_instances::started_at,
+            zoom_meeting_instances::ended_at,
+            zoom_meeting_instances::report_read_at,
+        ))
+        .load(conn)?;
+    let mut instances: Vec<MeetingInstance> = rows
+        .into_iter()
+        .map(|(meeting_uuid, started, ended, read)| MeetingInstance {
+            meeting_uuid,
+            started_at: started.map(|at| at.and_utc()),
+            ended_at: ended.map(|at| at.and_utc()),
+            report_read_at: read.map(|at| at.and_utc()),
+        })
+        .collect();
+    instances.sort_by(|a, b| (a.started_at, &a.meeting_uuid).cmp(&(b.started_at, &b.meeting_uuid)));
+    Ok(instances)
+}
+
+/// Notes a run of the session's meeting, from whichever source saw it
+/// first (Zoom's list of runs, the meeting.ended webhook); what is already
+/// known of its start and end stays.
+pub fn note_instance(
+    conn: &mut DbConnection,
+    session_id: &str,
+    meeting_uuid: &str,
+    started_at: Option<DateTime<Utc>>,
+    ended_at: Option<DateTime<Utc>>,
+) -> QueryResult<()> {
+    let insert = diesel::insert_into(zoom_meeting_instances::table)
+        .values((
+            zoom_meeting_instances::session_id.eq(session_id),
+            zoom_meeting_instances::meeting_uuid.eq(meeting_uuid),
+            zoom_meeting_instances::started_at.eq(started_at.map(|at| at.naive_utc())),
+            zoom_meeting_instances::ended_at.eq(ended_at.map(|at| at.naive_utc())),
+        ))
+        .on_conflict((
+            zoom_meeting_instances::session_id,
+            zoom_meeting_instances::meeting_uuid,
+        ))
+        .do_nothing();
+    // The derived multi-backend has no ON CONFLICT; each backend has.
+    let inserted = match conn {
+        DbConnection::Pg(pg) => insert.execute(pg)?,
+        DbConnection::Sqlite(sqlite) => insert.execute(sqlite)?,
+    };
+    if inserted == 1 {
+        return Ok(());
+    }
+    let this = zoom_meeting_instances::table.find((session_id, meeting_uuid));
+    if let Some(at) = started_at {
+        diesel::update(this.filter(zoom_meeting_instances::started_at.is_null()))
+            .set(zoom_meeting_instances::started_at.eq(at.naive_utc()))
+            .execute(conn)?;
+    }
+    if let Some(at) = ended_at {
+        diesel::update(this.filter(zoom_meeting_instances::ended_at.is_null()))
+            .set(zoom_meeting_instances::ended_at.eq(at.naive_utc()))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn mark_report_read(
+    conn: &mut DbConnection,
+    session_id: &str,
+    meeting_uuid: &str,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(zoom_meeting_instances::table.find((session_id, meeting_uuid)))
+        .set(zoom_meeting_instances::report_read_at.eq(at.naive_utc()))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Removes the rows `sources` brought of one run of the session's
+/// meeting, for the report's rows to take their place.
+pub fn remove_instance_rows(
+    conn: &mut DbConnection,
+    session_id: &str,
+    meeting_uuid: &str,
+    sources: &[Source],
+) -> QueryResult<()> {
+    let sources: Vec<&str> = sources.iter().map(Stored::stored).collect();
+    diesel::delete(
+        attendance_rows::table
+            .filter(attendance_rows::session_id.eq(session_id))
+            .filter(attendance_rows::meeting_uuid.eq(meeting_uuid))
+            .filter(attendance_rows::source.eq_any(sources)),
+    )
+    .execute(conn)
+    .map(drop)
 }

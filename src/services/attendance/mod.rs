@@ -3,3 +3,4 @@
 //! and the results computed from both by `domain::attendance`.
 
 pub mod evidence;
+pub mod reports;
