@@ -599,6 +599,11 @@ mod tests {
         assert_eq!(settings.mail_dir, PathBuf::from("mail"));
         assert_eq!(settings.log_format, LogFormat::Text);
         assert!(settings.zoom.is_none() && settings.smtp_url.is_none());
+        assert!(settings.zoom_args.webhook().is_none());
+        assert_eq!(
+            settings.zoom_args.zoom_webhook_tolerance,
+            Duration::from_secs(300)
+        );
         assert_eq!(
             settings.storage,
             StorageConfig::Folder(PathBuf::from("files"))

@@ -3,7 +3,9 @@
 //! authorised by Server-to-Server OAuth.
 //! `shared/zoom/SPEC.md` holds the facts this is built on.
 //!
-//! Only job runners call it; every call is one HTTP request (two when a
+//! Zoom's webhook deliveries are checked and read by [`webhook`].
+//!
+//! Only job runners call the API; every call is one HTTP request (two when a
 //! token has to be renewed), and its error says whether to try again.
 
 mod error;
@@ -12,6 +14,7 @@ mod oauth;
 mod registrants;
 mod reports;
 mod settings;
+pub mod webhook;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,10 +1,15 @@
 //! Zoom's settings: the account's Server-to-Server OAuth app, its host and
 //! Zoom's addresses, as flags, `BIMTEK_ZOOM_*` variables and file keys
 //! (flattened into `config::Settings`), and the rule that Zoom is on with all
-//! four credentials and off with none.
+//! four credentials and off with none; and the webhook subscription's
+//! secret, which stands alone (an account may send webhooks to an
+//! installation that makes no meetings).
+
+use std::time::Duration;
 
 use clap::Args;
 
+use super::webhook::Verifier;
 use super::{DEFAULT_API_BASE, DEFAULT_OAUTH_BASE, ZoomConfig};
 use crate::secret::Secret;
 
@@ -43,9 +48,24 @@ pub struct ZoomArgs {
         value_name = "URL"
     )]
     pub zoom_oauth_base: Option<String>,
+
+    /// Secret token of the Zoom app's event subscription, which signs the deliveries to POST /webhooks/zoom [default: none: that address answers 404]
+    #[arg(long, global = true, env = "BIMTEK_ZOOM_WEBHOOK_SECRET", value_name = "SECRET", hide_env_values = true, value_parser = Secret::parse)]
+    pub zoom_webhook_secret: Option<Secret>,
+
+    /// Seconds a webhook delivery's signed time may be away from this server's clock; a delivery outside is refused as a possible replay
+    #[arg(long, global = true, env = "BIMTEK_ZOOM_WEBHOOK_TOLERANCE", value_name = "SECONDS", default_value = "300", value_parser = parse_webhook_tolerance)]
+    pub zoom_webhook_tolerance: Duration,
 }
 
 impl ZoomArgs {
+    /// What checks webhook deliveries; `None` without a secret.
+    pub fn webhook(&self) -> Option<Verifier> {
+        let secret = self.zoom_webhook_secret.as_ref()?.expose().trim();
+        (!secret.is_empty())
+            .then(|| Verifier::new(Secret::new(secret), self.zoom_webhook_tolerance))
+    }
+
     /// Zoom is on when its credentials are set and off when none are; half a
     /// configuration is a mistake worth stopping for, said in one line naming
     /// what is missing. The host is part of it: an S2S app has no user of its
@@ -111,6 +131,23 @@ impl ZoomArgs {
     }
 }
 
+/// Up to a day: Zoom's retries come 5, 25 and 85 minutes after the first
+/// try, and whether they are signed afresh is not documented; an
+/// installation that sees them refused may widen the window (a redelivery
+/// is recognised and stored once whatever the window).
+fn parse_webhook_tolerance(raw: &str) -> Result<Duration, String> {
+    raw.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|seconds| (1..=86_400).contains(seconds))
+        .map(Duration::from_secs)
+        .ok_or_else(|| {
+            format!(
+                "BIMTEK_ZOOM_WEBHOOK_TOLERANCE must be a whole number of seconds from 1 to 86400, not \"{raw}\""
+            )
+        })
+}
+
 fn zoom_url(setting: &str, raw: &str) -> Result<url::Url, String> {
     crate::config::parse_http_url(setting, raw).map_err(|e| e.0)
 }
@@ -141,6 +178,35 @@ mod tests {
         );
         let shown = format!("{zoom:?} {:?}", zoom_args());
         assert!(!shown.contains("Qz4T"), "{shown}");
+    }
+
+    #[test]
+    fn webhooks_are_off_without_a_secret_and_their_window_is_bounded() {
+        assert!(ZoomArgs::default().webhook().is_none());
+        let blank = ZoomArgs {
+            zoom_webhook_secret: Some(Secret::new("  ")),
+            ..ZoomArgs::default()
+        };
+        assert!(blank.webhook().is_none());
+        let on = ZoomArgs {
+            zoom_webhook_secret: Some(Secret::new("Hp3kV9sQ2mW7xZ1bN4tR8c")),
+            zoom_webhook_tolerance: Duration::from_secs(300),
+            ..ZoomArgs::default()
+        };
+        let verifier = on.webhook().expect("webhooks are on");
+        let shown = format!("{verifier:?} {on:?}");
+        assert!(!shown.contains("Hp3k"), "{shown}");
+        assert_eq!(
+            parse_webhook_tolerance(" 5100 "),
+            Ok(Duration::from_secs(5100))
+        );
+        for bad in ["0", "86401", "lima menit", "-1"] {
+            let error = parse_webhook_tolerance(bad).unwrap_err();
+            assert!(
+                error.starts_with("BIMTEK_ZOOM_WEBHOOK_TOLERANCE"),
+                "{error}"
+            );
+        }
     }
 
     #[test]
