@@ -97,6 +97,7 @@ impl Application {
             storage,
             body_timeout: settings.body_timeout,
             metrics_token: settings.metrics_token.clone(),
+            zoom_webhook: settings.zoom_args.webhook(),
         });
         let server_state = state.clone();
         let server = HttpServer::new(move || {
@@ -290,4 +291,5 @@ fn job_registry(context: JobContext) -> Registry<JobContext> {
         .register::<session_mail::InviteOne>()
         .register::<session_mail::CancelAll>()
         .register::<session_mail::Reminder>()
+        .register::<attendance::webhooks::ReadWebhook>()
 }

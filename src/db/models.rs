@@ -216,6 +216,19 @@ pub struct SessionRegistrantRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// A Zoom webhook delivery as received, before and after its job read it.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::zoom_webhooks)]
+pub struct ZoomWebhookRow {
+    pub id: String,
+    pub dedup_key: String,
+    pub event: String,
+    pub event_ts: i64,
+    pub body: String,
+    pub received_at: NaiveDateTime,
+    pub processed_at: Option<NaiveDateTime>,
+}
+
 /// A row of attendance evidence: one join, one total, or one check-in.
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = super::schema::attendance_rows)]

@@ -34,6 +34,9 @@ pub struct AppState {
     pub body_timeout: std::time::Duration,
     /// What `/metrics` asks for; `None`: it is not served.
     pub metrics_token: Option<crate::secret::Secret>,
+    /// What checks Zoom's webhook deliveries; `None`: no secret is set and
+    /// `/webhooks/zoom` is not served.
+    pub zoom_webhook: Option<crate::integrations::zoom::webhook::Verifier>,
 }
 
 impl AppState {
@@ -58,8 +61,14 @@ fn password_link(path: &str, purpose: TokenPurpose) -> actix_web::Resource {
         .route(web::post().to(accounts::use_password_link))
 }
 
+/// A Zoom delivery is a few hundred bytes; a meeting's longest (a topic
+/// and agenda at their limits) stays well under this.
+const WEBHOOK_LIMIT: usize = 64 * 1024;
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use handlers::{accounts, admin, events, ops, public, registration, roster, sessions};
+    use handlers::{
+        accounts, admin, events, ops, public, registration, roster, sessions, webhooks,
+    };
     use web::{post, resource};
     cfg.service(resource("/").route(get().to(public::home)))
         .service(resource("/events/{slug}").route(get().to(public::event)))
@@ -77,6 +86,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/static/{file}").route(get().to(assets::stylesheet)))
         .service(resource("/healthz").route(get().to(ops::healthz)))
         .service(resource("/metrics").route(get().to(ops::metrics)))
+        .service(
+            resource("/webhooks/zoom")
+                .app_data(web::PayloadConfig::new(WEBHOOK_LIMIT))
+                .route(post().to(webhooks::zoom))
+                // Zoom only posts: any other method is told what an
+                // unknown address is told, not that this one exists.
+                .default_service(web::to(public::not_found)),
+        )
         // Accounts
         .service(
             resource("/sign-in")

@@ -111,7 +111,12 @@ fn seen(response: &reqwest::Response) -> u16 {
 
 backend_tests!(every_route_answers_each_role_as_it_should);
 async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
-    let app = spawn_app(&backend).await;
+    // Zoom's webhooks on, so that their address exists.
+    let app = spawn_app_with(&backend, |s| {
+        s.zoom_args.zoom_webhook_secret =
+            Some(bimtek::secret::Secret::new("Hp3kV9sQ2mW7xZ1bN4tR8c"));
+    })
+    .await;
     let ours = create_event(&app.db, event("bimtek-kita", Tz::Asia__Jakarta, true)).await;
     let theirs = create_event(&app.db, event("bimtek-mereka", Tz::Asia__Jakarta, true)).await;
     staff(
@@ -187,6 +192,10 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
         // Not on the public port unless a metrics token is set.
         get("/metrics", all(404)),
         get("/tidak-ada", all(404)),
+        // Zoom's, authenticated by its signature alone: whoever sends a
+        // form, signed in or not, is refused.
+        post("/webhooks/zoom", &[], all(401)),
+        get("/webhooks/zoom", all(404)),
         get("/events/bimtek-kita/register", all(200)),
         post("/events/bimtek-kita/register", &[], all(422)),
         get("/registrations/confirm/palsu", all(200)),

@@ -18,6 +18,7 @@ mod sessions;
 mod storage;
 mod uploads;
 mod usability;
+mod webhooks;
 mod zoom;
 mod zoom_reports;
 mod zoom_sync;

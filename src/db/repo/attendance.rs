@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::upsert::excluded;
 
 use crate::db::DbConnection;
 use crate::db::models::AttendanceRow;
@@ -126,8 +127,14 @@ pub fn instances(conn: &mut DbConnection, session_id: &str) -> QueryResult<Vec<M
 }
 
 /// Notes a run of the session's meeting, from whichever source saw it
-/// first (Zoom's list of runs, the meeting.ended webhook); what is already
-/// known of its start and end stays.
+/// first (Zoom's list of runs, a webhook); what is already known of its
+/// start and end stays.
+///
+/// The run's row stays locked until the transaction ends (an upsert that
+/// updates, where one that does nothing would not lock): on PostgreSQL the
+/// work on one run (its webhooks' joins and leaves, its report replacing
+/// them) happens one transaction after another, so two never both find a
+/// join missing and both insert it. SQLite's writes are serial already.
 pub fn note_instance(
     conn: &mut DbConnection,
     session_id: &str,
@@ -135,26 +142,24 @@ pub fn note_instance(
     started_at: Option<DateTime<Utc>>,
     ended_at: Option<DateTime<Utc>>,
 ) -> QueryResult<()> {
-    let insert = diesel::insert_into(zoom_meeting_instances::table)
+    let upsert = diesel::insert_into(zoom_meeting_instances::table)
         .values((
             zoom_meeting_instances::session_id.eq(session_id),
             zoom_meeting_instances::meeting_uuid.eq(meeting_uuid),
-            zoom_meeting_instances::started_at.eq(started_at.map(|at| at.naive_utc())),
-            zoom_meeting_instances::ended_at.eq(ended_at.map(|at| at.naive_utc())),
         ))
         .on_conflict((
             zoom_meeting_instances::session_id,
             zoom_meeting_instances::meeting_uuid,
         ))
-        .do_nothing();
+        .do_update()
+        .set(
+            zoom_meeting_instances::meeting_uuid.eq(excluded(zoom_meeting_instances::meeting_uuid)),
+        );
     // The derived multi-backend has no ON CONFLICT; each backend has.
-    let inserted = match conn {
-        DbConnection::Pg(pg) => insert.execute(pg)?,
-        DbConnection::Sqlite(sqlite) => insert.execute(sqlite)?,
+    match conn {
+        DbConnection::Pg(pg) => upsert.execute(pg)?,
+        DbConnection::Sqlite(sqlite) => upsert.execute(sqlite)?,
     };
-    if inserted == 1 {
-        return Ok(());
-    }
     let this = zoom_meeting_instances::table.find((session_id, meeting_uuid));
     if let Some(at) = started_at {
         diesel::update(this.filter(zoom_meeting_instances::started_at.is_null()))
@@ -167,6 +172,18 @@ pub fn note_instance(
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// The session a run belongs to, once it has been noted.
+pub fn instance_session(
+    conn: &mut DbConnection,
+    meeting_uuid: &str,
+) -> QueryResult<Option<String>> {
+    zoom_meeting_instances::table
+        .filter(zoom_meeting_instances::meeting_uuid.eq(meeting_uuid))
+        .select(zoom_meeting_instances::session_id)
+        .first(conn)
+        .optional()
 }
 
 pub fn mark_report_read(

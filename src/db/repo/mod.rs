@@ -15,6 +15,7 @@ pub mod session_registrants;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
+pub mod zoom_webhooks;
 
 use diesel::result::{DatabaseErrorKind, Error};
 

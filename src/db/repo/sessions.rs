@@ -125,6 +125,15 @@ pub fn raise_sequences(conn: &mut DbConnection, event_id: &str) -> QueryResult<V
     of_event(conn, event_id)
 }
 
+/// The session held in Zoom meeting `meeting_id`, if any of ours is.
+pub fn by_zoom_meeting(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<Option<String>> {
+    sessions::table
+        .filter(sessions::zoom_meeting_id.eq(meeting_id))
+        .select(sessions::id)
+        .first(conn)
+        .optional()
+}
+
 /// The meeting Zoom made for a session: the session is ready. `false` when
 /// the session was deleted meanwhile.
 pub fn set_meeting(

@@ -8,6 +8,7 @@ pub mod public;
 pub mod registration;
 pub mod roster;
 pub mod sessions;
+pub mod webhooks;
 
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
