@@ -735,3 +735,35 @@ async fn duplicated_replayed_and_shuffled_deliveries_give_the_ordered_rows(backe
         "{burst}"
     );
 }
+
+backend_tests!(a_delivery_that_cannot_be_kept_is_answered_for_zoom_to_retry);
+async fn a_delivery_that_cannot_be_kept_is_answered_for_zoom_to_retry(backend: TestBackend) {
+    let app = webhook_app(&backend, SECRET, Duration::from_secs(300)).await;
+    let held = held_in(&app, VECTORS_MEETING, &[]).await;
+    let body = case("participant_joined_missing_email")["raw_body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rename = |from: &'static str, to: &'static str| {
+        app.db.transaction(move |conn| -> Result<(), DbError> {
+            use diesel::connection::SimpleConnection;
+            Ok(conn.batch_execute(&format!("ALTER TABLE {from} RENAME TO {to}"))?)
+        })
+    };
+    // The table out of reach, as when the database is away.
+    rename("zoom_webhooks", "zoom_webhooks_away").await.unwrap();
+    let answer = deliver_signed(&app.address, SECRET, &body).await;
+    assert!(
+        answer.status().is_server_error(),
+        "{app}: {} (Zoom retries only 5xx)",
+        answer.status()
+    );
+    rename("zoom_webhooks_away", "zoom_webhooks").await.unwrap();
+    assert_eq!(webhook_jobs(&app.db).await, 0, "{app}: nothing queued");
+    // Zoom's retry.
+    let answer = deliver_signed(&app.address, SECRET, &body).await;
+    assert_eq!(answer.status(), 200, "{app}");
+    wait_for_jobs(&app.db).await;
+    assert_eq!(kept(&app.db).await, (1, 1), "{app}");
+    assert_eq!(evidence(&app.db, &held.session_id).await.len(), 1, "{app}");
+}
