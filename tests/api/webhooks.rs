@@ -12,16 +12,20 @@ use bimtek::db::models::AttendanceRow;
 use bimtek::db::repo::session_registrants::{self, Scope};
 use bimtek::db::repo::sessions as sessions_repo;
 use bimtek::db::{Db, DbError};
+use bimtek::domain::attendance::Source;
 use bimtek::domain::session::SessionForm;
+use bimtek::domain::session::ZoomStatus;
 use bimtek::i18n::Lang;
 use bimtek::integrations::zoom::webhook::signature;
 use bimtek::secret::Secret;
 use bimtek::services::accounts::Origin;
+use bimtek::services::attendance::reports::{self, JobState};
 use bimtek::services::{registrations, sessions};
 use chrono::{NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
+use crate::support::zoom_server::{HOST_USER, ZoomServer};
 use crate::support::*;
 
 const SIGNED: &str = include_str!("support/fixtures/zoom-signed-webhooks.json");
@@ -766,4 +770,145 @@ async fn a_delivery_that_cannot_be_kept_is_answered_for_zoom_to_retry(backend: T
     wait_for_jobs(&app.db).await;
     assert_eq!(kept(&app.db).await, (1, 1), "{app}");
     assert_eq!(evidence(&app.db, &held.session_id).await.len(), 1, "{app}");
+}
+
+backend_tests!(a_meetings_end_has_its_report_read_at_once_which_later_deliveries_leave_alone);
+async fn a_meetings_end_has_its_report_read_at_once_which_later_deliveries_leave_alone(
+    backend: TestBackend,
+) {
+    let zoom = ZoomServer::start().await;
+    let config = zoom.config();
+    let secret = Secret::new(SECRET);
+    let app = spawn_app_with(&backend, |s| {
+        s.zoom = Some(config);
+        s.zoom_args.zoom_webhook_secret = Some(secret);
+    })
+    .await;
+    let slug = "bimtek-zoom";
+    let event = create_event(&app.db, event(slug, Tz::Asia__Jakarta, true)).await;
+    let rina = organiser(&app, slug).await;
+    let admin = staff(&app.db, "admin@dispusip.example.id", true, None).await;
+    let origin = Origin {
+        base_url: url::Url::parse(&app.address).unwrap(),
+        address: None,
+        lang: Lang::Id,
+    };
+    // The story's Alice carries the registrant id Zoom gives this one.
+    let registered = registrations::add_by_hand(
+        &app.db,
+        &event,
+        person(1).into_iter().collect(),
+        &admin,
+        &origin,
+    )
+    .await
+    .unwrap();
+    // In 2030: its report is planned for long after this test.
+    let form = [
+        ("title", "Pengelolaan Perpustakaan Desa"),
+        ("date", "2030-07-29"),
+        ("start_time", "09:00"),
+        ("end_time", "11:00"),
+        ("delivery", "zoom"),
+        ("zoom_host", HOST_USER),
+    ];
+    let answer = rina
+        .post(&format!("/manage/events/{slug}/sessions"), &form)
+        .await;
+    assert_eq!(answer.status(), 303, "{app}");
+    let (session, registrant) = until("the meeting and the registrant id", || async {
+        let session = sessions::of_event(&app.db, &event.id.to_string())
+            .await
+            .unwrap()
+            .pop()?;
+        let id = session.id.clone();
+        let linked = app
+            .db
+            .run(move |conn| -> Result<_, DbError> {
+                Ok(session_registrants::of_session(conn, &id)?)
+            })
+            .await
+            .unwrap();
+        let registrant = linked.first()?.zoom_registrant_id.clone()?;
+        (session.zoom.status == ZoomStatus::Ready).then_some((session, registrant))
+    })
+    .await;
+    wait_for_jobs(&app.db).await;
+    let meeting = session.zoom.meeting_id.unwrap();
+    let uuid = "Wn3Ji//8TRmfNnbfQoH2JQ==";
+    let story = meeting_story(meeting, uuid)
+        .into_iter()
+        .map(|body| body.replace("r-alice", &registrant))
+        .collect::<Vec<_>>();
+    let planned = |standing: reports::Standing| match standing.job {
+        JobState::Planned { at, .. } => at,
+        other => panic!("{app}: the report job is {other:?}"),
+    };
+    let ahead = planned(reports::standing(&app.db, &session.id).await.unwrap());
+    assert!(ahead > Utc::now() + chrono::Duration::days(365), "{app}");
+
+    // Live: Alice's first join, as the webhooks show it.
+    let answer = deliver_signed(&app.address, SECRET, &story[2]).await;
+    assert_eq!(answer.status(), 200, "{app}");
+    wait_for_jobs(&app.db).await;
+    let live = evidence(&app.db, &session.id).await;
+    assert_eq!(live.len(), 1, "{app}: {live:#?}");
+    assert_eq!(live[0].source, Source::Webhook);
+
+    // Zoom's report of the run, then the meeting's end: read at once.
+    zoom.add_instance(
+        meeting,
+        uuid,
+        chrono::DateTime::parse_from_rfc3339("2030-07-29T01:59:50Z")
+            .unwrap()
+            .to_utc(),
+        vec![json!({
+            "id": "", "user_id": "100", "name": "Alice", "user_email": "alice@perpus.example.id",
+            "registrant_id": registrant,
+            "join_time": "2030-07-29T02:00:30Z", "leave_time": "2030-07-29T02:40:00Z",
+            "duration": 2370, "status": "in_meeting", "failover": false,
+        })],
+    );
+    let answer = deliver_signed(&app.address, SECRET, &story[11]).await;
+    assert_eq!(answer.status(), 200, "{app}");
+    let standing = until("the report to be read", || async {
+        let standing = reports::standing(&app.db, &session.id).await.unwrap();
+        (standing.job == JobState::Done).then_some(standing)
+    })
+    .await;
+    assert_eq!(standing.instances.len(), 1, "{app}");
+    assert!(standing.instances[0].report_read_at.is_some(), "{app}");
+    assert!(
+        standing.instances[0].ended_at.is_some(),
+        "{app}: its end, from the webhook"
+    );
+    let read = evidence(&app.db, &session.id).await;
+    let seen = |rows: &[AttendanceRow]| {
+        rows.iter()
+            .map(|r| (r.source, r.joined_at, r.left_at, r.registration_id.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        seen(&read),
+        [(
+            Source::Report,
+            Some(utc("2030-07-29T02:00:30Z")),
+            Some(utc("2030-07-29T02:40:00Z")),
+            Some(registered.clone())
+        )],
+        "{app}: the report's row in place of the webhook's"
+    );
+
+    // The run's late deliveries (its leave, a join) add nothing to it.
+    for body in [&story[7], &story[8]] {
+        let answer = deliver_signed(&app.address, SECRET, body).await;
+        assert_eq!(answer.status(), 200, "{app}");
+    }
+    wait_for_jobs(&app.db).await;
+    assert_eq!(
+        seen(&evidence(&app.db, &session.id).await),
+        seen(&read),
+        "{app}"
+    );
+    assert_eq!(kept(&app.db).await, (4, 4), "{app}");
 }

@@ -6,6 +6,8 @@
 //! the key of the delivery it repeats and is kept once, and what the job
 //! writes does not depend on order (a join's two ends meet in one row
 //! whichever comes first; an instance's first start and end told stay).
+//! A meeting's end has its report read at once (`reports`), whose rows
+//! then replace the webhooks' for that run.
 
 use chrono::{DateTime, Utc};
 use diesel::QueryResult;
@@ -21,6 +23,7 @@ use crate::integrations::zoom::webhook::{Delivery, Kind, Meeting, Participant};
 use crate::jobs::{self, Attempt, BackgroundJob, JobContext, Outcome};
 use crate::services::Db;
 use crate::services::attendance::evidence::{self, Observed};
+use crate::services::attendance::reports;
 
 /// Reads one kept delivery.
 #[derive(Serialize, Deserialize)]
@@ -104,13 +107,27 @@ fn apply(conn: &mut DbConnection, delivery: &Delivery, now: DateTime<Utc>) -> Qu
         Kind::MeetingEnded => (None, meeting.end_time.or(happened)),
         _ => (None, None),
     };
+    // Locks the run: its report, if being stored, is wholly before or after.
     attendance::note_instance(conn, &session_id, uuid, started, ended)?;
     match (delivery.kind, &delivery.participant) {
+        (Kind::MeetingEnded, _) => reports::hasten_for_session(conn, &session_id, now),
         (Kind::ParticipantJoined | Kind::ParticipantLeft, Some(person)) => {
+            if report_read(conn, &session_id, uuid)? {
+                return Ok(());
+            }
             record(conn, &session_id, uuid, delivery.kind, person, now)
         }
         _ => Ok(()),
     }
+}
+
+/// Whether Zoom's report of the run has replaced its webhooks' rows: the
+/// report is the source of truth, so a delivery arriving after it (a late
+/// retry) adds nothing, as one before it would have been replaced.
+fn report_read(conn: &mut DbConnection, session_id: &str, uuid: &str) -> QueryResult<bool> {
+    Ok(attendance::instances(conn, session_id)?
+        .iter()
+        .any(|run| run.meeting_uuid == uuid && run.report_read_at.is_some()))
 }
 
 /// By the meeting's number, which the session keeps; else by an instance
