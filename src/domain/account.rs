@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use super::throttle::Allowance;
 
 /// A role within one event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -140,54 +140,22 @@ pub fn check_password(password: &str, email: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// How guessing is slowed. Failures count per pair of account and client
-/// address: the first few in a day cost nothing, and after them each attempt
-/// waits twice as long as the one before, from a minute up to a quarter of an
-/// hour. A stranger guessing from elsewhere so slows only themselves, never
-/// the owner at their own address. One address is also cut off after many
-/// failures in a short window, whatever the accounts, which stops one
-/// password being tried on every account. The answer is the same for
-/// addresses with and without an account.
-pub const PAIR_WINDOW: Duration = Duration::from_secs(24 * 3600);
-pub const PAIR_FREE_FAILURES: i64 = 5;
-pub const PAIR_FIRST_WAIT: Duration = Duration::from_secs(60);
-pub const PAIR_LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
-pub const ADDRESS_WINDOW: Duration = Duration::from_secs(15 * 60);
-pub const ADDRESS_FAILURES: i64 = 20;
-
-/// Failed sign-ins (attempts being checked count as failed) in one scope
-/// within its window.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Failures {
-    pub count: i64,
-    pub oldest: Option<DateTime<Utc>>,
-    pub latest: Option<DateTime<Utc>>,
-}
-
-/// How long a sign-in attempt must wait before its password is checked,
-/// given the failures of its account-and-address pair and of its address;
-/// `None`: it may be checked now.
-pub fn sign_in_wait(pair: &Failures, address: &Failures, now: DateTime<Utc>) -> Option<Duration> {
-    let pair_wait = (pair.count >= PAIR_FREE_FAILURES)
-        .then(|| {
-            let doublings = u32::try_from(pair.count - PAIR_FREE_FAILURES).unwrap_or(u32::MAX);
-            let wait = PAIR_FIRST_WAIT
-                .saturating_mul(2u32.saturating_pow(doublings))
-                .min(PAIR_LONGEST_WAIT);
-            remaining(pair.latest, wait, now)
-        })
-        .flatten();
-    // A sliding window: one more attempt is allowed when its oldest failure leaves it.
-    let address_wait = (address.count >= ADDRESS_FAILURES)
-        .then(|| remaining(address.oldest, ADDRESS_WINDOW, now))
-        .flatten();
-    pair_wait.max(address_wait)
-}
-
-fn remaining(since: Option<DateTime<Utc>>, wait: Duration, now: DateTime<Utc>) -> Option<Duration> {
-    let until = since? + chrono::Duration::from_std(wait).ok()?;
-    (until - now).to_std().ok().filter(|left| !left.is_zero())
-}
+/// How guessing a password is slowed. Failures count per pair of account
+/// and client address: the first few in a day cost nothing, and after them
+/// each attempt waits twice as long as the one before, from a minute up to a
+/// quarter of an hour. A stranger guessing from elsewhere so slows only
+/// themselves, never the owner at their own address. One address is also cut
+/// off after many failures in a short window, whatever the accounts, which
+/// stops one password being tried on every account. The answer is the same
+/// for addresses with and without an account.
+pub const SIGN_IN: Allowance = Allowance {
+    pair_window: Duration::from_secs(24 * 3600),
+    pair_free_failures: 5,
+    pair_first_wait: Duration::from_secs(60),
+    pair_longest_wait: Duration::from_secs(15 * 60),
+    address_window: Duration::from_secs(15 * 60),
+    address_failures: 20,
+};
 
 #[cfg(test)]
 mod tests {
@@ -243,38 +211,6 @@ mod tests {
             TokenPurpose::PasswordReset.lifetime(),
             Duration::from_secs(60 * 60)
         );
-    }
-
-    #[test]
-    fn guessing_waits_longer_each_time_per_pair_and_is_cut_off_per_address() {
-        let now = Utc::now();
-        let ago = |seconds| Some(now - chrono::Duration::seconds(seconds));
-        let failures = |count, oldest, latest| Failures {
-            count,
-            oldest: ago(oldest),
-            latest: ago(latest),
-        };
-        let none = Failures::default();
-        assert_eq!(sign_in_wait(&failures(4, 100, 0), &none, now), None);
-        assert_eq!(
-            sign_in_wait(&failures(5, 100, 0), &none, now),
-            Some(Duration::from_secs(60))
-        );
-        assert_eq!(
-            sign_in_wait(&failures(6, 100, 30), &none, now),
-            Some(Duration::from_secs(90))
-        );
-        assert_eq!(sign_in_wait(&failures(5, 100, 60), &none, now), None);
-        assert_eq!(
-            sign_in_wait(&failures(40, 9000, 0), &none, now),
-            Some(PAIR_LONGEST_WAIT)
-        );
-        assert_eq!(
-            sign_in_wait(&none, &failures(20, 800, 0), now),
-            Some(Duration::from_secs(100))
-        );
-        assert_eq!(sign_in_wait(&none, &failures(19, 800, 0), now), None);
-        assert_eq!(sign_in_wait(&none, &failures(20, 900, 0), now), None);
     }
 
     #[test]

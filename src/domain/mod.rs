@@ -11,5 +11,6 @@ pub mod registrant;
 pub mod registration;
 pub mod session;
 pub mod text;
+pub mod throttle;
 pub mod time;
 pub mod timing;

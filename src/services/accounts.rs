@@ -9,8 +9,7 @@ use crate::db::Db;
 use crate::db::models::UserRow;
 use crate::db::repo::{audit, events, failures, tokens, users};
 use crate::domain::account::{
-    ADDRESS_WINDOW, Account, EventRole, PAIR_WINDOW, TokenPurpose, check_password, normalise_email,
-    sign_in_wait,
+    Account, EventRole, SIGN_IN, TokenPurpose, check_password, normalise_email,
 };
 use crate::domain::event::FieldError;
 use crate::domain::text::Text;
@@ -157,12 +156,7 @@ pub async fn sign_in(
     let (reserved, stored) = db
         .transaction(move |conn| -> Result<Result<_, Error>, Error> {
             let now = Utc::now();
-            let ago = |window| now - chrono::Duration::from_std(window).expect("a day at most");
-            failures::lock(conn, &scopes.0)?;
-            failures::lock(conn, &scopes.1)?;
-            let pair = failures::since(conn, &scopes.0, ago(PAIR_WINDOW))?;
-            let address = failures::since(conn, &scopes.1, ago(ADDRESS_WINDOW))?;
-            if let Some(wait) = sign_in_wait(&pair, &address, now) {
+            if let Some(wait) = failures::wait(conn, &SIGN_IN, (&scopes.0, &scopes.1), now)? {
                 return Ok(Err(Error::Throttled(wait)));
             }
             let reserved = [
@@ -190,7 +184,7 @@ pub async fn sign_in(
         match stored.filter(|_| matches) {
             Some(user) => {
                 failures::remove(conn, &reserved)?;
-                let window = chrono::Duration::from_std(PAIR_WINDOW).expect("a day");
+                let window = chrono::Duration::from_std(SIGN_IN.pair_window).expect("a day");
                 failures::clear(conn, &pair_scope, now - window)?;
                 audit::Entry::new("sign_in.password")
                     .by_user(&user.id, &user.email)

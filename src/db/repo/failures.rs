@@ -1,6 +1,9 @@
-//! Failed sign-ins, counted per account-and-address pair and per address.
-//! An attempt is written here before its password is checked (a
-//! reservation), so that attempts made at once count against each other.
+//! Failed attempts at a secret (a password, a check-in code), counted per
+//! scope: a pair (an account and an address, a participant and a session)
+//! and an address. The table keeps its first name, `sign_in_failures`; a
+//! scope's prefix says what it counts. A password attempt is written here
+//! before the password is checked (a reservation), so that attempts made at
+//! once count against each other.
 
 use chrono::{DateTime, Utc};
 use diesel::dsl::{count_star, max, min};
@@ -10,9 +13,9 @@ use uuid::Uuid;
 
 use crate::db::DbConnection;
 use crate::db::schema::sign_in_failures;
-use crate::domain::account::Failures;
+use crate::domain::throttle::{Allowance, Failures};
 
-/// Keeps sign-in scopes apart from every other advisory lock (the first key
+/// Keeps these scopes apart from every other advisory lock (the first key
 /// of the two-key form).
 const PG_SCOPE_LOCK_CLASS: i32 = 0x7369_676e; // "sign"
 
@@ -20,7 +23,7 @@ const PG_SCOPE_LOCK_CLASS: i32 = 0x7369_676e; // "sign"
 /// that attempts made at once see each other's. Callers lock their scopes in
 /// one order (pair, then address). SQLite's write transactions are serial
 /// already (`BEGIN IMMEDIATE`).
-pub fn lock(conn: &mut DbConnection, scope: &str) -> QueryResult<()> {
+fn lock(conn: &mut DbConnection, scope: &str) -> QueryResult<()> {
     if let DbConnection::Pg(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
             .bind::<Integer, _>(PG_SCOPE_LOCK_CLASS)
@@ -28,6 +31,22 @@ pub fn lock(conn: &mut DbConnection, scope: &str) -> QueryResult<()> {
             .execute(pg)?;
     }
     Ok(())
+}
+
+/// Locks the two scopes (pair, then address) and says how long an attempt
+/// in them must wait under `allowance`; `None`: it may be checked now.
+pub fn wait(
+    conn: &mut DbConnection,
+    allowance: &Allowance,
+    (pair, address): (&str, &str),
+    now: DateTime<Utc>,
+) -> QueryResult<Option<std::time::Duration>> {
+    let ago = |window| now - chrono::Duration::from_std(window).unwrap_or(chrono::Duration::MAX);
+    lock(conn, pair)?;
+    lock(conn, address)?;
+    let pair = since(conn, pair, ago(allowance.pair_window))?;
+    let address = since(conn, address, ago(allowance.address_window))?;
+    Ok(allowance.wait(&pair, &address, now))
 }
 
 /// Records one failure (or reservation); its id, to take it back.
@@ -43,7 +62,7 @@ pub fn record(conn: &mut DbConnection, scope: &str, now: DateTime<Utc>) -> Query
     Ok(id)
 }
 
-pub fn since(conn: &mut DbConnection, scope: &str, since: DateTime<Utc>) -> QueryResult<Failures> {
+fn since(conn: &mut DbConnection, scope: &str, since: DateTime<Utc>) -> QueryResult<Failures> {
     let (count, oldest, latest) = sign_in_failures::table
         .filter(sign_in_failures::scope.eq(scope))
         .filter(sign_in_failures::at.gt(since.naive_utc()))
