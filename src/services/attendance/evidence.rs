@@ -1,7 +1,8 @@
 //! Recording what a source saw, in the caller's transaction. Every source
 //! goes through [`record`], so a row is matched the same way whoever
 //! brought it: by registrant id, then exact e-mail, then an organiser's
-//! earlier answer for the same identity; otherwise it waits for review.
+//! earlier answer for the same identity; otherwise it waits for review. A
+//! check-in needs none of that: the participant signed in.
 
 use chrono::{DateTime, Utc};
 use diesel::QueryResult;
@@ -26,6 +27,10 @@ pub struct Observed<'a> {
     pub left_at: Option<DateTime<Utc>>,
     /// A total without times (a "unique users" export).
     pub minutes: Option<u32>,
+    /// The registration the sighting is known to be of, with no need to
+    /// match it (a signed-in participant checking in): counted as
+    /// [`Match::CheckIn`].
+    pub registration_id: Option<&'a str>,
 }
 
 fn text(value: Option<&str>) -> Option<String> {
@@ -91,9 +96,10 @@ pub fn record(
             zoom_user_id: seen.zoom_user_id,
         };
         row.identity = stronger_identity(row.identity.clone(), merged.identity());
-        let matched = match roster.find(&merged) {
-            Some((registration, how)) => Some((registration.to_owned(), how)),
-            None => repo::assignment(conn, session_id, &row.identity)?
+        let matched = match (sighting.registration_id, roster.find(&merged)) {
+            (Some(known), _) => Some((known.to_owned(), Match::CheckIn)),
+            (None, Some((registration, how))) => Some((registration.to_owned(), how)),
+            (None, None) => repo::assignment(conn, session_id, &row.identity)?
                 .flatten()
                 .map(|registration| (registration, Match::Organiser)),
         };

@@ -173,6 +173,7 @@ fn record(
         joined_at: person.join_time.filter(|_| joined),
         left_at: person.leave_time.filter(|_| !joined),
         minutes: None,
+        registration_id: None,
     };
     evidence::record(conn, session_id, &[observed], now)
 }
