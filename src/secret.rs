@@ -1,5 +1,6 @@
 //! Secrets: configured ones that never show in logs, new random ones for
-//! links and forms, and the digest a table keeps instead of the secret.
+//! links, forms and check-in codes, and the digest a table keeps instead of
+//! the secret.
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -55,6 +56,15 @@ pub fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A short code of `digits` decimal digits (at most 19), each code equally
+/// likely: one shown in a room for people to type. rand's thread generator
+/// is a CSPRNG seeded from the operating system, as for the secrets above.
+pub fn new_code(digits: usize) -> String {
+    use rand::Rng;
+    let n = rand::rng().random_range(0..10u64.pow(digits as u32));
+    format!("{n:0digits$}")
 }
 
 pub fn digest(secret: &str) -> String {

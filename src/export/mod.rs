@@ -1,6 +1,7 @@
 //! File formats bimtek writes and reads: iCalendar for invitations and
-//! feeds, CSV and XLSX for participant lists. The rules they carry out
+//! feeds, CSV and XLSX for participant lists, QR codes. The rules they carry out
 //! stay in `domain`; here is only the shape of the bytes.
 
 pub mod calendar;
+pub mod qr;
 pub mod spreadsheet;

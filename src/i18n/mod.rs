@@ -252,6 +252,10 @@ mod tests {
             "question.error.kind",
             "question.error.choices",
             "question.error.too_many",
+            "checkin.error.code",
+            "checkin.error.wrong_code",
+            "checkin.error.minutes",
+            "checkin.error.zoom",
         ] {
             keys.push(message.to_owned());
         }

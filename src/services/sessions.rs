@@ -186,7 +186,11 @@ pub async fn find(db: &Db, event: &Event, id: &str) -> Result<Session, Error> {
     db.run(move |conn| in_event(conn, &event_id, &id)).await
 }
 
-fn in_event(conn: &mut DbConnection, event_id: &str, id: &str) -> Result<Session, Error> {
+pub(crate) fn in_event(
+    conn: &mut DbConnection,
+    event_id: &str,
+    id: &str,
+) -> Result<Session, Error> {
     repo::find(conn, id)?
         .filter(|s| s.event_id == event_id)
         .ok_or(Error::NotFound)
@@ -207,7 +211,7 @@ pub async fn of_speaker(db: &Db, account: &Account) -> Result<Vec<(Session, Even
     .await
 }
 
-fn may_manage(actor: &Account, event: &Event) -> Result<(), Error> {
+pub(crate) fn may_manage(actor: &Account, event: &Event) -> Result<(), Error> {
     if actor.may_manage(&event.id.to_string()) {
         Ok(())
     } else {

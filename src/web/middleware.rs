@@ -195,9 +195,10 @@ pub async fn no_store_when_private(
 }
 
 /// Paths that are someone's own whoever asks: their pages, the organisers'
-/// pages and exports, and the pages behind an e-mailed link.
+/// pages and exports, the pages behind an e-mailed link, and a
+/// participant's check-in.
 fn is_private_path(path: &str) -> bool {
-    const PRIVATE: [&str; 8] = [
+    const PRIVATE: [&str; 9] = [
         "/my",
         "/manage",
         "/admin",
@@ -206,6 +207,7 @@ fn is_private_path(path: &str) -> bool {
         "/password/reset/",
         "/invitation/",
         "/registrations/confirm/",
+        "/checkin/",
     ];
     PRIVATE.iter().any(|prefix| {
         path.strip_prefix(prefix)
@@ -260,6 +262,7 @@ mod tests {
             "/manage/events/x",
             "/admin",
             "/setup/abc",
+            "/checkin/abc",
         ] {
             assert!(is_private_path(private), "{private}");
         }

@@ -67,7 +67,7 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
-        accounts, admin, events, ops, public, registration, roster, sessions, webhooks,
+        accounts, admin, checkin, events, ops, public, registration, roster, sessions, webhooks,
     };
     use web::{post, resource};
     cfg.service(resource("/").route(get().to(public::home)))
@@ -149,6 +149,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/my/calendar/revoke").route(post().to(registration::revoke_calendar_feed)),
         )
         .service(resource("/calendar/{secret}.ics").route(get().to(registration::calendar_feed)))
+        .service(
+            resource("/checkin/{session_id}")
+                .route(get().to(checkin::visit_page))
+                .route(post().to(checkin::check_in)),
+        )
         // Staff
         .service(resource("/admin").route(get().to(admin::dashboard)))
         .service(resource("/admin/invitations").route(post().to(admin::invite_organiser)))
@@ -217,5 +222,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/manage/events/{slug}/sessions/{id}/zoom/retry")
                 .route(post().to(sessions::retry_zoom)),
+        )
+        .service(
+            resource("/manage/events/{slug}/sessions/{id}/checkin")
+                .route(get().to(checkin::desk_page))
+                .route(post().to(checkin::desk_change)),
         );
 }

@@ -16,13 +16,13 @@
 #     the Bengkulu bimtek's management (the event, its edit form, its outbox,
 #     registrations (both pages of the demo's sixty, a province filter, a
 #     bulk action with nobody ticked), adding by hand, an import's preview,
-#     the questions and removing one, the agenda and a session's forms),
-#     with their errors;
+#     the questions and removing one, the agenda and a session's forms,
+#     self check-in before and after its window opens), with their errors;
 #   - as the speaker: their page, their sessions and the event page;
 #   - as the participant (signed in by the e-mailed link, read from the
 #     demo's .eml folder): their page, giving up a seat, the public pages as
 #     they see them, the calendar feed's page and the page showing a new
-#     feed's address.
+#     feed's address, checking in (with a wrong code) and before it opens.
 # Every GET route that renders a page is here (src/web/mod.rs); the others
 # answer files (CSV, XLSX, .ics, CSS), redirects or health figures.
 # With BIMTEK_A11Y_SCREENSHOTS=DIR each page is also saved as a picture at
@@ -124,6 +124,15 @@ import=$(curl -sf -o /dev/null -w '%{redirect_url}' -b "$organiser" -F "csrf_tok
   -F "file=@$work/import.csv;type=text/csv" "$base$manage/registrations/import")
 import=${import#"$base"}
 session=$(curl -sf -b "$organiser" "$base$manage/sessions" | grep -o "/sessions/[0-9a-f-]*/edit" | head -n 1 | cut -d/ -f3)
+# Self check-in: the two sessions not on Zoom; the last one's window opened
+# (its code and QR code shown), the other's not yet.
+checkins=$(curl -sf -b "$organiser" "$base$manage/sessions" | grep -o "$manage/sessions/[0-9a-f-]*/checkin" | uniq)
+unopened=$(echo "$checkins" | head -n 1)
+desk=$(echo "$checkins" | tail -n 1)
+token=$(curl -sf -b "$organiser" "$base$desk" | csrf)
+curl -sf -o /dev/null -b "$organiser" --data-urlencode "csrf_token=$token" \
+  --data-urlencode "action=open" --data-urlencode "minutes=240" "$base$desk"
+checkin_page=/checkin/$(echo "$desk" | cut -d/ -f6)
 
 # A question, for the page that asks before removing it.
 token=$(curl -sf -b "$organiser" "$base$manage/questions" | csrf)
@@ -181,9 +190,11 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "$manage/sessions" "$manage/sessions/new"
   "submit:$manage/sessions/new?title=Diskusi&start_time=10:00&end_time=09:00&delivery=link&join_link=zoom.us"
   "$manage/sessions/$session/edit" "$manage/sessions/$session/delete" "$question"
+  "$unopened" "$desk" "submit:$desk?minutes=0"
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")
-participant_pages=(/my "$seat" / "/events/$slug" "/events/$slug/register")
+participant_pages=(/my "$seat" / "/events/$slug" "/events/$slug/register"
+  "$checkin_page" "submit:$checkin_page?code=12" "/checkin/$(echo "$unopened" | cut -d/ -f6)")
 
 # check LANGUAGE ROLE [OPTIONS] BASE PATH...
 check() {

@@ -1,15 +1,10 @@
 //! Every route × every kind of visitor, with the status each must get.
 //! A new route joins the table in the same change that adds it.
 
-use bimtek::db::DbError;
-use bimtek::db::repo::tokens;
-use bimtek::domain::account::{Account, EventRole, TokenPurpose};
+use bimtek::domain::account::{Account, EventRole};
 use bimtek::domain::event::Event;
 use bimtek::domain::session::SessionForm;
-use bimtek::i18n::Lang;
-use bimtek::services::accounts::Origin;
 use bimtek::services::sessions;
-use chrono::Utc;
 use chrono_tz::Tz;
 
 use crate::support::*;
@@ -56,22 +51,7 @@ fn post(path: impl Into<String>, fields: &[(&'static str, &str)], expect: [u16; 
 
 async fn signed_in_as_participant(app: &TestApp) -> Browser {
     let person = participant(&app.db, "siti@perpusdes.example.id", "Siti Aminah").await;
-    let secret = app
-        .db
-        .run(move |conn| -> Result<String, DbError> {
-            Ok(tokens::issue(
-                conn,
-                TokenPurpose::SignIn,
-                Some(&person.id),
-                Utc::now(),
-            )?)
-        })
-        .await
-        .unwrap();
-    let browser = app.browser();
-    let response = browser.post(&format!("/my/sign-in/{secret}"), &[]).await;
-    assert_eq!(response.status(), 303);
-    browser
+    signed_in_by_link(app, &person).await
 }
 
 /// A session of `event`, planned by `admin`; returns its id.
@@ -85,12 +65,7 @@ async fn agenda_item(app: &TestApp, admin: &Account, event: &Event) -> String {
         location: "Aula".into(),
         ..SessionForm::default()
     };
-    let origin = Origin {
-        base_url: url::Url::parse(&app.address).unwrap(),
-        address: None,
-        lang: Lang::Id,
-    };
-    sessions::create(&app.db, admin, event, form, &origin)
+    sessions::create(&app.db, admin, event, form, &origin(&app.address))
         .await
         .expect("the session is created")
         .id
@@ -358,6 +333,42 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             staff_only(404, 404),
         ),
         get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200]),
+        // Self check-in: the organisers' desk of an in-person session, and
+        // the participant's page, refused to everyone here since nobody
+        // holds a seat in the event.
+        get(
+            format!("/manage/events/bimtek-kita/sessions/{session}/checkin"),
+            staff_only(200, 200),
+        ),
+        post(
+            format!("/manage/events/bimtek-kita/sessions/{session}/checkin"),
+            &[("action", "open"), ("minutes", "")],
+            staff_only(422, 422),
+        ),
+        get(
+            "/manage/events/bimtek-kita/sessions/tidak-ada/checkin",
+            staff_only(404, 404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/sessions/tidak-ada/checkin",
+            &[("action", "close")],
+            staff_only(404, 404),
+        ),
+        get(
+            format!("/checkin/{session}"),
+            [SIGN_IN, 403, 403, 403, 403, 403],
+        ),
+        post(
+            format!("/checkin/{session}"),
+            &[("code", "123456")],
+            [SIGN_IN, 403, 403, 403, 403, 403],
+        ),
+        get("/checkin/tidak-ada", [SIGN_IN, 404, 404, 404, 404, 404]),
+        post(
+            "/checkin/tidak-ada",
+            &[("code", "123456")],
+            [SIGN_IN, 404, 404, 404, 404, 404],
+        ),
         // Starting an event takes the organiser flag of the account (the
         // staff here hold event roles only) or an administrator.
         get("/manage/events/new", staff_only(403, 200)),

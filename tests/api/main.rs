@@ -4,6 +4,7 @@ mod support;
 
 mod accounts;
 mod authorisation;
+mod checkin;
 mod cli;
 mod events;
 mod invitations;

@@ -4,6 +4,7 @@
 pub mod attendance;
 pub mod audit;
 pub mod calendar_feeds;
+pub mod checkin_windows;
 pub mod events;
 pub mod failures;
 pub mod jobs;

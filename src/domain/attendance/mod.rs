@@ -9,6 +9,7 @@
 //! compared in integers (`attended * 100 >= percent * scheduled`), so 79.99 %
 //! never rounds up to a pass.
 
+pub mod checkin;
 mod event;
 mod identity;
 mod session;

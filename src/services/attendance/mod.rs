@@ -2,6 +2,7 @@
 //! reports, the uploaded CSV, self check-in), the organisers' decisions,
 //! and the results computed from both by `domain::attendance`.
 
+pub mod checkin;
 pub mod evidence;
 pub mod reports;
 pub mod webhooks;

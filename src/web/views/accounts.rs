@@ -199,6 +199,8 @@ pub struct Participation {
     pub seats: Vec<crate::services::sessions::Seat>,
     /// Whether their private calendar feed works.
     pub feed_working: bool,
+    /// Their sessions whose check-in is open now.
+    pub checkins_open: std::collections::HashSet<String>,
 }
 
 pub fn my_page(
@@ -238,7 +240,7 @@ pub fn my_page(
                                     p { a href={ "/my/registrations/" (registration.id) "/invitation.ics" } { (lang.t("my.ics")) } }
                                 }
                                 @if let Some(seat) = participation.seats.iter().find(|s| s.registration_id == registration.id) {
-                                    (super::registration::seat_sessions(lang, event, seat, now))
+                                    (super::registration::seat_sessions(lang, event, seat, &participation.checkins_open, now))
                                 }
                                 @if registration.status.is_active() && !event.has_ended(now) {
                                     p { a href={ "/my/registrations/" (registration.id) "/cancel" } { (lang.t("my.cancel")) } }

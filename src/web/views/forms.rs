@@ -15,6 +15,8 @@ pub struct Field<'a> {
     pub kind: &'a str,
     pub value: &'a str,
     pub autocomplete: &'a str,
+    /// The keyboard a phone shows ("numeric" for a code of digits).
+    pub inputmode: Option<&'a str>,
     pub required: bool,
     /// Required in some cases only, which the hint names.
     pub conditional: bool,
@@ -32,6 +34,7 @@ impl<'a> Field<'a> {
             kind,
             value,
             autocomplete: "off",
+            inputmode: None,
             required: true,
             conditional: false,
             hint: None,
@@ -41,6 +44,11 @@ impl<'a> Field<'a> {
 
     pub fn autocomplete(mut self, value: &'a str) -> Self {
         self.autocomplete = value;
+        self
+    }
+
+    pub fn inputmode(mut self, mode: &'a str) -> Self {
+        self.inputmode = Some(mode);
         self
     }
 
@@ -182,7 +190,7 @@ pub fn input(lang: Lang, field: Field<'_>, errors: &Errors<'_>) -> Markup {
             label for=(id) { (field.label) @if !field.required && !field.conditional { " " span.optional { (lang.t("form.optional")) } } }
             @if let Some(hint) = field.hint { p.hint id={ (id) "-hint" } { (hint) } }
             input id=(id) name=(field.name) type=(field.kind) value=(value)
-                autocomplete=(field.autocomplete) required[field.required]
+                autocomplete=(field.autocomplete) inputmode=[field.inputmode] required[field.required]
                 aria-invalid=[error.map(|_| "true")]
                 aria-describedby=[described_by(&id, field.hint.is_some(), error.is_some())];
             @if let Some(error) = error { p.error id={ (id) "-error" } { (message(lang, error)) } }

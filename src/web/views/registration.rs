@@ -355,11 +355,13 @@ fn joining(
     }
 }
 
-/// The sessions of a confirmed seat on the participant's page.
+/// The sessions of a confirmed seat on the participant's page, with the way
+/// to check in to those whose check-in is open (`checkins_open`).
 pub fn seat_sessions(
     lang: Lang,
     event: &Event,
     seat: &Seat,
+    checkins_open: &std::collections::HashSet<String>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Markup {
     html! {
@@ -376,6 +378,9 @@ pub fn seat_sessions(
                             }
                         }
                         (joining(lang, (event, seat.own_zone), session, personal.as_deref(), now))
+                        @if checkins_open.contains(&session.id) {
+                            p { a.button href=(super::checkin::visit_path(&session.id)) { (lang.t("my.checkin")) span.visually-hidden { ": " (session.plan.title) } } }
+                        }
                     }
                 }
             }

@@ -164,6 +164,10 @@ pub fn list(
                                         a href={ (base) "/" (session.id) "/edit" } { (lang.t("session.edit")) span.visually-hidden { ": " (session.plan.title) } }
                                         br;
                                         a href={ (base) "/" (session.id) "/delete" } { (lang.t("session.delete")) span.visually-hidden { ": " (session.plan.title) } }
+                                        @if session.plan.delivery.zoom_host().is_none() {
+                                            br;
+                                            a href={ (base) "/" (session.id) "/checkin" } { (lang.t("checkin.link")) span.visually-hidden { ": " (session.plan.title) } }
+                                        }
                                     }
                                 }
                             }
@@ -310,6 +314,9 @@ pub fn form(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
             p.back { a href=(list_path(page.event)) { (t("session.back")) } }
             h1 { (page.heading) }
             p lang=[format::authored(lang)] { (page.event.title) }
+            @if let Some(session) = page.session.filter(|s| s.plan.delivery.zoom_host().is_none()) {
+                p { a href={ (list_path(page.event)) "/" (session.id) "/checkin" } { (t("checkin.link")) } }
+            }
             @if let Some(session) = page.session.filter(|s| s.zoom.status != ZoomStatus::None) {
                 div.zoom {
                     (t("session.zoom")) ": " (zoom_state(ctx, page.event, session, page.standing, page.zoom_at_work, page.zoom_configured))

@@ -1,14 +1,15 @@
 //! People and events the tests put in place: through the services, as
 //! organisers will, or through the forms, as participants do.
 
-use bimtek::db::Db;
-use bimtek::domain::account::{Account, EventRole};
+use bimtek::db::repo::tokens;
+use bimtek::db::{Db, DbError};
+use bimtek::domain::account::{Account, EventRole, TokenPurpose};
 use bimtek::domain::event::{Event, NewEvent, Seating};
 use bimtek::domain::time::local_to_utc;
 use bimtek::i18n::Lang;
 use bimtek::services;
-use bimtek::services::accounts;
-use chrono::NaiveDate;
+use bimtek::services::accounts::{self, Origin};
+use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::app::{Browser, TestApp, csrf_in};
@@ -55,6 +56,36 @@ pub async fn staff(
             .unwrap();
     }
     account
+}
+
+/// Where a service call comes from in a test: no client address.
+pub fn origin(app_address: &str) -> Origin {
+    Origin {
+        base_url: url::Url::parse(app_address).unwrap(),
+        address: None,
+        lang: Lang::Id,
+    }
+}
+
+/// `person` signed in, as by the link e-mailed to them.
+pub async fn signed_in_by_link(app: &TestApp, person: &Account) -> Browser {
+    let user_id = person.id.clone();
+    let secret = app
+        .db
+        .run(move |conn| -> Result<String, DbError> {
+            Ok(tokens::issue(
+                conn,
+                TokenPurpose::SignIn,
+                Some(&user_id),
+                Utc::now(),
+            )?)
+        })
+        .await
+        .unwrap();
+    let browser = app.browser();
+    let response = browser.post(&format!("/my/sign-in/{secret}"), &[]).await;
+    assert_eq!(response.status(), 303, "{browser}: signed in by link");
+    browser
 }
 
 pub async fn participant(db: &Db, email: &str, name: &str) -> Account {
