@@ -226,21 +226,31 @@ impl TableBuilder {
 
 // ---------------------------------------------------------------- CSV
 
-fn read_csv(bytes: &[u8]) -> Result<Table, ReadError> {
+/// The text of an uploaded CSV file, whatever tool saved it (see
+/// [`decode_text`]); `None` when it is no text at all.
+pub(super) fn csv_text(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
     let text = decode_text(bytes);
-    if text
+    // Text files do not contain control characters; a PDF, an image or a
+    // renamed workbook does, and would otherwise import as nonsense.
+    let binary = text
         .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        // Text files do not contain control characters; a PDF, an image or a
-        // renamed workbook does, and would otherwise import as nonsense.
-        return Err(ReadError::Unreadable);
-    }
-    let mut reader = csv::ReaderBuilder::new()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    (!binary).then_some(text)
+}
+
+/// Reads `text` record by record, in the separator its first line uses,
+/// rows of any length.
+pub(super) fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(detect_delimiter(&text))
-        .from_reader(text.as_bytes());
+        .delimiter(detect_delimiter(text))
+        .from_reader(text.as_bytes())
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Table, ReadError> {
+    let text = csv_text(bytes).ok_or(ReadError::Unreadable)?;
+    let mut reader = csv_reader(&text);
     let mut builder = TableBuilder::new();
     let mut lines = LineCounter::new(text.as_bytes());
     let mut record = csv::StringRecord::new();
@@ -274,14 +284,14 @@ fn read_csv(bytes: &[u8]) -> Result<Table, ReadError> {
 /// unless a cell above holds a line break, which is close enough to find the
 /// row. The csv crate's own line count is off after blank lines and with
 /// CRLF, and its byte position points before any blank lines it skipped.
-struct LineCounter<'a> {
+pub(super) struct LineCounter<'a> {
     text: &'a [u8],
     offset: usize,
     line: usize,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(text: &'a [u8]) -> Self {
+    pub(super) fn new(text: &'a [u8]) -> Self {
         LineCounter {
             text,
             offset: 0,
@@ -290,7 +300,7 @@ impl<'a> LineCounter<'a> {
     }
 
     /// Positions must come in increasing order, as records do.
-    fn line_at(&mut self, position: u64) -> usize {
+    pub(super) fn line_at(&mut self, position: u64) -> usize {
         let position =
             usize::try_from(position).map_or(self.text.len(), |p| p.min(self.text.len()));
         let skipped = self.text[position..]
