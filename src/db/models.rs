@@ -174,6 +174,9 @@ pub struct ImportRow {
     pub rows: String,
     pub created_at: NaiveDateTime,
     pub imported_at: Option<NaiveDateTime>,
+    /// The session a Zoom participant report is for; `None`: a
+    /// participant list, for the whole event.
+    pub session_id: Option<String>,
 }
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]

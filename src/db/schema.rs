@@ -86,6 +86,7 @@ diesel::table! {
         rows -> Text,
         created_at -> Timestamp,
         imported_at -> Nullable<Timestamp>,
+        session_id -> Nullable<Text>,
     }
 }
 

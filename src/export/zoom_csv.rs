@@ -104,11 +104,11 @@ impl CsvError {
     /// Message catalogue key; fill its placeholders with [`CsvError::args`].
     pub fn key(&self) -> &'static str {
         match self {
-            CsvError::Unreadable => "attendance.import.error.unreadable",
-            CsvError::NoParticipants => "attendance.import.error.no_participants",
-            CsvError::TooManyRows { .. } => "attendance.import.error.too_many_rows",
-            CsvError::Time { .. } => "attendance.import.error.time",
-            CsvError::Minutes { .. } => "attendance.import.error.minutes",
+            CsvError::Unreadable => "attendance_import.error.unreadable",
+            CsvError::NoParticipants => "attendance_import.error.no_participants",
+            CsvError::TooManyRows { .. } => "attendance_import.error.too_many_rows",
+            CsvError::Time { .. } => "attendance_import.error.time",
+            CsvError::Minutes { .. } => "attendance_import.error.minutes",
         }
     }
 
@@ -576,7 +576,7 @@ mod tests {
                 value: "27-07-2020 pukul 9".into()
             }
         );
-        assert_eq!(error.key(), "attendance.import.error.time");
+        assert_eq!(error.key(), "attendance_import.error.time");
         let bad_total = "Name (original name),Email,Total duration (minutes)\nBudi,,sembilan\n";
         assert!(matches!(
             read(bad_total.as_bytes()),
@@ -586,6 +586,39 @@ mod tests {
         assert_eq!(read(roster.as_bytes()), Err(CsvError::NoParticipants));
         assert_eq!(read(b"%PDF-1.7\n\x00\x01"), Err(CsvError::Unreadable));
         assert_eq!(read(b""), Err(CsvError::NoParticipants));
+    }
+
+    /// Every message exists in both languages, its placeholders filled.
+    #[test]
+    fn every_error_reads_in_both_languages() {
+        let errors = [
+            CsvError::Unreadable,
+            CsvError::NoParticipants,
+            CsvError::TooManyRows { limit: 20_000 },
+            CsvError::Time {
+                line: 7,
+                value: "x".into(),
+            },
+            CsvError::Minutes {
+                line: 7,
+                value: "x".into(),
+            },
+        ];
+        for error in errors {
+            for lang in crate::i18n::Lang::ALL {
+                let args = error.args();
+                let args: Vec<(&str, &dyn std::fmt::Display)> = args
+                    .iter()
+                    .map(|(name, value)| (*name, value as &dyn std::fmt::Display))
+                    .collect();
+                let text = lang.tf(error.key(), &args);
+                assert!(
+                    text != "…" && !text.contains('{'),
+                    "{}: {text}",
+                    error.key()
+                );
+            }
+        }
     }
 
     #[test]

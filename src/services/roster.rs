@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::db::models::{ImportRow, RegistrationRow};
-use crate::db::repo::regions;
 use crate::db::repo::registrations as repo;
+use crate::db::repo::{imports, regions};
 use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::event::Event;
@@ -211,8 +211,9 @@ pub async fn preview_import(
             rows,
             created_at: Utc::now().naive_utc(),
             imported_at: None,
+            session_id: None,
         };
-        repo::insert_import(conn, &row)?;
+        imports::insert(conn, &row)?;
         Ok(row.id)
     })
     .await
@@ -318,7 +319,7 @@ fn check_table(
 pub async fn import_preview(db: &Db, event_id: &str, import_id: &str) -> Result<Preview, Error> {
     let (event_id, id) = (event_id.to_owned(), import_id.to_owned());
     db.run(move |conn| {
-        let row = repo::find_import(conn, &event_id, &id)?.ok_or(Error::NotFound)?;
+        let row = imports::find(conn, &event_id, None, &id)?.ok_or(Error::NotFound)?;
         let lines: Vec<ImportLine> =
             serde_json::from_str(&row.rows).map_err(|e| Error::Internal(e.to_string()))?;
         Ok(Preview {
@@ -349,7 +350,7 @@ pub async fn confirm_import(
     );
     db.transaction(move |conn| {
         let event_id = event.id.to_string();
-        let import = repo::find_import(conn, &event_id, &id)?.ok_or(Error::NotFound)?;
+        let import = imports::find(conn, &event_id, None, &id)?.ok_or(Error::NotFound)?;
         if import.imported_at.is_some() {
             return Err(Error::invalid("import", "import.error.done"));
         }
@@ -372,7 +373,7 @@ pub async fn confirm_import(
         }
         let now = Utc::now();
         let results = registrations::add_imported(conn, &event, rows, &actor, &origin, now)?;
-        repo::mark_imported(conn, &id, now)?;
+        imports::mark_imported(conn, &id, now)?;
         let added = results.iter().filter(|r| r.is_ok()).count();
         Ok((added, results.len() - added))
     })

@@ -67,7 +67,8 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
-        accounts, admin, checkin, events, ops, public, registration, roster, sessions, webhooks,
+        accounts, admin, attendance_import, checkin, events, ops, public, registration, roster,
+        sessions, webhooks,
     };
     use web::{post, resource};
     cfg.service(resource("/").route(get().to(public::home)))
@@ -227,5 +228,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/manage/events/{slug}/sessions/{id}/checkin")
                 .route(get().to(checkin::desk_page))
                 .route(post().to(checkin::desk_change)),
+        )
+        .service(
+            resource("/manage/events/{slug}/sessions/{id}/attendance/import")
+                .route(get().to(attendance_import::show))
+                .route(post().to(attendance_import::upload)),
+        )
+        .service(
+            resource("/manage/events/{slug}/sessions/{id}/attendance/import/{import_id}")
+                .route(get().to(attendance_import::preview))
+                .route(post().to(attendance_import::confirm)),
         );
 }

@@ -17,7 +17,8 @@
 #     registrations (both pages of the demo's sixty, a province filter, a
 #     bulk action with nobody ticked), adding by hand, an import's preview,
 #     the questions and removing one, the agenda and a session's forms,
-#     self check-in before and after its window opens), with their errors;
+#     self check-in before and after its window opens, a session's Zoom
+#     report upload and its preview), with their errors;
 #   - as the speaker: their page, their sessions and the event page;
 #   - as the participant (signed in by the e-mailed link, read from the
 #     demo's .eml folder): their page, giving up a seat, the public pages as
@@ -134,6 +135,14 @@ curl -sf -o /dev/null -b "$organiser" --data-urlencode "csrf_token=$token" \
   --data-urlencode "action=open" --data-urlencode "minutes=240" "$base$desk"
 checkin_page=/checkin/$(echo "$desk" | cut -d/ -f6)
 
+# A Zoom participant report uploaded for the first session, waiting for
+# confirmation (the test fixture: another day, so its warnings show too).
+report_upload="$manage/sessions/$session/attendance/import"
+token=$(curl -sf -b "$organiser" "$base$report_upload" | csrf)
+report=$(curl -sf -o /dev/null -w '%{redirect_url}' -b "$organiser" -F "csrf_token=$token" \
+  -F "file=@$root/tests/api/support/fixtures/zoom-csv/older-per-join.csv;type=text/csv" "$base$report_upload")
+report=${report#"$base"}
+
 # A question, for the page that asks before removing it.
 token=$(curl -sf -b "$organiser" "$base$manage/questions" | csrf)
 curl -sf -o /dev/null -b "$organiser" --data-urlencode "csrf_token=$token" \
@@ -191,6 +200,7 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "submit:$manage/sessions/new?title=Diskusi&start_time=10:00&end_time=09:00&delivery=link&join_link=zoom.us"
   "$manage/sessions/$session/edit" "$manage/sessions/$session/delete" "$question"
   "$unopened" "$desk" "submit:$desk?minutes=0"
+  "$report_upload" "$report" "$report?zone=Europe/Paris"
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")
 participant_pages=(/my "$seat" / "/events/$slug" "/events/$slug/register"

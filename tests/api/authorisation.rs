@@ -332,6 +332,29 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             &[],
             staff_only(404, 404),
         ),
+        get(
+            format!("/manage/events/bimtek-kita/sessions/{session}/attendance/import"),
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/sessions/tidak-ada/attendance/import",
+            staff_only(404, 404),
+        ),
+        // A form that is not a multipart upload is refused on its file field.
+        post(
+            format!("/manage/events/bimtek-kita/sessions/{session}/attendance/import"),
+            &[],
+            staff_only(422, 422),
+        ),
+        get(
+            format!("/manage/events/bimtek-kita/sessions/{session}/attendance/import/tidak-ada"),
+            staff_only(404, 404),
+        ),
+        post(
+            format!("/manage/events/bimtek-kita/sessions/{session}/attendance/import/tidak-ada"),
+            &[("zone", "Asia/Jakarta")],
+            staff_only(404, 404),
+        ),
         get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200]),
         // Self check-in: the organisers' desk of an in-person session, and
         // the participant's page, refused to everyone here since nobody

@@ -38,6 +38,16 @@ pub fn roster(
         .load(conn)
 }
 
+/// The full names of the participants [`roster`] lists.
+pub fn full_names(conn: &mut DbConnection, session_id: &str) -> QueryResult<Vec<(String, String)>> {
+    registrations::table
+        .inner_join(sessions::table.on(sessions::event_id.eq(registrations::event_id)))
+        .filter(sessions::id.eq(session_id))
+        .filter(registrations::status.eq(Status::Confirmed.stored()))
+        .select((registrations::id, registrations::full_name))
+        .load(conn)
+}
+
 /// The organiser's answer for an identity: `Some(Some(id))` assigned to a
 /// participant, `Some(None)` dismissed, `None` not decided.
 pub fn assignment(
@@ -215,4 +225,26 @@ pub fn remove_instance_rows(
     )
     .execute(conn)
     .map(drop)
+}
+
+/// Removes the session's rows from `source` with these keys, for rows
+/// read again (an upload of the same file) to take their place.
+pub fn remove_rows(
+    conn: &mut DbConnection,
+    session_id: &str,
+    source: Source,
+    keys: &[String],
+) -> QueryResult<()> {
+    // Bounded lists: SQLite allows 32,766 parameters, and long IN lists
+    // plan badly everywhere.
+    for chunk in keys.chunks(500) {
+        diesel::delete(
+            attendance_rows::table
+                .filter(attendance_rows::session_id.eq(session_id))
+                .filter(attendance_rows::source.eq(source.stored()))
+                .filter(attendance_rows::dedup_key.eq_any(chunk)),
+        )
+        .execute(conn)?;
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@ pub mod calendar_feeds;
 pub mod checkin_windows;
 pub mod events;
 pub mod failures;
+pub mod imports;
 pub mod jobs;
 pub mod outbox;
 pub mod regions;

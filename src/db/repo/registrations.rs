@@ -2,8 +2,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use crate::db::models::{AnswerRow, EventRow, ImportRow, QuestionRow, RegistrationRow};
-use crate::db::schema::{event_questions, events, imports, registration_answers, registrations};
+use crate::db::models::{AnswerRow, EventRow, QuestionRow, RegistrationRow};
+use crate::db::schema::{event_questions, events, registration_answers, registrations};
 use crate::db::states::Stored;
 use crate::db::{DbConnection, MultiBackend as DbBackend};
 use crate::domain::event::Event;
@@ -306,31 +306,4 @@ pub fn delete_question(conn: &mut DbConnection, event_id: &str, id: &str) -> Que
             .filter(event_questions::id.eq(id)),
     )
     .execute(conn)
-}
-
-pub fn insert_import(conn: &mut DbConnection, row: &ImportRow) -> QueryResult<()> {
-    diesel::insert_into(imports::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
-}
-
-pub fn find_import(
-    conn: &mut DbConnection,
-    event_id: &str,
-    id: &str,
-) -> QueryResult<Option<ImportRow>> {
-    imports::table
-        .filter(imports::event_id.eq(event_id))
-        .filter(imports::id.eq(id))
-        .select(ImportRow::as_select())
-        .first(conn)
-        .optional()
-}
-
-pub fn mark_imported(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> QueryResult<()> {
-    diesel::update(imports::table.find(id))
-        .set(imports::imported_at.eq(Some(now.naive_utc())))
-        .execute(conn)
-        .map(drop)
 }

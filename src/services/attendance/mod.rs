@@ -4,5 +4,6 @@
 
 pub mod checkin;
 pub mod evidence;
+pub mod import;
 pub mod reports;
 pub mod webhooks;

@@ -168,6 +168,11 @@ pub fn list(
                                             br;
                                             a href={ (base) "/" (session.id) "/checkin" } { (lang.t("checkin.link")) span.visually-hidden { ": " (session.plan.title) } }
                                         }
+                                        // Held online: Zoom's own report, or the one an organiser downloaded.
+                                        @if !matches!(session.plan.delivery, Delivery::InPerson { .. }) {
+                                            br;
+                                            a href={ (base) "/" (session.id) "/attendance/import" } { (lang.t("session.zoom_report")) span.visually-hidden { ": " (session.plan.title) } }
+                                        }
                                     }
                                 }
                             }

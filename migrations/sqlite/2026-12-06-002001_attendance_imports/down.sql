@@ -1,0 +1,2 @@
+DROP INDEX imports_session;
+ALTER TABLE imports DROP COLUMN session_id;
