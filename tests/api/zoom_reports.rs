@@ -351,3 +351,58 @@ async fn every_run_of_a_meeting_is_read_from_its_report_with_exact_minutes(backe
         "{app}"
     );
 }
+
+backend_tests!(a_report_zoom_does_not_give_is_shown_waiting_then_failed);
+/// Where reading the report stands is on the session's report page: while
+/// Zoom has no report yet, when bimtek tries again; once Zoom refuses (a
+/// missing scope here), that it failed and why, with the upload below.
+async fn a_report_zoom_does_not_give_is_shown_waiting_then_failed(backend: TestBackend) {
+    let zoom = ZoomServer::start().await;
+    let config = zoom.config();
+    let app = spawn_app_with(&backend, |s| s.zoom = Some(config)).await;
+    let event = create_event(&app.db, event(SLUG, Tz::Asia__Jakarta, true)).await;
+    let rina = organiser(&app, SLUG).await;
+    // Already over: its report is due as soon as its meeting is made.
+    let response = rina
+        .post(
+            &format!("/manage/events/{SLUG}/sessions"),
+            &session_form("2020-07-27"),
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let session = session_of(&app.db, &event).await;
+    let page = format!(
+        "/manage/events/{SLUG}/sessions/{}/attendance/import",
+        session.id
+    );
+    let waiting = until("Zoom to say it has no report yet", || async {
+        let (_, html) = rina.text(&page).await;
+        html.contains("Belum tersedia di Zoom; bimtek mencoba lagi pada")
+            .then_some(html)
+    })
+    .await;
+    assert!(waiting.contains("Laporan peserta dari Zoom"), "{app}");
+
+    zoom.fail_next(
+        Route::ListInstances,
+        1,
+        Failure::error(
+            400,
+            4711,
+            "Invalid access token, does not contain scopes:[report:read:list_meeting_participants:admin].",
+        ),
+    );
+    until("the refusal to end the job", || async {
+        let standing = reports::standing(&app.db, &session.id).await.unwrap();
+        matches!(standing.job, JobState::Failed { .. }).then_some(())
+    })
+    .await;
+    let (status, html) = rina.text(&page).await;
+    assert_eq!(status, 200, "{app}");
+    assert!(
+        html.contains("Tidak dapat dibaca dari Zoom")
+            && html.contains("report:read:list_meeting_participants:admin")
+            && html.contains("type=\"file\""),
+        "{app}: {html}"
+    );
+}

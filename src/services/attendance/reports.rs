@@ -136,7 +136,11 @@ async fn read(db: &Db, zoom: &Zoom, session_id: String) -> Result<Outcome, JobFa
     let lookup = session_id.clone();
     let found = db
         .run(move |conn| -> Result<_, DbError> {
-            let meeting_id = sessions::find(conn, &lookup)?.and_then(|s| s.zoom.meeting_id);
+            // A session moved off Zoom keeps its meeting until the meeting
+            // is deleted: there is no report to wait for.
+            let meeting_id = sessions::find(conn, &lookup)?
+                .filter(|s| s.plan.delivery.zoom_host().is_some())
+                .and_then(|s| s.zoom.meeting_id);
             let Some(meeting_id) = meeting_id else {
                 return Ok(None);
             };
@@ -149,7 +153,8 @@ async fn read(db: &Db, zoom: &Zoom, session_id: String) -> Result<Outcome, JobFa
         })
         .await
         .map_err(|e| JobFailure::retry(e.to_string()))?;
-    // Gone, or no meeting (yet): the run that makes one plans this again.
+    // Gone, off Zoom, or no meeting yet (the run that makes one plans this
+    // again).
     let Some((meeting_id, read)) = found else {
         return Ok(Outcome::from(Ok(())));
     };
