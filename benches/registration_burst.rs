@@ -50,6 +50,7 @@ fn open_event() -> NewEvent {
         published: true,
         seats: Seating::default(),
         timing: Default::default(),
+        rules: Default::default(),
     }
 }
 

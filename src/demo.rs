@@ -98,6 +98,7 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
                 contact: "Rina Oktaviani (panitia), WhatsApp 0812-7300-2020".into(),
             },
             timing: Default::default(),
+            rules: Default::default(),
         },
         NewEvent {
             slug: "literasi-digital-perpustakaan-desa".into(),
@@ -112,6 +113,7 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
             published: true,
             seats: Seating::default(),
             timing: Default::default(),
+            rules: Default::default(),
         },
         NewEvent {
             slug: "advokasi-kemitraan-perpustakaan".into(),
@@ -124,6 +126,7 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
             published: false,
             seats: Seating::default(),
             timing: Default::default(),
+            rules: Default::default(),
         },
     ];
     let mut created = Vec::new();

@@ -29,6 +29,10 @@ pub struct EventRow {
     pub contact: String,
     pub reminder_minutes: String,
     pub join_links_before_minutes: i32,
+    pub late_after_minutes: i32,
+    pub left_early_minutes: i32,
+    pub session_percent: i32,
+    pub event_percent: i32,
 }
 
 /// A job as the worker that claimed it reads it: running, so without its
@@ -255,3 +259,4 @@ pub struct AttendanceRow {
     pub matched_by: Option<String>,
     pub created_at: NaiveDateTime,
 }
+

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use uuid::Uuid;
 
+use super::attendance::Rules;
 use super::text::Text;
 use super::timing::{
     JOIN_LINKS_BEFORE_MAX, SessionTiming, format_reminder_minutes, parse_reminder_minutes,
@@ -22,6 +23,8 @@ pub struct Event {
     pub published: bool,
     pub seats: Seating,
     pub timing: SessionTiming,
+    /// What attending a session and the event takes.
+    pub rules: Rules,
 }
 
 /// Who may take a seat, and when.
@@ -83,6 +86,7 @@ pub struct NewEvent {
     pub published: bool,
     pub seats: Seating,
     pub timing: SessionTiming,
+    pub rules: Rules,
 }
 
 /// A broken rule, named by the field it concerns and a catalogue key.
@@ -191,6 +195,10 @@ pub struct EventForm {
     /// Absent (an older form): the defaults.
     pub reminder_minutes: Option<String>,
     pub join_links_before_minutes: Option<String>,
+    pub late_after_minutes: Option<String>,
+    pub left_early_minutes: Option<String>,
+    pub session_percent: Option<String>,
+    pub event_percent: Option<String>,
 }
 
 impl EventForm {
@@ -224,6 +232,10 @@ impl EventForm {
             contact: event.seats.contact.clone(),
             reminder_minutes: Some(format_reminder_minutes(&event.timing.reminder_minutes)),
             join_links_before_minutes: Some(event.timing.join_links_before_minutes.to_string()),
+            late_after_minutes: Some(event.rules.late_after_minutes.to_string()),
+            left_early_minutes: Some(event.rules.left_early_minutes.to_string()),
+            session_percent: Some(event.rules.session_percent.to_string()),
+            event_percent: Some(event.rules.event_percent.to_string()),
         }
     }
 }
@@ -311,6 +323,7 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
             }
         },
     };
+    let rules = check_rules(form, &mut errors);
     let title = Text::TITLE.or_note(&mut errors, "title", &form.title);
     let description = Text::PARAGRAPHS.or_note(&mut errors, "description", &form.description);
     let organiser_office =
@@ -336,6 +349,7 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
             reminder_minutes,
             join_links_before_minutes,
         },
+        rules,
     };
     if let Err(more) = event.validate() {
         errors.extend(more.into_iter().filter(|e| {
@@ -347,6 +361,52 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
         Ok(event)
     } else {
         Err(errors)
+    }
+}
+
+/// The attendance rules' four numbers, each a whole number from 0 to 100
+/// (minutes or percent: no session runs so long that lateness starts
+/// later); an absent field (an older form) or an empty one keeps its default.
+fn check_rules(form: &EventForm, errors: &mut Vec<FieldError>) -> Rules {
+    let defaults = Rules::default();
+    let mut number = |field: &'static str, message, raw: &Option<String>, default: u32| match raw
+        .as_deref()
+        .map(str::trim)
+    {
+        None | Some("") => default,
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(n) if n <= 100 => n,
+            _ => {
+                errors.push(FieldError::new(field, message));
+                default
+            }
+        },
+    };
+    Rules {
+        late_after_minutes: number(
+            "late_after_minutes",
+            "event.error.rule_minutes",
+            &form.late_after_minutes,
+            defaults.late_after_minutes,
+        ),
+        left_early_minutes: number(
+            "left_early_minutes",
+            "event.error.rule_minutes",
+            &form.left_early_minutes,
+            defaults.left_early_minutes,
+        ),
+        session_percent: number(
+            "session_percent",
+            "event.error.rule_percent",
+            &form.session_percent,
+            defaults.session_percent,
+        ),
+        event_percent: number(
+            "event_percent",
+            "event.error.rule_percent",
+            &form.event_percent,
+            defaults.event_percent,
+        ),
     }
 }
 
@@ -367,6 +427,7 @@ mod tests {
             published: true,
             seats: Seating::default(),
             timing: SessionTiming::default(),
+            rules: Rules::default(),
         }
     }
 
@@ -480,6 +541,45 @@ mod tests {
             [
                 ("reminder_minutes", "event.error.reminders"),
                 ("join_links_before_minutes", "event.error.join_links")
+            ]
+        );
+    }
+
+    #[test]
+    fn attendance_rules_are_whole_numbers_to_100_checked_field_by_field() {
+        assert_eq!(check_event_form(&form()).unwrap().rules, Rules::default());
+        let set = EventForm {
+            late_after_minutes: Some("10".into()),
+            left_early_minutes: Some("0".into()),
+            session_percent: Some(" 75 ".into()),
+            event_percent: Some("100".into()),
+            ..form()
+        };
+        assert_eq!(
+            check_event_form(&set).unwrap().rules,
+            Rules {
+                late_after_minutes: 10,
+                left_early_minutes: 0,
+                session_percent: 75,
+                event_percent: 100,
+            }
+        );
+        let bad = EventForm {
+            late_after_minutes: Some("-1".into()),
+            left_early_minutes: Some("101".into()),
+            session_percent: Some("80 %".into()),
+            event_percent: Some("7.5".into()),
+            ..form()
+        };
+        let errors = check_event_form(&bad).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| (&*e.field, e.message)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("late_after_minutes", "event.error.rule_minutes"),
+                ("left_early_minutes", "event.error.rule_minutes"),
+                ("session_percent", "event.error.rule_percent"),
+                ("event_percent", "event.error.rule_percent"),
             ]
         );
     }

@@ -161,7 +161,7 @@ fn minutes(session: &Session, rows: &[AttendanceRow]) -> BTreeMap<String, u32> {
         .into_iter()
         .map(|(id, joins)| {
             let result =
-                session_attendance(window, Evidence::Intervals(&joins), None, &Rules::default());
+                session_attendance(window, Evidence::intervals(&joins), None, &Rules::default());
             (id, result.attended_minutes)
         })
         .collect()

@@ -110,7 +110,7 @@ fn minutes(session: &Session, rows: &[AttendanceRow]) -> BTreeMap<String, u32> {
         .into_iter()
         .map(|(registration, joins)| {
             let result =
-                session_attendance(window, Evidence::Intervals(&joins), None, &Rules::default());
+                session_attendance(window, Evidence::intervals(&joins), None, &Rules::default());
             (registration, result.attended_minutes)
         })
         .collect()

@@ -5,11 +5,17 @@ use uuid::Uuid;
 use crate::db::DbConnection;
 use crate::db::models::EventRow;
 use crate::db::schema::events;
+use crate::domain::attendance::Rules;
 use crate::domain::event::{Event, NewEvent, Seating};
 use crate::domain::timing::{SessionTiming, format_reminder_minutes, parse_reminder_minutes};
 
+/// A count of minutes (or a percentage) as its column holds it.
 fn minutes_column(minutes: u32) -> i32 {
     i32::try_from(minutes).unwrap_or(i32::MAX)
+}
+
+fn minutes_of(column: i32) -> u32 {
+    u32::try_from(column).unwrap_or(0)
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewEvent, now: DateTime<Utc>) -> QueryResult<Event> {
@@ -35,6 +41,10 @@ pub fn insert(conn: &mut DbConnection, new: &NewEvent, now: DateTime<Utc>) -> Qu
         contact: new.seats.contact.clone(),
         reminder_minutes: format_reminder_minutes(&new.timing.reminder_minutes),
         join_links_before_minutes: minutes_column(new.timing.join_links_before_minutes),
+        late_after_minutes: minutes_column(new.rules.late_after_minutes),
+        left_early_minutes: minutes_column(new.rules.left_early_minutes),
+        session_percent: minutes_column(new.rules.session_percent),
+        event_percent: minutes_column(new.rules.event_percent),
     };
     diesel::insert_into(events::table)
         .values(&row)
@@ -71,6 +81,10 @@ pub fn update(
             events::reminder_minutes.eq(format_reminder_minutes(&new.timing.reminder_minutes)),
             events::join_links_before_minutes
                 .eq(minutes_column(new.timing.join_links_before_minutes)),
+            events::late_after_minutes.eq(minutes_column(new.rules.late_after_minutes)),
+            events::left_early_minutes.eq(minutes_column(new.rules.left_early_minutes)),
+            events::session_percent.eq(minutes_column(new.rules.session_percent)),
+            events::event_percent.eq(minutes_column(new.rules.event_percent)),
             events::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)
@@ -174,7 +188,13 @@ pub fn into_event(row: EventRow) -> Event {
         },
         timing: SessionTiming {
             reminder_minutes,
-            join_links_before_minutes: u32::try_from(row.join_links_before_minutes).unwrap_or(0),
+            join_links_before_minutes: minutes_of(row.join_links_before_minutes),
+        },
+        rules: Rules {
+            late_after_minutes: minutes_of(row.late_after_minutes),
+            left_early_minutes: minutes_of(row.left_early_minutes),
+            session_percent: minutes_of(row.session_percent),
+            event_percent: minutes_of(row.event_percent),
         },
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 /// One session of the event with a participant's result in it. The event's
 /// result needs every session, attended or not: an unattended one is
-/// `Evidence::Intervals(&[])`.
+/// `Evidence::default()`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionResult<K> {
     pub session: K,
@@ -140,7 +140,7 @@ mod tests {
             mandatory,
             attendance: session_attendance(
                 window,
-                Evidence::Intervals(&intervals),
+                Evidence::intervals(&intervals),
                 excused,
                 &Rules::default(),
             ),

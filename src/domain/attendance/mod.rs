@@ -13,12 +13,14 @@ pub mod checkin;
 mod event;
 mod identity;
 mod session;
+mod sources;
 
 pub use event::{EventResult, Outcome, Override, SessionResult, Shortfall, event_result};
 pub use identity::{Roster, Seen, stronger_identity};
 pub use session::{
     Evidence, Interval, SessionAttendance, Status, Window, presence, session_attendance,
 };
+pub use sources::Truth;
 
 /// Where a row of evidence came from: shown beside every figure, so an
 /// organiser can say how a minute was counted.

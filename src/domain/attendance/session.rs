@@ -26,15 +26,60 @@ pub struct Interval {
     pub left_at: DateTime<Utc>,
 }
 
-/// What is known of a participant's presence in one session.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Evidence<'a> {
-    /// Joins and leaves (webhooks, Zoom's report, a per-join CSV); empty when
-    /// nothing was seen.
-    Intervals(&'a [Interval]),
-    /// A total without times (Zoom's "unique users" CSV): capped to the
-    /// session, and since nobody knows when, never late nor early.
-    Minutes(u32),
+impl Interval {
+    /// A join as a source recorded it: a join whose leave is not known yet
+    /// (still in the meeting, or the leave not delivered yet) lasts until
+    /// `open_until` (the meeting's end when known, else now); a leave seen
+    /// without its join says nothing of when they came, so it counts nothing.
+    pub fn of_join(
+        joined_at: Option<DateTime<Utc>>,
+        left_at: Option<DateTime<Utc>>,
+        open_until: DateTime<Utc>,
+    ) -> Option<Interval> {
+        Some(Interval {
+            joined_at: joined_at?,
+            left_at: left_at.unwrap_or(open_until),
+        })
+    }
+}
+
+/// What is known of a participant's presence in one session; any part may
+/// be there at once (a session held on Zoom and in the room).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Evidence<'a> {
+    /// Joins and leaves (webhooks, Zoom's report, a per-join CSV, an
+    /// organiser's entry); empty when nothing was seen.
+    pub intervals: &'a [Interval],
+    /// Totals without times (Zoom's "unique users" CSV), summed: capped to
+    /// the session, and since nobody knows when, never late nor early.
+    pub minutes: Option<u32>,
+    /// When they entered the session's check-in code. Someone who checked
+    /// in was there: the session counts in full (the organiser's check-in
+    /// window bounds it), late when the check-in is after start + late.
+    pub checked_in: Option<DateTime<Utc>>,
+}
+
+impl<'a> Evidence<'a> {
+    pub fn intervals(intervals: &'a [Interval]) -> Self {
+        Evidence {
+            intervals,
+            ..Evidence::default()
+        }
+    }
+
+    pub fn minutes(minutes: u32) -> Self {
+        Evidence {
+            minutes: Some(minutes),
+            ..Evidence::default()
+        }
+    }
+
+    pub fn checked_in(at: DateTime<Utc>) -> Self {
+        Evidence {
+            checked_in: Some(at),
+            ..Evidence::default()
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,7 +99,8 @@ pub struct SessionAttendance {
     pub window: Window,
     pub attended_minutes: u32,
     pub scheduled_minutes: u32,
-    /// First and last moment inside the window; unknown for a bare total.
+    /// First and last moment inside the window (first: or the check-in,
+    /// when earlier); unknown for a bare total.
     pub first_in: Option<DateTime<Utc>>,
     pub last_out: Option<DateTime<Utc>>,
     pub status: Status,
@@ -86,11 +132,15 @@ pub fn presence(window: Window, intervals: &[Interval]) -> Vec<Interval> {
 
 /// A session's result for one participant, by these rules in order:
 /// 1. an organiser's excuse wins (`excused` holds its reason);
-/// 2. absent when `attended * 100 < session_percent * scheduled`;
-/// 3. otherwise present, and late when the first moment inside the window is
-///    more than `late_after_minutes` after the start, left early when the
-///    last is more than `left_early_minutes` before the end (exactly at the
-///    threshold is neither); both may hold.
+/// 2. the minutes are the larger of the intervals' union inside the window
+///    and the bare totals (each alone is a lower bound, adding them could
+///    count a minute twice), capped to the session; a check-in makes them
+///    the whole session, and since nobody checks out, never left early;
+/// 3. absent when `attended * 100 < session_percent * scheduled`;
+/// 4. otherwise present, and late when the first moment inside the window
+///    (or the check-in, if earlier) is more than `late_after_minutes` after
+///    the start, left early when the last is more than `left_early_minutes`
+///    before the end (exactly at the threshold is neither); both may hold.
 pub fn session_attendance(
     window: Window,
     evidence: Evidence,
@@ -98,21 +148,24 @@ pub fn session_attendance(
     rules: &Rules,
 ) -> SessionAttendance {
     let scheduled_minutes = window.minutes();
-    let (attended_minutes, first_in, last_out) = match evidence {
-        Evidence::Intervals(intervals) => {
-            let merged = presence(window, intervals);
-            let total = merged
-                .iter()
-                .map(|i| i.left_at - i.joined_at)
-                .fold(Duration::zero(), |sum, d| sum + d);
-            (
-                whole_minutes(total),
-                merged.first().map(|i| i.joined_at),
-                merged.last().map(|i| i.left_at),
-            )
-        }
-        Evidence::Minutes(minutes) => (minutes.min(scheduled_minutes), None, None),
-    };
+    let merged = presence(window, evidence.intervals);
+    let joined = whole_minutes(
+        merged
+            .iter()
+            .map(|i| i.left_at - i.joined_at)
+            .fold(Duration::zero(), |sum, d| sum + d),
+    );
+    let mut attended_minutes = joined
+        .max(evidence.minutes.unwrap_or(0))
+        .min(scheduled_minutes);
+    let mut first_in = merged.first().map(|i| i.joined_at);
+    let mut last_out = merged.last().map(|i| i.left_at);
+    if let Some(at) = evidence.checked_in {
+        // Nobody checks out of a room: when they left is not known.
+        attended_minutes = scheduled_minutes;
+        first_in = Some(first_in.map_or(at, |t| t.min(at)));
+        last_out = None;
+    }
     let status = match excused {
         Some(reason) => Status::Excused {
             reason: reason.to_owned(),
@@ -168,7 +221,7 @@ mod tests {
     fn attend(intervals: &[Interval]) -> SessionAttendance {
         session_attendance(
             morning(),
-            Evidence::Intervals(intervals),
+            Evidence::intervals(intervals),
             None,
             &Rules::default(),
         )
@@ -287,7 +340,7 @@ mod tests {
         };
         let a = session_attendance(
             morning(),
-            Evidence::Intervals(&[span((9, 16), (10, 44))]),
+            Evidence::intervals(&[span((9, 16), (10, 44))]),
             None,
             &rules,
         );
@@ -318,7 +371,7 @@ mod tests {
     #[test]
     fn a_bare_total_is_capped_and_never_late() {
         let total =
-            |m| session_attendance(morning(), Evidence::Minutes(m), None, &Rules::default());
+            |m| session_attendance(morning(), Evidence::minutes(m), None, &Rules::default());
         assert_eq!(total(150).attended_minutes, 120);
         assert_eq!(total(96).status, ON_TIME);
         assert_eq!(total(95).status, Status::Absent);
@@ -328,7 +381,7 @@ mod tests {
     fn an_excuse_wins_over_the_minutes() {
         let a = session_attendance(
             morning(),
-            Evidence::Intervals(&[span((9, 0), (9, 30))]),
+            Evidence::intervals(&[span((9, 0), (9, 30))]),
             Some("Tugas dinas"),
             &Rules::default(),
         );
@@ -339,5 +392,73 @@ mod tests {
                 reason: "Tugas dinas".into()
             }
         );
+    }
+
+    #[test]
+    fn a_check_in_counts_the_whole_session_and_is_late_after_the_threshold() {
+        let check_in = |h, m| {
+            session_attendance(
+                morning(),
+                Evidence::checked_in(at(h, m, 0)),
+                None,
+                &Rules::default(),
+            )
+        };
+        let early = check_in(8, 50);
+        assert_eq!((early.attended_minutes, early.status), (120, ON_TIME));
+        assert_eq!((early.first_in, early.last_out), (Some(at(8, 50, 0)), None));
+        assert_eq!(check_in(9, 15).status, ON_TIME);
+        assert_eq!(
+            check_in(9, 16).status,
+            Status::Present {
+                late: true,
+                left_early: false
+            }
+        );
+        // Zoom on the side does not make a check-in later than it was.
+        let both = session_attendance(
+            morning(),
+            Evidence {
+                intervals: &[span((9, 30), (9, 40))],
+                checked_in: Some(at(9, 5, 0)),
+                ..Evidence::default()
+            },
+            None,
+            &Rules::default(),
+        );
+        assert_eq!((both.attended_minutes, both.status), (120, ON_TIME));
+    }
+
+    #[test]
+    fn a_bare_total_beside_intervals_counts_the_larger_never_both() {
+        let mixed = |m| {
+            session_attendance(
+                morning(),
+                Evidence {
+                    intervals: &[span((9, 0), (10, 0))],
+                    minutes: Some(m),
+                    ..Evidence::default()
+                },
+                None,
+                &Rules::default(),
+            )
+        };
+        assert_eq!(mixed(40).attended_minutes, 60);
+        assert_eq!(mixed(100).attended_minutes, 100);
+        assert_eq!(mixed(100).first_in, Some(at(9, 0, 0)));
+    }
+
+    #[test]
+    fn a_join_without_its_leave_lasts_until_the_meeting_ended_or_now() {
+        let until = at(10, 0, 0);
+        assert_eq!(
+            Interval::of_join(Some(at(9, 0, 0)), None, until),
+            Some(span((9, 0), (10, 0)))
+        );
+        assert_eq!(
+            Interval::of_join(Some(at(9, 0, 0)), Some(at(9, 30, 0)), until),
+            Some(span((9, 0), (9, 30)))
+        );
+        assert_eq!(Interval::of_join(None, Some(at(9, 30, 0)), until), None);
     }
 }

@@ -238,8 +238,8 @@ fn people(
         };
         let intervals: Vec<Interval> = rows.iter().filter_map(|r| interval(r, zone)).collect();
         let evidence = match report.mode {
-            Mode::PerJoin => Evidence::Intervals(&intervals),
-            Mode::UniqueUsers => Evidence::Minutes(total(rows)),
+            Mode::PerJoin => Evidence::intervals(&intervals),
+            Mode::UniqueUsers => Evidence::minutes(total(rows)),
         };
         // Minutes alone: the event's thresholds do not change them.
         let minutes =

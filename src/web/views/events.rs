@@ -5,10 +5,12 @@ use maud::{Markup, html};
 use super::admin::{InviteForm, language_options, outbox_page, outbox_table};
 use super::forms::{self, Errors, Field, checkbox, csrf, input, select, summarised, textarea};
 use super::{format, layout};
+use crate::domain::attendance::Rules;
 use crate::domain::event::EventForm;
 use crate::domain::event::{Event, FieldError};
 use crate::domain::session::{Session, total_jp};
 use crate::domain::timing::{SessionTiming, format_reminder_minutes};
+use crate::i18n::Lang;
 use crate::services::mail::OutboxPage;
 use crate::services::{OutboxRow, UserRow};
 use crate::web::extract::PageContext;
@@ -154,10 +156,54 @@ pub fn event_form(
                 (input(lang, Field::new("contact", t("event.form.contact"), "text", &form.contact).optional(), errors))
                 (input(lang, Field::new("reminder_minutes", t("event.form.reminders"), "text", form.reminder_minutes.as_deref().unwrap_or(&format_reminder_minutes(&defaults.reminder_minutes))).optional().hint(t("event.form.reminders_hint")), errors))
                 (input(lang, Field::new("join_links_before_minutes", t("event.form.join_links"), "number", form.join_links_before_minutes.as_deref().unwrap_or(&defaults.join_links_before_minutes.to_string())).hint(t("event.form.join_links_hint")), errors))
+                (rules_fields(lang, form, errors))
                 button type="submit" { (t("event.form.save")) }
             } }))
         },
     )
+}
+
+/// What attending takes, under its own legend; a new event's form offers
+/// the common practice.
+fn rules_fields(lang: Lang, form: &EventForm, errors: &Errors<'_>) -> Markup {
+    let t = |key| lang.t(key);
+    let defaults = Rules::default();
+    let fields = [
+        (
+            "late_after_minutes",
+            "event.form.late_after",
+            &form.late_after_minutes,
+            defaults.late_after_minutes,
+        ),
+        (
+            "left_early_minutes",
+            "event.form.left_early",
+            &form.left_early_minutes,
+            defaults.left_early_minutes,
+        ),
+        (
+            "session_percent",
+            "event.form.session_percent",
+            &form.session_percent,
+            defaults.session_percent,
+        ),
+        (
+            "event_percent",
+            "event.form.event_percent",
+            &form.event_percent,
+            defaults.event_percent,
+        ),
+    ];
+    html! {
+        fieldset.field {
+            legend { (t("event.form.rules")) }
+            p.hint { (t("event.form.rules_hint")) }
+            @for (name, label, value, default) in fields {
+                @let default = default.to_string();
+                (input(lang, Field::new(name, t(label), "number", value.as_deref().unwrap_or(&default)), errors))
+            }
+        }
+    }
 }
 
 pub fn outbox(ctx: &PageContext, event: &Event, page: &OutboxPage) -> Markup {

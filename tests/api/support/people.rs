@@ -29,6 +29,7 @@ pub fn event(slug: &str, zone: Tz, published: bool) -> NewEvent {
         published,
         seats: Seating::default(),
         timing: Default::default(),
+        rules: Default::default(),
     }
 }
 
