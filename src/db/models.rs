@@ -260,3 +260,30 @@ pub struct AttendanceRow {
     pub created_at: NaiveDateTime,
 }
 
+/// What a result needs of a row of evidence: whose it is, where it came
+/// from and the times or total it holds.
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = super::schema::attendance_rows)]
+pub struct EvidenceRow {
+    pub session_id: String,
+    pub registration_id: Option<String>,
+    #[diesel(deserialize_as = String)]
+    pub source: crate::domain::attendance::Source,
+    pub meeting_uuid: Option<String>,
+    pub joined_at: Option<NaiveDateTime>,
+    pub left_at: Option<NaiveDateTime>,
+    pub minutes: Option<i32>,
+}
+
+/// A confirmed participant as attendance pages and lists name them.
+#[derive(Queryable, Selectable, Debug, Clone, PartialEq, Eq)]
+#[diesel(table_name = super::schema::registrations)]
+pub struct AttendeeRow {
+    pub id: String,
+    pub user_id: String,
+    pub full_name: String,
+    pub email: String,
+    pub institution: String,
+    pub province_code: String,
+    pub regency_code: String,
+}

@@ -4,6 +4,7 @@
 //! that the catalogue is the one mapping pages use.
 
 use super::Lang;
+use crate::domain::attendance::Source;
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::registration::Status;
 use crate::domain::session::ZoomStatus;
@@ -66,6 +67,13 @@ labels! {
         Ready => "session.zoom_status.ready",
         Failed => "session.zoom_status.failed",
     }
+    Source {
+        Webhook => "attendance.source.webhook",
+        Report => "attendance.source.report",
+        Csv => "attendance.source.csv",
+        CheckIn => "attendance.source.checkin",
+        Manual => "attendance.source.manual",
+    }
 }
 
 #[cfg(test)]
@@ -89,5 +97,6 @@ mod tests {
         every_label::<Status>();
         every_label::<OutboxStatus>();
         every_label::<ZoomStatus>();
+        every_label::<Source>();
     }
 }

@@ -5,7 +5,7 @@
 //! return as they are stored (re-exported below), but runs no query.
 
 pub use crate::db::Db;
-pub use crate::db::models::{AuditRow, OutboxRow, RegistrationRow, UserRow};
+pub use crate::db::models::{AttendeeRow, AuditRow, OutboxRow, RegistrationRow, UserRow};
 
 pub mod accounts;
 pub mod attendance;

@@ -67,8 +67,8 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
-        accounts, admin, attendance_import, checkin, events, ops, public, registration, roster,
-        sessions, webhooks,
+        accounts, admin, attendance, attendance_import, checkin, events, ops, public, registration,
+        roster, sessions, webhooks,
     };
     use web::{post, resource};
     cfg.service(resource("/").route(get().to(public::home)))
@@ -238,5 +238,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/manage/events/{slug}/sessions/{id}/attendance/import/{import_id}")
                 .route(get().to(attendance_import::preview))
                 .route(post().to(attendance_import::confirm)),
+        )
+        // Attendance
+        .service(resource("/manage/events/{slug}/attendance").route(get().to(attendance::event)))
+        .service(
+            resource("/manage/events/{slug}/attendance/participants/{registration_id}")
+                .route(get().to(attendance::participant))
+                .route(post().to(attendance::override_result)),
+        )
+        .service(
+            resource("/manage/events/{slug}/attendance/participants/{registration_id}/entries")
+                .route(post().to(attendance::record_entry)),
+        )
+        .service(
+            resource("/manage/events/{slug}/sessions/{id}/attendance")
+                .route(get().to(attendance::session)),
+        )
+        .service(
+            resource("/manage/events/{slug}/sessions/{id}/attendance/excuses")
+                .route(post().to(attendance::excuse)),
+        )
+        .service(
+            resource("/manage/events/{slug}/sessions/{id}/attendance/print")
+                .route(get().to(attendance::print)),
         );
 }

@@ -355,6 +355,55 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             &[("zone", "Asia/Jakarta")],
             staff_only(404, 404),
         ),
+        // Attendance
+        get(
+            "/manage/events/bimtek-kita/attendance",
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/attendance?show=below&page=1",
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/attendance/participants/tidak-ada",
+            staff_only(404, 404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/attendance/participants/tidak-ada",
+            &[("decision", "minutes")],
+            staff_only(404, 404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/attendance/participants/tidak-ada/entries",
+            &[("session_id", &session)],
+            staff_only(404, 404),
+        ),
+        get(
+            format!("/manage/events/bimtek-kita/sessions/{session}/attendance"),
+            staff_only(200, 200),
+        ),
+        get(
+            format!("/manage/events/bimtek-kita/sessions/{session}/attendance?status=absent"),
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/sessions/tidak-ada/attendance",
+            staff_only(404, 404),
+        ),
+        post(
+            format!("/manage/events/bimtek-kita/sessions/{session}/attendance/excuses"),
+            &[],
+            staff_only(422, 422),
+        ),
+        post(
+            "/manage/events/bimtek-kita/sessions/tidak-ada/attendance/excuses",
+            &[("reason", "Sakit")],
+            staff_only(404, 404),
+        ),
+        get(
+            format!("/manage/events/bimtek-kita/sessions/{session}/attendance/print"),
+            staff_only(200, 200),
+        ),
         get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200]),
         // Self check-in: the organisers' desk of an in-person session, and
         // the participant's page, refused to everyone here since nobody

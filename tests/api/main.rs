@@ -3,6 +3,7 @@
 mod support;
 
 mod accounts;
+mod attendance;
 mod attendance_import;
 mod authorisation;
 mod checkin;

@@ -16,7 +16,6 @@ use bimtek::domain::event::Event;
 use bimtek::domain::registration::Status;
 use bimtek::domain::session::{Session, SessionForm, ZoomStatus};
 use bimtek::i18n::Lang;
-use bimtek::services::accounts::Origin;
 use bimtek::services::{mail, registrations, sessions};
 use chrono::{DurationRound, Utc};
 use chrono_tz::Tz;
@@ -76,14 +75,6 @@ async fn add_session(rina: &Browser, slug: &str, fields: &[(&str, &str)]) {
         .post(&format!("/manage/events/{slug}/sessions"), fields)
         .await;
     assert_eq!(response.status(), 303, "{rina}: the session is saved");
-}
-
-fn origin(app_address: &str) -> Origin {
-    Origin {
-        base_url: url::Url::parse(app_address).unwrap(),
-        address: None,
-        lang: Lang::Id,
-    }
 }
 
 /// A participant added by an administrator: confirmed at once.

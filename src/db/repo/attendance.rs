@@ -5,13 +5,13 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 
-use crate::db::DbConnection;
-use crate::db::models::AttendanceRow;
+use crate::db::models::{AttendanceRow, AttendeeRow, EvidenceRow};
 use crate::db::schema::{
-    attendance_assignments, attendance_rows, registrations, session_registrants, sessions,
-    zoom_meeting_instances,
+    attendance_assignments, attendance_excuses, attendance_overrides, attendance_rows,
+    registrations, session_registrants, sessions, zoom_meeting_instances,
 };
 use crate::db::states::Stored;
+use crate::db::{DbConnection, MultiBackend};
 use crate::domain::attendance::Source;
 use crate::domain::registration::Status;
 
@@ -247,4 +247,238 @@ pub fn remove_rows(
         .execute(conn)?;
     }
     Ok(())
+}
+
+/// The event's confirmed participants, or the one asked for, by name.
+pub fn attendees(
+    conn: &mut DbConnection,
+    event_id: &str,
+    only: Option<&str>,
+) -> QueryResult<Vec<AttendeeRow>> {
+    let mut query = registrations::table
+        .filter(registrations::event_id.eq(event_id))
+        .filter(registrations::status.eq(Status::Confirmed.stored()))
+        .select(AttendeeRow::as_select())
+        .order((registrations::full_name.asc(), registrations::id.asc()))
+        .into_boxed::<MultiBackend>();
+    if let Some(id) = only {
+        query = query.filter(registrations::id.eq(id));
+    }
+    query.load(conn)
+}
+
+/// The rows of the event's sessions that count for someone (all of them,
+/// or one participant's).
+pub fn matched(
+    conn: &mut DbConnection,
+    event_id: &str,
+    only: Option<&str>,
+) -> QueryResult<Vec<EvidenceRow>> {
+    let mut query = attendance_rows::table
+        .inner_join(sessions::table)
+        .filter(sessions::event_id.eq(event_id))
+        .filter(attendance_rows::registration_id.is_not_null())
+        .select(EvidenceRow::as_select())
+        .into_boxed::<MultiBackend>();
+    if let Some(id) = only {
+        query = query.filter(attendance_rows::registration_id.eq(id));
+    }
+    query.load(conn)
+}
+
+/// Where the event's sessions have the truth: each session's meeting
+/// instances that report or CSV rows came from (`None`: a CSV naming none),
+/// whoever the rows are about.
+pub fn reported(
+    conn: &mut DbConnection,
+    event_id: &str,
+) -> QueryResult<Vec<(String, Option<String>)>> {
+    attendance_rows::table
+        .inner_join(sessions::table)
+        .filter(sessions::event_id.eq(event_id))
+        .filter(attendance_rows::source.eq_any([Source::Report.stored(), Source::Csv.stored()]))
+        .select((attendance_rows::session_id, attendance_rows::meeting_uuid))
+        .distinct()
+        .load(conn)
+}
+
+/// The runs of the event's sessions' meetings, by session.
+pub fn instances_of_event(
+    conn: &mut DbConnection,
+    event_id: &str,
+) -> QueryResult<Vec<(String, MeetingInstance)>> {
+    type Row = (
+        String,
+        String,
+        Option<chrono::NaiveDateTime>,
+        Option<chrono::NaiveDateTime>,
+        Option<chrono::NaiveDateTime>,
+    );
+    let rows: Vec<Row> = zoom_meeting_instances::table
+        .inner_join(sessions::table)
+        .filter(sessions::event_id.eq(event_id))
+        .select((
+            zoom_meeting_instances::session_id,
+            zoom_meeting_instances::meeting_uuid,
+            zoom_meeting_instances::started_at,
+            zoom_meeting_instances::ended_at,
+            zoom_meeting_instances::report_read_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(session_id, meeting_uuid, started, ended, read)| {
+            let instance = MeetingInstance {
+                meeting_uuid,
+                started_at: started.map(|at| at.and_utc()),
+                ended_at: ended.map(|at| at.and_utc()),
+                report_read_at: read.map(|at| at.and_utc()),
+            };
+            (session_id, instance)
+        })
+        .collect())
+}
+
+/// The event's excuses (session, registration, reason), or one participant's.
+pub fn excuses(
+    conn: &mut DbConnection,
+    event_id: &str,
+    only: Option<&str>,
+) -> QueryResult<Vec<(String, String, String)>> {
+    let mut query = attendance_excuses::table
+        .inner_join(sessions::table)
+        .filter(sessions::event_id.eq(event_id))
+        .select((
+            attendance_excuses::session_id,
+            attendance_excuses::registration_id,
+            attendance_excuses::reason,
+        ))
+        .into_boxed::<MultiBackend>();
+    if let Some(id) = only {
+        query = query.filter(attendance_excuses::registration_id.eq(id));
+    }
+    query.load(conn)
+}
+
+/// The event's overrides (registration, passed, reason), or one participant's.
+pub fn overrides(
+    conn: &mut DbConnection,
+    event_id: &str,
+    only: Option<&str>,
+) -> QueryResult<Vec<(String, bool, String)>> {
+    let mut query = attendance_overrides::table
+        .filter(attendance_overrides::event_id.eq(event_id))
+        .select((
+            attendance_overrides::registration_id,
+            attendance_overrides::passed,
+            attendance_overrides::reason,
+        ))
+        .into_boxed::<MultiBackend>();
+    if let Some(id) = only {
+        query = query.filter(attendance_overrides::registration_id.eq(id));
+    }
+    query.load(conn)
+}
+
+/// Runs an insert on whichever backend: the derived multi-backend has no
+/// ON CONFLICT, each backend has.
+macro_rules! on_each_backend {
+    ($conn:expr, $query:expr) => {
+        match $conn {
+            DbConnection::Pg(pg) => $query.execute(pg),
+            DbConnection::Sqlite(sqlite) => $query.execute(sqlite),
+        }
+    };
+}
+
+pub fn set_excuse(
+    conn: &mut DbConnection,
+    session_id: &str,
+    registration_id: &str,
+    reason: &str,
+    decided_by: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let values = (
+        attendance_excuses::session_id.eq(session_id),
+        attendance_excuses::registration_id.eq(registration_id),
+        attendance_excuses::reason.eq(reason),
+        attendance_excuses::decided_by.eq(decided_by),
+        attendance_excuses::decided_at.eq(now.naive_utc()),
+    );
+    let upsert = diesel::insert_into(attendance_excuses::table)
+        .values(values)
+        .on_conflict((
+            attendance_excuses::session_id,
+            attendance_excuses::registration_id,
+        ))
+        .do_update()
+        .set((
+            attendance_excuses::reason.eq(reason),
+            attendance_excuses::decided_by.eq(decided_by),
+            attendance_excuses::decided_at.eq(now.naive_utc()),
+        ));
+    on_each_backend!(conn, upsert).map(drop)
+}
+
+/// `false` when there was no excuse to withdraw.
+pub fn remove_excuse(
+    conn: &mut DbConnection,
+    session_id: &str,
+    registration_id: &str,
+) -> QueryResult<bool> {
+    diesel::delete(attendance_excuses::table.find((session_id, registration_id)))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+pub fn set_override(
+    conn: &mut DbConnection,
+    event_id: &str,
+    registration_id: &str,
+    passed: bool,
+    reason: &str,
+    decided_by: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let values = (
+        attendance_overrides::event_id.eq(event_id),
+        attendance_overrides::registration_id.eq(registration_id),
+        attendance_overrides::passed.eq(passed),
+        attendance_overrides::reason.eq(reason),
+        attendance_overrides::decided_by.eq(decided_by),
+        attendance_overrides::decided_at.eq(now.naive_utc()),
+    );
+    let upsert = diesel::insert_into(attendance_overrides::table)
+        .values(values)
+        .on_conflict((
+            attendance_overrides::event_id,
+            attendance_overrides::registration_id,
+        ))
+        .do_update()
+        .set((
+            attendance_overrides::passed.eq(passed),
+            attendance_overrides::reason.eq(reason),
+            attendance_overrides::decided_by.eq(decided_by),
+            attendance_overrides::decided_at.eq(now.naive_utc()),
+        ));
+    on_each_backend!(conn, upsert).map(drop)
+}
+
+/// `false` when there was no override to remove.
+pub fn remove_override(
+    conn: &mut DbConnection,
+    event_id: &str,
+    registration_id: &str,
+) -> QueryResult<bool> {
+    diesel::delete(attendance_overrides::table.find((event_id, registration_id)))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// Removes the row with this key (an entry about to be replaced).
+pub fn remove_by_key(conn: &mut DbConnection, dedup_key: &str) -> QueryResult<()> {
+    diesel::delete(attendance_rows::table.filter(attendance_rows::dedup_key.eq(dedup_key)))
+        .execute(conn)
+        .map(drop)
 }

@@ -10,11 +10,13 @@
 //! never rounds up to a pass.
 
 pub mod checkin;
+mod entry;
 mod event;
 mod identity;
 mod session;
 mod sources;
 
+pub use entry::{EntryForm, check_entry, check_reason};
 pub use event::{EventResult, Outcome, Override, SessionResult, Shortfall, event_result};
 pub use identity::{Roster, Seen, stronger_identity};
 pub use session::{

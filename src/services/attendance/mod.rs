@@ -3,7 +3,9 @@
 //! and the results computed from both by `domain::attendance`.
 
 pub mod checkin;
+pub mod decisions;
 pub mod evidence;
 pub mod import;
 pub mod reports;
+pub mod results;
 pub mod webhooks;

@@ -300,6 +300,8 @@ pub async fn my_page(
         seats: crate::services::sessions::of_participant(&state.db, &account).await?,
         feed_working: crate::services::calendar_feeds::has_working(&state.db, &account).await?,
         checkins_open: crate::services::attendance::checkin::open_for(&state.db, &account).await?,
+        attendance: crate::services::attendance::results::of_participant(&state.db, &account)
+            .await?,
     };
     Ok(views::my_page(
         &ctx,

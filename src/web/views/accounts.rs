@@ -201,6 +201,15 @@ pub struct Participation {
     pub feed_working: bool,
     /// Their sessions whose check-in is open now.
     pub checkins_open: std::collections::HashSet<String>,
+    /// Their attendance per confirmed seat (by registration id), once a
+    /// session of its event has been held.
+    pub attendance: std::collections::HashMap<
+        String,
+        (
+            Vec<crate::domain::session::Session>,
+            crate::services::attendance::results::Standing,
+        ),
+    >,
 }
 
 pub fn my_page(
@@ -241,6 +250,10 @@ pub fn my_page(
                                 }
                                 @if let Some(seat) = participation.seats.iter().find(|s| s.registration_id == registration.id) {
                                     (super::registration::seat_sessions(lang, event, seat, &participation.checkins_open, now))
+                                }
+                                @if let Some((sessions, standing)) = participation.attendance.get(&registration.id) {
+                                    h4 { (lang.t("attendance.yours")) }
+                                    (super::attendance::explanation(lang, sessions, &standing.result, &standing.sessions))
                                 }
                                 @if registration.status.is_active() && !event.has_ended(now) {
                                     p { a href={ "/my/registrations/" (registration.id) "/cancel" } { (lang.t("my.cancel")) } }

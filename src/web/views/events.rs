@@ -64,6 +64,7 @@ pub fn manage_event(
                     li { a href={ "/manage/events/" (event.slug) "/registrations" } { (lang.t("roster.title")) } }
                     li { a href={ "/manage/events/" (event.slug) "/questions" } { (lang.t("questions.title")) } }
                     li { a href={ "/manage/events/" (event.slug) "/sessions" } { (lang.t("session.title")) } }
+                    li { a href={ "/manage/events/" (event.slug) "/attendance" } { (lang.t("attendance.title")) } }
                 }
             }
             section aria-labelledby="team" {

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod attendance;
 pub mod attendance_import;
 pub mod checkin;
 pub mod errors;

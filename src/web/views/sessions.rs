@@ -173,6 +173,8 @@ pub fn list(
                                             br;
                                             a href={ (base) "/" (session.id) "/attendance/import" } { (lang.t("session.zoom_report")) span.visually-hidden { ": " (session.plan.title) } }
                                         }
+                                        br;
+                                        a href={ (base) "/" (session.id) "/attendance" } { (lang.t("attendance.title")) span.visually-hidden { ": " (session.plan.title) } }
                                     }
                                 }
                             }

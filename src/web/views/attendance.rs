@@ -1,0 +1,735 @@
+//! Attendance: the organisers' pages of a session, of the event and of one
+//! participant, the printable attendance list (daftar hadir), and the
+//! explanation a participant reads on their own page.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::forms::{self, Errors, Field, csrf, input, radios, select, summarised};
+use super::{format, layout};
+use crate::domain::attendance::{
+    EntryForm, EventResult, Outcome, SessionAttendance, SessionResult, Status,
+};
+use crate::domain::event::{Event, FieldError};
+use crate::domain::region::Directory;
+use crate::domain::session::Session;
+use crate::i18n::{Lang, dates};
+use crate::services::attendance::results::{Sheet, Standing};
+use crate::web::extract::PageContext;
+
+/// Rows per page of the attendance lists.
+pub const PAGE_SIZE: usize = 30;
+
+pub fn event_path(event: &Event) -> String {
+    format!("/manage/events/{}/attendance", event.slug)
+}
+
+pub fn session_path(event: &Event, session_id: &str) -> String {
+    format!(
+        "/manage/events/{}/sessions/{session_id}/attendance",
+        event.slug
+    )
+}
+
+pub fn participant_path(event: &Event, registration_id: &str) -> String {
+    format!("{}/participants/{registration_id}", event_path(event))
+}
+
+/// A moment on the event's clock: "09.02".
+fn clock(lang: Lang, at: DateTime<Utc>, zone: Tz) -> String {
+    dates::time(lang, &at.with_timezone(&zone))
+}
+
+fn minutes(lang: Lang, attended: u32, scheduled: u32) -> String {
+    lang.tf(
+        "attendance.minutes",
+        &[("attended", &attended), ("scheduled", &scheduled)],
+    )
+}
+
+/// A session's result in words, saying "not started" or "in progress"
+/// rather than "absent" before the session is over.
+pub fn status_text(lang: Lang, attendance: &SessionAttendance, now: DateTime<Utc>) -> String {
+    match &attendance.status {
+        Status::Excused { reason } => lang.tf("attendance.status.excused", &[("reason", reason)]),
+        Status::Present { late, left_early } => {
+            let mut text = lang.t("attendance.status.present").to_owned();
+            if *late {
+                text.push_str(lang.t("attendance.status.late"));
+            }
+            if *left_early {
+                text.push_str(lang.t("attendance.status.left_early"));
+            }
+            text
+        }
+        Status::Absent if now < attendance.window.starts_at => {
+            lang.t("attendance.status.not_started").to_owned()
+        }
+        Status::Absent if now < attendance.window.ends_at => {
+            lang.t("attendance.status.running").to_owned()
+        }
+        Status::Absent => lang.t("attendance.status.absent").to_owned(),
+    }
+}
+
+/// When someone was first in and last out: "09.02–10.55".
+fn times(lang: Lang, attendance: &SessionAttendance, zone: Tz) -> String {
+    match (attendance.first_in, attendance.last_out) {
+        (Some(first), Some(last)) => {
+            format!("{}–{}", clock(lang, first, zone), clock(lang, last, zone))
+        }
+        (Some(first), None) => clock(lang, first, zone),
+        _ => "—".to_owned(),
+    }
+}
+
+fn sources(lang: Lang, standing: &Standing, index: usize) -> String {
+    let found = standing.sources(index);
+    if found.is_empty() {
+        "—".to_owned()
+    } else {
+        found
+            .iter()
+            .map(|s| lang.label(*s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The status filter of a session's list, by its name in the address.
+fn status_matches(name: &str, status: &Status) -> bool {
+    match (name, status) {
+        ("present", Status::Present { .. }) => true,
+        ("late", Status::Present { late, .. }) => *late,
+        ("left_early", Status::Present { left_early, .. }) => *left_early,
+        ("absent", Status::Absent) => true,
+        ("excused", Status::Excused { .. }) => true,
+        ("", _) => true,
+        _ => false,
+    }
+}
+
+fn back(href: &str, text: &str, authored: Option<&str>) -> Markup {
+    html! { p.back { a href=(href) { "← " span lang=[authored] { (text) } } } }
+}
+
+fn pages(lang: Lang, base: &str, query: &str, number: usize, total: usize) -> Markup {
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let at = |n: usize| format!("{base}?{query}page={n}");
+    html! {
+        @if pages > 1 {
+            nav.pages aria-label=(lang.t("roster.pages")) {
+                @if number > 0 { a rel="prev" href=(at(number - 1)) { "← " (lang.t("roster.previous")) } }
+                span { (lang.tf("attendance.page", &[("page", &(number + 1)), ("pages", &pages)])) }
+                @if number + 1 < pages { a rel="next" href=(at(number + 1)) { (lang.t("roster.next")) " →" } }
+            }
+        }
+    }
+}
+
+/// The address of a session's list and of its filters.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SessionQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub page: Option<usize>,
+    /// The participant whose excuse form is open.
+    #[serde(default)]
+    pub excuse: String,
+}
+
+/// The excuse form as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ExcuseForm {
+    pub registration_id: String,
+    pub reason: String,
+    pub withdraw: Option<String>,
+}
+
+pub struct SessionPage<'a> {
+    pub event: &'a Event,
+    pub sheet: &'a Sheet,
+    pub index: usize,
+    pub query: &'a SessionQuery,
+    /// The excuse form being filled in, and its messages.
+    pub excuse: Option<(&'a ExcuseForm, &'a [FieldError])>,
+}
+
+/// One session: who was there, for how long, by what evidence.
+pub fn session_page(ctx: &PageContext, page: &SessionPage<'_>) -> Markup {
+    let lang = ctx.lang;
+    let (event, sheet, index) = (page.event, page.sheet, page.index);
+    let session = &sheet.sessions[index];
+    let base = session_path(event, &session.id);
+    let tally = sheet.tally(index);
+    let filter = page.query.status.as_str();
+    let shown: Vec<&Standing> = sheet
+        .standings
+        .iter()
+        .filter(|s| status_matches(filter, &s.sessions[index].attendance.status))
+        .collect();
+    let number = page.query.page.unwrap_or(0);
+    let heading = lang.tf(
+        "attendance.session_title",
+        &[("session", &session.plan.title)],
+    );
+    let errors = page.excuse.map_or(&[][..], |(_, e)| e);
+    let counts = [
+        ("present", tally.present),
+        ("late", tally.late),
+        ("left_early", tally.left_early),
+        ("absent", tally.absent),
+        ("excused", tally.excused),
+    ];
+    let filter_query = if filter.is_empty() {
+        String::new()
+    } else {
+        format!("status={filter}&")
+    };
+    layout::page(
+        ctx,
+        &forms::title(lang, errors, &heading),
+        html! {
+            (back(&event_path(event), lang.t("attendance.title"), None))
+            h1 lang=[format::authored(lang)] { (heading) }
+            p.when { (format::span(lang, session.plan.starts_at, session.plan.ends_at, event.time_zone)) }
+            p.meta {
+                (minutes_of_session(lang, session))
+                " · " (lang.t(if session.plan.mandatory { "session.mandatory" } else { "session.optional" }))
+            }
+            ul.links {
+                li { a href={ (base) "/print" } { (lang.t("attendance.print")) } }
+            }
+            @if let Some((form, errors)) = page.excuse {
+                (excuse_form(ctx, event, session, sheet, form, errors))
+            }
+            ul.counts {
+                li { a href=(base) aria-current=[filter.is_empty().then_some("true")] { (lang.t("attendance.everyone")) } ": " strong { (sheet.standings.len()) } }
+                @for (name, n) in counts {
+                    li { a href={ (base) "?status=" (name) } aria-current=[(filter == name).then_some("true")] { (lang.t(&format!("attendance.filter.{name}"))) } ": " strong { (n) } }
+                }
+            }
+            @if shown.is_empty() {
+                p { (lang.t("attendance.nobody")) }
+            } @else {
+                div.table tabindex="0" role="region" aria-labelledby="list-caption" {
+                    table {
+                        caption #list-caption { (lang.t("attendance.participants")) }
+                        thead { tr {
+                            th scope="col" { (lang.t("registration.full_name")) }
+                            th scope="col" { (lang.t("attendance.minutes_column")) }
+                            th scope="col" { (lang.t("attendance.status_column")) }
+                            th scope="col" { (lang.t("attendance.source_column")) }
+                            th scope="col" { (lang.t("attendance.excuse_column")) }
+                        } }
+                        tbody {
+                            @for standing in shown.iter().skip(number * PAGE_SIZE).take(PAGE_SIZE) {
+                                @let a = &standing.sessions[index].attendance;
+                                tr {
+                                    td { a href={ (participant_path(event, &standing.attendee.id)) } { (standing.attendee.full_name) } }
+                                    td { (minutes(lang, a.attended_minutes, a.scheduled_minutes)) br; small { (times(lang, a, event.time_zone)) } }
+                                    td { (status_text(lang, a, sheet.now)) }
+                                    td { (sources(lang, standing, index)) }
+                                    td { a href={ (base) "?excuse=" (standing.attendee.id) "#excuse" } { (lang.t("attendance.excuse")) span.visually-hidden { ": " (standing.attendee.full_name) } } }
+                                }
+                            }
+                        }
+                    }
+                }
+                (pages(lang, &base, &filter_query, number, shown.len()))
+            }
+        },
+    )
+}
+
+fn minutes_of_session(lang: Lang, session: &Session) -> String {
+    let scheduled = (session.plan.ends_at - session.plan.starts_at).num_minutes();
+    lang.tf("attendance.scheduled", &[("n", &scheduled)])
+}
+
+fn excuse_form(
+    ctx: &PageContext,
+    event: &Event,
+    session: &Session,
+    sheet: &Sheet,
+    form: &ExcuseForm,
+    errors: &[FieldError],
+) -> Markup {
+    let lang = ctx.lang;
+    let Some(standing) = sheet
+        .standings
+        .iter()
+        .find(|s| s.attendee.id == form.registration_id)
+    else {
+        return html! {};
+    };
+    let index = sheet.index_of(&session.id).unwrap_or(0);
+    let excused = match &standing.sessions[index].attendance.status {
+        Status::Excused { reason } => Some(reason.as_str()),
+        _ => None,
+    };
+    let reason = if form.reason.is_empty() {
+        excused.unwrap_or("")
+    } else {
+        &form.reason
+    };
+    let action = format!("{}/excuses", session_path(event, &session.id));
+    let errors = &Errors::new(errors);
+    html! {
+        section #excuse aria-labelledby="excuse-title" {
+            h2 #excuse-title { (lang.tf("attendance.excuse_for", &[("name", &standing.attendee.full_name)])) }
+            p.hint { (lang.t("attendance.excuse_hint")) }
+            (summarised(lang, errors, html! { form method="post" action=(action) novalidate {
+                (csrf(ctx))
+                input type="hidden" name="registration_id" value=(standing.attendee.id);
+                (input(lang, Field::new("reason", lang.t("attendance.reason"), "text", reason), errors))
+                button type="submit" { (lang.t("attendance.excuse_save")) }
+            } }))
+            @if excused.is_some() {
+                (forms::post_button(ctx, &action, lang.t("attendance.excuse_withdraw"), &[("registration_id", &standing.attendee.id), ("withdraw", "1")], forms::Look::Withdraw))
+            }
+        }
+    }
+}
+
+/// The address of the event's list and of its filter.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct EventQuery {
+    /// `below`: only those below the minimum.
+    #[serde(default)]
+    pub show: String,
+    #[serde(default)]
+    pub page: Option<usize>,
+}
+
+pub struct EventPage<'a> {
+    pub event: &'a Event,
+    pub sheet: &'a Sheet,
+    pub regions: &'a Directory,
+    pub query: &'a EventQuery,
+}
+
+fn outcome_text(lang: Lang, result: &EventResult<usize>) -> String {
+    let computed = match result.computed {
+        Outcome::Passed => lang.t("attendance.outcome.passed"),
+        Outcome::BelowMinimum => lang.t("attendance.outcome.below"),
+        Outcome::NotYet => lang.t("attendance.outcome.not_yet"),
+    };
+    match &result.overridden {
+        Some(decision) => lang.tf(
+            "attendance.outcome.overridden",
+            &[(
+                "outcome",
+                &lang.t(if decision.passed {
+                    "attendance.outcome.passed"
+                } else {
+                    "attendance.outcome.failed"
+                }),
+            )],
+        ),
+        None => computed.to_owned(),
+    }
+}
+
+fn percent_text(lang: Lang, result: &EventResult<usize>) -> String {
+    match result.percent {
+        Some(percent) => lang.tf(
+            "attendance.total",
+            &[
+                ("attended", &result.attended_minutes),
+                ("scheduled", &result.scheduled_minutes),
+                ("percent", &percent),
+            ],
+        ),
+        None => "—".to_owned(),
+    }
+}
+
+/// The event: each participant's result, who is below the minimum, the
+/// sessions' pages, counts by region and the exports.
+pub fn event_page(ctx: &PageContext, page: &EventPage<'_>) -> Markup {
+    let lang = ctx.lang;
+    let (event, sheet) = (page.event, page.sheet);
+    let base = event_path(event);
+    let below = page.query.show == "below";
+    let shown: Vec<&Standing> = sheet
+        .standings
+        .iter()
+        .filter(|s| !below || s.below_minimum())
+        .collect();
+    let below_count = sheet.standings.iter().filter(|s| s.below_minimum()).count();
+    let passed = sheet
+        .standings
+        .iter()
+        .filter(|s| s.result.computed != Outcome::NotYet && s.result.passed())
+        .count();
+    let number = page.query.page.unwrap_or(0);
+    let rules = &event.rules;
+    let region = |code: &str| {
+        page.regions
+            .find(code)
+            .map_or(code, |r| r.name.as_str())
+            .to_owned()
+    };
+    layout::page(
+        ctx,
+        &format!("{}: {}", lang.t("attendance.title"), event.title),
+        html! {
+            (back(&format!("/manage/events/{}", event.slug), &event.title, format::authored(lang)))
+            h1 { (lang.t("attendance.title")) }
+            p.lead lang=[format::authored(lang)] { (event.title) }
+            p {
+                (lang.tf("attendance.rules", &[
+                    ("session", &rules.session_percent),
+                    ("event", &rules.event_percent),
+                    ("late", &rules.late_after_minutes),
+                    ("early", &rules.left_early_minutes),
+                ]))
+                " " a href={ "/manage/events/" (event.slug) "/edit" } { (lang.t("attendance.rules_edit")) }
+            }
+            @if sheet.running() { p.notice { (lang.t("attendance.so_far")) } }
+            ul.counts {
+                li { a href=(base) aria-current=[(!below).then_some("true")] { (lang.t("attendance.everyone")) } ": " strong { (sheet.standings.len()) } }
+                li { (lang.t("attendance.outcome.passed")) ": " strong { (passed) } }
+                li { a href={ (base) "?show=below" } aria-current=[below.then_some("true")] { (lang.t("attendance.outcome.below")) } ": " strong { (below_count) } }
+            }
+            ul.links {
+                li { a href={ (base) "/export?format=csv" } { (lang.t("roster.export_csv")) } }
+                li { a href={ (base) "/export?format=xlsx" } { (lang.t("roster.export_xlsx")) } }
+            }
+            section aria-labelledby="sessions" {
+                h2 #sessions { (lang.t("session.title")) }
+                @if sheet.sessions.is_empty() {
+                    p { (lang.t("session.none")) }
+                } @else {
+                    ul {
+                        @for (i, session) in sheet.sessions.iter().enumerate() {
+                            @let tally = sheet.tally(i);
+                            li {
+                                a href=(session_path(event, &session.id)) lang=[format::authored(lang)] { (session.plan.title) }
+                                " · " (lang.tf("attendance.session_tally", &[("present", &tally.present), ("absent", &tally.absent), ("excused", &tally.excused)]))
+                                " · " a href={ (session_path(event, &session.id)) "/print" } { (lang.t("attendance.print")) span.visually-hidden { ": " (session.plan.title) } }
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="participants" {
+                h2 #participants { (lang.t(if below { "attendance.below_title" } else { "attendance.participants" })) }
+                @if shown.is_empty() {
+                    p { (lang.t("attendance.nobody")) }
+                } @else {
+                    div.table tabindex="0" role="region" aria-labelledby="participants" {
+                        table {
+                            thead { tr {
+                                th scope="col" { (lang.t("registration.full_name")) }
+                                th scope="col" { (lang.t("attendance.minutes_column")) }
+                                th scope="col" { (lang.t("attendance.result_column")) }
+                                th scope="col" { (lang.t("attendance.short_column")) }
+                            } }
+                            tbody {
+                                @for standing in shown.iter().skip(number * PAGE_SIZE).take(PAGE_SIZE) {
+                                    tr {
+                                        td { a href=(participant_path(event, &standing.attendee.id)) { (standing.attendee.full_name) } br; small { (region(&standing.attendee.regency_code)) } }
+                                        td { (percent_text(lang, &standing.result)) }
+                                        td { (outcome_text(lang, &standing.result)) }
+                                        td {
+                                            @for (n, short) in standing.result.shortfalls.iter().enumerate() {
+                                                @if n > 0 { br; }
+                                                span lang=[format::authored(lang)] { (sheet.sessions[short.session].plan.title) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    (pages(lang, &base, if below { "show=below&" } else { "" }, number, shown.len()))
+                }
+            }
+            (regions_table(lang, sheet, &region))
+        },
+    )
+}
+
+fn regions_table(lang: Lang, sheet: &Sheet, region: &dyn Fn(&str) -> String) -> Markup {
+    let tallies = sheet.by_region();
+    html! {
+        section aria-labelledby="regions" {
+            h2 #regions { (lang.t("attendance.by_region")) }
+            @if tallies.is_empty() {
+                p { (lang.t("attendance.nobody")) }
+            } @else {
+                div.table tabindex="0" role="region" aria-labelledby="regions" {
+                    table {
+                        thead { tr {
+                            th scope="col" { (lang.t("roster.region")) }
+                            th scope="col" { (lang.t("attendance.everyone")) }
+                            th scope="col" { (lang.t("attendance.outcome.passed")) }
+                            th scope="col" { (lang.t("attendance.outcome.below")) }
+                        } }
+                        tbody {
+                            @for (i, tally) in tallies.iter().enumerate() {
+                                @if i == 0 || tallies[i - 1].province_code != tally.province_code {
+                                    @let province: Vec<_> = tallies.iter().filter(|t| t.province_code == tally.province_code).collect();
+                                    tr {
+                                        th scope="row" { (region(&tally.province_code)) }
+                                        td { strong { (province.iter().map(|t| t.participants).sum::<usize>()) } }
+                                        td { strong { (province.iter().map(|t| t.passed).sum::<usize>()) } }
+                                        td { strong { (province.iter().map(|t| t.below_minimum).sum::<usize>()) } }
+                                    }
+                                }
+                                tr {
+                                    th scope="row" { span.indent { (region(&tally.regency_code)) } }
+                                    td { (tally.participants) }
+                                    td { (tally.passed) }
+                                    td { (tally.below_minimum) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What a participant's result rests on, in words: "Hadir 212 dari 270
+/// menit (78 %); syarat minimal 80 %", the result, an organiser's decision
+/// and the sessions that fell short. Shared by the organisers' page and
+/// the participant's own.
+pub fn explanation(
+    lang: Lang,
+    sessions: &[Session],
+    result: &EventResult<usize>,
+    results: &[SessionResult<usize>],
+) -> Markup {
+    html! {
+        @match result.percent {
+            Some(percent) => p {
+                (lang.tf("attendance.explain", &[
+                    ("attended", &result.attended_minutes),
+                    ("scheduled", &result.scheduled_minutes),
+                    ("percent", &percent),
+                    ("required", &result.required_percent),
+                ]))
+            },
+            None => p { (lang.t("attendance.explain_not_yet")) },
+        }
+        p { (lang.t("attendance.result_column")) ": " strong { (outcome_text(lang, result)) } }
+        @if let Some(decision) = &result.overridden {
+            p { (lang.tf("attendance.override_reason", &[("reason", &decision.reason)])) }
+        }
+        @if !result.shortfalls.is_empty() {
+            p { (lang.t("attendance.short_title")) }
+            ul {
+                @for short in &result.shortfalls {
+                    li {
+                        span lang=[format::authored(lang)] { (sessions[short.session].plan.title) }
+                        ": " (minutes(lang, short.attended_minutes, short.scheduled_minutes))
+                    }
+                }
+            }
+        }
+        @let excused: Vec<_> = results.iter().filter_map(|r| match &r.attendance.status { Status::Excused { reason } => Some((r.session, reason)), _ => None }).collect();
+        @if !excused.is_empty() {
+            ul {
+                @for (session, reason) in excused {
+                    li { span lang=[format::authored(lang)] { (sessions[session].plan.title) } ": " (lang.tf("attendance.status.excused", &[("reason", reason)])) }
+                }
+            }
+        }
+    }
+}
+
+/// The override form as sent: `passed`, `failed`, or `minutes` (the
+/// minutes decide again).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OverrideForm {
+    pub decision: String,
+    pub reason: String,
+}
+
+pub struct ParticipantPage<'a> {
+    pub event: &'a Event,
+    pub sessions: &'a [Session],
+    pub standing: &'a Standing,
+    pub regions: &'a Directory,
+    pub now: DateTime<Utc>,
+    pub override_form: &'a OverrideForm,
+    pub entry_form: &'a EntryForm,
+    pub errors: &'a [FieldError],
+}
+
+/// One participant: each session's minutes and the rows behind them, the
+/// event's result, and the organisers' decisions on it.
+pub fn participant_page(ctx: &PageContext, page: &ParticipantPage<'_>) -> Markup {
+    let lang = ctx.lang;
+    let (event, standing) = (page.event, page.standing);
+    let attendee = &standing.attendee;
+    let region = |code: &str| {
+        page.regions
+            .find(code)
+            .map_or(code, |r| r.name.as_str())
+            .to_owned()
+    };
+    let base = participant_path(event, &attendee.id);
+    let form_errors = page.errors;
+    let errors = &Errors::new(form_errors);
+    let decisions = [
+        ("passed", "attendance.decide.passed"),
+        ("failed", "attendance.decide.failed"),
+        ("minutes", "attendance.decide.minutes"),
+    ]
+    .map(|(value, key)| (value.to_owned(), lang.t(key).to_owned()));
+    let decision = match (
+        &page.override_form.decision[..],
+        &standing.result.overridden,
+    ) {
+        ("", Some(o)) if o.passed => "passed",
+        ("", Some(_)) => "failed",
+        ("", None) => "minutes",
+        (typed, _) => typed,
+    };
+    let reason = match (&page.override_form.reason[..], &standing.result.overridden) {
+        ("", Some(o)) => o.reason.as_str(),
+        (typed, _) => typed,
+    };
+    let session_options: Vec<(String, String)> = page
+        .sessions
+        .iter()
+        .map(|s| (s.id.clone(), s.plan.title.clone()))
+        .collect();
+    layout::page(
+        ctx,
+        &forms::title(lang, form_errors, &attendee.full_name),
+        html! {
+            (back(&event_path(event), lang.t("attendance.title"), None))
+            h1 { (attendee.full_name) }
+            p.lead { (attendee.institution) br; (region(&attendee.regency_code)) ", " (region(&attendee.province_code)) }
+            (explanation(lang, page.sessions, &standing.result, &standing.sessions))
+            @for (i, session) in page.sessions.iter().enumerate() {
+                @let a = &standing.sessions[i].attendance;
+                section.session id={ "s-" (session.id) } aria-labelledby={ "t-" (session.id) } {
+                    h2 id={ "t-" (session.id) } lang=[format::authored(lang)] { (session.plan.title) }
+                    p.when { (format::span(lang, session.plan.starts_at, session.plan.ends_at, event.time_zone)) }
+                    p {
+                        strong { (status_text(lang, a, page.now)) }
+                        " · " (minutes(lang, a.attended_minutes, a.scheduled_minutes))
+                        " · " (times(lang, a, event.time_zone))
+                    }
+                    @if !standing.proofs[i].is_empty() {
+                        ul {
+                            @for proof in &standing.proofs[i] {
+                                li {
+                                    (lang.label(proof.source)) ": "
+                                    @match (proof.joined_at, proof.left_at, proof.minutes) {
+                                        (Some(j), Some(l), _) => { (clock(lang, j, event.time_zone)) "–" (clock(lang, l, event.time_zone)) }
+                                        (Some(j), None, _) => { (clock(lang, j, event.time_zone)) }
+                                        (None, _, Some(m)) => { (lang.tf("attendance.total_only", &[("n", &m)])) }
+                                        _ => { "—" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    p { a href={ (session_path(event, &session.id)) "?excuse=" (attendee.id) "#excuse" } { (lang.t("attendance.excuse")) span.visually-hidden { ": " (session.plan.title) } } }
+                }
+            }
+            (summarised(lang, errors, html! {
+                section aria-labelledby="override" {
+                    h2 #override { (lang.t("attendance.override_title")) }
+                    p.hint { (lang.t("attendance.override_hint")) }
+                    form method="post" action=(base) novalidate {
+                        (csrf(ctx))
+                        (radios(lang, "decision", lang.t("attendance.result_column"), &decisions, decision, true, errors))
+                        (input(lang, Field::new("reason", lang.t("attendance.reason"), "text", reason).conditional().hint(lang.t("attendance.reason_hint")), errors))
+                        button type="submit" { (lang.t("attendance.override_save")) }
+                    }
+                }
+                @if !page.sessions.is_empty() {
+                    section aria-labelledby="entry" {
+                        h2 #entry { (lang.t("attendance.entry_title")) }
+                        p.hint { (lang.t("attendance.entry_hint")) }
+                        form method="post" action={ (base) "/entries" } novalidate {
+                            (csrf(ctx))
+                            (select(lang, "session_id", lang.t("attendance.entry_session"), &session_options, &page.entry_form.session_id, errors))
+                            div.pair {
+                                (input(lang, Field::new("from", lang.t("attendance.entry_from"), "time", &page.entry_form.from).optional(), errors))
+                                (input(lang, Field::new("until", lang.t("attendance.entry_until"), "time", &page.entry_form.until).optional(), errors))
+                            }
+                            button.secondary type="submit" { (lang.t("attendance.entry_save")) }
+                        }
+                    }
+                }
+            }))
+        },
+    )
+}
+
+/// The attendance list to print and sign (daftar hadir): every confirmed
+/// participant with their institution, region and times, and an empty
+/// column for their signature.
+pub fn print_page(
+    ctx: &PageContext,
+    event: &Event,
+    sheet: &Sheet,
+    index: usize,
+    regions: &Directory,
+) -> Markup {
+    let lang = ctx.lang;
+    let session = &sheet.sessions[index];
+    let region = |code: &str| {
+        regions
+            .find(code)
+            .map_or(code, |r| r.name.as_str())
+            .to_owned()
+    };
+    let heading = lang.t("attendance.print_title");
+    layout::page(
+        ctx,
+        &format!("{heading}: {}", session.plan.title),
+        html! {
+            (back(&session_path(event, &session.id), &session.plan.title, format::authored(lang)))
+            h1 { (heading) }
+            dl.facts {
+                dt { (lang.t("attendance.print_event")) } dd lang=[format::authored(lang)] { (event.title) }
+                dt { (lang.t("attendance.print_session")) } dd lang=[format::authored(lang)] { (session.plan.title) }
+                dt { (lang.t("session.when")) } dd { (format::span(lang, session.plan.starts_at, session.plan.ends_at, event.time_zone)) }
+                dt { (lang.t("event.organiser")) } dd lang=[format::authored(lang)] { (event.organiser_office) }
+            }
+            p.hint.no-print { (lang.t("attendance.print_hint")) }
+            div.table tabindex="0" role="region" aria-labelledby="print-caption" {
+                table.print {
+                    caption #print-caption { (heading) }
+                    thead { tr {
+                        th scope="col" { (lang.t("attendance.number")) }
+                        th scope="col" { (lang.t("registration.full_name")) }
+                        th scope="col" { (lang.t("registration.institution")) }
+                        th scope="col" { (lang.t("roster.region")) }
+                        th scope="col" { (lang.t("attendance.times_column")) }
+                        th scope="col" { (lang.t("attendance.signature")) }
+                    } }
+                    tbody {
+                        @for (n, standing) in sheet.standings.iter().enumerate() {
+                            @let a = &standing.sessions[index].attendance;
+                            tr {
+                                td { (n + 1) }
+                                td { (standing.attendee.full_name) }
+                                td { (standing.attendee.institution) }
+                                td { (region(&standing.attendee.regency_code)) }
+                                td { (times(lang, a, event.time_zone)) }
+                                td.signature {}
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

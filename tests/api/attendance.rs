@@ -1,0 +1,383 @@
+//! Attendance by HTTP on real databases: minutes entered by hand (the
+//! organisers' own evidence, so that no Zoom is needed), the results per
+//! session, per event and per participant, excuses and overrides with
+//! their audit lines and field messages, the participant's explanation on
+//! their page, the exports and the printable attendance list.
+
+use bimtek::domain::account::Account;
+use bimtek::domain::event::{Event, NewEvent};
+use bimtek::domain::session::SessionForm;
+use bimtek::services::{registrations, sessions};
+use chrono::{Duration, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+use crate::support::*;
+
+const SLUG: &str = "bimtek-hadir";
+
+/// A bimtek that ran the day before yesterday and yesterday, in WIB, with
+/// two mandatory sessions ("Pembukaan" 09.00–12.00, 180 minutes, then
+/// "Katalogisasi" 09.00–10.30, 90 minutes), an optional one and one still
+/// to come tomorrow.
+struct Held {
+    event: Event,
+    admin: Account,
+    opening: String,
+    cataloguing: String,
+    optional: String,
+    tomorrow: String,
+}
+
+fn day(offset: i64) -> String {
+    (Utc::now().with_timezone(&Tz::Asia__Jakarta).date_naive() + Duration::days(offset))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+async fn held(app: &TestApp) -> Held {
+    let zone = Tz::Asia__Jakarta;
+    let local = |offset: i64, h: u32| {
+        let date = chrono::NaiveDate::parse_from_str(&day(offset), "%Y-%m-%d").unwrap();
+        bimtek::domain::time::local_to_utc(
+            zone,
+            date.and_time(NaiveTime::from_hms_opt(h, 0, 0).unwrap()),
+        )
+        .unwrap()
+    };
+    let event = create_event(
+        &app.db,
+        NewEvent {
+            starts_at: local(-2, 8),
+            ends_at: local(1, 17),
+            ..event(SLUG, zone, true)
+        },
+    )
+    .await;
+    let admin = staff(&app.db, "admin@dispusip.example.id", true, None).await;
+    let plan = |title: &str, offset: i64, start: &str, end: &str, mandatory: bool| SessionForm {
+        title: title.into(),
+        date: day(offset),
+        start_time: start.into(),
+        end_time: end.into(),
+        mandatory,
+        delivery: "in_person".into(),
+        location: "Aula Dinas".into(),
+        ..SessionForm::default()
+    };
+    let mut ids = Vec::new();
+    for form in [
+        plan("Pembukaan", -2, "09:00", "12:00", true),
+        plan("Katalogisasi", -1, "09:00", "10:30", true),
+        plan("Diskusi bebas", -1, "13:00", "14:00", false),
+        plan("Penutupan", 1, "09:00", "10:00", true),
+    ] {
+        let session = sessions::create(&app.db, &admin, &event, form, &origin(&app.address))
+            .await
+            .expect("the session is planned");
+        ids.push(session.id);
+    }
+    let [opening, cataloguing, optional, tomorrow] = ids.try_into().unwrap();
+    Held {
+        event,
+        admin,
+        opening,
+        cataloguing,
+        optional,
+        tomorrow,
+    }
+}
+
+/// Participant `n` added by the administrator: confirmed at once.
+async fn confirmed(app: &TestApp, held: &Held, n: usize) -> String {
+    registrations::add_by_hand(
+        &app.db,
+        &held.event,
+        person(n).into_iter().collect(),
+        &held.admin,
+        &origin(&app.address),
+    )
+    .await
+    .expect("the participant is added")
+}
+
+fn participant_path(registration: &str) -> String {
+    format!("/manage/events/{SLUG}/attendance/participants/{registration}")
+}
+
+fn session_path(session: &str) -> String {
+    format!("/manage/events/{SLUG}/sessions/{session}/attendance")
+}
+
+/// The organiser records `registration` in `session` from `from` to
+/// `until` (local times; empty for the whole session).
+async fn record(browser: &Browser, registration: &str, session: &str, from: &str, until: &str) {
+    let response = browser
+        .post(
+            &format!("{}/entries", participant_path(registration)),
+            &[("session_id", session), ("from", from), ("until", until)],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{browser}: the entry is saved");
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<(String, String)> {
+    bimtek::services::accounts::audit_log(&app.db, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.action, row.subject.unwrap_or_default()))
+        .collect()
+}
+
+backend_tests!(results_excuses_overrides_and_the_participants_explanation);
+async fn results_excuses_overrides_and_the_participants_explanation(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    let held = held(&app).await;
+    let budi = confirmed(&app, &held, 1).await;
+    let sari = confirmed(&app, &held, 2).await;
+    let rina = organiser(&app, SLUG).await;
+
+    // Nothing recorded yet: both absent from what was held, nothing to come.
+    let (status, page) = rina.text(&session_path(&held.cataloguing)).await;
+    assert_eq!(status, 200, "{app}: {page}");
+    assert!(
+        page.contains("0 dari 90 menit") && page.contains("Tidak hadir"),
+        "{app}: {page}"
+    );
+    let (_, page) = rina.text(&session_path(&held.tomorrow)).await;
+    assert!(
+        page.contains("Belum dimulai") && !page.contains("Tidak hadir</td>"),
+        "{app}: {page}"
+    );
+
+    // Budi: the whole opening, 32 minutes of cataloguing, the optional
+    // session in full: 212 of 270 mandatory minutes, 78 %, below 80 %.
+    record(&rina, &budi, &held.opening, "", "").await;
+    record(&rina, &budi, &held.cataloguing, "09:00", "09:32").await;
+    record(&rina, &budi, &held.optional, "", "").await;
+    // Sari: the whole opening, and 10 minutes of cataloguing, excused.
+    record(&rina, &sari, &held.opening, "08:45", "12:30").await;
+    record(&rina, &sari, &held.cataloguing, "09:00", "09:50").await;
+    // A second entry replaces the first: 10 minutes, not 50.
+    record(&rina, &sari, &held.cataloguing, "09:40", "09:50").await;
+
+    let (_, page) = rina.text(&session_path(&held.cataloguing)).await;
+    assert!(page.contains("32 dari 90 menit"), "{app}: {page}");
+    assert!(page.contains("10 dari 90 menit"), "{app}: {page}");
+    assert!(
+        page.contains("Manual (panitia)"),
+        "{app}: the source is named: {page}"
+    );
+    assert!(
+        page.contains("09.00–09.32"),
+        "{app}: the times are shown: {page}"
+    );
+    let (_, page) = rina.text(&session_path(&held.opening)).await;
+    assert!(
+        page.contains("180 dari 180 menit") && !page.contains("Tidak hadir</td>"),
+        "{app}: {page}"
+    );
+
+    let event_page = format!("/manage/events/{SLUG}/attendance");
+    let (status, page) = rina.text(&event_page).await;
+    assert_eq!(status, 200, "{app}: {page}");
+    assert!(page.contains("212 dari 270 menit (78 %)"), "{app}: {page}");
+    assert!(page.contains("190 dari 270 menit (70 %)"), "{app}: {page}");
+    assert!(
+        page.contains("masih berlangsung"),
+        "{app}: the event still runs: {page}"
+    );
+    let (_, below) = rina.text(&format!("{event_page}?show=below")).await;
+    assert!(
+        below.contains("Peserta 1,") && below.contains("Peserta 2,"),
+        "{app}: {below}"
+    );
+
+    // An excuse needs its reason; then the session leaves Sari's sums.
+    let excuses = format!("{}/excuses", session_path(&held.cataloguing));
+    let response = rina
+        .post(&excuses, &[("registration_id", &sari), ("reason", " ")])
+        .await;
+    assert_eq!(response.status(), 422, "{app}");
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Tulis alasannya."), "{app}: {page}");
+    let (_, form) = rina
+        .text(&format!(
+            "{}?excuse={sari}",
+            session_path(&held.cataloguing)
+        ))
+        .await;
+    assert!(
+        form.contains("Izin untuk Dra. Peserta 2, M.Hum."),
+        "{app}: {form}"
+    );
+    let response = rina
+        .post(
+            &excuses,
+            &[
+                ("registration_id", &sari),
+                ("reason", "Sakit, surat dokter"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let (_, page) = rina.text(&session_path(&held.cataloguing)).await;
+    assert!(page.contains("Izin: Sakit, surat dokter"), "{app}: {page}");
+    let (_, page) = rina.text(&participant_path(&sari)).await;
+    assert!(
+        page.contains("Hadir 180 dari 180 menit (100 %); syarat minimal 80 %."),
+        "{app}: {page}"
+    );
+    assert!(page.contains("Lulus"), "{app}: {page}");
+
+    // Budi's page explains the shortfall, per session and in sum.
+    let (status, page) = rina.text(&participant_path(&budi)).await;
+    assert_eq!(status, 200, "{app}: {page}");
+    assert!(
+        page.contains("Hadir 212 dari 270 menit (78 %); syarat minimal 80 %."),
+        "{app}: {page}"
+    );
+    assert!(page.contains("Di bawah syarat minimal"), "{app}: {page}");
+    assert!(
+        page.contains("Katalogisasi</span>: 32 dari 90 menit"),
+        "{app}: {page}"
+    );
+
+    // An override needs its reason, wins, and says so; it can be withdrawn.
+    let response = rina
+        .post(
+            &participant_path(&budi),
+            &[("decision", "passed"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(response.status(), 422, "{app}");
+    assert!(response.text().await.unwrap().contains("Tulis alasannya."));
+    let response = rina
+        .post(
+            &participant_path(&budi),
+            &[
+                ("decision", "passed"),
+                ("reason", "Hadir lewat telepon, dikonfirmasi narasumber"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let (_, page) = rina.text(&participant_path(&budi)).await;
+    assert!(page.contains("Lulus (ditetapkan panitia)"), "{app}: {page}");
+    assert!(
+        page.contains("Alasan panitia: Hadir lewat telepon"),
+        "{app}: {page}"
+    );
+    assert!(
+        page.contains("212 dari 270 menit (78 %)"),
+        "{app}: the minutes stay shown: {page}"
+    );
+    let (_, below) = rina.text(&format!("{event_page}?show=below")).await;
+    assert!(
+        !below.contains("Peserta 1,") && !below.contains("Peserta 2,"),
+        "{app}: {below}"
+    );
+
+    // The participant's own page explains it in their words.
+    let budi_account = participant(&app.db, "peserta1@perpusdes.example.id", "Peserta 1").await;
+    let own = signed_in_by_link(&app, &budi_account).await;
+    let (_, mine) = own.text("/my").await;
+    assert!(
+        mine.contains("Hadir 212 dari 270 menit (78 %); syarat minimal 80 %."),
+        "{app}: {mine}"
+    );
+    assert!(mine.contains("Lulus (ditetapkan panitia)"), "{app}: {mine}");
+    assert!(
+        mine.contains("Katalogisasi</span>: 32 dari 90 menit"),
+        "{app}: {mine}"
+    );
+    own.get("/lang/en").await;
+    let (_, mine) = own.text("/my").await;
+    assert!(
+        mine.contains("Attended 212 of 270 minutes (78%); at least 80% required."),
+        "{app}: {mine}"
+    );
+
+    let response = rina
+        .post(
+            &participant_path(&budi),
+            &[("decision", "minutes"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let (_, page) = rina.text(&participant_path(&budi)).await;
+    assert!(
+        page.contains("Di bawah syarat minimal") && !page.contains("ditetapkan panitia"),
+        "{app}: {page}"
+    );
+
+    // A wrong time is named in its field, nothing stored.
+    let response = rina
+        .post(
+            &format!("{}/entries", participant_path(&budi)),
+            &[
+                ("session_id", &held.cataloguing),
+                ("from", "10:00"),
+                ("until", "09:00"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422, "{app}");
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Pukul selesai harus setelah pukul mulai.")
+    );
+
+    let actions = audit_actions(&app).await;
+    for (action, subject) in [
+        (
+            "attendance.recorded",
+            "Dra. Peserta 1, M.Hum. — Katalogisasi: 09:00–09:32",
+        ),
+        (
+            "attendance.excused",
+            "Dra. Peserta 2, M.Hum. — Katalogisasi: Sakit, surat dokter",
+        ),
+        (
+            "attendance.overridden_passed",
+            "Dra. Peserta 1, M.Hum.: Hadir lewat telepon, dikonfirmasi narasumber",
+        ),
+        ("attendance.override_removed", "Dra. Peserta 1, M.Hum."),
+    ] {
+        assert!(
+            actions.iter().any(|(a, s)| a == action && s == subject),
+            "{app}: {action} {subject} in {actions:#?}"
+        );
+    }
+
+    // Withdrawing the excuse puts the session back in Sari's sums.
+    let response = rina
+        .post(&excuses, &[("registration_id", &sari), ("withdraw", "1")])
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let (_, page) = rina.text(&participant_path(&sari)).await;
+    assert!(
+        page.contains("Hadir 190 dari 270 menit (70 %)"),
+        "{app}: {page}"
+    );
+    assert!(
+        audit_actions(&app)
+            .await
+            .iter()
+            .any(|(a, _)| a == "attendance.excuse_withdrawn")
+    );
+
+    // Someone else's registration, another event's session: not found.
+    let response = rina
+        .post(
+            &excuses,
+            &[("registration_id", "tidak-ada"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(response.status(), 404, "{app}");
+    assert_eq!(rina.get(&participant_path("tidak-ada")).await.status(), 404);
+    assert_eq!(rina.get(&session_path("tidak-ada")).await.status(), 404);
+}
