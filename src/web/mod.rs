@@ -242,6 +242,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         // Attendance
         .service(resource("/manage/events/{slug}/attendance").route(get().to(attendance::event)))
         .service(
+            resource("/manage/events/{slug}/attendance/review")
+                .route(get().to(attendance::review))
+                .route(post().to(attendance::decide)),
+        )
+        .service(
             resource("/manage/events/{slug}/attendance/participants/{registration_id}")
                 .route(get().to(attendance::participant))
                 .route(post().to(attendance::override_result)),

@@ -4,11 +4,16 @@
 //! their audit lines and field messages, the participant's explanation on
 //! their page, the exports and the printable attendance list.
 
+use std::collections::HashMap;
+
+use bimtek::db::DbError;
 use bimtek::domain::account::Account;
+use bimtek::domain::attendance::{Seen, Source};
 use bimtek::domain::event::{Event, NewEvent};
 use bimtek::domain::session::SessionForm;
+use bimtek::services::attendance::evidence::{self, Observed};
 use bimtek::services::{registrations, sessions};
-use chrono::{Duration, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 use crate::support::*;
@@ -89,15 +94,87 @@ async fn held(app: &TestApp) -> Held {
 
 /// Participant `n` added by the administrator: confirmed at once.
 async fn confirmed(app: &TestApp, held: &Held, n: usize) -> String {
+    let fields: HashMap<String, String> = person(n).into_iter().collect();
+    add(app, held, fields).await
+}
+
+/// Participant `n` with another name.
+async fn confirmed_as(app: &TestApp, held: &Held, n: usize, name: &str) -> String {
+    let mut fields: HashMap<String, String> = person(n).into_iter().collect();
+    fields.insert("full_name".into(), name.into());
+    add(app, held, fields).await
+}
+
+async fn add(app: &TestApp, held: &Held, fields: HashMap<String, String>) -> String {
     registrations::add_by_hand(
         &app.db,
         &held.event,
-        person(n).into_iter().collect(),
+        fields,
         &held.admin,
         &origin(&app.address),
     )
     .await
     .expect("the participant is added")
+}
+
+/// What Zoom's report said of someone in `session`, stored as every
+/// source stores it: `name` (and `email`) from `from` to `until` WIB on
+/// the session's day, one row per join.
+async fn seen_on_zoom(
+    app: &TestApp,
+    (event, session): (&Event, &str),
+    (name, email): (&str, Option<&str>),
+    joins: &[(&str, &str)],
+) {
+    let day = sessions::find(&app.db, event, session)
+        .await
+        .unwrap()
+        .plan
+        .starts_at;
+    let local = day.with_timezone(&Tz::Asia__Jakarta).date_naive();
+    let at = |hm: &str| {
+        let time = NaiveTime::parse_from_str(hm, "%H:%M").unwrap();
+        bimtek::domain::time::local_to_utc(Tz::Asia__Jakarta, local.and_time(time)).unwrap()
+    };
+    let observed: Vec<(String, DateTime<Utc>, DateTime<Utc>)> = joins
+        .iter()
+        .map(|(from, until)| {
+            (
+                format!("report:m1:{session}:{name}:{from}"),
+                at(from),
+                at(until),
+            )
+        })
+        .collect();
+    let (session, name, email) = (
+        session.to_owned(),
+        name.to_owned(),
+        email.map(str::to_owned),
+    );
+    app.db
+        .transaction(move |conn| -> Result<(), DbError> {
+            let rows: Vec<Observed> = observed
+                .iter()
+                .map(|(key, joined, left)| Observed {
+                    source: Source::Report,
+                    dedup_key: key.clone(),
+                    meeting_uuid: Some("m1"),
+                    import_id: None,
+                    seen: Seen {
+                        name: &name,
+                        email: email.as_deref(),
+                        ..Seen::default()
+                    },
+                    joined_at: Some(*joined),
+                    left_at: Some(*left),
+                    minutes: None,
+                    registration_id: None,
+                })
+                .collect();
+            Ok(evidence::record(conn, &session, &rows, Utc::now())?)
+        })
+        .await
+        .unwrap();
 }
 
 fn participant_path(registration: &str) -> String {
@@ -380,4 +457,180 @@ async fn results_excuses_overrides_and_the_participants_explanation(backend: Tes
     assert_eq!(response.status(), 404, "{app}");
     assert_eq!(rina.get(&participant_path("tidak-ada")).await.status(), 404);
     assert_eq!(rina.get(&session_path("tidak-ada")).await.status(), 404);
+}
+
+backend_tests!(the_review_queue_assigns_everything_of_a_person_and_dismisses);
+async fn the_review_queue_assigns_everything_of_a_person_and_dismisses(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    let held = held(&app).await;
+    let sari = confirmed_as(&app, &held, 2, "Sari Aminah, S.Sos.").await;
+    confirmed_as(&app, &held, 3, "Budi Santoso").await;
+    let rina = organiser(&app, SLUG).await;
+    // A guest on her phone, reconnecting once, in the cataloguing session
+    // and in the opening; a phone dial-in nobody can name.
+    let guest = ("bu sari aminah (HP)", None);
+    seen_on_zoom(
+        &app,
+        (&held.event, &held.cataloguing),
+        guest,
+        &[("09:00", "09:40"), ("09:38", "10:20")],
+    )
+    .await;
+    seen_on_zoom(
+        &app,
+        (&held.event, &held.opening),
+        guest,
+        &[("09:00", "12:00")],
+    )
+    .await;
+    let phone = ("0812-7000-1111", None);
+    seen_on_zoom(
+        &app,
+        (&held.event, &held.cataloguing),
+        phone,
+        &[("09:05", "10:30")],
+    )
+    .await;
+
+    let review = format!("/manage/events/{SLUG}/attendance/review");
+    let (status, page) = rina.text(&review).await;
+    assert_eq!(status, 200, "{app}: {page}");
+    assert!(
+        page.contains("bu sari aminah (HP)") && page.contains("0812-7000-1111"),
+        "{app}: {page}"
+    );
+    assert!(
+        page.contains("80 menit dalam jadwal, 2 baris"),
+        "{app}: {page}"
+    );
+    // Sari is suggested first, and nothing is chosen for the organiser.
+    let first = page.find("bu sari aminah (HP)").unwrap();
+    let block = &page[first..];
+    assert!(
+        block.find("Sari Aminah, S.Sos.").unwrap()
+            < block.find("Budi Santoso").unwrap_or(usize::MAX),
+        "{app}: {page}"
+    );
+    assert!(
+        !page.contains("checked"),
+        "{app}: a suggestion is never chosen beforehand: {page}"
+    );
+    assert!(
+        page.contains("Tidak ada nama peserta yang mirip."),
+        "{app}: the phone: {page}"
+    );
+    // Anyone else can be chosen from the full list.
+    let (_, other) = rina.text(&format!("{review}?other=0")).await;
+    assert!(
+        other.contains("— pilih peserta —") && other.contains("Budi Santoso —"),
+        "{app}: {other}"
+    );
+    // Shown, not applied: Sari is still absent.
+    let (_, session) = rina.text(&session_path(&held.cataloguing)).await;
+    assert!(session.contains("Menunggu ditinjau: 2"), "{app}: {session}");
+    assert!(!session.contains("80 dari 90 menit"), "{app}: {session}");
+
+    let identity = "name:bu sari aminah (HP)";
+    let response = rina
+        .post(
+            &review,
+            &[
+                ("session_id", &held.cataloguing),
+                ("identity", identity),
+                ("action", "assign"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422, "{app}");
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Pilih pesertanya, atau abaikan orang ini.")
+    );
+
+    let response = rina
+        .post(
+            &review,
+            &[
+                ("session_id", &held.cataloguing),
+                ("identity", identity),
+                ("registration_id", &sari),
+                ("action", "assign"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    // Both rows of hers in the session count: 09.00–10.20 is 80 minutes.
+    let (_, session) = rina.text(&session_path(&held.cataloguing)).await;
+    assert!(session.contains("80 dari 90 menit"), "{app}: {session}");
+    assert!(session.contains("Laporan Zoom"), "{app}: {session}");
+    assert!(session.contains("Menunggu ditinjau: 1"), "{app}: {session}");
+    // The answer holds for that session only: the opening still asks.
+    let (_, page) = rina.text(&review).await;
+    assert!(page.contains("bu sari aminah (HP)"), "{app}: {page}");
+    // And for her rows still to come in it.
+    seen_on_zoom(
+        &app,
+        (&held.event, &held.cataloguing),
+        guest,
+        &[("10:25", "10:30")],
+    )
+    .await;
+    let (_, session) = rina.text(&session_path(&held.cataloguing)).await;
+    assert!(session.contains("85 dari 90 menit"), "{app}: {session}");
+
+    let response = rina
+        .post(
+            &review,
+            &[
+                ("session_id", &held.cataloguing),
+                ("identity", "name:0812-7000-1111"),
+                ("action", "dismiss"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let (_, page) = rina.text(&review).await;
+    assert!(!page.contains("0812-7000-1111"), "{app}: {page}");
+    let (_, session) = rina.text(&session_path(&held.cataloguing)).await;
+    assert!(session.contains("Menunggu ditinjau: 0"), "{app}: {session}");
+
+    let actions = audit_actions(&app).await;
+    assert!(
+        actions.iter().any(|(a, s)| a == "attendance.assigned"
+            && s == "bu sari aminah (HP) → Sari Aminah, S.Sos. — Katalogisasi"),
+        "{app}: {actions:#?}"
+    );
+    assert!(
+        actions
+            .iter()
+            .any(|(a, s)| a == "attendance.dismissed" && s == "0812-7000-1111 — Katalogisasi"),
+        "{app}: {actions:#?}"
+    );
+    // Someone not in the queue, a registration of nobody: not found.
+    let response = rina
+        .post(
+            &review,
+            &[
+                ("session_id", &held.cataloguing),
+                ("identity", "name:nobody"),
+                ("action", "dismiss"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 404, "{app}");
+    let response = rina
+        .post(
+            &review,
+            &[
+                ("session_id", &held.opening),
+                ("identity", identity),
+                ("registration_id", "tidak-ada"),
+                ("action", "assign"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 404, "{app}");
 }

@@ -365,6 +365,25 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             staff_only(200, 200),
         ),
         get(
+            "/manage/events/bimtek-kita/attendance/review",
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/attendance/review?page=1&other=0",
+            staff_only(200, 200),
+        ),
+        // Nothing chosen: the queue comes back with its message.
+        post(
+            "/manage/events/bimtek-kita/attendance/review",
+            &[("action", "assign")],
+            staff_only(422, 422),
+        ),
+        post(
+            "/manage/events/bimtek-kita/attendance/review",
+            &[("action", "dismiss"), ("identity", "name:tidak-ada")],
+            staff_only(404, 404),
+        ),
+        get(
             "/manage/events/bimtek-kita/attendance/participants/tidak-ada",
             staff_only(404, 404),
         ),

@@ -12,7 +12,7 @@ use crate::db::schema::{
 };
 use crate::db::states::Stored;
 use crate::db::{DbConnection, MultiBackend};
-use crate::domain::attendance::Source;
+use crate::domain::attendance::{Match, Source};
 use crate::domain::registration::Status;
 
 /// The confirmed participants of a session's event, with the registrant id
@@ -481,4 +481,78 @@ pub fn remove_by_key(conn: &mut DbConnection, dedup_key: &str) -> QueryResult<()
     diesel::delete(attendance_rows::table.filter(attendance_rows::dedup_key.eq(dedup_key)))
         .execute(conn)
         .map(drop)
+}
+
+/// The event's rows that count for nobody yet (awaiting review, or
+/// dismissed), in the order they arrived.
+pub fn unmatched(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<AttendanceRow>> {
+    attendance_rows::table
+        .inner_join(sessions::table)
+        .filter(sessions::event_id.eq(event_id))
+        .filter(attendance_rows::registration_id.is_null())
+        .order((attendance_rows::created_at.asc(), attendance_rows::id.asc()))
+        .select(AttendanceRow::as_select())
+        .load(conn)
+}
+
+/// The (session, identity) pairs the organisers of the event answered.
+pub fn decided(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<(String, String)>> {
+    attendance_assignments::table
+        .inner_join(sessions::table)
+        .filter(sessions::event_id.eq(event_id))
+        .select((
+            attendance_assignments::session_id,
+            attendance_assignments::identity,
+        ))
+        .load(conn)
+}
+
+/// The organiser's answer for an identity in a session, kept for rows
+/// still to come, and applied to every row of it already there: a
+/// participant's (`Some`), or nobody's (`None`); a row matched for certain
+/// (registrant id, e-mail, check-in) stays. Returns the rows changed.
+pub fn assign(
+    conn: &mut DbConnection,
+    session_id: &str,
+    identity: &str,
+    registration_id: Option<&str>,
+    decided_by: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let upsert = diesel::insert_into(attendance_assignments::table)
+        .values((
+            attendance_assignments::session_id.eq(session_id),
+            attendance_assignments::identity.eq(identity),
+            attendance_assignments::registration_id.eq(registration_id),
+            attendance_assignments::decided_by.eq(decided_by),
+            attendance_assignments::decided_at.eq(now.naive_utc()),
+        ))
+        .on_conflict((
+            attendance_assignments::session_id,
+            attendance_assignments::identity,
+        ))
+        .do_update()
+        .set((
+            attendance_assignments::registration_id.eq(registration_id),
+            attendance_assignments::decided_by.eq(decided_by),
+            attendance_assignments::decided_at.eq(now.naive_utc()),
+        ));
+    on_each_backend!(conn, upsert)?;
+    let organiser = Match::Organiser.stored();
+    let matched_by = registration_id.map(|_| organiser);
+    diesel::update(
+        attendance_rows::table
+            .filter(attendance_rows::session_id.eq(session_id))
+            .filter(attendance_rows::identity.eq(identity))
+            .filter(
+                attendance_rows::registration_id
+                    .is_null()
+                    .or(attendance_rows::matched_by.eq(organiser)),
+            ),
+    )
+    .set((
+        attendance_rows::registration_id.eq(registration_id),
+        attendance_rows::matched_by.eq(matched_by),
+    ))
+    .execute(conn)
 }

@@ -14,6 +14,7 @@ mod entry;
 mod event;
 mod identity;
 mod session;
+mod similarity;
 mod sources;
 
 pub use entry::{EntryForm, check_entry, check_reason};
@@ -22,6 +23,7 @@ pub use identity::{Roster, Seen, stronger_identity};
 pub use session::{
     Evidence, Interval, SessionAttendance, Status, Window, presence, session_attendance,
 };
+pub use similarity::rank;
 pub use sources::Truth;
 
 /// Where a row of evidence came from: shown beside every figure, so an

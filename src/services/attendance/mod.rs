@@ -8,4 +8,5 @@ pub mod evidence;
 pub mod import;
 pub mod reports;
 pub mod results;
+pub mod review;
 pub mod webhooks;

@@ -11,12 +11,12 @@ use crate::domain::attendance::EntryForm;
 use crate::domain::event::{Event, FieldError};
 use crate::error::Error;
 use crate::services::accounts::Origin;
-use crate::services::attendance::{decisions, results};
+use crate::services::attendance::{decisions, results, review};
 use crate::services::regions;
 use crate::web::AppState;
 use crate::web::extract::{Form, ManagedEvent, PageContext};
 use crate::web::views::attendance::{
-    self as views, EventQuery, ExcuseForm, OverrideForm, SessionQuery,
+    self as views, EventQuery, ExcuseForm, OverrideForm, ReviewForm, ReviewQuery, SessionQuery,
 };
 
 async fn session_page(
@@ -29,6 +29,7 @@ async fn session_page(
 ) -> Result<Markup, Error> {
     let sheet = results::of_event(&state.db, event).await?;
     let index = sheet.index_of(session_id).ok_or(Error::NotFound)?;
+    let waiting = review::waiting_per_session(&state.db, event).await?;
     let opened = ExcuseForm {
         registration_id: query.excuse.clone(),
         ..ExcuseForm::default()
@@ -42,6 +43,7 @@ async fn session_page(
             index,
             query,
             excuse,
+            awaiting_review: waiting.get(session_id).copied().unwrap_or(0),
         },
     ))
 }
@@ -104,6 +106,7 @@ pub async fn event(
 ) -> Result<Markup, Error> {
     let sheet = results::of_event(&state.db, &event).await?;
     let regions = regions::directory(&state.db).await?;
+    let waiting = review::waiting_per_session(&state.db, &event).await?;
     Ok(views::event_page(
         &ctx,
         &views::EventPage {
@@ -111,6 +114,7 @@ pub async fn event(
             sheet: &sheet,
             regions: &regions,
             query: &query,
+            awaiting_review: &waiting,
         },
     ))
 }
@@ -237,4 +241,67 @@ pub async fn print(
     let index = sheet.index_of(&session_id).ok_or(Error::NotFound)?;
     let regions = regions::directory(&state.db).await?;
     Ok(views::print_page(&ctx, &event, &sheet, index, &regions))
+}
+
+async fn review_page(
+    state: &AppState,
+    ctx: &PageContext,
+    event: &Event,
+    query: &ReviewQuery,
+    refused: Option<(&ReviewForm, &FieldError)>,
+) -> Result<Markup, Error> {
+    let queue = review::queue(&state.db, event).await?;
+    Ok(views::review_page(
+        ctx,
+        &views::ReviewPage {
+            event,
+            queue: &queue,
+            query,
+            refused,
+        },
+    ))
+}
+
+pub async fn review(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    ManagedEvent { event, .. }: ManagedEvent,
+    query: web::Query<ReviewQuery>,
+) -> Result<Markup, Error> {
+    review_page(&state, &ctx, &event, &query, None).await
+}
+
+pub async fn decide(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    origin: Origin,
+    ManagedEvent { account, event }: ManagedEvent,
+    Form(form): Form<ReviewForm>,
+) -> Result<HttpResponse, Error> {
+    let chosen = Some(form.registration_id.as_str()).filter(|id| !id.is_empty());
+    let outcome = match (form.action.as_str(), chosen) {
+        ("dismiss", _) => Ok(None),
+        ("assign", Some(id)) => Ok(Some(id)),
+        _ => Err(FieldError::new("registration_id", "review.error.choose")),
+    };
+    match outcome {
+        Ok(registration) => {
+            review::decide(
+                &state.db,
+                &account,
+                &event,
+                &form.session_id,
+                &form.identity,
+                registration,
+                &origin,
+            )
+            .await?;
+            Ok(see_other(&format!("{}/review", views::event_path(&event))))
+        }
+        Err(error) => {
+            let query = ReviewQuery::default();
+            let markup = review_page(&state, &ctx, &event, &query, Some((&form, &error))).await?;
+            Ok(page(StatusCode::UNPROCESSABLE_ENTITY, markup))
+        }
+    }
 }

@@ -2,6 +2,8 @@
 //! participant, the printable attendance list (daftar hadir), and the
 //! explanation a participant reads on their own page.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use maud::{Markup, html};
@@ -17,6 +19,7 @@ use crate::domain::region::Directory;
 use crate::domain::session::Session;
 use crate::i18n::{Lang, dates};
 use crate::services::attendance::results::{Sheet, Standing};
+use crate::services::attendance::review::{Queue, Unknown};
 use crate::web::extract::PageContext;
 
 /// Rows per page of the attendance lists.
@@ -115,20 +118,6 @@ fn back(href: &str, text: &str, authored: Option<&str>) -> Markup {
     html! { p.back { a href=(href) { "← " span lang=[authored] { (text) } } } }
 }
 
-fn pages(lang: Lang, base: &str, query: &str, number: usize, total: usize) -> Markup {
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let at = |n: usize| format!("{base}?{query}page={n}");
-    html! {
-        @if pages > 1 {
-            nav.pages aria-label=(lang.t("roster.pages")) {
-                @if number > 0 { a rel="prev" href=(at(number - 1)) { "← " (lang.t("roster.previous")) } }
-                span { (lang.tf("attendance.page", &[("page", &(number + 1)), ("pages", &pages)])) }
-                @if number + 1 < pages { a rel="next" href=(at(number + 1)) { (lang.t("roster.next")) " →" } }
-            }
-        }
-    }
-}
-
 /// The address of a session's list and of its filters.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct SessionQuery {
@@ -157,6 +146,8 @@ pub struct SessionPage<'a> {
     pub query: &'a SessionQuery,
     /// The excuse form being filled in, and its messages.
     pub excuse: Option<(&'a ExcuseForm, &'a [FieldError])>,
+    /// People seen in the session whom nobody identified yet.
+    pub awaiting_review: usize,
 }
 
 /// One session: who was there, for how long, by what evidence.
@@ -203,6 +194,7 @@ pub fn session_page(ctx: &PageContext, page: &SessionPage<'_>) -> Markup {
             }
             ul.links {
                 li { a href={ (base) "/print" } { (lang.t("attendance.print")) } }
+                li { a href={ (event_path(event)) "/review" } { (lang.tf("attendance.awaiting_review", &[("n", &page.awaiting_review)])) } }
             }
             @if let Some((form, errors)) = page.excuse {
                 (excuse_form(ctx, event, session, sheet, form, errors))
@@ -240,7 +232,7 @@ pub fn session_page(ctx: &PageContext, page: &SessionPage<'_>) -> Markup {
                         }
                     }
                 }
-                (pages(lang, &base, &filter_query, number, shown.len()))
+                (pages_of(lang, (&base, &filter_query), number, shown.len(), PAGE_SIZE))
             }
         },
     )
@@ -311,6 +303,8 @@ pub struct EventPage<'a> {
     pub sheet: &'a Sheet,
     pub regions: &'a Directory,
     pub query: &'a EventQuery,
+    /// People awaiting review, per session id.
+    pub awaiting_review: &'a HashMap<String, usize>,
 }
 
 fn outcome_text(lang: Lang, result: &EventResult<usize>) -> String {
@@ -400,6 +394,7 @@ pub fn event_page(ctx: &PageContext, page: &EventPage<'_>) -> Markup {
             ul.links {
                 li { a href={ (base) "/export?format=csv" } { (lang.t("roster.export_csv")) } }
                 li { a href={ (base) "/export?format=xlsx" } { (lang.t("roster.export_xlsx")) } }
+                li { a href={ (base) "/review" } { (lang.tf("attendance.awaiting_review", &[("n", &page.awaiting_review.values().sum::<usize>())])) } }
             }
             section aria-labelledby="sessions" {
                 h2 #sessions { (lang.t("session.title")) }
@@ -448,7 +443,7 @@ pub fn event_page(ctx: &PageContext, page: &EventPage<'_>) -> Markup {
                             }
                         }
                     }
-                    (pages(lang, &base, if below { "show=below&" } else { "" }, number, shown.len()))
+                    (pages_of(lang, (&base, if below { "show=below&" } else { "" }), number, shown.len(), PAGE_SIZE))
                 }
             }
             (regions_table(lang, sheet, &region))
@@ -732,4 +727,188 @@ pub fn print_page(
             }
         },
     )
+}
+
+/// People on one page of the review queue.
+pub const REVIEW_PAGE: usize = 12;
+
+/// The review queue's address: its page, and the person whose full list
+/// of participants is open (by place in the queue).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ReviewQuery {
+    #[serde(default)]
+    pub page: Option<usize>,
+    #[serde(default)]
+    pub other: Option<usize>,
+}
+
+/// An answer from the review queue as sent: `assign` (with the
+/// participant chosen) or `dismiss`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ReviewForm {
+    pub session_id: String,
+    pub identity: String,
+    pub registration_id: String,
+    pub action: String,
+}
+
+pub struct ReviewPage<'a> {
+    pub event: &'a Event,
+    pub queue: &'a Queue,
+    pub query: &'a ReviewQuery,
+    /// The answer that came back with a message, and the message.
+    pub refused: Option<(&'a ReviewForm, &'a FieldError)>,
+}
+
+/// Who was seen and not identified, per session; each with suggestions
+/// (ranked by how alike the names are, none chosen beforehand) and the
+/// two answers.
+pub fn review_page(ctx: &PageContext, page: &ReviewPage<'_>) -> Markup {
+    let lang = ctx.lang;
+    let (event, queue) = (page.event, page.queue);
+    let base = format!("{}/review", event_path(event));
+    let number = page.query.page.unwrap_or(0);
+    let first = number * REVIEW_PAGE;
+    let shown: Vec<(usize, &Unknown)> = queue
+        .waiting
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(REVIEW_PAGE)
+        .collect();
+    let title = lang.t("review.title");
+    let refused_at = page.refused.and_then(|(form, _)| {
+        queue
+            .waiting
+            .iter()
+            .position(|u| u.session_id == form.session_id && u.identity == form.identity)
+    });
+    let errors: Vec<FieldError> = page.refused.map(|(_, e)| e.clone()).into_iter().collect();
+    layout::page(
+        ctx,
+        &forms::title(lang, &errors, title),
+        html! {
+            (back(&event_path(event), lang.t("attendance.title"), None))
+            h1 { (title) }
+            p.lead lang=[format::authored(lang)] { (event.title) }
+            p.hint { (lang.t("review.hint")) }
+            @if let (Some((_, error)), Some(at)) = (page.refused, refused_at) {
+                div.alert role="alert" {
+                    p { strong { (lang.t("form.has_errors")) } }
+                    ul { li { a href={ "#u" (at) } { (forms::message(lang, error)) } } }
+                }
+            }
+            @if queue.waiting.is_empty() {
+                p { (lang.t("review.none")) }
+            }
+            @for (i, (n, unknown)) in shown.iter().enumerate() {
+                @let session = queue.sessions.iter().find(|s| s.id == unknown.session_id);
+                @if i == 0 || shown[i - 1].1.session_id != unknown.session_id {
+                    @if let Some(session) = session {
+                        h2 lang=[format::authored(lang)] { a href=(session_path(event, &session.id)) { (session.plan.title) } }
+                    }
+                }
+                @let error = page.refused.filter(|_| refused_at == Some(*n)).map(|(_, e)| e);
+                (unknown_form(ctx, event, &base, page.query, *n, unknown, queue, error))
+            }
+            (pages_of(lang, (&base, ""), number, queue.waiting.len(), REVIEW_PAGE))
+        },
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn unknown_form(
+    ctx: &PageContext,
+    event: &Event,
+    base: &str,
+    query: &ReviewQuery,
+    n: usize,
+    unknown: &Unknown,
+    queue: &Queue,
+    error: Option<&FieldError>,
+) -> Markup {
+    let lang = ctx.lang;
+    let zone = event.time_zone;
+    let name = if unknown.name.is_empty() {
+        lang.t("review.no_name")
+    } else {
+        &unknown.name
+    };
+    let other = query.other == Some(n);
+    let sources = unknown
+        .sources
+        .iter()
+        .map(|s| lang.label(*s))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let legend = lang.tf("review.who", &[("name", &name)]);
+    let error_id = format!("u{n}-error");
+    html! {
+        section.unknown.invalid[error.is_some()] id={ "u" (n) } aria-labelledby={ "u" (n) "-name" } {
+            h3 id={ "u" (n) "-name" } { (name) }
+            p.meta {
+                @if let Some(email) = &unknown.email { (email) " · " }
+                (lang.tf("review.seen", &[("minutes", &unknown.minutes), ("rows", &unknown.rows)]))
+                @if let Some(at) = unknown.first_seen { " · " (lang.tf("review.first_seen", &[("time", &clock(lang, at, zone))])) }
+                " · " (sources)
+            }
+            form method="post" action=(base) {
+                (csrf(ctx))
+                input type="hidden" name="session_id" value=(unknown.session_id);
+                input type="hidden" name="identity" value=(unknown.identity);
+                @if other {
+                    div.field {
+                        label for={ "u" (n) "-pick" } { (legend) }
+                        select id={ "u" (n) "-pick" } name="registration_id" aria-describedby=[error.map(|_| &error_id)] {
+                            option value="" { (lang.t("review.choose")) }
+                            @for attendee in &queue.attendees {
+                                option value=(attendee.id) { (attendee.full_name) " — " (attendee.institution) }
+                            }
+                        }
+                    }
+                } @else {
+                    fieldset.field aria-describedby=[error.map(|_| &error_id)] {
+                        legend { (legend) }
+                        @if unknown.suggestions.is_empty() {
+                            p.hint { (lang.t("review.no_suggestion")) }
+                        }
+                        @for (i, suggestion) in unknown.suggestions.iter().enumerate() {
+                            div.choice {
+                                input type="radio" id={ "u" (n) "-" (i) } name="registration_id" value=(suggestion.registration_id);
+                                label for={ "u" (n) "-" (i) } { (suggestion.full_name) " " small { (lang.tf("review.score", &[("score", &suggestion.score)])) } }
+                            }
+                        }
+                        p { a href={ (base) "?page=" (n / REVIEW_PAGE) "&other=" (n) "#u" (n) } { (lang.t("review.other")) span.visually-hidden { ": " (name) } } }
+                    }
+                }
+                @if let Some(error) = error { p.error id=(error_id) { (forms::message(lang, error)) } }
+                button type="submit" name="action" value="assign" { (lang.t("review.assign")) }
+                " "
+                button.secondary.danger type="submit" name="action" value="dismiss" { (lang.t("review.dismiss")) }
+            }
+        }
+    }
+}
+
+/// Links to the pages of a list; `query` is the rest of its address
+/// (ending in `&` when not empty).
+fn pages_of(
+    lang: Lang,
+    (base, query): (&str, &str),
+    number: usize,
+    total: usize,
+    size: usize,
+) -> Markup {
+    let pages = total.div_ceil(size).max(1);
+    let at = |n: usize| format!("{base}?{query}page={n}");
+    html! {
+        @if pages > 1 {
+            nav.pages aria-label=(lang.t("roster.pages")) {
+                @if number > 0 { a rel="prev" href=(at(number - 1)) { "← " (lang.t("roster.previous")) } }
+                span { (lang.tf("attendance.page", &[("page", &(number + 1)), ("pages", &pages)])) }
+                @if number + 1 < pages { a rel="next" href=(at(number + 1)) { (lang.t("roster.next")) " →" } }
+            }
+        }
+    }
 }
