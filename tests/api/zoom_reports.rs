@@ -377,7 +377,7 @@ async fn a_report_zoom_does_not_give_is_shown_waiting_then_failed(backend: TestB
     );
     let waiting = until("Zoom to say it has no report yet", || async {
         let (_, html) = rina.text(&page).await;
-        html.contains("Belum tersedia di Zoom; bimtek mencoba lagi pada")
+        html.contains("Belum dapat dibaca: Zoom belum menyediakannya")
             .then_some(html)
     })
     .await;
