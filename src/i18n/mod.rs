@@ -2,6 +2,7 @@
 //! `templates/locales/<code>.toml` (nested tables become dotted keys) and are
 //! compiled in; a test keeps both catalogues and the code in step.
 
+pub mod attendance;
 pub mod dates;
 mod states;
 

@@ -242,6 +242,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         // Attendance
         .service(resource("/manage/events/{slug}/attendance").route(get().to(attendance::event)))
         .service(
+            resource("/manage/events/{slug}/attendance/export").route(get().to(attendance::export)),
+        )
+        .service(
             resource("/manage/events/{slug}/attendance/review")
                 .route(get().to(attendance::review))
                 .route(post().to(attendance::decide)),

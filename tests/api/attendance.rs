@@ -11,6 +11,7 @@ use bimtek::domain::account::Account;
 use bimtek::domain::attendance::{Seen, Source};
 use bimtek::domain::event::{Event, NewEvent};
 use bimtek::domain::session::SessionForm;
+use bimtek::export::spreadsheet::{self, Format};
 use bimtek::services::attendance::evidence::{self, Observed};
 use bimtek::services::{registrations, sessions};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -633,4 +634,101 @@ async fn the_review_queue_assigns_everything_of_a_person_and_dismisses(backend: 
         )
         .await;
     assert_eq!(response.status(), 404, "{app}");
+}
+
+backend_tests!(exports_and_the_printable_attendance_list);
+async fn exports_and_the_printable_attendance_list(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    let held = held(&app).await;
+    let budi = confirmed_as(&app, &held, 1, "Budi Santoso").await;
+    // A name a spreadsheet would run as a formula.
+    confirmed_as(&app, &held, 2, "=HYPERLINK(\"http://x.example\")").await;
+    let rina = organiser(&app, SLUG).await;
+    record(&rina, &budi, &held.opening, "", "").await;
+    record(&rina, &budi, &held.cataloguing, "09:00", "09:32").await;
+
+    let export = format!("/manage/events/{SLUG}/attendance/export");
+    let response = rina.get(&format!("{export}?format=csv")).await;
+    assert_eq!(response.status(), 200, "{app}");
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("bimtek-hadir-kehadiran.csv"),
+        "{app}: {disposition}"
+    );
+    let csv = response.bytes().await.unwrap();
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBF"),
+        "{app}: a BOM for spreadsheet programs"
+    );
+    assert!(
+        String::from_utf8_lossy(&csv).contains("'=HYPERLINK"),
+        "{app}: a formula is made text"
+    );
+    let table = spreadsheet::read(&csv, Format::Csv).unwrap();
+    let column = |name: &str| {
+        table
+            .header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name} in {:?}", table.header))
+    };
+    let row = table.rows.iter().find(|r| r[0] == "Budi Santoso").unwrap();
+    assert_eq!(row[column("Pembukaan: menit")], "180", "{app}");
+    assert_eq!(row[column("Pembukaan: status")], "Hadir", "{app}");
+    assert_eq!(row[column("Katalogisasi: menit")], "32", "{app}");
+    assert_eq!(row[column("Katalogisasi: status")], "Tidak hadir", "{app}");
+    assert_eq!(row[column("Penutupan: status")], "Belum dimulai", "{app}");
+    assert_eq!(row[column("Menit hadir (sesi wajib)")], "212", "{app}");
+    assert_eq!(row[column("Menit terjadwal (sesi wajib)")], "270", "{app}");
+    assert_eq!(row[column("Persen")], "78", "{app}");
+    assert_eq!(row[column("Hasil")], "Di bawah syarat minimal", "{app}");
+    assert_eq!(row[column("Kabupaten/kota")], "Kota Bengkulu", "{app}");
+
+    let xlsx = rina.get(&format!("{export}?format=xlsx")).await;
+    assert_eq!(xlsx.status(), 200, "{app}");
+    let table = spreadsheet::read(&xlsx.bytes().await.unwrap(), Format::Xlsx).unwrap();
+    assert_eq!(table.rows.len(), 2, "{app}");
+    let row = table.rows.iter().find(|r| r[0] == "Budi Santoso").unwrap();
+    assert_eq!(row[column("Persen")], "78", "{app}");
+    assert!(
+        table
+            .rows
+            .iter()
+            .any(|r| r[0] == "=HYPERLINK(\"http://x.example\")"),
+        "{app}: text in XLSX"
+    );
+    assert_eq!(
+        rina.get(&format!("{export}?format=pdf")).await.status(),
+        404
+    );
+
+    // The daftar hadir: everyone, numbered, with an empty column to sign.
+    let (status, page) = rina
+        .text(&format!("{}/print", session_path(&held.cataloguing)))
+        .await;
+    assert_eq!(status, 200, "{app}: {page}");
+    for expected in [
+        "<h1>Daftar hadir</h1>",
+        "Tanda tangan",
+        "Budi Santoso",
+        "Perpustakaan Desa Sukamaju",
+        "Kota Bengkulu",
+        "09.00–09.32",
+        "Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu",
+        "<td class=\"signature\"></td>",
+    ] {
+        assert!(page.contains(expected), "{app}: {expected} in {page}");
+    }
+    assert_eq!(page.matches("<td class=\"signature\">").count(), 2, "{app}");
+    rina.get("/lang/en").await;
+    let (_, page) = rina
+        .text(&format!("{}/print", session_path(&held.cataloguing)))
+        .await;
+    assert!(
+        page.contains("<h1>Attendance list</h1>") && page.contains("Signature"),
+        "{app}: {page}"
+    );
 }

@@ -365,6 +365,18 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             staff_only(200, 200),
         ),
         get(
+            "/manage/events/bimtek-kita/attendance/export?format=csv",
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/attendance/export?format=xlsx",
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/attendance/export?format=pdf",
+            staff_only(404, 404),
+        ),
+        get(
             "/manage/events/bimtek-kita/attendance/review",
             staff_only(200, 200),
         ),

@@ -16,8 +16,12 @@ use crate::domain::attendance::{
     Window, event_result, session_attendance,
 };
 use crate::domain::event::Event;
+use crate::domain::region::Directory;
 use crate::domain::session::Session;
 use crate::error::Error;
+use crate::export::spreadsheet::{self, Format, Table};
+use crate::i18n::Lang;
+use crate::i18n::attendance::{outcome_text, status_text};
 
 /// A row that counted for a participant in a session, as shown beside the
 /// figure it explains.
@@ -377,4 +381,79 @@ pub async fn of_participant(
         Ok(found)
     })
     .await
+}
+
+/// The event's results as a spreadsheet (CSV or XLSX): per participant
+/// who they are and where from, each session's minutes and status, then
+/// the mandatory minutes, the percentage and the result with an
+/// organiser's reason. Cells that look like formulas are made text by the
+/// writer.
+pub async fn export(db: &Db, event: &Event, format: Format, lang: Lang) -> Result<Vec<u8>, Error> {
+    let sheet = of_event(db, event).await?;
+    let regions = crate::services::regions::directory(db).await?;
+    let table = export_table(&sheet, &regions, lang);
+    tokio::task::spawn_blocking(move || spreadsheet::write(&table, format))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn export_table(sheet: &Sheet, regions: &Directory, lang: Lang) -> Table {
+    let t = |key: &str| lang.t(key).to_owned();
+    let mut header = vec![
+        t("registration.full_name"),
+        t("registration.email"),
+        t("registration.institution"),
+        t("registration.province"),
+        t("registration.regency"),
+    ];
+    for session in &sheet.sessions {
+        let title = &session.plan.title;
+        header.push(lang.tf("attendance.export.minutes", &[("session", title)]));
+        header.push(lang.tf("attendance.export.status", &[("session", title)]));
+    }
+    header.extend([
+        t("attendance.export.attended"),
+        t("attendance.export.scheduled"),
+        t("attendance.export.percent"),
+        t("attendance.result_column"),
+        t("attendance.export.reason"),
+    ]);
+    let region = |code: &str| {
+        regions
+            .find(code)
+            .map_or(code, |r| r.name.as_str())
+            .to_owned()
+    };
+    let rows = sheet
+        .standings
+        .iter()
+        .map(|standing| {
+            let a = &standing.attendee;
+            let mut cells = vec![
+                a.full_name.clone(),
+                a.email.clone(),
+                a.institution.clone(),
+                region(&a.province_code),
+                region(&a.regency_code),
+            ];
+            for result in &standing.sessions {
+                cells.push(result.attendance.attended_minutes.to_string());
+                cells.push(status_text(lang, &result.attendance, sheet.now));
+            }
+            let result = &standing.result;
+            cells.extend([
+                result.attended_minutes.to_string(),
+                result.scheduled_minutes.to_string(),
+                result.percent.map(|p| p.to_string()).unwrap_or_default(),
+                outcome_text(lang, result),
+                result
+                    .overridden
+                    .as_ref()
+                    .map(|o| o.reason.clone())
+                    .unwrap_or_default(),
+            ]);
+            cells
+        })
+        .collect();
+    Table { header, rows }
 }

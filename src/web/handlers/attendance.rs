@@ -2,14 +2,16 @@
 //! the printable list, the exports; and decide on it (excuses, overrides,
 //! entries by hand). Every route checks the organiser's hold on the event.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use maud::Markup;
+use serde::Deserialize;
 
 use super::{page, see_other};
 use crate::domain::attendance::EntryForm;
 use crate::domain::event::{Event, FieldError};
 use crate::error::Error;
+use crate::export::spreadsheet::Format;
 use crate::services::accounts::Origin;
 use crate::services::attendance::{decisions, results, review};
 use crate::services::regions;
@@ -304,4 +306,31 @@ pub async fn decide(
             Ok(page(StatusCode::UNPROCESSABLE_ENTITY, markup))
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    format: String,
+}
+
+pub async fn export(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    ManagedEvent { event, .. }: ManagedEvent,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, Error> {
+    let format = Format::from_filename(&format!("x.{}", query.format)).ok_or(Error::NotFound)?;
+    let bytes = results::export(&state.db, &event, format, ctx.lang).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"{}-kehadiran.{}\"",
+                event.slug,
+                format.extension()
+            ),
+        ))
+        .body(bytes))
 }

@@ -17,6 +17,7 @@ use crate::domain::attendance::{
 use crate::domain::event::{Event, FieldError};
 use crate::domain::region::Directory;
 use crate::domain::session::Session;
+use crate::i18n::attendance::{outcome_text, status_text};
 use crate::i18n::{Lang, dates};
 use crate::services::attendance::results::{Sheet, Standing};
 use crate::services::attendance::review::{Queue, Unknown};
@@ -50,31 +51,6 @@ fn minutes(lang: Lang, attended: u32, scheduled: u32) -> String {
         "attendance.minutes",
         &[("attended", &attended), ("scheduled", &scheduled)],
     )
-}
-
-/// A session's result in words, saying "not started" or "in progress"
-/// rather than "absent" before the session is over.
-pub fn status_text(lang: Lang, attendance: &SessionAttendance, now: DateTime<Utc>) -> String {
-    match &attendance.status {
-        Status::Excused { reason } => lang.tf("attendance.status.excused", &[("reason", reason)]),
-        Status::Present { late, left_early } => {
-            let mut text = lang.t("attendance.status.present").to_owned();
-            if *late {
-                text.push_str(lang.t("attendance.status.late"));
-            }
-            if *left_early {
-                text.push_str(lang.t("attendance.status.left_early"));
-            }
-            text
-        }
-        Status::Absent if now < attendance.window.starts_at => {
-            lang.t("attendance.status.not_started").to_owned()
-        }
-        Status::Absent if now < attendance.window.ends_at => {
-            lang.t("attendance.status.running").to_owned()
-        }
-        Status::Absent => lang.t("attendance.status.absent").to_owned(),
-    }
 }
 
 /// When someone was first in and last out: "09.02–10.55".
@@ -305,28 +281,6 @@ pub struct EventPage<'a> {
     pub query: &'a EventQuery,
     /// People awaiting review, per session id.
     pub awaiting_review: &'a HashMap<String, usize>,
-}
-
-fn outcome_text(lang: Lang, result: &EventResult<usize>) -> String {
-    let computed = match result.computed {
-        Outcome::Passed => lang.t("attendance.outcome.passed"),
-        Outcome::BelowMinimum => lang.t("attendance.outcome.below"),
-        Outcome::NotYet => lang.t("attendance.outcome.not_yet"),
-    };
-    match &result.overridden {
-        Some(decision) => lang.tf(
-            "attendance.outcome.overridden",
-            &[(
-                "outcome",
-                &lang.t(if decision.passed {
-                    "attendance.outcome.passed"
-                } else {
-                    "attendance.outcome.failed"
-                }),
-            )],
-        ),
-        None => computed.to_owned(),
-    }
 }
 
 fn percent_text(lang: Lang, result: &EventResult<usize>) -> String {
