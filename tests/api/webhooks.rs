@@ -2,8 +2,8 @@
 //! the shared vectors (`fixtures/zoom-*.json`, copied from shared/zoom),
 //! refusals that store nothing, and deliveries duplicated, replayed and out
 //! of order giving the rows one ordered delivery gives. What the deliveries
-//! leave is read from the application's database: the attendance pages
-//! that will show it are not there yet.
+//! leave is read from the application's database, row by row, and from the
+//! organisers' page of the session.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -190,6 +190,31 @@ async fn evidence(db: &Db, session_id: &str) -> Vec<AttendanceRow> {
     })
     .await
     .unwrap()
+}
+
+/// The minutes each participant has in the session, in the order the
+/// organisers' page for it lists them (by name): what the page shows of
+/// the evidence the deliveries left.
+async fn minutes_shown(app: &TestApp, held: &Held) -> Vec<u32> {
+    let rina = organiser(app, "bimtek-zoom").await;
+    let path = format!(
+        "/manage/events/bimtek-zoom/sessions/{}/attendance",
+        held.session_id
+    );
+    let (status, page) = rina.text(&path).await;
+    assert_eq!(status, 200, "{app}: {page}");
+    let chunks: Vec<&str> = page.split(" dari 120 menit").collect();
+    chunks[..chunks.len() - 1]
+        .iter()
+        .map(|before| {
+            let digits: String = before
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.chars().rev().collect::<String>().parse().unwrap()
+        })
+        .collect()
 }
 
 /// Each run of the session's meeting: its UUID, start and end.
@@ -665,6 +690,10 @@ async fn duplicated_replayed_and_shuffled_deliveries_give_the_ordered_rows(backe
         "{ordered}"
     );
     assert_eq!(kept(&ordered.db).await, (12, 12), "{ordered}");
+    // On the organisers' page: Alice 39.5 + 79 minutes of the 120, Budi
+    // 85, Dewi (only in the waiting room) none.
+    let shown = minutes_shown(&ordered, &first).await;
+    assert_eq!(shown, [118, 85, 0], "{ordered}");
 
     // Backwards, each twice, each read before the next comes: every
     // leave is read before its join, the end before the start. Then some
@@ -725,6 +754,7 @@ async fn duplicated_replayed_and_shuffled_deliveries_give_the_ordered_rows(backe
         "{burst}"
     );
     assert_eq!(kept(&burst.db).await, (12, 12), "{burst}: each kept once");
+    assert_eq!(minutes_shown(&burst, &held).await, shown, "{burst}");
 
     // A meeting none of our sessions is held in: kept, read, and no
     // session changes.
