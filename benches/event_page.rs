@@ -4,10 +4,8 @@
 //!
 //! Two servers run in this process: bimtek (the demo's data, its Bengkulu
 //! event holding 10,000 confirmed registrations, so that the page counts
-//! that many seats) and a minimal page of the same stack, built here:
-//! actix-web, maud and diesel on SQLite, one row read from one table per
-//! request through an r2d2 pool on the blocking threads, one HTTP worker
-//! per core as bimtek. wrk asks each in turn, ROUNDS times (default 5),
+//! that many seats) and the minimal page of the same stack
+//! (`common/reference.rs`). wrk asks each in turn, ROUNDS times (default 5),
 //! DURATION seconds each (default 5) over CONNECTIONS keep-alive
 //! connections (default 64), after a warm-up; the report gives requests/s of
 //! each in every round, the medians and their ratio. ACCEPT_ENCODING (e.g.
@@ -17,11 +15,15 @@
 // Only its settings helper: this bench runs on SQLite alone.
 #[allow(dead_code)]
 mod common;
+// Not every figure of a run: this bench reports rates.
+#[allow(dead_code)]
+#[path = "common/reference.rs"]
+mod reference;
+#[path = "common/seed.rs"]
+mod seed;
 
-use std::process::Command;
 use std::time::Duration;
 
-use actix_web::{App, HttpServer, web};
 use bimtek::app::Application;
 use bimtek::config::Settings;
 use bimtek::db::DatabaseUrl;
@@ -29,77 +31,9 @@ use bimtek::integrations::storage::StorageConfig;
 use common::number;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, Pool};
-use maud::{DOCTYPE, Markup, html};
+use reference::{median, start_minimal, wrk};
 
 const REGISTRATIONS: usize = 10_000;
-
-/// The minimal page's one table and its one row.
-const MINIMAL_SCHEMA: &str = "
-    CREATE TABLE events (slug TEXT PRIMARY KEY, title TEXT NOT NULL,
-        organiser_office TEXT NOT NULL, description TEXT NOT NULL);
-    INSERT INTO events VALUES ('bimtek', 'Bimbingan Teknis Strategi Pengembangan Perpustakaan',
-        'Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu',
-        'Bimtek daring melalui Zoom bagi pengelola perpustakaan.');";
-
-diesel::table! {
-    events (slug) {
-        slug -> Text,
-        title -> Text,
-        organiser_office -> Text,
-        description -> Text,
-    }
-}
-
-type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
-
-async fn minimal_page(
-    pool: web::Data<SqlitePool>,
-    slug: web::Path<String>,
-) -> actix_web::Result<Markup> {
-    let pool = pool.into_inner();
-    let row = web::block(move || -> Result<(String, String, String), String> {
-        let mut conn = pool.get().map_err(|e| e.to_string())?;
-        events::table
-            .find(slug.as_str())
-            .select((events::title, events::organiser_office, events::description))
-            .first(&mut conn)
-            .map_err(|e| e.to_string())
-    })
-    .await?
-    .map_err(actix_web::error::ErrorNotFound)?;
-    let (title, office, description) = row;
-    Ok(html! {
-        (DOCTYPE)
-        html lang="id" {
-            head { meta charset="utf-8"; title { (title) } }
-            body { main { h1 { (title) } p { (office) } p { (description) } } }
-        }
-    })
-}
-
-/// Serves the minimal page at `/events/bimtek`; returns its address.
-fn start_minimal(dir: &std::path::Path) -> String {
-    let file = dir.join("minimal.db");
-    let pool = Pool::builder()
-        .max_size(16)
-        .build(ConnectionManager::<SqliteConnection>::new(
-            file.to_str().unwrap(),
-        ))
-        .unwrap();
-    pool.get().unwrap().batch_execute(MINIMAL_SCHEMA).unwrap();
-    let pool = web::Data::new(pool);
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(pool.clone())
-            .route("/events/{slug}", web::get().to(minimal_page))
-    })
-    .bind("127.0.0.1:0")
-    .unwrap();
-    let port = server.addrs()[0].port();
-    tokio::spawn(server.run());
-    format!("http://127.0.0.1:{port}/events/bimtek")
-}
 
 /// bimtek on the demo's data, with `REGISTRATIONS` confirmed seats in its
 /// main event; returns the event page's address.
@@ -120,58 +54,13 @@ async fn start_bimtek(dir: &std::path::Path) -> String {
     let slug = bimtek::demo::MAIN_EVENT_SLUG;
     let mut conn = SqliteConnection::establish(file.to_str().unwrap()).unwrap();
     conn.batch_execute(&format!(
-        "UPDATE events SET seat_quota = {quota} WHERE slug = '{slug}';
-         INSERT INTO registrations (id, event_id, user_id, status, full_name, email, whatsapp,
-             nip, institution, position, province_code, regency_code, library_type, gender,
-             disability, consent_at, address_confirmed_at, queued_at, created_at, updated_at,
-             confirmation_hash, added_by, search_text)
-         WITH RECURSIVE numbers(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM numbers WHERE n < {REGISTRATIONS})
-         SELECT 'bench-' || n, e.id, u.id, 'confirmed', 'Peserta ' || n,
-             'peserta' || n || '@perpusdes.example.id', '+62812' || (10000000 + n), NULL,
-             'Perpustakaan Desa ' || (n % 500), 'Pustakawan', '17', '17.71', 'desa', 'perempuan',
-             NULL, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP,
-             CURRENT_TIMESTAMP, NULL, NULL, 'peserta ' || n
-         FROM numbers, events e, users u
-         WHERE e.slug = '{slug}' AND u.email = '{participant}';",
+        "UPDATE events SET seat_quota = {quota} WHERE slug = '{slug}'; {registrations}",
         quota = 2 * REGISTRATIONS,
-        participant = bimtek::demo::PARTICIPANT,
+        registrations =
+            seed::confirmed_registrations(slug, bimtek::demo::PARTICIPANT, REGISTRATIONS),
     ))
     .expect("the registrations are inserted");
     format!("http://127.0.0.1:{port}/events/{slug}")
-}
-
-/// One wrk run; its requests/s, or the reason it does not count.
-fn wrk(url: &str, seconds: usize, connections: usize, headers: &[String]) -> Result<f64, String> {
-    let mut command = Command::new("wrk");
-    command.args(["-t1", &format!("-c{connections}"), &format!("-d{seconds}s")]);
-    for header in headers {
-        command.args(["-H", header]);
-    }
-    let output = command
-        .arg(url)
-        .output()
-        .map_err(|e| format!("wrk: {e} (apt-get install wrk)"))?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    if let Some(line) = text
-        .lines()
-        .find(|l| l.contains("Non-2xx") || l.contains("Socket errors"))
-    {
-        return Err(format!("{url}: {}", line.trim()));
-    }
-    text.lines()
-        .find_map(|l| l.strip_prefix("Requests/sec:"))
-        .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| format!("{url}: no rate in wrk's output:\n{text}"))
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
 }
 
 #[tokio::main]
@@ -181,9 +70,8 @@ async fn main() {
     let connections = number("CONNECTIONS").unwrap_or(64);
     let headers: Vec<String> = std::env::var("ACCEPT_ENCODING")
         .ok()
-        .map(|e| format!("Accept-Encoding: {e}"))
-        .into_iter()
-        .collect();
+        .map(|e| vec!["-H".to_owned(), format!("Accept-Encoding: {e}")])
+        .unwrap_or_default();
     let dir = tempfile::tempdir().unwrap();
     let minimal = start_minimal(dir.path());
     let event = start_bimtek(dir.path()).await;
@@ -216,7 +104,7 @@ async fn main() {
         if headers.is_empty() {
             String::new()
         } else {
-            format!(" -H '{}'", headers[0])
+            format!(" -H '{}'", headers[1])
         },
         std::thread::available_parallelism().map_or(0, |n| n.get()),
     );
@@ -252,7 +140,7 @@ async fn main() {
         })
         .await
         .unwrap();
-        let (m, e) = (m.unwrap(), e.unwrap());
+        let (m, e) = (m.unwrap().rate, e.unwrap().rate);
         println!("{round:>5} {m:>12.0} {e:>12.0} {:>7.2}", e / m);
         minimal_rates.push(m);
         event_rates.push(e);
