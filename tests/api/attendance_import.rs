@@ -3,11 +3,9 @@
 //! organiser confirms) before anything is stored, the confirmation, a
 //! second upload of the same file, and files that are not a report.
 
-use std::collections::BTreeMap;
-
 use bimtek::db::models::AttendanceRow;
 use bimtek::db::{Db, DbError};
-use bimtek::domain::attendance::{Evidence, Interval, Rules, Source, Window, session_attendance};
+use bimtek::domain::attendance::Source;
 use bimtek::domain::event::Event;
 use bimtek::domain::session::Session;
 use bimtek::i18n::Lang;
@@ -140,31 +138,17 @@ async fn rows(db: &Db, session: &str) -> Vec<AttendanceRow> {
     .unwrap()
 }
 
-/// Minutes per registration from the rows with times, by the domain's rules.
-fn minutes(session: &Session, rows: &[AttendanceRow]) -> BTreeMap<String, u32> {
-    let window = Window {
-        starts_at: session.plan.starts_at,
-        ends_at: session.plan.ends_at,
-    };
-    let mut joins: BTreeMap<String, Vec<Interval>> = BTreeMap::new();
-    for row in rows {
-        if let (Some(id), Some(joined), Some(left)) =
-            (&row.registration_id, row.joined_at, row.left_at)
-        {
-            joins.entry(id.clone()).or_default().push(Interval {
-                joined_at: joined.and_utc(),
-                left_at: left.and_utc(),
-            });
-        }
-    }
-    joins
-        .into_iter()
-        .map(|(id, joins)| {
-            let result =
-                session_attendance(window, Evidence::intervals(&joins), None, &Rules::default());
-            (id, result.attended_minutes)
-        })
-        .collect()
+/// The minutes the session's attendance page gives participant `n`.
+async fn minutes_shown(browser: &Browser, session: &Session, n: usize) -> String {
+    let path = format!("/manage/events/{SLUG}/sessions/{}/attendance", session.id);
+    let (status, page) = browser.text(&path).await;
+    assert_eq!(status, 200, "{browser}: {page}");
+    let name = format!("Dra. Peserta {n}, M.Hum.</a></td><td>");
+    page.split(&name)
+        .nth(1)
+        .and_then(|rest| rest.split("<br>").next())
+        .unwrap_or_else(|| panic!("{browser}: participant {n} is listed: {page}"))
+        .to_owned()
 }
 
 backend_tests!(a_per_join_report_is_previewed_in_the_confirmed_zone_then_stored_once);
@@ -249,8 +233,24 @@ async fn a_per_join_report_is_previewed_in_the_confirmed_zone_then_stored_once(
             .all(|r| r.source == Source::Csv && r.import_id.is_some() && r.meeting_uuid.is_none()),
         "{app}"
     );
-    let counted: BTreeMap<String, u32> = [(people[0].clone(), 175)].into();
-    assert_eq!(minutes(&session, &stored), counted, "{app}");
+    assert!(
+        stored
+            .iter()
+            .filter(|r| r.registration_id.as_ref() == Some(&people[0]))
+            .count()
+            == 2,
+        "{app}: Budi's two joins are his"
+    );
+    assert_eq!(
+        minutes_shown(&rina, &session, 1).await,
+        "175 dari 180 menit",
+        "{app}"
+    );
+    assert_eq!(
+        minutes_shown(&rina, &session, 2).await,
+        "0 dari 180 menit",
+        "{app}"
+    );
 
     // Confirmed twice (Back, then send again): the preview says it is done.
     let again = rina.post(&preview, &[("zone", "Asia/Jakarta")]).await;
@@ -270,7 +270,11 @@ async fn a_per_join_report_is_previewed_in_the_confirmed_zone_then_stored_once(
     assert_eq!(response.status(), 303, "{app}");
     let stored = rows(&app.db, &session.id).await;
     assert_eq!(stored.len(), 5, "{app}");
-    assert_eq!(minutes(&session, &stored), counted, "{app}");
+    assert_eq!(
+        minutes_shown(&rina, &session, 1).await,
+        "175 dari 180 menit",
+        "{app}"
+    );
 }
 
 backend_tests!(a_unique_users_report_gives_totals_capped_to_the_session);
@@ -291,6 +295,11 @@ async fn a_unique_users_report_gives_totals_capped_to_the_session(backend: TestB
     let response = rina.post(&preview, &[("zone", "Asia/Jakarta")]).await;
     assert_eq!(response.status(), 303, "{app}");
     let stored = rows(&app.db, &session.id).await;
+    assert_eq!(
+        minutes_shown(&rina, &session, 2).await,
+        "180 dari 180 menit",
+        "{app}"
+    );
     let totals: Vec<(Option<&str>, Option<i32>, bool)> = stored
         .iter()
         .map(|r| {

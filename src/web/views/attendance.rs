@@ -16,7 +16,7 @@ use crate::domain::attendance::{
 };
 use crate::domain::event::{Event, FieldError};
 use crate::domain::region::Directory;
-use crate::domain::session::Session;
+use crate::domain::session::{Delivery, Session};
 use crate::i18n::attendance::{outcome_text, status_text};
 use crate::i18n::{Lang, dates};
 use crate::services::attendance::results::{Sheet, Standing};
@@ -171,6 +171,10 @@ pub fn session_page(ctx: &PageContext, page: &SessionPage<'_>) -> Markup {
             ul.links {
                 li { a href={ (base) "/print" } { (lang.t("attendance.print")) } }
                 li { a href={ (event_path(event)) "/review" } { (lang.tf("attendance.awaiting_review", &[("n", &page.awaiting_review)])) } }
+                // Held online: Zoom's report, read by bimtek or uploaded.
+                @if !matches!(session.plan.delivery, Delivery::InPerson { .. }) {
+                    li { a href={ (base) "/import" } { (lang.t("session.zoom_report")) } }
+                }
             }
             @if let Some((form, errors)) = page.excuse {
                 (excuse_form(ctx, event, session, sheet, form, errors))

@@ -5,8 +5,8 @@
 use chrono_tz::Tz;
 use maud::{Markup, html};
 
+use super::attendance::session_path;
 use super::forms::{self, Errors, csrf, summarised};
-use super::sessions::list_path;
 use super::{format, layout};
 use crate::domain::attendance::Match;
 use crate::domain::event::{Event, FieldError};
@@ -19,7 +19,7 @@ use crate::services::attendance::reports::{JobState, Standing};
 use crate::web::extract::PageContext;
 
 pub fn path(event: &Event, session: &Session) -> String {
-    format!("{}/{}/attendance/import", list_path(event), session.id)
+    format!("{}/import", session_path(event, &session.id))
 }
 
 /// How many people each table of the preview names; the rest are counted.
@@ -28,7 +28,7 @@ const REVIEW_SHOWN: usize = 50;
 
 fn heading(lang: Lang, event: &Event, session: &Session) -> Markup {
     html! {
-        p.back { a href=(list_path(event)) { (lang.t("session.back")) } }
+        p.back { a href=(session_path(event, &session.id)) { "← " (lang.t("attendance_import.attendance")) } }
         h1 { (lang.t("attendance_import.title")) ": " span lang=[format::authored(lang)] { (session.plan.title) } }
     }
 }
@@ -68,7 +68,10 @@ pub fn upload(ctx: &PageContext, page: &UploadPage<'_>) -> Markup {
             (heading(lang, page.event, page.session))
             p { (format::span(lang, page.session.plan.starts_at, page.session.plan.ends_at, page.event.time_zone)) }
             @if let Some(n) = page.imported {
-                p.notice role="status" { (lang.tf("attendance_import.imported", &[("n", &n)])) }
+                p.notice role="status" {
+                    (lang.tf("attendance_import.imported", &[("n", &n)])) " "
+                    a href=(session_path(page.event, &page.session.id)) { (lang.t("attendance_import.see_attendance")) }
+                }
             }
             (zoom_report(lang, page.event, page.standing))
             h2 { (lang.t("attendance_import.upload")) }
