@@ -240,6 +240,24 @@ async fn a_participant_checks_in_once_with_the_code_the_organisers_show(backend:
         desk.contains("1 peserta sudah mengisi presensi"),
         "{app}: {desk}"
     );
+
+    // It counts: present in the session, by check-in, on the organisers'
+    // attendance page (checked in before the start: not late).
+    let (status, page) = room
+        .rina
+        .text(&format!(
+            "/manage/events/{SLUG}/sessions/{session}/attendance?status=present"
+        ))
+        .await;
+    assert_eq!(status, 200, "{app}: {page}");
+    let row = page
+        .split("<tr")
+        .find(|row| row.contains("Dra. Peserta 1, M.Hum."))
+        .unwrap_or_else(|| panic!("{app}: the participant is listed as present: {page}"));
+    assert!(
+        row.contains("Hadir") && row.contains("Check-in") && !row.contains("terlambat"),
+        "{app}: {row}"
+    );
 }
 
 backend_tests!(wrong_codes_are_slowed_per_participant_and_address_across_instances);
