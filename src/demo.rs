@@ -1,17 +1,20 @@
 //! `bimtek demo`: a fresh database holding the Bengkulu bimtek of 2020
 //! (the programme's own example), placed in time relative to today so that
-//! every flow can be tried, and served at once.
+//! every flow can be tried, and served at once: it began yesterday, with
+//! attendance as Zoom reports it, and goes on today and tomorrow.
 
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::db::Db;
 use crate::domain::account::EventRole;
 use crate::domain::event::{NewEvent, Seating};
-use crate::domain::session::SessionForm;
+use crate::domain::session::{Session, SessionForm};
 use crate::domain::time::local_to_utc;
 use crate::error::Error;
+use crate::integrations::zoom::{Instance, Participant};
 use crate::services::accounts::Origin;
+use crate::services::attendance::reports;
 use crate::services::{self, accounts};
 
 pub const DEMO_DATABASE: &str = "bimtek-demo.db";
@@ -68,6 +71,9 @@ fn at(zone: Tz, day: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<Utc>
 pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
     let today = Utc::now().with_timezone(&Tz::Asia__Jakarta).date_naive();
     let monday = next_week_monday(today);
+    // The Bengkulu bimtek is under way: its first day, held on Zoom, was
+    // yesterday, so that its attendance is there to see.
+    let first_day = today - Duration::days(1);
     let wib = Tz::Asia__Jakarta;
     let wita = Tz::Asia__Makassar;
     let events = [
@@ -86,15 +92,16 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
                           fasilitasi kegiatan yang dibutuhkan masyarakat; serta advokasi dan kemitraan."
                 .into(),
             organiser_office: "Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu".into(),
-            starts_at: at(wib, monday, 9, 0),
-            ends_at: at(wib, monday + Duration::days(2), 16, 0),
+            starts_at: at(wib, first_day, 9, 0),
+            ends_at: at(wib, first_day + Duration::days(2), 16, 0),
             time_zone: wib,
             published: true,
             seats: Seating {
                 quota: Some(150),
                 moderated: false,
                 registration_opens_at: None,
-                registration_closes_at: Some(at(wib, monday - Duration::days(1), 23, 59)),
+                // Late registrations are taken until the last day.
+                registration_closes_at: Some(at(wib, first_day + Duration::days(2), 8, 0)),
                 contact: "Rina Oktaviani (panitia), WhatsApp 0812-7300-2020".into(),
             },
             timing: Default::default(),
@@ -164,11 +171,33 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
         accounts.push(account);
     }
     let host = zoom_host.unwrap_or(DEMO_ZOOM_HOST);
-    agenda(db, &accounts[0], &created[0], &accounts[2].id, host, monday).await?;
+    let sessions = agenda(
+        db,
+        &accounts[0],
+        &created[0],
+        &accounts[2].id,
+        host,
+        first_day,
+    )
+    .await?;
     accounts::ensure_participant(db, PARTICIPANT, "Siti Aminah, S.IPI", crate::i18n::Lang::Id)
         .await?;
     seat(db, &accounts[0], &created[0]).await?;
-    crowd(db, &accounts[0], &created[0]).await?;
+    let crowd = crowd(db, &accounts[0], &created[0]).await?;
+    // The first day's two sessions, on Zoom, are over.
+    for (index, session) in sessions.iter().take(2).enumerate() {
+        zoom_report(db, session, index).await?;
+    }
+    services::attendance::decisions::excuse(
+        db,
+        &accounts[0],
+        &created[0],
+        &sessions[0].id,
+        &crowd[EXCUSED],
+        Some("Sakit; surat keterangan dokter dikirim lewat WhatsApp"),
+        &demo_origin(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -214,28 +243,41 @@ const FAMILY: [&str; 8] = [
 
 /// Fifty-six more participants, so that the registration list has pages
 /// and every table holds real-looking rows.
+const CROWD: usize = 56;
+
+/// Participant `n` of the crowd: their name as written and their address.
+/// The family name moves on by one more with each round of given names, so
+/// that no two share a name (the review queue suggests by name).
+fn crowd_person(n: usize) -> (String, String) {
+    let family = FAMILY[(n + 5 * (n / GIVEN.len())) % FAMILY.len()];
+    let name = format!("{} {family}", GIVEN[n % GIVEN.len()]);
+    // Some hold a degree written after the name, as certificates print it.
+    let full_name = match n % 3 {
+        0 => format!("{name}, S.Sos."),
+        1 => format!("{name}, S.IPI"),
+        _ => name.clone(),
+    };
+    let email = format!("{}.{n}@bimtek.demo", name.to_lowercase().replace(' ', "."));
+    (full_name, email)
+}
+
+/// Adds the crowd; their registrations, in order.
 async fn crowd(
     db: &Db,
     admin: &crate::domain::account::Account,
     event: &crate::domain::event::Event,
-) -> Result<(), Error> {
+) -> Result<Vec<String>, Error> {
     let kinds = ["desa", "sekolah", "kabupaten_kota", "khusus"];
-    for n in 0..56 {
+    let mut registrations = Vec::with_capacity(CROWD);
+    for n in 0..CROWD {
         let (regency, place) = PLACES[n % PLACES.len()];
         let kind = kinds[n % kinds.len()];
-        let name = format!("{} {}", GIVEN[n % GIVEN.len()], FAMILY[n % FAMILY.len()]);
-        // Some hold a degree written after the name, as certificates print it.
-        let full_name = match n % 3 {
-            0 => format!("{name}, S.Sos."),
-            1 => format!("{name}, S.IPI"),
-            _ => name.clone(),
-        };
+        let (full_name, email) = crowd_person(n);
         let institution = match kind {
             "desa" => format!("Perpustakaan Desa {place}"),
             "sekolah" => format!("Perpustakaan SMP Negeri {} {place}", n % 9 + 1),
             _ => format!("Dinas Perpustakaan {place}"),
         };
-        let email = format!("{}.{n}@bimtek.demo", name.to_lowercase().replace(' ', "."));
         let fields = [
             ("full_name", full_name),
             ("email", email),
@@ -262,9 +304,11 @@ async fn crowd(
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
-        services::registrations::add_by_hand(db, event, fields, admin, &demo_origin()).await?;
+        registrations.push(
+            services::registrations::add_by_hand(db, event, fields, admin, &demo_origin()).await?,
+        );
     }
-    Ok(())
+    Ok(registrations)
 }
 
 /// The demo participant holds a seat in the Bengkulu bimtek, from a
@@ -293,6 +337,127 @@ async fn seat(
     Ok(())
 }
 
+/// In the first session, one of the crowd was excused by the organisers.
+const EXCUSED: usize = 5;
+/// In the first session, one of the crowd joined from a phone as a guest,
+/// under a name alone: the row waits for the organisers' review.
+const GUEST: usize = 10;
+
+/// How participant `n` of the crowd took part in session `session` of the
+/// first day, `length` minutes long: their joins, in minutes from its
+/// start. A few in each session stay away, reconnect, come 18 minutes late,
+/// leave 20 minutes early or leave halfway (in a long session the late and
+/// the early still reach 80 %, in a short one they do not); the rest attend
+/// throughout.
+fn joins(n: usize, session: usize, length: i64) -> Vec<(i64, i64)> {
+    if session == 0 && (n == EXCUSED || n == GUEST) {
+        return Vec::new();
+    }
+    match (n + 5 * session) % 13 {
+        0 => Vec::new(),
+        1 => vec![(-2, length / 3), (length / 3 + 2, length + 1)],
+        2 => vec![(18, length + 1)],
+        3 => vec![(-1, length - 20)],
+        4 => vec![(-1, length / 2)],
+        k => vec![(-((k % 5) as i64), length + (k % 3) as i64)],
+    }
+}
+
+/// One join as Zoom's participant report lists it.
+fn report_row(
+    start: DateTime<Utc>,
+    (name, email): (&str, &str),
+    user_id: String,
+    (from, to): (i64, i64),
+    status: &str,
+) -> Participant {
+    // Seconds as a report has them: nobody joins on the minute.
+    let seconds = i64::from(user_id.bytes().map(u32::from).sum::<u32>() % 50);
+    Participant {
+        id: String::new(),
+        user_id,
+        name: name.to_owned(),
+        user_email: email.to_owned(),
+        registrant_id: String::new(),
+        join_time: Some(start + Duration::minutes(from) + Duration::seconds(seconds)),
+        leave_time: Some(start + Duration::minutes(to) + Duration::seconds(seconds / 2)),
+        status: status.to_owned(),
+    }
+}
+
+/// The participant report of a session held on Zoom, stored as the report
+/// job stores one read from Zoom (matched by e-mail, as the demo has no
+/// registrant ids): the demo participant on a laptop and, for a while, a
+/// phone too; the crowd as [`joins`] says; someone let in from the waiting
+/// room; and in the first session a guest known by a name alone.
+async fn zoom_report(db: &Db, session: &Session, index: usize) -> Result<(), Error> {
+    let start = session.plan.starts_at;
+    let length = (session.plan.ends_at - start).num_minutes();
+    let mut rows = Vec::new();
+    let mut user_id = 16_000_000 + 100_000 * index;
+    let mut next_id = || {
+        user_id += 1;
+        user_id.to_string()
+    };
+    let siti = ("Siti Aminah", PARTICIPANT);
+    rows.push(report_row(
+        start,
+        siti,
+        next_id(),
+        (-4, length + 2),
+        "in_meeting",
+    ));
+    rows.push(report_row(
+        start,
+        ("Siti (HP)", PARTICIPANT),
+        next_id(),
+        (5, 12),
+        "in_meeting",
+    ));
+    for n in 0..CROWD {
+        let (name, email) = crowd_person(n);
+        for span in joins(n, index, length) {
+            rows.push(report_row(
+                start,
+                (&name, &email),
+                next_id(),
+                span,
+                "in_meeting",
+            ));
+        }
+    }
+    let (late, late_email) = crowd_person(2 + index);
+    rows.push(report_row(
+        start,
+        (&late, &late_email),
+        next_id(),
+        (-12, -3),
+        "in_waiting_room",
+    ));
+    if index == 0 {
+        let (name, _) = crowd_person(GUEST);
+        let name = format!("{} (HP)", name.split(',').next().unwrap_or(&name));
+        rows.push(report_row(
+            start,
+            (&name, ""),
+            next_id(),
+            (1, length),
+            "in_meeting",
+        ));
+    }
+    let uuid = ["4N7t0kq5QpSx9T1m8RbZ2w==", "vH3pYc6WQ0mU2d8LxK1sfA=="][index % 2].to_owned();
+    let run = Instance {
+        uuid: uuid.clone(),
+        start_time: Some(start - Duration::minutes(6)),
+    };
+    let session_id = session.id.clone();
+    db.transaction(move |conn| {
+        reports::store(conn, &session_id, &[run], &[(uuid, rows)], Utc::now())?;
+        Ok::<_, Error>(())
+    })
+    .await
+}
+
 fn demo_origin() -> Origin {
     Origin {
         base_url: url::Url::parse("http://127.0.0.1/").expect("a URL"),
@@ -309,9 +474,13 @@ async fn agenda(
     event: &crate::domain::event::Event,
     speaker_id: &str,
     zoom_host: &str,
-    monday: NaiveDate,
-) -> Result<(), Error> {
-    let day = |n: i64| (monday + Duration::days(n)).format("%Y-%m-%d").to_string();
+    first_day: NaiveDate,
+) -> Result<Vec<Session>, Error> {
+    let day = |n: i64| {
+        (first_day + Duration::days(n))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
     let speaker = || vec![speaker_id.to_owned()];
     let zoom =
         |title: &str, date: String, start: &str, end: &str, speakers: Vec<String>| SessionForm {
@@ -371,10 +540,11 @@ async fn agenda(
             )
         },
     ];
+    let mut created = Vec::new();
     for form in sessions {
-        services::sessions::create(db, admin, event, form, &demo_origin()).await?;
+        created.push(services::sessions::create(db, admin, event, form, &demo_origin()).await?);
     }
-    Ok(())
+    Ok(created)
 }
 
 #[cfg(test)]

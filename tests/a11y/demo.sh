@@ -18,7 +18,9 @@
 #     bulk action with nobody ticked), adding by hand, an import's preview,
 #     the questions and removing one, the agenda and a session's forms,
 #     self check-in before and after its window opens, a session's Zoom
-#     report upload and its preview), with their errors;
+#     report upload and its preview, the attendance of the event, of the
+#     first day's opening (all, the excused, its printable list) and of one
+#     participant, and the review queue), with their errors;
 #   - as the speaker: their page, their sessions and the event page;
 #   - as the participant (signed in by the e-mailed link, read from the
 #     demo's .eml folder): their page, giving up a seat, the public pages as
@@ -135,6 +137,10 @@ curl -sf -o /dev/null -b "$organiser" --data-urlencode "csrf_token=$token" \
   --data-urlencode "action=open" --data-urlencode "minutes=240" "$base$desk"
 checkin_page=/checkin/$(echo "$desk" | cut -d/ -f6)
 
+# The first session's attendance, as the demo's Zoom report gave it: one
+# participant's page (someone who reconnected), from the session's list.
+attendee=$(curl -sf -b "$organiser" "$base$manage/sessions/$session/attendance" | grep -o "$manage/attendance/participants/[0-9a-f-]*" | head -n 1)
+
 # A Zoom participant report uploaded for the first session, waiting for
 # confirmation (the test fixture: another day, so its warnings show too).
 report_upload="$manage/sessions/$session/attendance/import"
@@ -201,6 +207,8 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "$manage/sessions/$session/edit" "$manage/sessions/$session/delete" "$question"
   "$unopened" "$desk" "submit:$desk?minutes=0"
   "$report_upload" "$report" "$report?zone=Europe/Paris"
+  "$manage/attendance" "$manage/sessions/$session/attendance" "$manage/sessions/$session/attendance?status=excused"
+  "$manage/sessions/$session/attendance/print" "$attendee" "$manage/attendance/review"
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")
 participant_pages=(/my "$seat" / "/events/$slug" "/events/$slug/register"

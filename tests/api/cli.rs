@@ -351,6 +351,63 @@ async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
         html.contains("Dr. Ahmad Fauzi, M.Hum."),
         "the demo speaker is in the team: {html}"
     );
+
+    // The first day, on Zoom, is over: its attendance is Zoom's report.
+    let manage = format!("/manage/events/{}", bimtek::demo::MAIN_EVENT_SLUG);
+    let (status, html) = organiser.text(&format!("{manage}/attendance")).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("hadir 36, tidak hadir 20, izin 1")
+            && html.contains("hadir 49, tidak hadir 8, izin 0"),
+        "the first day's two sessions: {html}"
+    );
+    let opening = html
+        .split(&format!("{manage}/sessions/"))
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("a link to the opening's attendance")
+        .to_owned();
+    let (status, html) = organiser
+        .text(&format!(
+            "{manage}/sessions/{opening}/attendance?status=excused"
+        ))
+        .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("Sri Lubis")
+            && html.contains("Izin: Sakit; surat keterangan dokter dikirim lewat WhatsApp"),
+        "the excused participant: {html}"
+    );
+    let (_, html) = organiser
+        .text(&format!("{manage}/sessions/{opening}/attendance"))
+        .await;
+    assert!(
+        html.contains("Laporan Zoom") && html.contains("Hadir"),
+        "present by the report: {html}"
+    );
+    // A reconnection is two joins, counted once; the guest known by a name
+    // alone waits for review, with the participant of that name suggested.
+    let dewi = html
+        .split("href=\"")
+        .find(|link| link.contains(">Dewi Wulandari"))
+        .and_then(|link| link.split('"').next())
+        .expect("a link to Dewi Wulandari's attendance")
+        .to_owned();
+    let (status, html) = organiser.text(&dewi).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("27 dari 30 menit")
+            && html.contains("Laporan Zoom: 08.58–09.10")
+            && html.contains("Laporan Zoom: 09.12–09.31"),
+        "two joins of the opening: {html}"
+    );
+    let (status, html) = organiser.text(&format!("{manage}/attendance/review")).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("Irfan Hidayat (HP)")
+            && html.contains("Irfan Hidayat, S.IPI <small>(kemiripan nama"),
+        "the guest waits for review: {html}"
+    );
 }
 
 #[tokio::test]

@@ -182,7 +182,7 @@ async fn read(db: &Db, zoom: &Zoom, session_id: String) -> Result<Outcome, JobFa
 /// In the transaction that finishes the job: the runs listed, and for each
 /// report read its rows in place of the webhooks' (and of an earlier
 /// reading's) for that run, waiting-room rows left out.
-fn store(
+pub(crate) fn store(
     conn: &mut DbConnection,
     session_id: &str,
     instances: &[Instance],
