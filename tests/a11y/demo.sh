@@ -18,9 +18,11 @@
 #     bulk action with nobody ticked), adding by hand, an import's preview,
 #     the questions and removing one, the agenda and a session's forms,
 #     self check-in before and after its window opens, a session's Zoom
-#     report upload and its preview, the attendance of the event, of the
-#     first day's opening (all, the excused, its printable list) and of one
-#     participant, and the review queue), with their errors;
+#     report upload and its preview, the attendance of the event (and
+#     who is below the minimum), of the first day's opening (all, the
+#     excused, an excuse form open, its printable list) and of one
+#     participant (an override without its reason), the review queue, and
+#     the attendance rules out of range), with their errors;
 #   - as the speaker: their page, their sessions and the event page;
 #   - as the participant (signed in by the e-mailed link, read from the
 #     demo's .eml folder): their page, giving up a seat, the public pages as
@@ -209,6 +211,9 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "$report_upload" "$report" "$report?zone=Europe/Paris"
   "$manage/attendance" "$manage/sessions/$session/attendance" "$manage/sessions/$session/attendance?status=excused"
   "$manage/sessions/$session/attendance/print" "$attendee" "$manage/attendance/review"
+  "submit:$manage/edit?late_after_minutes=-1&session_percent=101"
+  "$manage/attendance?show=below" "$manage/sessions/$session/attendance?excuse=${attendee##*/}"
+  "submit:$attendee?decision=passed&reason="
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")
 participant_pages=(/my "$seat" / "/events/$slug" "/events/$slug/register"

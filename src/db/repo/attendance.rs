@@ -7,7 +7,7 @@ use diesel::upsert::excluded;
 
 use crate::db::models::{AttendanceRow, AttendeeRow, EvidenceRow};
 use crate::db::schema::{
-    attendance_assignments, attendance_excuses, attendance_overrides, attendance_rows,
+    attendance_assignments, attendance_excuses, attendance_overrides, attendance_rows, imports,
     registrations, session_registrants, sessions, zoom_meeting_instances,
 };
 use crate::db::states::Stored;
@@ -286,18 +286,14 @@ pub fn matched(
     query.load(conn)
 }
 
-/// Where the event's sessions have the truth: each session's meeting
-/// instances that report or CSV rows came from (`None`: a CSV naming none),
-/// whoever the rows are about.
-pub fn reported(
-    conn: &mut DbConnection,
-    event_id: &str,
-) -> QueryResult<Vec<(String, Option<String>)>> {
-    attendance_rows::table
-        .inner_join(sessions::table)
-        .filter(sessions::event_id.eq(event_id))
-        .filter(attendance_rows::source.eq_any([Source::Report.stored(), Source::Csv.stored()]))
-        .select((attendance_rows::session_id, attendance_rows::meeting_uuid))
+/// The event's sessions with an uploaded Zoom report (CSV) confirmed: its
+/// rows are the truth for the whole session.
+pub fn reported_by_upload(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<String>> {
+    imports::table
+        .filter(imports::event_id.eq(event_id))
+        .filter(imports::imported_at.is_not_null())
+        .filter(imports::session_id.is_not_null())
+        .select(imports::session_id.assume_not_null())
         .distinct()
         .load(conn)
 }

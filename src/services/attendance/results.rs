@@ -151,7 +151,7 @@ struct Read {
     sessions: Vec<Session>,
     attendees: Vec<AttendeeRow>,
     rows: Vec<EvidenceRow>,
-    reported: Vec<(String, Option<String>)>,
+    uploaded: Vec<String>,
     instances: Vec<(String, repo::MeetingInstance)>,
     excuses: Vec<(String, String, String)>,
     overrides: Vec<(String, bool, String)>,
@@ -162,7 +162,7 @@ fn read(conn: &mut DbConnection, event_id: &str, only: Option<&str>) -> Result<R
         sessions: sessions_repo::of_event(conn, event_id)?,
         attendees: repo::attendees(conn, event_id, only)?,
         rows: repo::matched(conn, event_id, only)?,
-        reported: repo::reported(conn, event_id)?,
+        uploaded: repo::reported_by_upload(conn, event_id)?,
         instances: repo::instances_of_event(conn, event_id)?,
         excuses: repo::excuses(conn, event_id, only)?,
         overrides: repo::overrides(conn, event_id, only)?,
@@ -184,7 +184,7 @@ fn compute(read: Read, event: &Event, now: DateTime<Utc>) -> Sheet {
         sessions,
         attendees,
         rows,
-        reported,
+        uploaded,
         instances,
         excuses,
         overrides,
@@ -204,11 +204,12 @@ fn compute(read: Read, event: &Event, now: DateTime<Utc>) -> Sheet {
         .iter()
         .map(|session| {
             Truth::new(
-                // Report and CSV rows are alike the truth: read as one.
-                reported
+                // An upload names no instance; a report read through the
+                // API marks its instance read.
+                uploaded
                     .iter()
-                    .filter(|(s, _)| *s == session.id)
-                    .map(|(_, meeting)| (Source::Report, meeting.as_deref())),
+                    .filter(|s| **s == session.id)
+                    .map(|_| (Source::Csv, None)),
                 instances
                     .iter()
                     .filter(|(s, i)| *s == session.id && i.report_read_at.is_some())
