@@ -44,7 +44,10 @@ fn event() -> NewEvent {
         description: String::new(),
         organiser_office: "Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu".into(),
         starts_at: day.and_hms_opt(1, 0, 0).unwrap().and_utc(),
-        ends_at: (day + Span::days(10)).and_hms_opt(10, 0, 0).unwrap().and_utc(),
+        ends_at: (day + Span::days(10))
+            .and_hms_opt(10, 0, 0)
+            .unwrap()
+            .and_utc(),
         time_zone: Tz::Asia__Jakarta,
         published: true,
         seats: Default::default(),
@@ -82,7 +85,12 @@ async fn plan(db: &Db, event: &Event, count: usize) -> Vec<String> {
             location: "Aula".into(),
             ..SessionForm::default()
         };
-        ids.push(sessions::create(db, &admin, event, form, &origin).await.unwrap().id);
+        ids.push(
+            sessions::create(db, &admin, event, form, &origin)
+                .await
+                .unwrap()
+                .id,
+        );
     }
     ids
 }
