@@ -14,9 +14,10 @@ pub enum Error {
     /// Signed in, but this is not theirs to see or do.
     #[error("forbidden")]
     Forbidden,
-    /// Not signed in; the page to sign in on.
+    /// Not signed in; the address to sign in at (with the page to come
+    /// back to).
     #[error("sign-in required")]
-    SignInRequired(&'static str),
+    SignInRequired(String),
     /// A link that is unknown, expired or already used: one answer for all,
     /// so that the page does not tell which.
     #[error("invalid or expired link")]

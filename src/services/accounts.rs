@@ -229,7 +229,7 @@ pub async fn request_password_reset(db: &Db, email: &str, origin: &Origin) -> Re
         match users::find_by_email(conn, &email)?.filter(|u| u.password_hash.is_some()) {
             Some(user) => {
                 let lang = lang_of(&user.lang);
-                send_link(conn, &user, &LinkMail::PASSWORD_RESET, lang, &origin)
+                send_link(conn, &user, &LinkMail::PASSWORD_RESET, None, lang, &origin)
             }
             None => Ok(()),
         }
@@ -262,11 +262,13 @@ impl LinkMail {
 }
 
 /// E-mails `user` a fresh link of the kind (older ones stop working),
-/// within the hourly allowance, and notes it in the audit log.
+/// within the hourly allowance, and notes it in the audit log. `next`: a
+/// path on this site the link's page goes on to (checked again there).
 fn send_link(
     conn: &mut crate::db::DbConnection,
     user: &UserRow,
     kind: &LinkMail,
+    next: Option<&str>,
     lang: Lang,
     origin: &Origin,
 ) -> Result<(), Error> {
@@ -276,7 +278,10 @@ fn send_link(
     }
     tokens::revoke(conn, kind.purpose, Some(&user.id), now)?;
     let secret = tokens::issue(conn, kind.purpose, Some(&user.id), now)?;
-    let link = origin.link(&format!("{}{secret}", kind.path));
+    let query = next
+        .and_then(|next| serde_urlencoded::to_string([("next", next)]).ok())
+        .map_or_else(String::new, |query| format!("?{query}"));
+    let link = origin.link(&format!("{}{secret}{query}", kind.path));
     let minutes = kind.purpose.lifetime().as_secs() / 60;
     mail::enqueue(
         conn,
@@ -305,7 +310,7 @@ pub(crate) fn send_sign_in_link(
     lang: Lang,
     origin: &Origin,
 ) -> Result<(), Error> {
-    send_link(conn, user, &LinkMail::SIGN_IN, lang, origin)
+    send_link(conn, user, &LinkMail::SIGN_IN, None, lang, origin)
 }
 
 /// Sets a password through a reset or invitation link, which it uses up.
@@ -478,12 +483,21 @@ pub async fn invite(
 
 /// A participant asks for a sign-in link, in the language of the page they
 /// are on. The answer is the same whether or not the address is known.
-pub async fn request_sign_in_link(db: &Db, email: &str, origin: &Origin) -> Result<(), Error> {
+/// `next`: the page the link leads back to, a path on this site.
+pub async fn request_sign_in_link(
+    db: &Db,
+    email: &str,
+    next: Option<&str>,
+    origin: &Origin,
+) -> Result<(), Error> {
     let email =
         normalise_email(email).ok_or_else(|| Error::invalid("email", "account.error.email"))?;
-    let origin = origin.clone();
+    let (next, origin) = (next.map(str::to_owned), origin.clone());
     db.transaction(move |conn| match users::find_by_email(conn, &email)? {
-        Some(user) => send_link(conn, &user, &LinkMail::SIGN_IN, origin.lang, &origin),
+        Some(user) => {
+            let next = next.as_deref();
+            send_link(conn, &user, &LinkMail::SIGN_IN, next, origin.lang, &origin)
+        }
         None => Ok(()),
     })
     .await

@@ -35,9 +35,9 @@ impl ResponseError for Error {
         match self {
             Error::Db(_) | Error::Internal(_) => tracing::error!(error = %self, "request failed"),
             Error::SignInRequired(page) => {
-                response
-                    .headers_mut()
-                    .insert(header::LOCATION, HeaderValue::from_static(page));
+                if let Ok(location) = HeaderValue::from_str(page) {
+                    response.headers_mut().insert(header::LOCATION, location);
+                }
             }
             Error::InvalidLink => {
                 response.extensions_mut().insert(ErrorText("error.link"));

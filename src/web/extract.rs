@@ -6,7 +6,7 @@ use std::future::{Ready, ready};
 
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use serde::Deserialize;
@@ -143,6 +143,20 @@ impl FromRequest for Viewer {
     }
 }
 
+/// The sign-in page `at`, which comes back afterwards to the page asked
+/// for: a page read with GET (the QR code's check-in page, say), never a
+/// form's target.
+fn sign_in_at(at: &str, req: &HttpRequest) -> Error {
+    let back = (req.method() == Method::GET)
+        .then(|| req.uri().path_and_query())
+        .flatten()
+        .and_then(|back| serde_urlencoded::to_string([("next", back.as_str())]).ok());
+    Error::SignInRequired(match back {
+        Some(query) => format!("{at}?{query}"),
+        None => at.to_owned(),
+    })
+}
+
 /// Anyone signed in (participants by link included).
 pub struct Member(pub Account);
 
@@ -152,13 +166,8 @@ impl FromRequest for Member {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let viewer = Viewer::from_request(req, payload);
-        Box::pin(async move {
-            viewer
-                .await?
-                .account
-                .map(Member)
-                .ok_or(Error::SignInRequired("/my/sign-in"))
-        })
+        let sign_in = sign_in_at("/my/sign-in", req);
+        Box::pin(async move { viewer.await?.account.map(Member).ok_or(sign_in) })
     }
 }
 
@@ -167,11 +176,12 @@ impl FromRequest for Member {
 fn signed_in_with_password(
     viewer: Viewer,
     allowed: fn(&Account) -> bool,
+    sign_in: Error,
 ) -> Result<Account, Error> {
     match (viewer.account, viewer.method) {
         (Some(account), Some(SignInMethod::Password)) if allowed(&account) => Ok(account),
         (Some(_), Some(SignInMethod::Password)) => Err(Error::Forbidden),
-        _ => Err(Error::SignInRequired("/sign-in")),
+        _ => Err(sign_in),
     }
 }
 
@@ -185,9 +195,10 @@ impl FromRequest for Staff {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let viewer = Viewer::from_request(req, payload);
-        Box::pin(
-            async move { signed_in_with_password(viewer.await?, Account::is_staff).map(Staff) },
-        )
+        let sign_in = sign_in_at("/sign-in", req);
+        Box::pin(async move {
+            signed_in_with_password(viewer.await?, Account::is_staff, sign_in).map(Staff)
+        })
     }
 }
 
@@ -226,7 +237,10 @@ impl FromRequest for Admin {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let viewer = Viewer::from_request(req, payload);
-        Box::pin(async move { signed_in_with_password(viewer.await?, |a| a.is_admin).map(Admin) })
+        let sign_in = sign_in_at("/sign-in", req);
+        Box::pin(async move {
+            signed_in_with_password(viewer.await?, |a| a.is_admin, sign_in).map(Admin)
+        })
     }
 }
 

@@ -445,3 +445,132 @@ async fn check_in_is_refused_outside_its_window_to_outsiders_and_on_zoom(backend
         .await;
     assert_eq!(status, 404, "{app}");
 }
+
+/// The sign-in link in the .eml the app wrote (no SMTP server set).
+async fn mailed_sign_in_link(app: &TestApp) -> String {
+    let prefix = app.url("/my/sign-in/");
+    until("the sign-in link's mail", || {
+        let found = std::fs::read_dir(app.mail_dir()).ok().and_then(|files| {
+            files.filter_map(Result::ok).find_map(|file| {
+                let raw = std::fs::read(file.path()).ok()?;
+                let mail = mail_parser::MessageParser::default().parse(&raw)?;
+                let text = mail.body_text(0)?.into_owned();
+                let start = text.find(&prefix)?;
+                let link = text[start..].split_whitespace().next()?.to_owned();
+                Some(link)
+            })
+        });
+        async move { found }
+    })
+    .await
+}
+
+backend_tests!(a_signed_out_participant_comes_back_to_the_check_in_page);
+async fn a_signed_out_participant_comes_back_to_the_check_in_page(backend: TestBackend) {
+    let room = Room::new(&backend).await;
+    let app = &room.app;
+    let checkin = format!("/checkin/{}", room.in_person);
+    let hidden = format!(r#"name="next" value="{checkin}""#);
+    let phone = app.browser();
+
+    // The QR code's page sends them to sign in, saying where they were.
+    let response = phone.get(&checkin).await;
+    assert_eq!(response.status(), 303, "{app}");
+    let sign_in = Browser::location(&response);
+    assert_eq!(
+        sign_in,
+        format!("/my/sign-in?next=%2Fcheckin%2F{}", room.in_person),
+        "{app}"
+    );
+    let (status, page) = phone.text(&sign_in).await;
+    assert_eq!(status, 200, "{app}");
+    assert!(
+        page.contains(&hidden)
+            && page.contains(&format!(
+                r#"href="/sign-in?next=%2Fcheckin%2F{}""#,
+                room.in_person
+            )),
+        "{app}: {page}"
+    );
+    let response = phone
+        .post(
+            "/my/sign-in",
+            &[
+                ("email", "peserta1@perpusdes.example.id"),
+                ("next", &checkin),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{app}");
+
+    // The e-mailed link carries it, its page too, and using it goes back.
+    let link = mailed_sign_in_link(app).await;
+    assert!(
+        link.ends_with(&format!("?next=%2Fcheckin%2F{}", room.in_person)),
+        "{app}: {link}"
+    );
+    let (status, confirm) = phone.text(&link).await;
+    assert_eq!(status, 200, "{app}");
+    assert!(confirm.contains(&hidden), "{app}: {confirm}");
+    let token = csrf_in(&confirm);
+    let response = phone
+        .post_with_token(&link, &[("next", &checkin)], &token)
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    assert_eq!(Browser::location(&response), checkin, "{app}");
+    let (status, page) = phone.text(&checkin).await;
+    assert_eq!(status, 200, "{app}");
+    assert!(page.contains("belum dibuka"), "{app}: {page}");
+
+    // Never to another site: not carried, and not followed.
+    for outside in [
+        "//evil.example",
+        "https://evil.example/checkin",
+        "/\\evil.example",
+    ] {
+        let query = serde_urlencoded::to_string([("next", outside)]).unwrap();
+        let (_, page) = app.browser().text(&format!("/my/sign-in?{query}")).await;
+        assert!(!page.contains(r#"name="next""#), "{app}: {outside}: {page}");
+        let (_, page) = app.browser().text(&format!("/sign-in?{query}")).await;
+        assert!(!page.contains(r#"name="next""#), "{app}: {outside}: {page}");
+        let admin = app.browser();
+        let response = admin
+            .post(
+                "/sign-in",
+                &[
+                    ("email", "admin@dispusip.example.id"),
+                    ("password", PASSWORD),
+                    ("next", outside),
+                ],
+            )
+            .await;
+        assert_eq!(Browser::location(&response), "/admin", "{app}: {outside}");
+    }
+
+    // The password sign-in comes back too (an organiser's page, say).
+    let attendance = format!("/manage/events/{SLUG}/attendance");
+    let desk = app.browser();
+    let response = desk.get(&attendance).await;
+    let sign_in = Browser::location(&response);
+    assert_eq!(
+        sign_in,
+        format!("/sign-in?next=%2Fmanage%2Fevents%2F{SLUG}%2Fattendance"),
+        "{app}"
+    );
+    let (_, page) = desk.text(&sign_in).await;
+    assert!(
+        page.contains(&format!(r#"name="next" value="{attendance}""#)),
+        "{app}: {page}"
+    );
+    let response = desk
+        .post(
+            "/sign-in",
+            &[
+                ("email", "admin@dispusip.example.id"),
+                ("password", PASSWORD),
+                ("next", &attendance),
+            ],
+        )
+        .await;
+    assert_eq!(Browser::location(&response), attendance, "{app}");
+}

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use std::time::Duration;
 
-use super::{page, see_other};
+use super::{Next, page, same_site, see_other};
 use crate::domain::account::TokenPurpose;
 use crate::error::Error;
 use crate::services::accounts::{self, NewAdmin, Origin};
@@ -26,6 +26,18 @@ pub struct SignInForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// The page that asked for the sign-in.
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// A participant asking for a sign-in link.
+#[derive(Deserialize, Default)]
+pub struct LinkRequestForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -53,8 +65,8 @@ pub struct SetupForm {
 #[derive(Deserialize)]
 pub struct NoFields {}
 
-pub async fn sign_in_page(ctx: PageContext) -> Markup {
-    views::sign_in(&ctx, "", &[], None)
+pub async fn sign_in_page(ctx: PageContext, query: web::Query<Next>) -> Markup {
+    views::sign_in(&ctx, "", &[], None, same_site(query.next.as_deref()))
 }
 
 pub async fn sign_in(
@@ -64,25 +76,27 @@ pub async fn sign_in(
     session: Session,
     Form(form): Form<SignInForm>,
 ) -> Result<HttpResponse, Error> {
+    let next = same_site(form.next.as_deref());
     match accounts::sign_in(&state.db, &form.email, &form.password, &origin).await {
         Ok(account) => {
             session::start(&session, &account, SignInMethod::Password);
-            Ok(see_other(if account.is_admin { "/admin" } else { "/my" }))
+            let home = if account.is_admin { "/admin" } else { "/my" };
+            Ok(see_other(next.unwrap_or(home)))
         }
         Err(Error::Invalid(errors)) => Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
-            views::sign_in(&ctx, &form.email, &errors, None),
+            views::sign_in(&ctx, &form.email, &errors, None, next),
         )),
         Err(Error::Throttled(wait)) => {
             let minutes = wait.as_secs().div_ceil(60).max(1);
             let alert = ctx
                 .lang
                 .tf("account.error.throttled", &[("minutes", &minutes)]);
-            Ok(not_now(&ctx, &form.email, &alert, wait))
+            Ok(not_now(&ctx, &form, &alert, wait))
         }
         Err(Error::Busy) => Ok(not_now(
             &ctx,
-            &form.email,
+            &form,
             ctx.lang.t("account.error.busy"),
             BUSY_RETRY,
         )),
@@ -91,10 +105,11 @@ pub async fn sign_in(
 }
 
 /// The sign-in form again, the address kept, saying when to come back.
-fn not_now(ctx: &PageContext, email: &str, alert: &str, wait: Duration) -> HttpResponse {
+fn not_now(ctx: &PageContext, form: &SignInForm, alert: &str, wait: Duration) -> HttpResponse {
+    let next = same_site(form.next.as_deref());
     let mut response = page(
         StatusCode::TOO_MANY_REQUESTS,
-        views::sign_in(ctx, email, &[], Some(alert)),
+        views::sign_in(ctx, &form.email, &[], Some(alert), next),
     );
     retry_after(&mut response, wait);
     response
@@ -242,21 +257,22 @@ pub async fn setup(
     }
 }
 
-pub async fn participant_page(ctx: PageContext) -> Markup {
-    views::participant_sign_in(&ctx, "", &[])
+pub async fn participant_page(ctx: PageContext, query: web::Query<Next>) -> Markup {
+    views::participant_sign_in(&ctx, "", &[], same_site(query.next.as_deref()))
 }
 
 pub async fn participant_request(
     state: web::Data<AppState>,
     ctx: PageContext,
     origin: Origin,
-    Form(form): Form<EmailForm>,
+    Form(form): Form<LinkRequestForm>,
 ) -> Result<HttpResponse, Error> {
-    match accounts::request_sign_in_link(&state.db, &form.email, &origin).await {
+    let next = same_site(form.next.as_deref());
+    match accounts::request_sign_in_link(&state.db, &form.email, next, &origin).await {
         Ok(()) => Ok(page(StatusCode::OK, views::check_your_mail(&ctx))),
         Err(Error::Invalid(errors)) => Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
-            views::participant_sign_in(&ctx, &form.email, &errors),
+            views::participant_sign_in(&ctx, &form.email, &errors, next),
         )),
         Err(error) => Err(error),
     }
@@ -266,6 +282,7 @@ pub async fn link_page(
     state: web::Data<AppState>,
     ctx: PageContext,
     token: web::Path<String>,
+    query: web::Query<Next>,
 ) -> Result<Markup, Error> {
     let user = accounts::check_link(&state.db, TokenPurpose::SignIn, &token)
         .await?
@@ -274,6 +291,7 @@ pub async fn link_page(
         &ctx,
         &format!("/my/sign-in/{token}"),
         &user.name,
+        same_site(query.next.as_deref()),
     ))
 }
 
@@ -282,11 +300,11 @@ pub async fn use_link(
     origin: Origin,
     session: Session,
     token: web::Path<String>,
-    Form(_): Form<NoFields>,
+    Form(form): Form<Next>,
 ) -> Result<HttpResponse, Error> {
     let account = accounts::sign_in_by_link(&state.db, &token, &origin).await?;
     session::start(&session, &account, SignInMethod::Link);
-    Ok(see_other("/my"))
+    Ok(see_other(same_site(form.next.as_deref()).unwrap_or("/my")))
 }
 
 pub async fn my_page(

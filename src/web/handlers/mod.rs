@@ -16,6 +16,7 @@ pub mod webhooks;
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
 use maud::Markup;
+use serde::Deserialize;
 
 /// A page with a status other than 200 (a form sent back with messages).
 pub fn page(status: StatusCode, markup: Markup) -> HttpResponse {
@@ -31,22 +32,30 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
+/// Where to go back to afterwards (the language switch, signing in), from
+/// a query or a form.
+#[derive(Deserialize, Default)]
+pub struct Next {
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
 /// Only a path on this site, never another host (no open redirect).
 /// Browsers drop tabs and newlines from a `Location` and read `\\` as `/`,
 /// so `/\t/evil.example` leaves the site: only visible ASCII passes (which
 /// also keeps the header valid), no `\\`, and no `//` at the start.
+pub fn same_site(next: Option<&str>) -> Option<&str> {
+    next.filter(|path| {
+        path.starts_with('/')
+            && path.bytes().all(|b| b.is_ascii_graphic())
+            && !path.starts_with("//")
+            && !path.contains('\\')
+    })
+}
+
+/// A path on this site to go to, or the home page.
 pub fn local_path(next: Option<&str>) -> &str {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && path.bytes().all(|b| b.is_ascii_graphic())
-                && !path.starts_with("//")
-                && !path.contains('\\') =>
-        {
-            path
-        }
-        _ => "/",
-    }
+    same_site(next).unwrap_or("/")
 }
 
 #[cfg(test)]

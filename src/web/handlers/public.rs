@@ -5,14 +5,13 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use maud::Markup;
-use serde::Deserialize;
 
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::services;
 use crate::web::AppState;
 use crate::web::extract::{PageContext, Viewer};
-use crate::web::handlers::local_path;
+use crate::web::handlers::{Next, local_path};
 use crate::web::views;
 
 pub async fn home(state: web::Data<AppState>, page: PageContext) -> Result<Markup, Error> {
@@ -39,11 +38,6 @@ pub async fn event(
 /// Every path no route claims.
 pub async fn not_found() -> Result<HttpResponse, Error> {
     Err(Error::NotFound)
-}
-
-#[derive(Deserialize)]
-pub struct Next {
-    next: Option<String>,
 }
 
 /// The language switch: a plain link, so it works without JavaScript. It

@@ -10,12 +10,25 @@ use crate::domain::registration::Status;
 use crate::services::RegistrationRow;
 use crate::web::extract::PageContext;
 
+/// The page to go back to after signing in, carried by the form.
+fn next_field(next: Option<&str>) -> Markup {
+    html! { @if let Some(next) = next { input type="hidden" name="next" value=(next); } }
+}
+
+/// A sign-in page's address that keeps the page to go back to.
+fn sign_in_link(at: &str, next: Option<&str>) -> String {
+    next.and_then(|next| serde_urlencoded::to_string([("next", next)]).ok())
+        .map_or_else(|| at.to_owned(), |query| format!("{at}?{query}"))
+}
+
 /// `alert`: why the password was not checked (wait, or the server is busy).
+/// `next`: the page that asked for the sign-in.
 pub fn sign_in(
     ctx: &PageContext,
     email: &str,
     errors: &[FieldError],
     alert: Option<&str>,
+    next: Option<&str>,
 ) -> Markup {
     let lang = ctx.lang;
     let form_errors = errors;
@@ -31,12 +44,13 @@ pub fn sign_in(
             }
             (summarised(lang, errors, html! { form method="post" action="/sign-in" novalidate {
                 (csrf(ctx))
+                (next_field(next))
                 (input(lang, Field::new("email", lang.t("account.email"), "email", email).autocomplete("username"), errors))
                 (input(lang, Field::new("password", lang.t("account.password"), "password", "").autocomplete("current-password"), &Errors::none()))
                 button type="submit" { (lang.t("account.sign_in.submit")) }
             } }))
             p { a href="/password/forgot" { (lang.t("account.forgot.link")) } }
-            p { (lang.t("account.sign_in.participant")) " " a href="/my/sign-in" { (lang.t("account.participant.link")) } }
+            p { (lang.t("account.sign_in.participant")) " " a href=(sign_in_link("/my/sign-in", next)) { (lang.t("account.participant.link")) } }
         },
     )
 }
@@ -47,6 +61,7 @@ struct EmailForm<'a> {
     intro: &'a str,
     action: &'a str,
     submit: &'a str,
+    next: Option<&'a str>,
     after: Markup,
 }
 
@@ -67,6 +82,7 @@ fn email_form(
             p { (form.intro) }
             (summarised(lang, errors, html! { form method="post" action=(form.action) novalidate {
                 (csrf(ctx))
+                (next_field(form.next))
                 (input(lang, Field::new("email", lang.t("account.email"), "email", email).autocomplete("email"), errors))
                 button type="submit" { (form.submit) }
             } }))
@@ -82,6 +98,7 @@ pub fn forgot(ctx: &PageContext, email: &str, errors: &[FieldError]) -> Markup {
         intro: lang.t("account.forgot.intro"),
         action: "/password/forgot",
         submit: lang.t("account.forgot.submit"),
+        next: None,
         after: html! {},
     };
     email_form(ctx, form, email, errors)
@@ -162,15 +179,21 @@ pub fn setup(
     )
 }
 
-pub fn participant_sign_in(ctx: &PageContext, email: &str, errors: &[FieldError]) -> Markup {
+pub fn participant_sign_in(
+    ctx: &PageContext,
+    email: &str,
+    errors: &[FieldError],
+    next: Option<&str>,
+) -> Markup {
     let lang = ctx.lang;
     let form = EmailForm {
         title: lang.t("account.participant.title"),
         intro: lang.t("account.participant.intro"),
         action: "/my/sign-in",
         submit: lang.t("account.participant.submit"),
+        next,
         after: html! {
-            p { (lang.t("account.participant.staff")) " " a href="/sign-in" { (lang.t("account.sign_in.title")) } }
+            p { (lang.t("account.participant.staff")) " " a href=(sign_in_link("/sign-in", next)) { (lang.t("account.sign_in.title")) } }
         },
     };
     email_form(ctx, form, email, errors)
@@ -178,7 +201,7 @@ pub fn participant_sign_in(ctx: &PageContext, email: &str, errors: &[FieldError]
 
 /// The link from the e-mail opens this page; the button uses it up. A link
 /// scanner that fetches the page therefore spends nothing.
-pub fn confirm_link(ctx: &PageContext, action: &str, name: &str) -> Markup {
+pub fn confirm_link(ctx: &PageContext, action: &str, name: &str, next: Option<&str>) -> Markup {
     let lang = ctx.lang;
     layout::page(
         ctx,
@@ -188,6 +211,7 @@ pub fn confirm_link(ctx: &PageContext, action: &str, name: &str) -> Markup {
             p { (lang.tf("account.greeting", &[("name", &name)])) }
             form method="post" action=(action) {
                 (csrf(ctx))
+                (next_field(next))
                 button type="submit" { (lang.t("account.participant.confirm")) }
             }
         },
