@@ -942,3 +942,125 @@ async fn a_meetings_end_has_its_report_read_at_once_which_later_deliveries_leave
     );
     assert_eq!(kept(&app.db).await, (4, 4), "{app}");
 }
+
+backend_tests!(a_sighting_asks_for_its_one_person_and_matches_as_before);
+/// Reading a delivery (or any sighting) looks up the participant its
+/// registrant id or e-mail names, by an index, instead of loading the
+/// event's roster for each one; and matches exactly as before: a known
+/// registrant id; an unknown one never by its e-mail; an e-mail whatever
+/// its case; a cancelled participant's e-mail not at all; a name alone
+/// waits for review.
+async fn a_sighting_asks_for_its_one_person_and_matches_as_before(backend: TestBackend) {
+    use std::sync::{Arc, Mutex};
+
+    use bimtek::domain::attendance::Seen;
+    use bimtek::services::attendance::evidence::{self, Observed};
+    use diesel::Connection;
+    use diesel::connection::InstrumentationEvent;
+
+    let app = spawn_app(&backend).await;
+    let held = held_in(
+        &app,
+        81234567890,
+        &[
+            ("budi@perpusdes.example.id", Some("zr-budi")),
+            ("sari@perpusdes.example.id", None),
+            ("dedi@perpusdes.example.id", None),
+        ],
+    )
+    .await;
+    let dedi = held.people["dedi@perpusdes.example.id"].clone();
+    app.db
+        .run(move |conn| -> Result<(), DbError> {
+            use bimtek::db::schema::registrations::dsl::*;
+            use diesel::prelude::*;
+            diesel::update(registrations.find(dedi))
+                .set(status.eq("cancelled"))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let sightings = [
+        ("budi", Some("sari@perpusdes.example.id"), Some("zr-budi")),
+        ("sari", Some("sari@perpusdes.example.id"), Some("zr-other")),
+        ("sari-2", Some(" Sari@PerpusDes.example.ID "), None),
+        ("dedi", Some("dedi@perpusdes.example.id"), None),
+        ("guest", None, None),
+    ];
+    let statements = Arc::new(Mutex::new(Vec::new()));
+    let (session, seen) = (held.session_id.clone(), statements.clone());
+    app.db
+        .transaction(move |conn| -> Result<(), DbError> {
+            let observed: Vec<Observed<'_>> = sightings
+                .iter()
+                .map(|(name, email, registrant)| Observed {
+                    source: Source::Webhook,
+                    dedup_key: format!("test:{name}"),
+                    meeting_uuid: Some("run-1"),
+                    import_id: None,
+                    seen: Seen {
+                        name,
+                        email: *email,
+                        registrant_id: *registrant,
+                        zoom_user_id: None,
+                    },
+                    joined_at: Some(Utc::now()),
+                    left_at: None,
+                    minutes: None,
+                    registration_id: None,
+                })
+                .collect();
+            conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+                if let InstrumentationEvent::StartQuery { query, .. } = event {
+                    seen.lock().unwrap().push(query.to_string());
+                }
+            });
+            let recorded = evidence::record(conn, &session, &observed, Utc::now());
+            conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+            Ok(recorded?)
+        })
+        .await
+        .unwrap();
+
+    let statements = statements.lock().unwrap().clone();
+    let roster_reads: Vec<&String> = statements
+        .iter()
+        .filter(|sql| sql.contains("registrations"))
+        .collect();
+    assert!(!roster_reads.is_empty(), "{statements:#?}");
+    for sql in roster_reads {
+        let condition = sql.split_once("WHERE").map_or("", |(_, c)| c);
+        assert!(
+            condition.contains("email") || condition.contains("zoom_registrant_id"),
+            "{app}: registrations read without naming the one person: {sql}"
+        );
+    }
+    let matched: HashMap<String, (Option<String>, Option<String>)> =
+        evidence(&app.db, &held.session_id)
+            .await
+            .into_iter()
+            .map(|r| (r.dedup_key, (r.registration_id, r.matched_by)))
+            .collect();
+    let id = |email: &str| Some(held.people[email].clone());
+    let expected: HashMap<String, (Option<String>, Option<String>)> = [
+        (
+            "budi",
+            id("budi@perpusdes.example.id"),
+            Some("registrant_id"),
+        ),
+        ("sari", None, None),
+        ("sari-2", id("sari@perpusdes.example.id"), Some("email")),
+        ("dedi", None, None),
+        ("guest", None, None),
+    ]
+    .into_iter()
+    .map(|(name, registration, how)| {
+        (
+            format!("test:{name}"),
+            (registration, how.map(str::to_owned)),
+        )
+    })
+    .collect();
+    assert_eq!(matched, expected, "{app}");
+}

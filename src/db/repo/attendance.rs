@@ -12,7 +12,7 @@ use crate::db::schema::{
 };
 use crate::db::states::Stored;
 use crate::db::{DbConnection, MultiBackend};
-use crate::domain::attendance::{Match, Source};
+use crate::domain::attendance::{Key, Match, Source};
 use crate::domain::registration::Status;
 
 /// The confirmed participants of a session's event, with the registrant id
@@ -36,6 +36,35 @@ pub fn roster(
             session_registrants::zoom_registrant_id.nullable(),
         ))
         .load(conn)
+}
+
+/// The confirmed participant of the session's event a row's key names
+/// (one of [`roster`]), by an index: a delivery asks for its one person,
+/// not for the whole roster.
+pub fn identify(
+    conn: &mut DbConnection,
+    session_id: &str,
+    key: &Key<'_>,
+) -> QueryResult<Option<String>> {
+    match key {
+        Key::Registrant(registrant) => session_registrants::table
+            .inner_join(registrations::table)
+            .filter(session_registrants::session_id.eq(session_id))
+            .filter(session_registrants::zoom_registrant_id.eq(*registrant))
+            .filter(registrations::status.eq(Status::Confirmed.stored()))
+            .select(registrations::id)
+            .first(conn)
+            .optional(),
+        // Registrations keep their e-mail lower-cased, as the key has it.
+        Key::Email(email) => registrations::table
+            .inner_join(sessions::table.on(sessions::event_id.eq(registrations::event_id)))
+            .filter(sessions::id.eq(session_id))
+            .filter(registrations::email.eq(email))
+            .filter(registrations::status.eq(Status::Confirmed.stored()))
+            .select(registrations::id)
+            .first(conn)
+            .optional(),
+    }
 }
 
 /// The full names of the participants [`roster`] lists.

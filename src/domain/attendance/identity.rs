@@ -41,6 +41,37 @@ impl Seen<'_> {
     }
 }
 
+/// The key that identifies someone for certain, when a row has one: the
+/// registrant id when it is there (an id bimtek does not know belongs to
+/// someone else, so its e-mail is not tried), else the e-mail, compared
+/// whatever its case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Key<'a> {
+    Registrant(&'a str),
+    Email(String),
+}
+
+impl Key<'_> {
+    /// How a row matched by this key is known to be someone's.
+    pub fn how(&self) -> Match {
+        match self {
+            Key::Registrant(_) => Match::RegistrantId,
+            Key::Email(_) => Match::Email,
+        }
+    }
+}
+
+impl<'a> Seen<'a> {
+    /// The key the row may be matched by; `None` sends it to the review
+    /// queue (or an organiser's earlier answer).
+    pub fn key(&self) -> Option<Key<'a>> {
+        match present(self.registrant_id) {
+            Some(registrant) => Some(Key::Registrant(registrant)),
+            None => present(self.email).map(|email| Key::Email(email.to_lowercase())),
+        }
+    }
+}
+
 /// Of two identities given to the same join (a "left" notification may
 /// lack the e-mail its "joined" one had), the one with the stronger key.
 pub fn stronger_identity(a: String, b: String) -> String {
@@ -79,19 +110,14 @@ impl Roster {
     }
 
     /// The registration a row is about, and how that is known; `None`
-    /// sends it to the review queue. A registrant id bimtek does not know
-    /// does not fall back to the e-mail: it belongs to someone else.
+    /// sends it to the review queue.
     pub fn find(&self, seen: &Seen<'_>) -> Option<(&str, Match)> {
-        if let Some(registrant) = present(seen.registrant_id) {
-            return self
-                .by_registrant
-                .get(registrant)
-                .map(|r| (r.as_str(), Match::RegistrantId));
-        }
-        let email = present(seen.email)?.to_lowercase();
-        self.by_email
-            .get(&email)
-            .map(|r| (r.as_str(), Match::Email))
+        let key = seen.key()?;
+        let found = match &key {
+            Key::Registrant(registrant) => self.by_registrant.get(*registrant),
+            Key::Email(email) => self.by_email.get(email),
+        };
+        found.map(|r| (r.as_str(), key.how()))
     }
 }
 

@@ -19,7 +19,7 @@ mod sources;
 
 pub use entry::{EntryForm, check_entry, check_reason};
 pub use event::{EventResult, Outcome, Override, SessionResult, Shortfall, event_result};
-pub use identity::{Roster, Seen, stronger_identity};
+pub use identity::{Key, Roster, Seen, stronger_identity};
 pub use session::{
     Evidence, Interval, SessionAttendance, Status, Window, presence, session_attendance,
 };

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::db::DbConnection;
 use crate::db::models::AttendanceRow;
 use crate::db::repo::attendance as repo;
-use crate::domain::attendance::{Match, Roster, Seen, Source, stronger_identity};
+use crate::domain::attendance::{Match, Seen, Source, stronger_identity};
 
 /// One sighting of a person in a session, as its source reports it.
 #[derive(Clone, Debug)]
@@ -49,12 +49,6 @@ pub fn record(
     observed: &[Observed<'_>],
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
-    let people = repo::roster(conn, session_id)?;
-    let roster = Roster::new(
-        people
-            .iter()
-            .map(|(id, email, registrant)| (id.as_str(), email.as_str(), registrant.as_deref())),
-    );
     for sighting in observed {
         let seen = &sighting.seen;
         let existing = repo::find_by_key(conn, &sighting.dedup_key)?;
@@ -96,12 +90,9 @@ pub fn record(
             zoom_user_id: seen.zoom_user_id,
         };
         row.identity = stronger_identity(row.identity.clone(), merged.identity());
-        let matched = match (sighting.registration_id, roster.find(&merged)) {
-            (Some(known), _) => Some((known.to_owned(), Match::CheckIn)),
-            (None, Some((registration, how))) => Some((registration.to_owned(), how)),
-            (None, None) => repo::assignment(conn, session_id, &row.identity)?
-                .flatten()
-                .map(|registration| (registration, Match::Organiser)),
+        let matched = match sighting.registration_id {
+            Some(known) => Some((known.to_owned(), Match::CheckIn)),
+            None => identified(conn, session_id, &merged, &row.identity)?,
         };
         row.matched_by = matched.as_ref().map(|(_, how)| String::from(*how));
         row.registration_id = matched.map(|(registration, _)| registration);
@@ -112,4 +103,22 @@ pub fn record(
         }
     }
     Ok(())
+}
+
+/// Who a row is about: the participant its key names (looked up alone, by
+/// an index), else an organiser's earlier answer for its identity.
+fn identified(
+    conn: &mut DbConnection,
+    session_id: &str,
+    seen: &Seen<'_>,
+    identity: &str,
+) -> QueryResult<Option<(String, Match)>> {
+    if let Some(key) = seen.key()
+        && let Some(registration) = repo::identify(conn, session_id, &key)?
+    {
+        return Ok(Some((registration, key.how())));
+    }
+    Ok(repo::assignment(conn, session_id, identity)?
+        .flatten()
+        .map(|registration| (registration, Match::Organiser)))
 }
