@@ -6,7 +6,7 @@
 use chrono::Utc;
 
 use super::evidence::{self, Observed};
-use crate::db::repo::{attendance as repo, audit, sessions as sessions_repo};
+use crate::db::repo::{attendance as repo, audit};
 use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::attendance::{EntryForm, Seen, Source, Window, check_entry, check_reason};
@@ -15,14 +15,7 @@ use crate::domain::session::Session;
 use crate::error::Error;
 use crate::services::AttendeeRow;
 use crate::services::accounts::Origin;
-
-fn may_manage(actor: &Account, event: &Event) -> Result<(), Error> {
-    if actor.may_manage(&event.id.to_string()) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden)
-    }
-}
+use crate::services::sessions::{in_event, may_manage};
 
 /// The session of this event and the confirmed participant a decision is
 /// about; `NotFound` for anything else.
@@ -32,10 +25,7 @@ fn session_and_attendee(
     session_id: &str,
     registration_id: &str,
 ) -> Result<(Session, AttendeeRow), Error> {
-    let event_id = event.id.to_string();
-    let session = sessions_repo::find(conn, session_id)?
-        .filter(|s| s.event_id == event_id)
-        .ok_or(Error::NotFound)?;
+    let session = in_event(conn, &event.id.to_string(), session_id)?;
     let attendee = attendee(conn, event, registration_id)?;
     Ok((session, attendee))
 }

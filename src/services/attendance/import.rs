@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::db::models::ImportRow;
 use crate::db::repo::attendance as repo;
-use crate::db::repo::{imports, sessions};
+use crate::db::repo::imports;
 use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::attendance::{
@@ -31,6 +31,7 @@ use crate::domain::time::local_to_utc;
 use crate::error::Error;
 use crate::export::zoom_csv::{self, Mode, Presence, Report, Row};
 use crate::services::attendance::evidence::{self, Observed};
+use crate::services::sessions::in_event;
 
 /// The zones a report may be read in: Indonesia's three, and the event's
 /// own when it is another. The exporting user's Zoom profile decides the
@@ -65,7 +66,7 @@ pub async fn upload(
         actor.id.clone(),
     );
     db.transaction(move |conn| {
-        session_of(conn, &event_id, &session_id)?;
+        in_event(conn, &event_id, &session_id)?;
         let row = ImportRow {
             id: Uuid::now_v7().simple().to_string(),
             event_id,
@@ -80,12 +81,6 @@ pub async fn upload(
         Ok(row.id)
     })
     .await
-}
-
-fn session_of(conn: &mut DbConnection, event_id: &str, session_id: &str) -> Result<Session, Error> {
-    sessions::find(conn, session_id)?
-        .filter(|s| s.event_id == event_id)
-        .ok_or(Error::NotFound)
 }
 
 /// What importing would store, person by person.
@@ -153,7 +148,7 @@ pub async fn preview(
         import_id.to_owned(),
     );
     db.run(move |conn| {
-        let session = session_of(conn, &event_id, &session_id)?;
+        let session = in_event(conn, &event_id, &session_id)?;
         let import = imports::find(conn, &event_id, Some(&session_id), &import_id)?
             .ok_or(Error::NotFound)?;
         let report: Report =
@@ -318,7 +313,7 @@ pub async fn confirm(
         import_id.to_owned(),
     );
     db.transaction(move |conn| {
-        let session = session_of(conn, &event_id, &session_id)?;
+        let session = in_event(conn, &event_id, &session_id)?;
         let import = imports::find(conn, &event_id, Some(&session_id), &import_id)?
             .ok_or(Error::NotFound)?;
         if import.imported_at.is_some() {

@@ -21,6 +21,7 @@ use crate::domain::session::Session;
 use crate::error::Error;
 use crate::services::AttendeeRow;
 use crate::services::accounts::Origin;
+use crate::services::sessions::{in_event, may_manage};
 
 /// Suggestions shown per person, and how alike a name must be to be one.
 const SUGGESTIONS: usize = 3;
@@ -215,17 +216,13 @@ pub async fn decide(
     registration_id: Option<&str>,
     origin: &Origin,
 ) -> Result<(), Error> {
-    if !actor.may_manage(&event.id.to_string()) {
-        return Err(Error::Forbidden);
-    }
+    may_manage(actor, event)?;
     let (actor, event, origin) = (actor.clone(), event.clone(), origin.clone());
     let (session_id, identity) = (session_id.to_owned(), identity.to_owned());
     let registration_id = registration_id.map(str::to_owned);
     db.transaction(move |conn| {
         let event_id = event.id.to_string();
-        let session = sessions_repo::find(conn, &session_id)?
-            .filter(|s| s.event_id == event_id)
-            .ok_or(Error::NotFound)?;
+        let session = in_event(conn, &event_id, &session_id)?;
         let rows: Vec<AttendanceRow> = repo::unmatched(conn, &event_id)?
             .into_iter()
             .filter(|r| r.session_id == session.id && r.identity == identity)
