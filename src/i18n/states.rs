@@ -4,7 +4,7 @@
 //! that the catalogue is the one mapping pages use.
 
 use super::Lang;
-use crate::domain::attendance::Source;
+use crate::domain::attendance::{Match, Source};
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::registration::Status;
 use crate::domain::session::ZoomStatus;
@@ -74,6 +74,12 @@ labels! {
         CheckIn => "attendance.source.checkin",
         Manual => "attendance.source.manual",
     }
+    Match {
+        RegistrantId => "attendance.matched_by.registrant_id",
+        Email => "attendance.matched_by.email",
+        Organiser => "attendance.matched_by.organiser",
+        CheckIn => "attendance.matched_by.checkin",
+    }
 }
 
 #[cfg(test)]
@@ -98,5 +104,6 @@ mod tests {
         every_label::<OutboxStatus>();
         every_label::<ZoomStatus>();
         every_label::<Source>();
+        every_label::<Match>();
     }
 }

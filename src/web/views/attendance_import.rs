@@ -8,7 +8,6 @@ use maud::{Markup, html};
 use super::attendance::session_path;
 use super::forms::{self, Errors, csrf, summarised};
 use super::{format, layout};
-use crate::domain::attendance::Match;
 use crate::domain::event::{Event, FieldError};
 use crate::domain::session::Session;
 use crate::domain::time::zone_label;
@@ -210,15 +209,6 @@ fn warning_text(lang: Lang, event: &Event, warning: &Warning) -> String {
     }
 }
 
-fn how(lang: Lang, how: Match) -> &'static str {
-    lang.t(match how {
-        Match::RegistrantId => "attendance_import.matched_by.registrant_id",
-        Match::Email => "attendance_import.matched_by.email",
-        Match::Organiser => "attendance_import.matched_by.organiser",
-        Match::CheckIn => "attendance_import.matched_by.checkin",
-    })
-}
-
 fn people_table(lang: Lang, id: &str, heading: &str, people: &[Person], matched: bool) -> Markup {
     html! {
         h2 id=(id) { (heading) }
@@ -239,7 +229,7 @@ fn people_table(lang: Lang, id: &str, heading: &str, people: &[Person], matched:
                         tr {
                             td { (person.name) }
                             @if let Some(to) = &person.matched {
-                                td { (to.full_name) br; small { (how(lang, to.how)) } }
+                                td { (to.full_name) br; small { (lang.label(to.how)) } }
                             } @else {
                                 td { (person.email.as_deref().unwrap_or("—")) }
                                 td { (person.rows) }
