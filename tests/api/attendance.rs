@@ -250,6 +250,32 @@ async fn results_excuses_overrides_and_the_participants_explanation(backend: Tes
         page.contains("09.00–09.32"),
         "{app}: the times are shown: {page}"
     );
+    // On a phone its rows stack, each cell naming its column, by the
+    // stylesheet alone: the table stays a table.
+    assert!(
+        page.contains(r#"<table class="stack"><caption id="list-caption">"#)
+            && page.contains(r#"<th scope="col">Menit</th>"#)
+            && page.contains(r#"<td data-label="Menit">32 dari 90 menit"#)
+            && page.contains(r#"<td data-label="Status">"#)
+            && page.contains(r#"<td data-label="Sumber">Manual (panitia)</td>"#),
+        "{app}: {page}"
+    );
+    let stylesheet = page
+        .split(r#"<link rel="stylesheet" href=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page links its stylesheet");
+    let css = app.get(stylesheet).await.text().await.unwrap();
+    let phone = css
+        .split("@media (max-width: 39.99rem) {")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}").next())
+        .unwrap_or_else(|| panic!("{app}: no rules for a phone: {css}"));
+    assert!(
+        phone.contains("table.stack tr, table.stack td { display: block; }")
+            && phone.contains("table.stack td[data-label]::before { content: attr(data-label)"),
+        "{app}: {phone}"
+    );
     let (_, page) = rina.text(&session_path(&held.opening)).await;
     assert!(
         page.contains("180 dari 180 menit") && !page.contains("Tidak hadir</td>"),

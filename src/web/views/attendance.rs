@@ -189,7 +189,8 @@ pub fn session_page(ctx: &PageContext, page: &SessionPage<'_>) -> Markup {
                 p { (lang.t("attendance.nobody")) }
             } @else {
                 div.table tabindex="0" role="region" aria-labelledby="list-caption" {
-                    table {
+                    // Rows stack on a phone: each cell says its column.
+                    table.stack {
                         caption #list-caption { (lang.t("attendance.participants")) }
                         thead { tr {
                             th scope="col" { (lang.t("registration.full_name")) }
@@ -203,9 +204,9 @@ pub fn session_page(ctx: &PageContext, page: &SessionPage<'_>) -> Markup {
                                 @let a = &standing.sessions[index].attendance;
                                 tr {
                                     td { a href={ (participant_path(event, &standing.attendee.id)) } { (standing.attendee.full_name) } }
-                                    td { (minutes(lang, a.attended_minutes, a.scheduled_minutes)) br; small { (times(lang, a, event.time_zone)) } }
-                                    td { (status_text(lang, a, sheet.now)) }
-                                    td { (sources(lang, standing, index)) }
+                                    td data-label=(lang.t("attendance.minutes_column")) { (minutes(lang, a.attended_minutes, a.scheduled_minutes)) br; small { (times(lang, a, event.time_zone)) } }
+                                    td data-label=(lang.t("attendance.status_column")) { (status_text(lang, a, sheet.now)) }
+                                    td data-label=(lang.t("attendance.source_column")) { (sources(lang, standing, index)) }
                                     // This page's own address with another query:
                                     // the full path on every row weighs 2 KB.
                                     td { a href={ "?excuse=" (standing.attendee.id) "#excuse" } { (lang.t("attendance.excuse")) span.visually-hidden { ": " (standing.attendee.full_name) } } }
