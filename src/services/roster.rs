@@ -22,7 +22,7 @@ use crate::i18n::Lang;
 use crate::services::accounts::Origin;
 use crate::services::{questions, registrations};
 
-pub const PAGE_SIZE: i64 = 30;
+pub const PAGE_SIZE: i64 = 20;
 
 /// One page of the list, with how many match and the count in each state.
 pub struct Page {

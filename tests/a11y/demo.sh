@@ -14,7 +14,7 @@
 #     an event's management and registrations;
 #   - as the organiser: their page, the public event page and every page of
 #     the Bengkulu bimtek's management (the event, its edit form, its outbox,
-#     registrations (both pages of the demo's sixty, a province filter, a
+#     registrations (two pages of the demo's sixty, a province filter, a
 #     bulk action with nobody ticked), adding by hand, an import's preview,
 #     the questions and removing one, the agenda and a session's forms,
 #     self check-in before and after its window opens, a session's Zoom

@@ -833,3 +833,61 @@ async fn an_import_with_control_characters_is_refused_and_a_pasted_tab_cleaned(
         .await;
     assert!(list.contains("Dinas Perpustakaan Bali"), "{app}: {list}");
 }
+
+backend_tests!(the_organisers_list_stays_light_with_many_registrations);
+async fn the_organisers_list_stays_light_with_many_registrations(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    let event = create_event(&app.db, event("bimtek-ramai", Tz::Asia__Jakarta, true)).await;
+    let admin = staff(&app.db, "admin@dispusip.example.id", true, None).await;
+    let regencies = [
+        "17.01", "17.02", "17.03", "17.04", "17.05", "17.06", "17.07", "17.08", "17.09", "17.71",
+    ];
+    // Names, addresses and offices as long as real ones get.
+    for n in 0..120 {
+        let mut fields: std::collections::HashMap<String, String> = person(n).into_iter().collect();
+        fields.extend([
+            (
+                "full_name".into(),
+                format!("Dra. Rahmawati Kusumaningrum Pratiwi {n}, S.IPI., M.Hum."),
+            ),
+            (
+                "email".into(),
+                format!("rahmawati.kusumaningrum.{n}@perpustakaan-desa.example.id"),
+            ),
+            (
+                "institution".into(),
+                "Dinas Perpustakaan dan Kearsipan Kabupaten Bengkulu Selatan".into(),
+            ),
+            ("position".into(), "Pustakawan Ahli Muda".into()),
+            ("regency_code".into(), regencies[n % regencies.len()].into()),
+        ]);
+        registrations::add_by_hand(&app.db, &event, fields, &admin, &origin(&app.address))
+            .await
+            .unwrap();
+    }
+    let admin = app.browser();
+    admin.sign_in("admin@dispusip.example.id", PASSWORD).await;
+    let list = "/manage/events/bimtek-ramai/registrations";
+    let (_, first) = admin.text(list).await;
+    let css = app.page(&bimtek::web::assets::stylesheet_url()).await;
+    for path in [
+        list.to_owned(),
+        format!("{list}?page=1"),
+        format!("{list}?province=17"),
+        format!("{list}?province=17&regency=17.71"),
+        format!("{list}?q=Rahmawati&status=confirmed&province=17&page=2"),
+    ] {
+        let (status, page) = admin.text(&path).await;
+        assert_eq!(status, 200, "{app}: {path}");
+        let weight = page.len() + css.len();
+        println!("{app}: {path}: {weight} bytes with the stylesheet");
+        assert!(
+            weight < 25 * 1024,
+            "{app}: {path} weighs {weight} bytes with its stylesheet"
+        );
+    }
+    assert!(
+        first.contains("120 pendaftar cocok") && first.contains(r#"rel="next""#),
+        "{app}: {first}"
+    );
+}

@@ -159,13 +159,19 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
                             th scope="col" { (lang.t("roster.region")) }
                             th scope="col" { (lang.t("roster.status")) }
                         } }
+                        // Light rows, the page's weight being theirs: a box
+                        // named by its label (the name), ids by place, the
+                        // province only when the list mixes them.
                         tbody {
-                            @for row in &page.rows {
+                            @for (n, row) in page.rows.iter().enumerate() {
                                 tr {
-                                    td { input type="checkbox" name="ids" value=(row.id) id={ "r-" (row.id) } aria-label=(lang.tf("roster.select_one", &[("name", &row.full_name)])); }
-                                    td { label for={ "r-" (row.id) } { (row.full_name) } br; small { (row.email) " · " (row.whatsapp) } }
+                                    td { input type="checkbox" name="ids" value=(row.id) id={ "r" (n) }; }
+                                    td { label for={ "r" (n) } { (row.full_name) } br; small { (row.email) " · " (row.whatsapp) } }
                                     td { (row.institution) br; small { (row.position) } }
-                                    td { (region(&row.regency_code)) br; small { (region(&row.province_code)) } }
+                                    td {
+                                        (region(&row.regency_code))
+                                        @if query.province.trim().is_empty() { br; small { (region(&row.province_code)) } }
+                                    }
                                     td { (lang.label(row.status)) }
                                 }
                             }
