@@ -758,3 +758,62 @@ async fn exports_and_the_printable_attendance_list(backend: TestBackend) {
         "{app}: {page}"
     );
 }
+
+backend_tests!(the_counts_by_region_stay_light_with_many_regencies);
+async fn the_counts_by_region_stay_light_with_many_regencies(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    let held = held(&app).await;
+    // Someone from every regency and city of three large provinces: 100.
+    let directory = bimtek::services::regions::directory(&app.db).await.unwrap();
+    let mut n = 0;
+    for province in ["32", "33", "35"] {
+        for regency in directory.within(province) {
+            n += 1;
+            let mut fields: HashMap<String, String> = person(n).into_iter().collect();
+            fields.insert("province_code".into(), province.into());
+            fields.insert("regency_code".into(), regency.code.clone());
+            add(&app, &held, fields).await;
+        }
+    }
+    assert_eq!(n, 100, "{app}");
+    let rina = organiser(&app, SLUG).await;
+    let css = app.page(&bimtek::web::assets::stylesheet_url()).await.len();
+    let page = format!("/manage/events/{SLUG}/attendance");
+    let (status, all) = rina.text(&page).await;
+    assert_eq!(status, 200, "{app}");
+    println!(
+        "{app}: {page}: {} bytes with the stylesheet",
+        all.len() + css
+    );
+    assert!(
+        all.len() + css < 30 * 1024,
+        "{app}: {} bytes with its stylesheet",
+        all.len() + css
+    );
+    // Each province's sums, and a link to its regencies.
+    assert!(
+        all.contains(
+            r#"<a href="?province=35#regions">Jawa Timur</a></th><td><strong>38</strong>"#
+        ) && all.contains(
+            r#"<a href="?province=32#regions">Jawa Barat</a></th><td><strong>27</strong>"#
+        ) && !all.contains(r#"class="indent""#),
+        "{app}: {all}"
+    );
+    let (status, east) = rina.text(&format!("{page}?province=35")).await;
+    assert_eq!(status, 200, "{app}");
+    println!(
+        "{app}: {page}?province=35: {} bytes with the stylesheet",
+        east.len() + css
+    );
+    assert!(
+        east.len() + css < 30 * 1024,
+        "{app}: {} bytes with its stylesheet",
+        east.len() + css
+    );
+    assert!(
+        east.contains(r#"aria-current="true">Jawa Timur</a>"#)
+            && east.contains(r#"<span class="indent">Kota Surabaya</span></th><td>1</td>"#)
+            && east.matches(r#"class="indent""#).count() == 38,
+        "{app}: {east}"
+    );
+}

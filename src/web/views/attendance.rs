@@ -279,6 +279,9 @@ pub struct EventQuery {
     pub show: String,
     #[serde(default)]
     pub page: Option<usize>,
+    /// The province whose regencies the counts by region show.
+    #[serde(default)]
+    pub province: String,
 }
 
 pub struct EventPage<'a> {
@@ -407,19 +410,34 @@ pub fn event_page(ctx: &PageContext, page: &EventPage<'_>) -> Markup {
                     (pages_of(lang, (&base, if below { "show=below&" } else { "" }), number, shown.len(), PAGE_SIZE))
                 }
             }
-            (regions_table(lang, sheet, &region))
+            (regions_table(lang, sheet, &region, &page.query.province))
         },
     )
 }
 
-fn regions_table(lang: Lang, sheet: &Sheet, region: &dyn Fn(&str) -> String) -> Markup {
+/// Counts by province, and by regency within one: the province asked
+/// for, or the only one. An event drawing from several provinces of up to
+/// some forty regencies each would otherwise weigh more than its page.
+fn regions_table(
+    lang: Lang,
+    sheet: &Sheet,
+    region: &dyn Fn(&str) -> String,
+    province: &str,
+) -> Markup {
     let tallies = sheet.by_region();
+    let mut provinces: Vec<&str> = tallies.iter().map(|t| t.province_code.as_str()).collect();
+    provinces.dedup();
+    let open = match provinces[..] {
+        [only] => only,
+        _ => province,
+    };
     html! {
         section aria-labelledby="regions" {
             h2 #regions { (lang.t("attendance.by_region")) }
             @if tallies.is_empty() {
                 p { (lang.t("attendance.nobody")) }
             } @else {
+                @if provinces.len() > 1 { p.hint { (lang.t("attendance.by_region_hint")) } }
                 div.table tabindex="0" role="region" aria-labelledby="regions" {
                     table {
                         thead { tr {
@@ -429,21 +447,29 @@ fn regions_table(lang: Lang, sheet: &Sheet, region: &dyn Fn(&str) -> String) -> 
                             th scope="col" { (lang.t("attendance.outcome.below")) }
                         } }
                         tbody {
-                            @for (i, tally) in tallies.iter().enumerate() {
-                                @if i == 0 || tallies[i - 1].province_code != tally.province_code {
-                                    @let province: Vec<_> = tallies.iter().filter(|t| t.province_code == tally.province_code).collect();
-                                    tr {
-                                        th scope="row" { (region(&tally.province_code)) }
-                                        td { strong { (province.iter().map(|t| t.participants).sum::<usize>()) } }
-                                        td { strong { (province.iter().map(|t| t.passed).sum::<usize>()) } }
-                                        td { strong { (province.iter().map(|t| t.below_minimum).sum::<usize>()) } }
-                                    }
-                                }
+                            @for code in &provinces {
+                                @let within: Vec<_> = tallies.iter().filter(|t| t.province_code == *code).collect();
                                 tr {
-                                    th scope="row" { span.indent { (region(&tally.regency_code)) } }
-                                    td { (tally.participants) }
-                                    td { (tally.passed) }
-                                    td { (tally.below_minimum) }
+                                    th scope="row" {
+                                        @if provinces.len() > 1 {
+                                            a href={ "?province=" (code) "#regions" } aria-current=[(*code == open).then_some("true")] { (region(code)) }
+                                        } @else {
+                                            (region(code))
+                                        }
+                                    }
+                                    td { strong { (within.iter().map(|t| t.participants).sum::<usize>()) } }
+                                    td { strong { (within.iter().map(|t| t.passed).sum::<usize>()) } }
+                                    td { strong { (within.iter().map(|t| t.below_minimum).sum::<usize>()) } }
+                                }
+                                @if *code == open {
+                                    @for tally in &within {
+                                        tr {
+                                            th scope="row" { span.indent { (region(&tally.regency_code)) } }
+                                            td { (tally.participants) }
+                                            td { (tally.passed) }
+                                            td { (tally.below_minimum) }
+                                        }
+                                    }
                                 }
                             }
                         }
