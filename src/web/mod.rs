@@ -250,6 +250,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(attendance::decide)),
         )
         .service(
+            resource("/manage/events/{slug}/attendance/review/answers")
+                .route(get().to(attendance::answers))
+                .route(post().to(attendance::undo)),
+        )
+        .service(
             resource("/manage/events/{slug}/attendance/participants/{registration_id}")
                 .route(get().to(attendance::participant))
                 .route(post().to(attendance::override_result)),

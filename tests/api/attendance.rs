@@ -817,3 +817,150 @@ async fn the_counts_by_region_stay_light_with_many_regencies(backend: TestBacken
         "{app}: {east}"
     );
 }
+
+backend_tests!(answers_from_the_review_queue_are_listed_and_taken_back);
+async fn answers_from_the_review_queue_are_listed_and_taken_back(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    let held = held(&app).await;
+    let sari = confirmed_as(&app, &held, 2, "Sari Aminah, S.Sos.").await;
+    let rina = organiser(&app, SLUG).await;
+    let guest = ("bu sari aminah (HP)", None);
+    seen_on_zoom(
+        &app,
+        (&held.event, &held.cataloguing),
+        guest,
+        &[("09:00", "09:40"), ("09:38", "10:20")],
+    )
+    .await;
+    seen_on_zoom(
+        &app,
+        (&held.event, &held.cataloguing),
+        ("0812-7000-1111", None),
+        &[("09:05", "10:30")],
+    )
+    .await;
+    let review = format!("/manage/events/{SLUG}/attendance/review");
+    let answers = format!("{review}/answers");
+    let (_, queue) = rina.text(&review).await;
+    assert!(
+        queue.contains(&format!(
+            r#"<a href="{answers}">Jawaban yang sudah diberikan</a>"#
+        )),
+        "{app}: {queue}"
+    );
+    let (status, page) = rina.text(&answers).await;
+    assert_eq!(status, 200, "{app}");
+    assert!(page.contains("Belum ada jawaban."), "{app}: {page}");
+
+    let answer = |identity: &'static str, action: &'static str| {
+        let (rina, review, sari, session) = (&rina, &review, &sari, &held.cataloguing);
+        async move {
+            let response = rina
+                .post(
+                    review,
+                    &[
+                        ("session_id", session),
+                        ("identity", identity),
+                        ("registration_id", sari),
+                        ("action", action),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status(), 303);
+        }
+    };
+    answer("name:bu sari aminah (HP)", "assign").await;
+    answer("name:0812-7000-1111", "dismiss").await;
+    let minutes = |n: u32| format!(r#"<td data-label="Menit">{n} dari 90 menit"#);
+    let (_, session) = rina.text(&session_path(&held.cataloguing)).await;
+    assert!(
+        session.contains(&minutes(80)) && session.contains("Menunggu ditinjau: 0"),
+        "{app}: {session}"
+    );
+
+    // Both answers, what each said, the newest first, each to take back.
+    let (status, page) = rina.text(&answers).await;
+    assert_eq!(status, 200, "{app}");
+    let dismissed = page.find("<h3 id=\"a0-name\">0812-7000-1111</h3>");
+    let assigned = page.find("<h3 id=\"a1-name\">bu sari aminah (HP)</h3>");
+    assert!(
+        dismissed.is_some() && assigned.is_some(),
+        "{app}: newest first: {page}"
+    );
+    assert!(
+        page.contains("<strong>Diabaikan</strong>")
+            && page.contains("<strong>Ditetapkan ke Sari Aminah, S.Sos.</strong>")
+            && page.contains("Katalogisasi</span> · 2 baris")
+            && page.matches("Batalkan jawaban").count() == 2,
+        "{app}: {page}"
+    );
+
+    // A forged form takes nothing back.
+    let guest_answer = [
+        ("session_id", held.cataloguing.as_str()),
+        ("identity", "name:bu sari aminah (HP)"),
+    ];
+    let response = rina.post_with_token(&answers, &guest_answer, "palsu").await;
+    assert_eq!(response.status(), 403, "{app}");
+
+    // Taking the assignment back: her minutes go, the guest waits again.
+    let response = rina.post(&answers, &guest_answer).await;
+    assert_eq!(response.status(), 303, "{app}");
+    assert_eq!(Browser::location(&response), answers, "{app}");
+    let (_, session) = rina.text(&session_path(&held.cataloguing)).await;
+    assert!(
+        session.contains(&minutes(0)) && session.contains("Menunggu ditinjau: 1"),
+        "{app}: {session}"
+    );
+    let (_, participant) = rina.text(&participant_path(&sari)).await;
+    assert!(
+        participant.contains("Katalogisasi</span>: 0 dari 90 menit"),
+        "{app}: {participant}"
+    );
+    let (_, queue) = rina.text(&review).await;
+    assert!(queue.contains("bu sari aminah (HP)"), "{app}: {queue}");
+    let (_, page) = rina.text(&answers).await;
+    assert!(
+        !page.contains("bu sari aminah (HP)") && page.contains("0812-7000-1111"),
+        "{app}: {page}"
+    );
+    // Her rows still to come follow no answer now.
+    seen_on_zoom(
+        &app,
+        (&held.event, &held.cataloguing),
+        guest,
+        &[("10:25", "10:30")],
+    )
+    .await;
+    let (_, session) = rina.text(&session_path(&held.cataloguing)).await;
+    assert!(session.contains(&minutes(0)), "{app}: {session}");
+    // Nothing left to take back; then the dismissal is taken back too.
+    let response = rina.post(&answers, &guest_answer).await;
+    assert_eq!(response.status(), 404, "{app}");
+    let response = rina
+        .post(
+            &answers,
+            &[
+                ("session_id", held.cataloguing.as_str()),
+                ("identity", "name:0812-7000-1111"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "{app}");
+    let (_, queue) = rina.text(&review).await;
+    assert!(queue.contains("0812-7000-1111"), "{app}: {queue}");
+
+    let actions = audit_actions(&app).await;
+    assert!(
+        actions
+            .iter()
+            .any(|(a, s)| a == "attendance.undone" && s == "bu sari aminah (HP) — Katalogisasi"),
+        "{app}: {actions:#?}"
+    );
+    assert!(
+        actions
+            .iter()
+            .any(|(a, s)| a == "attendance.undone" && s == "0812-7000-1111 — Katalogisasi"),
+        "{app}: {actions:#?}"
+    );
+}

@@ -396,6 +396,20 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             staff_only(404, 404),
         ),
         get(
+            "/manage/events/bimtek-kita/attendance/review/answers",
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/attendance/review/answers?page=1",
+            staff_only(200, 200),
+        ),
+        // No such answer to take back.
+        post(
+            "/manage/events/bimtek-kita/attendance/review/answers",
+            &[("session_id", &session), ("identity", "name:tidak-ada")],
+            staff_only(404, 404),
+        ),
+        get(
             "/manage/events/bimtek-kita/attendance/participants/tidak-ada",
             staff_only(404, 404),
         ),

@@ -532,6 +532,69 @@ pub fn decided(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<(Stri
         .load(conn)
 }
 
+/// An answer as stored: session, identity, the participant (none when
+/// dismissed), when.
+pub type Answer = (String, String, Option<String>, chrono::NaiveDateTime);
+
+/// The organisers' answers in the event's sessions, newest first.
+pub fn answers(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<Answer>> {
+    attendance_assignments::table
+        .inner_join(sessions::table)
+        .filter(sessions::event_id.eq(event_id))
+        .order((
+            attendance_assignments::decided_at.desc(),
+            attendance_assignments::session_id.asc(),
+            attendance_assignments::identity.asc(),
+        ))
+        .select((
+            attendance_assignments::session_id,
+            attendance_assignments::identity,
+            attendance_assignments::registration_id,
+            attendance_assignments::decided_at,
+        ))
+        .load(conn)
+}
+
+/// The rows of the event's sessions an organiser's answer may cover: those
+/// nobody's and those an organiser gave to someone.
+pub fn answerable(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<AttendanceRow>> {
+    attendance_rows::table
+        .inner_join(sessions::table)
+        .filter(sessions::event_id.eq(event_id))
+        .filter(
+            attendance_rows::registration_id
+                .is_null()
+                .or(attendance_rows::matched_by.eq(Match::Organiser.stored())),
+        )
+        .order((attendance_rows::created_at.asc(), attendance_rows::id.asc()))
+        .select(AttendanceRow::as_select())
+        .load(conn)
+}
+
+/// Takes back the organiser's answer for an identity in a session: the
+/// rows it gave to someone are nobody's again (those matched for certain
+/// stay). Returns whether there was an answer.
+pub fn unassign(conn: &mut DbConnection, session_id: &str, identity: &str) -> QueryResult<bool> {
+    let removed = diesel::delete(
+        attendance_assignments::table
+            .filter(attendance_assignments::session_id.eq(session_id))
+            .filter(attendance_assignments::identity.eq(identity)),
+    )
+    .execute(conn)?;
+    diesel::update(
+        attendance_rows::table
+            .filter(attendance_rows::session_id.eq(session_id))
+            .filter(attendance_rows::identity.eq(identity))
+            .filter(attendance_rows::matched_by.eq(Match::Organiser.stored())),
+    )
+    .set((
+        attendance_rows::registration_id.eq(None::<String>),
+        attendance_rows::matched_by.eq(None::<String>),
+    ))
+    .execute(conn)?;
+    Ok(removed > 0)
+}
+
 /// The organiser's answer for an identity in a session, kept for rows
 /// still to come, and applied to every row of it already there: a
 /// participant's (`Some`), or nobody's (`None`); a row matched for certain

@@ -65,6 +65,17 @@ pub struct Queue {
 /// A session's id and an identity in it: what one answer covers.
 type Person = (String, String);
 
+/// How a person's rows name them: the first name given, and an e-mail.
+fn seen_as(rows: &[AttendanceRow]) -> (String, Option<String>) {
+    let name = rows
+        .iter()
+        .map(|r| r.display_name.as_str())
+        .find(|n| !n.is_empty())
+        .unwrap_or_default()
+        .to_owned();
+    (name, rows.iter().find_map(|r| r.email.clone()))
+}
+
 /// Rows awaiting an answer, grouped by session and identity in the order
 /// they were first seen.
 fn waiting_rows(
@@ -121,13 +132,7 @@ fn unknown(
     };
     // Minutes alone: the event's thresholds do not change them.
     let minutes = session_attendance(window, evidence, None, &Rules::default()).attended_minutes;
-    let name = rows
-        .iter()
-        .map(|r| r.display_name.as_str())
-        .find(|n| !n.is_empty())
-        .unwrap_or_default()
-        .to_owned();
-    let email = rows.iter().find_map(|r| r.email.clone());
+    let (name, email) = seen_as(rows);
     let suggestions = rank(
         &name,
         email.as_deref(),
@@ -262,6 +267,102 @@ pub async fn decide(
             .by(&actor)
             .event(Some(&event_id))
             .subject(&subject)
+            .address(origin.address.as_deref())
+            .record(conn, now)?;
+        Ok(())
+    })
+    .await
+}
+
+/// An answer given in the queue, which may be taken back.
+#[derive(Clone, Debug)]
+pub struct Answered {
+    pub session_id: String,
+    pub identity: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub rows: usize,
+    /// The participant they were given to (their full name); `None` when
+    /// dismissed.
+    pub attendee: Option<String>,
+    pub decided_at: DateTime<Utc>,
+}
+
+/// The answers of an event, newest first, with its sessions.
+#[derive(Clone, Debug)]
+pub struct Answers {
+    pub sessions: Vec<Session>,
+    pub answered: Vec<Answered>,
+}
+
+/// The answers given in the event's queue, to see and take back.
+pub async fn answers(db: &Db, event: &Event) -> Result<Answers, Error> {
+    let event_id = event.id.to_string();
+    db.run(move |conn| {
+        let sessions = sessions_repo::of_event(conn, &event_id)?;
+        let names: HashMap<String, String> = repo::attendees(conn, &event_id, None)?
+            .into_iter()
+            .map(|a| (a.id, a.full_name))
+            .collect();
+        let mut rows: HashMap<Person, Vec<AttendanceRow>> = HashMap::new();
+        for row in repo::answerable(conn, &event_id)? {
+            let key = (row.session_id.clone(), row.identity.clone());
+            rows.entry(key).or_default().push(row);
+        }
+        let answered = repo::answers(conn, &event_id)?
+            .into_iter()
+            .map(|(session_id, identity, registration_id, decided_at)| {
+                let theirs = rows
+                    .remove(&(session_id.clone(), identity.clone()))
+                    .unwrap_or_default();
+                let (name, email) = seen_as(&theirs);
+                Answered {
+                    attendee: registration_id.map(|id| names.get(&id).cloned().unwrap_or(id)),
+                    session_id,
+                    identity,
+                    name,
+                    email,
+                    rows: theirs.len(),
+                    decided_at: decided_at.and_utc(),
+                }
+            })
+            .collect();
+        Ok(Answers { sessions, answered })
+    })
+    .await
+}
+
+/// Takes back the answer for one person in a session: the rows it gave to
+/// a participant are nobody's again and the person waits in the queue once
+/// more; the results, computed from the rows, follow. One transaction,
+/// audited.
+pub async fn undo(
+    db: &Db,
+    actor: &Account,
+    event: &Event,
+    session_id: &str,
+    identity: &str,
+    origin: &Origin,
+) -> Result<(), Error> {
+    may_manage(actor, event)?;
+    let (actor, event, origin) = (actor.clone(), event.clone(), origin.clone());
+    let (session_id, identity) = (session_id.to_owned(), identity.to_owned());
+    db.transaction(move |conn| {
+        let event_id = event.id.to_string();
+        let session = in_event(conn, &event_id, &session_id)?;
+        let rows: Vec<AttendanceRow> = repo::answerable(conn, &event_id)?
+            .into_iter()
+            .filter(|r| r.session_id == session.id && r.identity == identity)
+            .collect();
+        if !repo::unassign(conn, &session.id, &identity)? {
+            return Err(Error::NotFound);
+        }
+        let (name, _) = seen_as(&rows);
+        let now = Utc::now();
+        audit::Entry::new("attendance.undone")
+            .by(&actor)
+            .event(Some(&event_id))
+            .subject(&format!("{name} — {}", session.plan.title))
             .address(origin.address.as_deref())
             .record(conn, now)?;
         Ok(())

@@ -18,7 +18,8 @@ use crate::services::regions;
 use crate::web::AppState;
 use crate::web::extract::{Form, ManagedEvent, PageContext};
 use crate::web::views::attendance::{
-    self as views, EventQuery, ExcuseForm, OverrideForm, ReviewForm, ReviewQuery, SessionQuery,
+    self as views, AnswersQuery, EventQuery, ExcuseForm, OverrideForm, ReviewForm, ReviewQuery,
+    SessionQuery, UndoForm,
 };
 
 async fn session_page(
@@ -306,6 +307,34 @@ pub async fn decide(
             Ok(page(StatusCode::UNPROCESSABLE_ENTITY, markup))
         }
     }
+}
+
+pub async fn answers(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    ManagedEvent { event, .. }: ManagedEvent,
+    query: web::Query<AnswersQuery>,
+) -> Result<Markup, Error> {
+    let answers = review::answers(&state.db, &event).await?;
+    Ok(views::answers_page(&ctx, &event, &answers, &query))
+}
+
+pub async fn undo(
+    state: web::Data<AppState>,
+    origin: Origin,
+    ManagedEvent { account, event }: ManagedEvent,
+    Form(form): Form<UndoForm>,
+) -> Result<HttpResponse, Error> {
+    review::undo(
+        &state.db,
+        &account,
+        &event,
+        &form.session_id,
+        &form.identity,
+        &origin,
+    )
+    .await?;
+    Ok(see_other(&views::answers_path(&event)))
 }
 
 #[derive(Deserialize)]

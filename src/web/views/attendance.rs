@@ -20,7 +20,7 @@ use crate::domain::session::{Delivery, Session};
 use crate::i18n::attendance::{outcome_text, status_text};
 use crate::i18n::{Lang, dates};
 use crate::services::attendance::results::{Sheet, Standing};
-use crate::services::attendance::review::{Queue, Unknown};
+use crate::services::attendance::review::{Answers, Queue, Unknown};
 use crate::web::extract::PageContext;
 
 /// Rows per page of the attendance lists.
@@ -780,6 +780,7 @@ pub fn review_page(ctx: &PageContext, page: &ReviewPage<'_>) -> Markup {
             h1 { (title) }
             p.lead lang=[format::authored(lang)] { (event.title) }
             p.hint { (lang.t("review.hint")) }
+            p { a href=(answers_path(event)) { (lang.t("review.answers_link")) } }
             @if let (Some((_, error)), Some(at)) = (page.refused, refused_at) {
                 div.alert role="alert" {
                     p { strong { (lang.t("form.has_errors")) } }
@@ -876,6 +877,82 @@ fn unknown_form(
             }
         }
     }
+}
+
+pub fn answers_path(event: &Event) -> String {
+    format!("{}/review/answers", event_path(event))
+}
+
+/// Answers on one page of their list.
+pub const ANSWERS_PAGE: usize = 20;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct AnswersQuery {
+    #[serde(default)]
+    pub page: Option<usize>,
+}
+
+/// Taking back the answer for a person in a session, as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct UndoForm {
+    pub session_id: String,
+    pub identity: String,
+}
+
+/// The answers given in the review queue, newest first, each with what it
+/// said and a button to take it back.
+pub fn answers_page(
+    ctx: &PageContext,
+    event: &Event,
+    answers: &Answers,
+    query: &AnswersQuery,
+) -> Markup {
+    let lang = ctx.lang;
+    let base = answers_path(event);
+    let number = query.page.unwrap_or(0);
+    let title = lang.t("review.answers_title");
+    layout::page(
+        ctx,
+        title,
+        html! {
+            (back(&format!("{}/review", event_path(event)), lang.t("review.title"), None))
+            h1 { (title) }
+            p.lead lang=[format::authored(lang)] { (event.title) }
+            p.hint { (lang.t("review.answers_hint")) }
+            @if answers.answered.is_empty() {
+                p { (lang.t("review.answers_none")) }
+            }
+            @for (n, answer) in answers.answered.iter().enumerate().skip(number * ANSWERS_PAGE).take(ANSWERS_PAGE) {
+                @let name = if answer.name.is_empty() { lang.t("review.no_name") } else { &answer.name };
+                @let session = answers.sessions.iter().find(|s| s.id == answer.session_id);
+                section.unknown id={ "a" (n) } aria-labelledby={ "a" (n) "-name" } {
+                    h3 id={ "a" (n) "-name" } { (name) }
+                    p.meta {
+                        @if let Some(email) = &answer.email { (email) " · " }
+                        @if let Some(session) = session { span lang=[format::authored(lang)] { (session.plan.title) } " · " }
+                        (lang.tf("review.rows", &[("rows", &answer.rows)]))
+                    }
+                    p {
+                        strong {
+                            @match &answer.attendee {
+                                Some(attendee) => (lang.tf("review.answer_assigned", &[("name", attendee)])),
+                                None => (lang.t("review.answer_dismissed")),
+                            }
+                        }
+                        " · " (format::moment(lang, answer.decided_at, event.time_zone))
+                    }
+                    form method="post" action=(base) {
+                        (csrf(ctx))
+                        input type="hidden" name="session_id" value=(answer.session_id);
+                        input type="hidden" name="identity" value=(answer.identity);
+                        button.secondary type="submit" { (lang.t("review.undo")) span.visually-hidden { ": " (name) } }
+                    }
+                }
+            }
+            (pages_of(lang, (&base, ""), number, answers.answered.len(), ANSWERS_PAGE))
+        },
+    )
 }
 
 /// Links to the pages of a list; `query` is the rest of its address
