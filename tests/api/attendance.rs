@@ -790,14 +790,22 @@ async fn the_counts_by_region_stay_light_with_many_regencies(backend: TestBacken
         "{app}: {} bytes with its stylesheet",
         all.len() + css
     );
-    // Each province's sums, and a link to its regencies.
+    // Each province's sums and a link to its regencies; those of the
+    // province most come from shown.
     assert!(
-        all.contains(
-            r#"<a href="?province=35#regions">Jawa Timur</a></th><td><strong>38</strong>"#
-        ) && all.contains(
-            r#"<a href="?province=32#regions">Jawa Barat</a></th><td><strong>27</strong>"#
-        ) && !all.contains(r#"class="indent""#),
+        all.contains(r#"<a href="?province=35#regions" aria-current="true">Jawa Timur</a></th><td><strong>38</strong>"#)
+            && all.contains(r#"<a href="?province=32#regions">Jawa Barat</a></th><td><strong>27</strong>"#)
+            && all.contains(r#"<span class="indent">Kota Surabaya</span></th><td>1</td>"#)
+            && all.matches(r#"class="indent""#).count() == 38,
         "{app}: {all}"
+    );
+    let (status, west) = rina.text(&format!("{page}?province=32")).await;
+    assert_eq!(status, 200, "{app}");
+    assert!(
+        west.contains(r#"aria-current="true">Jawa Barat</a>"#)
+            && west.contains(r#"<span class="indent">Kota Bandung</span></th><td>1</td>"#)
+            && west.matches(r#"class="indent""#).count() == 27,
+        "{app}: {west}"
     );
     let (status, east) = rina.text(&format!("{page}?province=35")).await;
     assert_eq!(status, 200, "{app}");

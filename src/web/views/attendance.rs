@@ -416,8 +416,9 @@ pub fn event_page(ctx: &PageContext, page: &EventPage<'_>) -> Markup {
 }
 
 /// Counts by province, and by regency within one: the province asked
-/// for, or the only one. An event drawing from several provinces of up to
-/// some forty regencies each would otherwise weigh more than its page.
+/// for, or else the one most participants come from. An event drawing
+/// from several provinces of up to some forty regencies each would
+/// otherwise weigh more than its page.
 fn regions_table(
     lang: Lang,
     sheet: &Sheet,
@@ -427,9 +428,16 @@ fn regions_table(
     let tallies = sheet.by_region();
     let mut provinces: Vec<&str> = tallies.iter().map(|t| t.province_code.as_str()).collect();
     provinces.dedup();
-    let open = match provinces[..] {
-        [only] => only,
-        _ => province,
+    let largest = provinces.iter().copied().max_by_key(|code| {
+        let within = tallies.iter().filter(|t| t.province_code == *code);
+        (
+            within.map(|t| t.participants).sum::<usize>(),
+            std::cmp::Reverse(*code),
+        )
+    });
+    let open = match province {
+        "" => largest.unwrap_or_default(),
+        asked => asked,
     };
     html! {
         section aria-labelledby="regions" {
