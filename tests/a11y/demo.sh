@@ -21,8 +21,9 @@
 #     report upload and its preview, the attendance of the event (and
 #     who is below the minimum), of the first day's opening (all, the
 #     excused, an excuse form open, its printable list) and of one
-#     participant (an override without its reason), the review queue, and
-#     the attendance rules out of range), with their errors;
+#     participant (an override without its reason), the review queue and
+#     the answers given in it, and the attendance rules out of range), with
+#     their errors;
 #   - as the speaker: their page, their sessions and the event page;
 #   - as the participant (signed in by the e-mailed link, read from the
 #     demo's .eml folder): their page, giving up a seat, the public pages as
@@ -211,6 +212,7 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "$report_upload" "$report" "$report?zone=Europe/Paris"
   "$manage/attendance" "$manage/sessions/$session/attendance" "$manage/sessions/$session/attendance?status=excused"
   "$manage/sessions/$session/attendance/print" "$attendee" "$manage/attendance/review"
+  "$manage/attendance/review/answers"
   "submit:$manage/edit?late_after_minutes=-1&session_percent=101"
   "$manage/attendance?show=below" "$manage/sessions/$session/attendance?excuse=${attendee##*/}"
   "submit:$attendee?decision=passed&reason="

@@ -889,8 +889,8 @@ async fn answers_from_the_review_queue_are_listed_and_taken_back(backend: TestBa
     // Both answers, what each said, the newest first, each to take back.
     let (status, page) = rina.text(&answers).await;
     assert_eq!(status, 200, "{app}");
-    let dismissed = page.find("<h3 id=\"a0-name\">0812-7000-1111</h3>");
-    let assigned = page.find("<h3 id=\"a1-name\">bu sari aminah (HP)</h3>");
+    let dismissed = page.find("<h2 id=\"a0-name\">0812-7000-1111</h2>");
+    let assigned = page.find("<h2 id=\"a1-name\">bu sari aminah (HP)</h2>");
     assert!(
         dismissed.is_some() && assigned.is_some(),
         "{app}: newest first: {page}"

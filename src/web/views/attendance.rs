@@ -935,7 +935,7 @@ pub fn answers_page(
                 @let name = if answer.name.is_empty() { lang.t("review.no_name") } else { &answer.name };
                 @let session = answers.sessions.iter().find(|s| s.id == answer.session_id);
                 section.unknown id={ "a" (n) } aria-labelledby={ "a" (n) "-name" } {
-                    h3 id={ "a" (n) "-name" } { (name) }
+                    h2 id={ "a" (n) "-name" } { (name) }
                     p.meta {
                         @if let Some(email) = &answer.email { (email) " · " }
                         @if let Some(session) = session { span lang=[format::authored(lang)] { (session.plan.title) } " · " }
