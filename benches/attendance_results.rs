@@ -53,6 +53,7 @@ fn event() -> NewEvent {
         seats: Default::default(),
         timing: Default::default(),
         rules: Default::default(),
+        plans: Default::default(),
     }
 }
 

@@ -51,6 +51,7 @@ fn open_event() -> NewEvent {
         seats: Seating::default(),
         timing: Default::default(),
         rules: Default::default(),
+        plans: Default::default(),
     }
 }
 

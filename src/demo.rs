@@ -106,6 +106,7 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
             },
             timing: Default::default(),
             rules: Default::default(),
+            plans: Default::default(),
         },
         NewEvent {
             slug: "literasi-digital-perpustakaan-desa".into(),
@@ -121,6 +122,7 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
             seats: Seating::default(),
             timing: Default::default(),
             rules: Default::default(),
+            plans: Default::default(),
         },
         NewEvent {
             slug: "advokasi-kemitraan-perpustakaan".into(),
@@ -134,6 +136,7 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
             seats: Seating::default(),
             timing: Default::default(),
             rules: Default::default(),
+            plans: Default::default(),
         },
     ];
     let mut created = Vec::new();

@@ -33,6 +33,8 @@ pub struct EventRow {
     pub left_early_minutes: i32,
     pub session_percent: i32,
     pub event_percent: i32,
+    pub plan_due_at: Option<NaiveDateTime>,
+    pub plan_late_accepted: bool,
 }
 
 /// A job as the worker that claimed it reads it: running, so without its
@@ -286,4 +288,39 @@ pub struct AttendeeRow {
     pub institution: String,
     pub province_code: String,
     pub regency_code: String,
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::action_plans)]
+pub struct ActionPlanRow {
+    pub id: String,
+    pub registration_id: String,
+    pub event_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub state: crate::domain::action_plan::State,
+    pub content: String,
+    pub attachment_key: Option<String>,
+    pub attachment_name: Option<String>,
+    pub attachment_kind: Option<String>,
+    pub version: i32,
+    pub late: bool,
+    pub reviewer_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+}
+
+/// A submitted version of a plan, never changed once written.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::action_plan_versions)]
+pub struct ActionPlanVersionRow {
+    pub plan_id: String,
+    pub version: i32,
+    pub content: String,
+    pub attachment_key: Option<String>,
+    pub attachment_name: Option<String>,
+    pub attachment_kind: Option<String>,
+    pub late: bool,
+    pub submitted_by: String,
+    pub submitted_at: NaiveDateTime,
 }

@@ -25,6 +25,8 @@ diesel::table! {
         left_early_minutes -> Integer,
         session_percent -> Integer,
         event_percent -> Integer,
+        plan_due_at -> Nullable<Timestamp>,
+        plan_late_accepted -> Bool,
     }
 }
 
@@ -363,6 +365,42 @@ diesel::joinable!(attendance_overrides -> events (event_id));
 diesel::joinable!(attendance_overrides -> registrations (registration_id));
 diesel::joinable!(checkin_windows -> sessions (session_id));
 
+diesel::table! {
+    action_plans (id) {
+        id -> Text,
+        registration_id -> Text,
+        event_id -> Text,
+        state -> Text,
+        content -> Text,
+        attachment_key -> Nullable<Text>,
+        attachment_name -> Nullable<Text>,
+        attachment_kind -> Nullable<Text>,
+        version -> Integer,
+        late -> Bool,
+        reviewer_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    action_plan_versions (plan_id, version) {
+        plan_id -> Text,
+        version -> Integer,
+        content -> Text,
+        attachment_key -> Nullable<Text>,
+        attachment_name -> Nullable<Text>,
+        attachment_kind -> Nullable<Text>,
+        late -> Bool,
+        submitted_by -> Text,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(action_plans -> registrations (registration_id));
+diesel::joinable!(action_plan_versions -> action_plans (plan_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     events,
     jobs,
@@ -389,4 +427,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     attendance_excuses,
     attendance_overrides,
     checkin_windows,
+    action_plans,
+    action_plan_versions,
 );

@@ -2,6 +2,7 @@
 //! those words appear outside raw SQL and migrations. Services and views
 //! match on the enums; labels for people come from the i18n catalogue.
 
+use crate::domain::action_plan::State as PlanState;
 use crate::domain::attendance::{Match, Source};
 use crate::domain::job::JobStatus;
 use crate::domain::outbox::OutboxStatus;
@@ -91,6 +92,12 @@ stored_states! {
         CheckIn => "checkin",
         Manual => "manual",
     }
+    PlanState {
+        Draft => "draft",
+        Submitted => "submitted",
+        RevisionAsked => "revision_asked",
+        Accepted => "accepted",
+    }
     Match {
         RegistrantId => "registrant_id",
         Email => "email",
@@ -124,5 +131,6 @@ mod tests {
         round_trips::<RegistrantStatus>();
         round_trips::<Source>();
         round_trips::<Match>();
+        round_trips::<PlanState>();
     }
 }

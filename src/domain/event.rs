@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use uuid::Uuid;
 
+use super::action_plan::{LateRule, PlanRules};
 use super::attendance::Rules;
 use super::text::Text;
 use super::timing::{
@@ -25,6 +26,8 @@ pub struct Event {
     pub timing: SessionTiming,
     /// What attending a session and the event takes.
     pub rules: Rules,
+    /// When action plans are due.
+    pub plans: PlanRules,
 }
 
 /// Who may take a seat, and when.
@@ -87,6 +90,7 @@ pub struct NewEvent {
     pub seats: Seating,
     pub timing: SessionTiming,
     pub rules: Rules,
+    pub plans: PlanRules,
 }
 
 /// A broken rule, named by the field it concerns and a catalogue key.
@@ -199,6 +203,11 @@ pub struct EventForm {
     pub left_early_minutes: Option<String>,
     pub session_percent: Option<String>,
     pub event_percent: Option<String>,
+    /// The deadline for action plans, both empty for none.
+    pub plan_due_date: String,
+    pub plan_due_time: String,
+    /// `refuse`, or anything else (an older form): late plans are taken.
+    pub plan_late: String,
 }
 
 impl EventForm {
@@ -236,6 +245,9 @@ impl EventForm {
             left_early_minutes: Some(event.rules.left_early_minutes.to_string()),
             session_percent: Some(event.rules.session_percent.to_string()),
             event_percent: Some(event.rules.event_percent.to_string()),
+            plan_due_date: date(event.plans.due_at),
+            plan_due_time: time(event.plans.due_at),
+            plan_late: late_rule_name(event.plans.late).to_owned(),
         }
     }
 }
@@ -290,6 +302,13 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
         "event.error.closes",
         &form.closes_date,
         &form.closes_time,
+        false,
+    );
+    let plan_due_at = instant(
+        "plan_due_date",
+        "event.error.plan_due",
+        &form.plan_due_date,
+        &form.plan_due_time,
         false,
     );
     let quota = match form.seat_quota.trim() {
@@ -350,6 +369,14 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
             join_links_before_minutes,
         },
         rules,
+        plans: PlanRules {
+            due_at: plan_due_at,
+            late: if form.plan_late == late_rule_name(LateRule::Refuse) {
+                LateRule::Refuse
+            } else {
+                LateRule::Accept
+            },
+        },
     };
     if let Err(more) = event.validate() {
         errors.extend(more.into_iter().filter(|e| {
@@ -361,6 +388,14 @@ pub fn check_event_form(form: &EventForm) -> Result<NewEvent, Vec<FieldError>> {
         Ok(event)
     } else {
         Err(errors)
+    }
+}
+
+/// The form's word for a late rule.
+pub fn late_rule_name(rule: LateRule) -> &'static str {
+    match rule {
+        LateRule::Accept => "accept",
+        LateRule::Refuse => "refuse",
     }
 }
 
@@ -428,6 +463,7 @@ mod tests {
             seats: Seating::default(),
             timing: SessionTiming::default(),
             rules: Rules::default(),
+            plans: PlanRules::default(),
         }
     }
 
@@ -543,6 +579,32 @@ mod tests {
                 ("join_links_before_minutes", "event.error.join_links")
             ]
         );
+    }
+
+    #[test]
+    fn the_plan_deadline_is_in_the_events_zone_and_late_plans_are_taken_unless_refused() {
+        assert_eq!(
+            check_event_form(&form()).unwrap().plans,
+            PlanRules::default()
+        );
+        let set = EventForm {
+            plan_due_date: "2026-12-20".into(),
+            plan_due_time: "23:59".into(),
+            plan_late: "refuse".into(),
+            ..form()
+        };
+        let plans = check_event_form(&set).unwrap().plans;
+        assert_eq!(
+            plans.due_at,
+            Some(Utc.with_ymd_and_hms(2026, 12, 20, 15, 59, 0).unwrap())
+        );
+        assert_eq!(plans.late, LateRule::Refuse);
+        let bad = EventForm {
+            plan_due_date: "20-12-2026".into(),
+            ..form()
+        };
+        let errors = check_event_form(&bad).unwrap_err();
+        assert_eq!(errors[0].field, "plan_due_date");
     }
 
     #[test]

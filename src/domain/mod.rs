@@ -1,6 +1,7 @@
 //! Pure rules of the domain: no IO, no actix, no diesel.
 
 pub mod account;
+pub mod action_plan;
 pub mod attendance;
 pub mod event;
 pub mod job;

@@ -86,6 +86,12 @@ impl std::fmt::Display for Span {
     }
 }
 
+/// A month of a year: "September 2026".
+pub fn month(lang: Lang, year: i32, month: u32) -> String {
+    let name = nth_word(lang.t("date.months"), month.saturating_sub(1) as usize);
+    format!("{name} {year}")
+}
+
 fn nth_word(list: &str, n: usize) -> &str {
     list.split_whitespace().nth(n).unwrap_or("")
 }

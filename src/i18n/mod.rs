@@ -257,6 +257,16 @@ mod tests {
             "checkin.error.wrong_code",
             "checkin.error.minutes",
             "checkin.error.zoom",
+            "event.error.plan_due",
+            "event.form.plan_late_accept",
+            "event.form.plan_late_refuse",
+            "plan.error.required",
+            "plan.error.strategy",
+            "plan.error.activities",
+            "plan.error.month",
+            "plan.error.too_many_rows",
+            "plan.error.late_refused",
+            "audit.action.plan.submitted",
         ] {
             keys.push(message.to_owned());
         }

@@ -4,6 +4,7 @@
 //! that the catalogue is the one mapping pages use.
 
 use super::Lang;
+use crate::domain::action_plan::{State as PlanState, Strategy};
 use crate::domain::attendance::{Match, Source};
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::registration::Status;
@@ -80,6 +81,17 @@ labels! {
         Organiser => "attendance.matched_by.organiser",
         CheckIn => "attendance.matched_by.checkin",
     }
+    PlanState {
+        Draft => "plan.state.draft",
+        Submitted => "plan.state.submitted",
+        RevisionAsked => "plan.state.revision_asked",
+        Accepted => "plan.state.accepted",
+    }
+    Strategy {
+        Information => "plan.strategy.information",
+        Community => "plan.strategy.community",
+        Advocacy => "plan.strategy.advocacy",
+    }
 }
 
 #[cfg(test)]
@@ -105,5 +117,7 @@ mod tests {
         every_label::<ZoomStatus>();
         every_label::<Source>();
         every_label::<Match>();
+        every_label::<PlanState>();
+        every_label::<Strategy>();
     }
 }

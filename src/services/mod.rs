@@ -8,6 +8,7 @@ pub use crate::db::Db;
 pub use crate::db::models::{AttendeeRow, AuditRow, OutboxRow, RegistrationRow, UserRow};
 
 pub mod accounts;
+pub mod action_plans;
 pub mod attendance;
 pub mod calendar_feeds;
 pub mod events;

@@ -67,8 +67,8 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
-        accounts, admin, attendance, attendance_import, checkin, events, ops, public, registration,
-        roster, sessions, webhooks,
+        accounts, action_plans, admin, attendance, attendance_import, checkin, events, ops, public,
+        registration, roster, sessions, webhooks,
     };
     use web::{post, resource};
     cfg.service(resource("/").route(get().to(public::home)))
@@ -140,6 +140,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/my/registrations/{id}/invitation.ics")
                 .route(get().to(registration::invitation)),
+        )
+        .service(
+            resource("/my/registrations/{id}/plan")
+                .route(get().to(action_plans::show))
+                .route(post().to(action_plans::save)),
+        )
+        .service(
+            resource("/my/registrations/{id}/plan/attachment")
+                .route(get().to(action_plans::attachment)),
         )
         .service(
             resource("/my/calendar")
@@ -238,6 +247,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/manage/events/{slug}/sessions/{id}/attendance/import/{import_id}")
                 .route(get().to(attendance_import::preview))
                 .route(post().to(attendance_import::confirm)),
+        )
+        // Action plans
+        .service(resource("/manage/events/{slug}/plans").route(get().to(action_plans::list)))
+        .service(resource("/manage/events/{slug}/plans/{id}").route(get().to(action_plans::read)))
+        .service(
+            resource("/manage/events/{slug}/plans/{id}/attachment")
+                .route(get().to(action_plans::organiser_attachment)),
         )
         // Attendance
         .service(resource("/manage/events/{slug}/attendance").route(get().to(attendance::event)))

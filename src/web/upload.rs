@@ -26,22 +26,59 @@ pub trait UploadPolicy {
     const KINDS: &'static [Kind];
     /// The form field that carries the file.
     const FIELD: &'static str = "file";
+    /// What the form's other fields may weigh together.
+    const FIELDS_LIMIT: usize = OTHER_FIELDS;
 }
 
 /// A file's kind, as its content shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    /// A zip container, as every `.xlsx` is.
+    /// A zip container, as every `.xlsx` is; where `.docx` is accepted
+    /// too, one holding a workbook.
     Xlsx,
+    /// A zip container holding a Word document.
+    Docx,
     /// Text: no control characters but tabs and line ends.
     Csv,
+    Pdf,
+    Jpeg,
+    Png,
 }
 
 impl Kind {
+    const ALL: [Kind; 6] = [
+        Kind::Xlsx,
+        Kind::Docx,
+        Kind::Csv,
+        Kind::Pdf,
+        Kind::Jpeg,
+        Kind::Png,
+    ];
+
     pub fn extension(self) -> &'static str {
         match self {
             Kind::Xlsx => "xlsx",
+            Kind::Docx => "docx",
             Kind::Csv => "csv",
+            Kind::Pdf => "pdf",
+            Kind::Jpeg => "jpg",
+            Kind::Png => "png",
+        }
+    }
+
+    /// The kind a stored extension names.
+    pub fn from_extension(extension: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.extension() == extension)
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Kind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Kind::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Kind::Csv => "text/csv; charset=utf-8",
+            Kind::Pdf => "application/pdf",
+            Kind::Jpeg => "image/jpeg",
+            Kind::Png => "image/png",
         }
     }
 }
@@ -52,16 +89,41 @@ const HEAD: usize = 1024;
 /// Fields beside the file (the form token) are small; this caps them all.
 const OTHER_FIELDS: usize = 16 * 1024;
 
-/// Which of `kinds` the first bytes of a file show, if any.
+/// Which of `kinds` the first bytes of a file show, if any. A zip is
+/// taken for whichever Office kind is accepted; [`office_kind`] tells
+/// which it is once the whole file is there.
 pub fn sniff(head: &[u8], kinds: &[Kind]) -> Option<Kind> {
     let kind = if head.starts_with(b"PK\x03\x04") {
-        Kind::Xlsx
+        return kinds
+            .iter()
+            .copied()
+            .find(|k| matches!(k, Kind::Xlsx | Kind::Docx));
+    } else if head.starts_with(b"%PDF-") {
+        Kind::Pdf
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Kind::Png
+    } else if head.starts_with(b"\xff\xd8\xff") {
+        Kind::Jpeg
     } else if is_text(head) {
         Kind::Csv
     } else {
         return None;
     };
     kinds.contains(&kind).then_some(kind)
+}
+
+/// Which Office file a zip is, by the part every one of its kind holds;
+/// `None`: neither (any other archive).
+pub fn office_kind(bytes: &[u8]) -> Option<Kind> {
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let names: Vec<&str> = archive.file_names().collect();
+    if names.contains(&"word/document.xml") {
+        Some(Kind::Docx)
+    } else if names.contains(&"xl/workbook.xml") {
+        Some(Kind::Xlsx)
+    } else {
+        None
+    }
 }
 
 fn is_text(head: &[u8]) -> bool {
@@ -105,6 +167,15 @@ pub fn safe_name(sent: &str, kind: Kind) -> String {
         cleaned
     };
     format!("{stem}.{}", kind.extension())
+}
+
+/// A form with a file among its fields.
+pub struct ReceivedForm {
+    /// Every other field, in the order sent (the form token among them).
+    pub fields: Vec<(String, String)>,
+    /// `Ok(None)`: no file was chosen. A refused file ends the reading, so
+    /// a form puts its file field after everything typed.
+    pub file: Result<Option<UploadedFile>, Refusal>,
 }
 
 pub struct UploadedFile {
@@ -162,9 +233,21 @@ impl<P: UploadPolicy> FromRequest for Upload<P> {
 impl<P: UploadPolicy> Upload<P> {
     /// Reads the form: its token and its one file. Stops reading at the
     /// first byte over the limit.
-    pub async fn receive(mut self) -> Result<UploadedFile, Refusal> {
-        let mut token = String::new();
-        let mut file = None;
+    pub async fn receive(self) -> Result<UploadedFile, Refusal> {
+        self.receive_form().await?.file?.ok_or_else(|| {
+            Refusal::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FieldError::new(P::FIELD, "upload.error.none"),
+            )
+        })
+    }
+
+    /// Reads the form: its fields and at most one file, refused at the
+    /// first byte over the limit or of another kind. The token is checked
+    /// before anything is said about the file.
+    pub async fn receive_form(mut self) -> Result<ReceivedForm, Refusal> {
+        let mut fields = Vec::new();
+        let mut file = Ok(None);
         let mut other_bytes = 0;
         while let Some(field) = self.multipart.next().await {
             let mut field = field.map_err(|_| Refusal::unreadable())?;
@@ -174,27 +257,27 @@ impl<P: UploadPolicy> Upload<P> {
                 .and_then(|d| d.get_filename())
                 .map(str::to_owned);
             match sent_name {
-                Some(sent_name) if name == P::FIELD && file.is_none() => {
-                    file = read_file::<P>(&mut field, &sent_name).await?;
+                Some(sent_name) if name == P::FIELD && matches!(file, Ok(None)) => {
+                    file = read_file::<P>(&mut field, &sent_name).await;
+                    if file.is_err() {
+                        break;
+                    }
                 }
                 _ => {
-                    let bytes = read_small(&mut field, OTHER_FIELDS - other_bytes).await?;
+                    let bytes = read_small(&mut field, P::FIELDS_LIMIT - other_bytes).await?;
                     other_bytes += bytes.len();
-                    if name == "csrf_token" {
-                        token = String::from_utf8_lossy(&bytes).into_owned();
-                    }
+                    fields.push((name, String::from_utf8_lossy(&bytes).into_owned()));
                 }
             }
         }
-        if !session::csrf_matches(&self.session, &token) {
+        let token = fields
+            .iter()
+            .find(|(name, _)| name == "csrf_token")
+            .map_or("", |(_, value)| value.as_str());
+        if !session::csrf_matches(&self.session, token) {
             return Err(Refusal::Csrf);
         }
-        file.ok_or_else(|| {
-            Refusal::field(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                FieldError::new("file", "upload.error.none"),
-            )
-        })
+        Ok(ReceivedForm { fields, file })
     }
 }
 
@@ -209,20 +292,29 @@ async fn read_file<P: UploadPolicy>(
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(|_| Refusal::unreadable())?;
         if bytes.len() + chunk.len() > P::LIMIT {
-            return Err(too_large(P::LIMIT));
+            return Err(too_large(P::FIELD, P::LIMIT));
         }
         bytes.extend_from_slice(&chunk);
         if kind.is_none() && bytes.len() >= HEAD {
-            kind = Some(sniff(&bytes[..HEAD], P::KINDS).ok_or_else(|| wrong_kind(P::KINDS))?);
+            kind = Some(
+                sniff(&bytes[..HEAD], P::KINDS).ok_or_else(|| wrong_kind(P::FIELD, P::KINDS))?,
+            );
         }
     }
     if bytes.is_empty() && sent_name.is_empty() {
         return Ok(None);
     }
-    let kind = match kind {
+    let mut kind = match kind {
         Some(kind) => kind,
-        None => sniff(&bytes, P::KINDS).ok_or_else(|| wrong_kind(P::KINDS))?,
+        None => sniff(&bytes, P::KINDS).ok_or_else(|| wrong_kind(P::FIELD, P::KINDS))?,
     };
+    // Told apart only where both are offered: a participant list's
+    // workbook is opened by its reader, which names what is wrong in it.
+    if matches!(kind, Kind::Xlsx | Kind::Docx) && P::KINDS.contains(&Kind::Docx) {
+        kind = office_kind(&bytes)
+            .filter(|k| P::KINDS.contains(k))
+            .ok_or_else(|| wrong_kind(P::FIELD, P::KINDS))?;
+    }
     Ok(Some(UploadedFile {
         name: safe_name(sent_name, kind),
         kind,
@@ -242,23 +334,23 @@ async fn read_small(field: &mut Field, allowance: usize) -> Result<Vec<u8>, Refu
     Ok(bytes)
 }
 
-fn too_large(limit: usize) -> Refusal {
+fn too_large(field: &'static str, limit: usize) -> Refusal {
     let megabytes = limit.div_ceil(1024 * 1024);
     Refusal::field(
         StatusCode::PAYLOAD_TOO_LARGE,
-        FieldError::new("file", "upload.error.too_large")
+        FieldError::new(field, "upload.error.too_large")
             .with_args(vec![("limit", format!("{megabytes} MB"))]),
     )
 }
 
-fn wrong_kind(kinds: &[Kind]) -> Refusal {
+fn wrong_kind(field: &'static str, kinds: &[Kind]) -> Refusal {
     let names: Vec<String> = kinds
         .iter()
         .map(|kind| kind.extension().to_ascii_uppercase())
         .collect();
     Refusal::field(
         StatusCode::UNPROCESSABLE_ENTITY,
-        FieldError::new("file", "upload.error.kind").with_args(vec![("kinds", names.join("/"))]),
+        FieldError::new(field, "upload.error.kind").with_args(vec![("kinds", names.join("/"))]),
     )
 }
 
@@ -284,6 +376,31 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n", BOTH), None);
         assert_eq!(sniff(b"PK\x03\x04", &[Kind::Csv]), None);
         assert_eq!(sniff(b"", BOTH), None);
+    }
+
+    #[test]
+    fn documents_and_pictures_are_told_by_their_content() {
+        const PLAN: &[Kind] = &[Kind::Pdf, Kind::Docx, Kind::Xlsx, Kind::Jpeg, Kind::Png];
+        assert_eq!(sniff(b"%PDF-1.7\n", PLAN), Some(Kind::Pdf));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0", PLAN), Some(Kind::Png));
+        assert_eq!(sniff(b"\xff\xd8\xff\xe0\0\x10JFIF", PLAN), Some(Kind::Jpeg));
+        // A program renamed rapat.pdf, and text, are none of them.
+        assert_eq!(sniff(b"MZ\x90\x00\x03\x00", PLAN), None);
+        assert_eq!(sniff(b"\x7fELF\x02\x01\x01", PLAN), None);
+        assert_eq!(sniff(b"Rencana tindak lanjut\n", PLAN), None);
+
+        let zipped = |part: &str| {
+            let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            out.start_file(part, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut out, b"<x/>").unwrap();
+            out.finish().unwrap().into_inner()
+        };
+        assert_eq!(office_kind(&zipped("word/document.xml")), Some(Kind::Docx));
+        assert_eq!(office_kind(&zipped("xl/workbook.xml")), Some(Kind::Xlsx));
+        assert_eq!(office_kind(&zipped("setup.exe")), None);
+        assert_eq!(office_kind(b"PK\x03\x04 broken"), None);
+        assert_eq!(Kind::from_extension("jpg"), Some(Kind::Jpeg));
     }
 
     #[test]

@@ -212,6 +212,21 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             "/my/registrations/tidak-ada/invitation.ics",
             [SIGN_IN, 404, 404, 404, 404, 404],
         ),
+        // A plan is its seat holder's alone: anyone else, whatever their
+        // role, finds nothing there.
+        get(
+            "/my/registrations/tidak-ada/plan",
+            [SIGN_IN, 404, 404, 404, 404, 404],
+        ),
+        post(
+            "/my/registrations/tidak-ada/plan",
+            &[("title", "RTL")],
+            [SIGN_IN, 404, 404, 404, 404, 404],
+        ),
+        get(
+            "/my/registrations/tidak-ada/plan/attachment",
+            [SIGN_IN, 404, 404, 404, 404, 404],
+        ),
         // The private feed: nothing to show before one is made; then
         // each signed-in person makes one of their own and stops it.
         get("/my/calendar", [SIGN_IN, 303, 303, 303, 303, 303]),
@@ -448,6 +463,16 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
         get(
             format!("/manage/events/bimtek-kita/sessions/{session}/attendance/print"),
             staff_only(200, 200),
+        ),
+        // The event's action plans, read by its organisers.
+        get("/manage/events/bimtek-kita/plans", staff_only(200, 200)),
+        get(
+            "/manage/events/bimtek-kita/plans/tidak-ada",
+            staff_only(404, 404),
+        ),
+        get(
+            "/manage/events/bimtek-kita/plans/tidak-ada/attachment",
+            staff_only(404, 404),
         ),
         get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200]),
         // Self check-in: the organisers' desk of an in-person session, and

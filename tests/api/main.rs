@@ -3,6 +3,7 @@
 mod support;
 
 mod accounts;
+mod action_plans;
 mod attendance;
 mod attendance_import;
 mod authorisation;

@@ -5,6 +5,7 @@ use uuid::Uuid;
 use crate::db::DbConnection;
 use crate::db::models::EventRow;
 use crate::db::schema::events;
+use crate::domain::action_plan::{LateRule, PlanRules};
 use crate::domain::attendance::Rules;
 use crate::domain::event::{Event, NewEvent, Seating};
 use crate::domain::timing::{SessionTiming, format_reminder_minutes, parse_reminder_minutes};
@@ -45,6 +46,8 @@ pub fn insert(conn: &mut DbConnection, new: &NewEvent, now: DateTime<Utc>) -> Qu
         left_early_minutes: minutes_column(new.rules.left_early_minutes),
         session_percent: minutes_column(new.rules.session_percent),
         event_percent: minutes_column(new.rules.event_percent),
+        plan_due_at: new.plans.due_at.map(|at| at.naive_utc()),
+        plan_late_accepted: new.plans.late == LateRule::Accept,
     };
     diesel::insert_into(events::table)
         .values(&row)
@@ -85,6 +88,8 @@ pub fn update(
             events::left_early_minutes.eq(minutes_column(new.rules.left_early_minutes)),
             events::session_percent.eq(minutes_column(new.rules.session_percent)),
             events::event_percent.eq(minutes_column(new.rules.event_percent)),
+            events::plan_due_at.eq(new.plans.due_at.map(|at| at.naive_utc())),
+            events::plan_late_accepted.eq(new.plans.late == LateRule::Accept),
             events::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)
@@ -195,6 +200,14 @@ pub fn into_event(row: EventRow) -> Event {
             left_early_minutes: minutes_of(row.left_early_minutes),
             session_percent: minutes_of(row.session_percent),
             event_percent: minutes_of(row.event_percent),
+        },
+        plans: PlanRules {
+            due_at: row.plan_due_at.map(|at| at.and_utc()),
+            late: if row.plan_late_accepted {
+                LateRule::Accept
+            } else {
+                LateRule::Refuse
+            },
         },
     }
 }

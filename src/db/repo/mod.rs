@@ -1,6 +1,7 @@
 //! Queries, one module per aggregate. Every function takes a connection so
 //! that a service can combine several in one transaction.
 
+pub mod action_plans;
 pub mod attendance;
 pub mod audit;
 pub mod calendar_feeds;

@@ -320,6 +320,7 @@ pub async fn my_page(
         checkins_open: crate::services::attendance::checkin::open_for(&state.db, &account).await?,
         attendance: crate::services::attendance::results::of_participant(&state.db, &account)
             .await?,
+        plans: crate::services::action_plans::of_account(&state.db, &account).await?,
     };
     Ok(views::my_page(
         &ctx,

@@ -1,6 +1,7 @@
 //! Thin handlers: extract, authorise, call one service, render.
 
 pub mod accounts;
+pub mod action_plans;
 pub mod admin;
 pub mod attendance;
 pub mod attendance_import;

@@ -174,9 +174,10 @@ pub async fn upload(
             return Ok(page(status, views::upload_failed(&ctx, &event, &[error])));
         }
     };
+    // The policy takes these two kinds only.
     let format = match file.kind {
         Kind::Csv => Format::Csv,
-        Kind::Xlsx => Format::Xlsx,
+        _ => Format::Xlsx,
     };
     match roster::preview_import(&state.db, &event, &file.name, format, file.bytes, &account).await
     {

@@ -234,6 +234,9 @@ pub struct Participation {
             crate::services::attendance::results::Standing,
         ),
     >,
+    /// Where each of their action plans stands, by registration id, and
+    /// whether it came late; a seat without one has not started its plan.
+    pub plans: std::collections::HashMap<String, (crate::domain::action_plan::State, bool)>,
 }
 
 pub fn my_page(
@@ -271,6 +274,14 @@ pub fn my_page(
                                 p { (lang.t("my.status")) ": " strong { (lang.label(registration.status)) } }
                                 @if registration.status == Status::Confirmed {
                                     p { a href={ "/my/registrations/" (registration.id) "/invitation.ics" } { (lang.t("my.ics")) } }
+                                    p {
+                                        (lang.t("plan.short")) ": "
+                                        @match participation.plans.get(&registration.id) {
+                                            Some((state, late)) => { strong { (lang.label(*state)) } @if *late { " · " strong { (lang.t("plan.late")) } } }
+                                            None => strong { (lang.t("plan.not_started")) },
+                                        }
+                                        " · " a href={ "/my/registrations/" (registration.id) "/plan" } { (lang.t("plan.open")) }
+                                    }
                                 }
                                 @if let Some(seat) = participation.seats.iter().find(|s| s.registration_id == registration.id) {
                                     (super::registration::seat_sessions(lang, event, seat, &participation.checkins_open, now))

@@ -5,9 +5,10 @@ use maud::{Markup, html};
 use super::admin::{InviteForm, language_options, outbox_page, outbox_table};
 use super::forms::{self, Errors, Field, checkbox, csrf, input, select, summarised, textarea};
 use super::{format, layout};
+use crate::domain::action_plan::LateRule;
 use crate::domain::attendance::Rules;
-use crate::domain::event::EventForm;
 use crate::domain::event::{Event, FieldError};
+use crate::domain::event::{EventForm, late_rule_name};
 use crate::domain::session::{Session, total_jp};
 use crate::domain::timing::{SessionTiming, format_reminder_minutes};
 use crate::i18n::Lang;
@@ -65,6 +66,7 @@ pub fn manage_event(
                     li { a href={ "/manage/events/" (event.slug) "/questions" } { (lang.t("questions.title")) } }
                     li { a href={ "/manage/events/" (event.slug) "/sessions" } { (lang.t("session.title")) } }
                     li { a href={ "/manage/events/" (event.slug) "/attendance" } { (lang.t("attendance.title")) } }
+                    li { a href={ "/manage/events/" (event.slug) "/plans" } { (lang.t("plan.list_title")) } }
                 }
             }
             section aria-labelledby="team" {
@@ -135,6 +137,21 @@ pub fn event_form(
             }
         }
     };
+    let late_rules: Vec<(String, String)> = [LateRule::Accept, LateRule::Refuse]
+        .into_iter()
+        .map(|rule| {
+            let name = late_rule_name(rule);
+            (
+                name.to_owned(),
+                lang.t(&format!("event.form.plan_late_{name}")).to_owned(),
+            )
+        })
+        .collect();
+    let late_chosen = if form.plan_late == late_rule_name(LateRule::Refuse) {
+        late_rule_name(LateRule::Refuse)
+    } else {
+        late_rule_name(LateRule::Accept)
+    };
     layout::page(
         ctx,
         &forms::title(lang, form_errors, heading),
@@ -158,6 +175,12 @@ pub fn event_form(
                 (input(lang, Field::new("reminder_minutes", t("event.form.reminders"), "text", form.reminder_minutes.as_deref().unwrap_or(&format_reminder_minutes(&defaults.reminder_minutes))).optional().hint(t("event.form.reminders_hint")), errors))
                 (input(lang, Field::new("join_links_before_minutes", t("event.form.join_links"), "number", form.join_links_before_minutes.as_deref().unwrap_or(&defaults.join_links_before_minutes.to_string())).hint(t("event.form.join_links_hint")), errors))
                 (rules_fields(lang, form, errors))
+                fieldset.field {
+                    legend { (t("event.form.plans")) }
+                    p.hint { (t("event.form.plans_hint")) }
+                    (pair(("plan_due_date", &form.plan_due_date), ("plan_due_time", &form.plan_due_time), t("event.form.plan_due"), false))
+                    (forms::radios(lang, "plan_late", t("event.form.plan_late"), &late_rules, late_chosen, true, errors))
+                }
                 button type="submit" { (t("event.form.save")) }
             } }))
         },

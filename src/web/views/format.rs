@@ -60,6 +60,21 @@ pub fn own_clock(
     }
 }
 
+/// Text typed into a multi-line field: paragraphs at blank lines, its
+/// other line breaks kept.
+pub fn paragraphs(text: &str) -> Markup {
+    html! {
+        @for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+            p {
+                @for (i, line) in paragraph.lines().enumerate() {
+                    @if i > 0 { br; }
+                    (line)
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

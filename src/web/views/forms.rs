@@ -230,11 +230,23 @@ pub fn textarea(
     hint: Option<&str>,
     errors: &Errors<'_>,
 ) -> Markup {
+    textarea_marked(lang, (name, label, false), value, hint, errors)
+}
+
+/// A textarea marked required (to be filled before sending, though the
+/// form may be saved without it) or optional.
+pub fn textarea_marked(
+    lang: Lang,
+    (name, label, required): (&str, &str, bool),
+    value: &str,
+    hint: Option<&str>,
+    errors: &Errors<'_>,
+) -> Markup {
     let id = format!("f-{name}");
     let error = errors.take(name, label);
     html! {
         div.field.invalid[error.is_some()] {
-            label for=(id) { (label) " " span.optional { (lang.t("form.optional")) } }
+            label for=(id) { (label) @if !required { " " span.optional { (lang.t("form.optional")) } } }
             @if let Some(hint) = hint { p.hint id={ (id) "-hint" } { (hint) } }
             textarea id=(id) name=(name) rows="6"
                 aria-invalid=[error.map(|_| "true")]

@@ -1,6 +1,7 @@
 //! maud views: functions from domain values to HTML.
 
 pub mod accounts;
+pub mod action_plans;
 pub mod admin;
 pub mod attendance;
 pub mod attendance_import;

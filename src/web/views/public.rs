@@ -82,14 +82,7 @@ pub fn event_page(
                 @if !event.description.is_empty() {
                     section aria-labelledby="about" {
                         h2 #about { (lang.t("event.about")) }
-                        div lang=[format::authored(lang)] { @for paragraph in event.description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-                            p {
-                                @for (i, line) in paragraph.lines().enumerate() {
-                                    @if i > 0 { br; }
-                                    (line)
-                                }
-                            }
-                        } }
+                        div lang=[format::authored(lang)] { (format::paragraphs(&event.description)) }
                     }
                 }
                 (sessions::agenda(ctx, event, agenda))

@@ -30,6 +30,7 @@ pub fn event(slug: &str, zone: Tz, published: bool) -> NewEvent {
         seats: Seating::default(),
         timing: Default::default(),
         rules: Default::default(),
+        plans: Default::default(),
     }
 }
 
