@@ -106,7 +106,12 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
             },
             timing: Default::default(),
             rules: Default::default(),
-            plans: Default::default(),
+            // Plans are due a week after the last day; later ones are
+            // taken, marked late.
+            plans: crate::domain::action_plan::PlanRules {
+                due_at: Some(at(wib, first_day + Duration::days(9), 23, 59)),
+                late: crate::domain::action_plan::LateRule::Accept,
+            },
         },
         NewEvent {
             slug: "literasi-digital-perpustakaan-desa".into(),
@@ -183,10 +188,12 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
         first_day,
     )
     .await?;
-    accounts::ensure_participant(db, PARTICIPANT, "Siti Aminah, S.IPI", crate::i18n::Lang::Id)
-        .await?;
-    seat(db, &accounts[0], &created[0]).await?;
+    let siti =
+        accounts::ensure_participant(db, PARTICIPANT, "Siti Aminah, S.IPI", crate::i18n::Lang::Id)
+            .await?;
+    let siti_seat = seat(db, &accounts[0], &created[0]).await?;
     let crowd = crowd(db, &accounts[0], &created[0]).await?;
+    plans(db, (&siti, &siti_seat), &crowd).await?;
     // The first day's two sessions, on Zoom, are over.
     for (index, session) in sessions.iter().take(2).enumerate() {
         zoom_report(db, session, index).await?;
@@ -320,7 +327,7 @@ async fn seat(
     db: &Db,
     admin: &crate::domain::account::Account,
     event: &crate::domain::event::Event,
-) -> Result<(), Error> {
+) -> Result<String, Error> {
     let fields = [
         ("full_name", "Siti Aminah, S.IPI"),
         ("email", PARTICIPANT),
@@ -336,7 +343,94 @@ async fn seat(
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
-    services::registrations::add_by_hand(db, event, fields, admin, &demo_origin()).await?;
+    services::registrations::add_by_hand(db, event, fields, admin, &demo_origin()).await
+}
+
+/// Action plans: the demo participant's draft, half written (a second
+/// activity's month written in words), and one of the crowd's, submitted.
+async fn plans(
+    db: &Db,
+    (siti, siti_seat): (&crate::domain::account::Account, &str),
+    crowd: &[String],
+) -> Result<(), Error> {
+    use crate::domain::action_plan::{Activity, Content, Intent, Strategy};
+    let activity =
+        |what: &str, month: &str, responsible: &str, resources: &str, partner: &str| Activity {
+            what: what.into(),
+            month: month.into(),
+            responsible: responsible.into(),
+            resources: resources.into(),
+            partner: partner.into(),
+        };
+    let draft = Content {
+        title: "Pojok Literasi Digital Perpustakaan Kota Makassar".into(),
+        situation: "Enam komputer di ruang baca, internet 20 Mbps; kunjungan turun sejak 2020.\n\n\
+                    Belum ada kegiatan rutin untuk pelajar dan pelaku UMKM."
+            .into(),
+        objectives:
+            "Pelajar dan pelaku UMKM memakai internet perpustakaan untuk belajar dan berjualan."
+                .into(),
+        strategies: vec![Strategy::Information, Strategy::Community],
+        activities: vec![
+            activity(
+                "Kelas belajar internet untuk UMKM",
+                "2026-03",
+                "Siti Aminah (pustakawan)",
+                "Rp 3.000.000, APBD",
+                "Dinas Koperasi dan UKM",
+            ),
+            // Typed on a phone without a month field; saving names it.
+            activity(
+                "Klub baca pelajar",
+                "Maret 2026",
+                "",
+                "",
+                "SMP Negeri 5 Makassar",
+            ),
+        ],
+        ..Content::default()
+    };
+    services::action_plans::save(db, siti, siti_seat, (draft, Intent::Save), None, Vec::new())
+        .await?;
+    let (name, email) = crowd_person(1);
+    let author = accounts::ensure_participant(db, &email, &name, crate::i18n::Lang::Id).await?;
+    let submitted = Content {
+        title: "Perpustakaan Desa sebagai Pusat Belajar Petani Kopi".into(),
+        situation:
+            "Koleksi 800 buku, satu komputer tanpa internet; dikunjungi pelajar sepulang sekolah."
+                .into(),
+        objectives: "Petani kopi desa mendapat informasi budidaya dan pemasaran dari perpustakaan."
+            .into(),
+        target_group: "Kelompok tani kopi dan ibu-ibu PKK".into(),
+        strategies: vec![Strategy::Community, Strategy::Advocacy],
+        activities: vec![
+            activity(
+                "Diskusi bulanan budidaya kopi bersama penyuluh",
+                "2026-02",
+                "Kepala perpustakaan desa",
+                "Dana desa Rp 1.500.000",
+                "Balai Penyuluhan Pertanian",
+            ),
+            activity(
+                "Pelatihan menjual kopi secara daring",
+                "2026-04",
+                "Pengelola perpustakaan",
+                "Komputer perpustakaan, paket data",
+                "BUMDes",
+            ),
+        ],
+        indicators:
+            "20 petani hadir tiap diskusi; 5 kelompok tani berjualan daring pada Juni 2026.".into(),
+    };
+    services::action_plans::save(
+        db,
+        &author,
+        &crowd[1],
+        (submitted, Intent::Submit),
+        None,
+        Vec::new(),
+    )
+    .await?;
     Ok(())
 }
 

@@ -22,11 +22,12 @@
 #     who is below the minimum), of the first day's opening (all, the
 #     excused, an excuse form open, its printable list) and of one
 #     participant (an override without its reason), the review queue and
-#     the answers given in it, and the attendance rules out of range), with
-#     their errors;
+#     the answers given in it, and the attendance rules out of range), the
+#     participants' action plans and a submitted one, with their errors;
 #   - as the speaker: their page, their sessions and the event page;
 #   - as the participant (signed in by the e-mailed link, read from the
-#     demo's .eml folder): their page, giving up a seat, the public pages as
+#     demo's .eml folder): their page, giving up a seat, their action plan
+#     (a draft, and saved again with its month written in words), the public pages as
 #     they see them, the calendar feed's page and the page showing a new
 #     feed's address, checking in (with a wrong code) and before it opens.
 # Every GET route that renders a page is here (src/web/mod.rs); the others
@@ -97,6 +98,7 @@ token=$(curl -sf -c "$participant_jar" -b "$participant_jar" "$link" | csrf)
 curl -sf -o /dev/null -c "$participant_jar" -b "$participant_jar" --data-urlencode "csrf_token=$token" "$link"
 participant=$(cookie_of "$participant_jar")
 seat=$(curl -sf -b "$participant" "$base/my" | grep -o '/my/registrations/[0-9a-f-]*/cancel' | head -n 1)
+plan=$(curl -sf -b "$participant" "$base/my" | grep -o '/my/registrations/[0-9a-f-]*/plan' | head -n 1)
 # The new feed's address is shown once, by the page its POST leads to: the
 # POST puts it in the session (the cookie), so the page gets that cookie.
 token=$(curl -sf -b "$participant_jar" "$base/my" | csrf)
@@ -143,6 +145,8 @@ checkin_page=/checkin/$(echo "$desk" | cut -d/ -f6)
 # The first session's attendance, as the demo's Zoom report gave it: one
 # participant's page (someone who reconnected), from the session's list.
 attendee=$(curl -sf -b "$organiser" "$base$manage/sessions/$session/attendance" | grep -o "$manage/attendance/participants/[0-9a-f-]*" | head -n 1)
+# The crowd's submitted action plan, from the event's list of plans.
+submitted_plan=$(curl -sf -b "$organiser" "$base$manage/plans" | grep -o "$manage/plans/[0-9a-f]*" | head -n 1)
 
 # A Zoom participant report uploaded for the first session, waiting for
 # confirmation (the test fixture: another day, so its warnings show too).
@@ -216,9 +220,11 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "submit:$manage/edit?late_after_minutes=-1&session_percent=101"
   "$manage/attendance?show=below" "$manage/sessions/$session/attendance?excuse=${attendee##*/}"
   "submit:$attendee?decision=passed&reason="
+  "$manage/plans" "$submitted_plan"
+  "submit:$manage/edit?plan_due_date=&plan_due_time=10:00"
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")
-participant_pages=(/my "$seat" / "/events/$slug" "/events/$slug/register"
+participant_pages=(/my "$seat" "$plan" "submit:$plan?title=Pojok+Literasi+Digital" / "/events/$slug" "/events/$slug/register"
   "$checkin_page" "submit:$checkin_page?code=12" "/checkin/$(echo "$unopened" | cut -d/ -f6)")
 
 # check LANGUAGE ROLE [OPTIONS] BASE PATH...

@@ -186,7 +186,7 @@ fn content(lang: Lang, content: &Content, attachment: Option<(String, &str)>) ->
             h2 { (t("plan.field.strategies")) }
             ul { @for strategy in &content.strategies { li { (lang.label(*strategy)) } } }
             h2 { (t("plan.field.activities")) }
-            div.table {
+            div.table tabindex="0" role="region" aria-label=(t("plan.field.activities")) {
                 table {
                     thead { tr {
                         th scope="col" { "#" }
@@ -242,7 +242,7 @@ pub fn list(ctx: &PageContext, event: &Event, plans: &[Listed]) -> Markup {
                 p { (t("plan.list_none")) }
             } @else {
                 p { (lang.tf("plan.list_count", &[("n", &plans.len())])) }
-                div.table {
+                div.table tabindex="0" role="region" aria-label=(t("plan.list_title")) {
                     table {
                         thead { tr {
                             th scope="col" { (t("plan.participant")) }
