@@ -275,6 +275,7 @@ pub struct EvidenceRow {
     pub joined_at: Option<NaiveDateTime>,
     pub left_at: Option<NaiveDateTime>,
     pub minutes: Option<i32>,
+    pub matched_by: Option<String>,
 }
 
 /// A confirmed participant as attendance pages and lists name them.

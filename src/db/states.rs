@@ -103,6 +103,7 @@ stored_states! {
         Email => "email",
         Organiser => "organiser",
         CheckIn => "checkin",
+        Manual => "manual",
     }
 }
 

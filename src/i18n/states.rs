@@ -80,6 +80,7 @@ labels! {
         Email => "attendance.matched_by.email",
         Organiser => "attendance.matched_by.organiser",
         CheckIn => "attendance.matched_by.checkin",
+        Manual => "attendance.matched_by.manual",
     }
     PlanState {
         Draft => "plan.state.draft",

@@ -169,7 +169,7 @@ async fn seen_on_zoom(
                     joined_at: Some(*joined),
                     left_at: Some(*left),
                     minutes: None,
-                    registration_id: None,
+                    registration: None,
                 })
                 .collect();
             Ok(evidence::record(conn, &session, &rows, Utc::now())?)
@@ -970,5 +970,53 @@ async fn answers_from_the_review_queue_are_listed_and_taken_back(backend: TestBa
             .iter()
             .any(|(a, s)| a == "attendance.undone" && s == "0812-7000-1111 — Katalogisasi"),
         "{app}: {actions:#?}"
+    );
+}
+
+backend_tests!(an_entry_by_hand_says_an_organiser_entered_it);
+/// A presence entered by hand is the organiser's word, not a match by
+/// e-mail: it is stored as entered by hand, and the participant's page
+/// says so beside it, as it says how a row of Zoom's report was matched.
+async fn an_entry_by_hand_says_an_organiser_entered_it(backend: TestBackend) {
+    let app = spawn_app(&backend).await;
+    let held = held(&app).await;
+    let budi = confirmed(&app, &held, 1).await;
+    let rina = organiser(&app, SLUG).await;
+    record(&rina, &budi, &held.cataloguing, "09:00", "09:32").await;
+    seen_on_zoom(
+        &app,
+        (&held.event, &held.opening),
+        ("Budi", Some("peserta1@perpusdes.example.id")),
+        &[("09:00", "12:00")],
+    )
+    .await;
+
+    let whose = budi.clone();
+    let mut stored: Vec<(String, Option<String>)> = app
+        .db
+        .run(move |conn| -> Result<_, DbError> {
+            use bimtek::db::schema::attendance_rows::dsl::*;
+            use diesel::prelude::*;
+            Ok(attendance_rows
+                .filter(registration_id.eq(whose))
+                .select((source, matched_by))
+                .load(conn)?)
+        })
+        .await
+        .unwrap();
+    stored.sort();
+    assert_eq!(
+        stored,
+        [
+            ("manual".to_owned(), Some("manual".to_owned())),
+            ("report".to_owned(), Some("email".to_owned())),
+        ],
+        "{app}"
+    );
+    let (_, page) = rina.text(&participant_path(&budi)).await;
+    assert!(
+        page.contains("Manual (panitia), dicatat panitia: ")
+            && page.contains("Laporan Zoom, lewat e-mail: "),
+        "{app}: {page}"
     );
 }

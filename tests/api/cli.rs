@@ -397,8 +397,8 @@ async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
     assert_eq!(status, 200, "{html}");
     assert!(
         html.contains("27 dari 30 menit")
-            && html.contains("Laporan Zoom: 08.58–09.10")
-            && html.contains("Laporan Zoom: 09.12–09.31"),
+            && html.contains("Laporan Zoom, lewat e-mail: 08.58–09.10")
+            && html.contains("Laporan Zoom, lewat e-mail: 09.12–09.31"),
         "two joins of the opening: {html}"
     );
     let (status, html) = organiser.text(&format!("{manage}/attendance/review")).await;

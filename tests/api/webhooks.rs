@@ -1008,7 +1008,7 @@ async fn a_sighting_asks_for_its_one_person_and_matches_as_before(backend: TestB
                     joined_at: Some(Utc::now()),
                     left_at: None,
                     minutes: None,
-                    registration_id: None,
+                    registration: None,
                 })
                 .collect();
             conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {

@@ -64,14 +64,17 @@ pub enum Match {
     Organiser,
     /// They checked in themselves, signed in.
     CheckIn,
+    /// An organiser entered it for them by hand.
+    Manual,
 }
 
 impl Match {
-    pub const ALL: [Match; 4] = [
+    pub const ALL: [Match; 5] = [
         Match::RegistrantId,
         Match::Email,
         Match::Organiser,
         Match::CheckIn,
+        Match::Manual,
     ];
 }
 

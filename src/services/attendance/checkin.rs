@@ -20,7 +20,7 @@ use crate::domain::account::Account;
 use crate::domain::attendance::checkin::{
     CHECK_IN, CODE_DIGITS, Window, WindowState, check_minutes, typed_code,
 };
-use crate::domain::attendance::{Seen, Source};
+use crate::domain::attendance::{Match, Seen, Source};
 use crate::domain::event::{Event, FieldError};
 use crate::domain::registration::Status;
 use crate::domain::session::Session;
@@ -258,7 +258,7 @@ pub async fn check_in(
                 joined_at: Some(now),
                 left_at: None,
                 minutes: None,
-                registration_id: Some(&seat.id),
+                registration: Some((&seat.id, Match::CheckIn)),
             }],
             now,
         )?;

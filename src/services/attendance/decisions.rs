@@ -9,7 +9,9 @@ use super::evidence::{self, Observed};
 use crate::db::repo::{attendance as repo, audit};
 use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
-use crate::domain::attendance::{EntryForm, Seen, Source, Window, check_entry, check_reason};
+use crate::domain::attendance::{
+    EntryForm, Match, Seen, Source, Window, check_entry, check_reason,
+};
 use crate::domain::event::Event;
 use crate::domain::session::Session;
 use crate::error::Error;
@@ -211,9 +213,9 @@ pub async fn record_by_hand(
                 joined_at: Some(interval.joined_at),
                 left_at: Some(interval.left_at),
                 minutes: None,
-                // Matched by the registration's own e-mail: known for
-                // certain, and not a check-in.
-                registration_id: None,
+                // The organiser said whose it is: not matched by its
+                // e-mail, and shown as entered by them.
+                registration: Some((&attendee.id, Match::Manual)),
             }],
             now,
         )?;

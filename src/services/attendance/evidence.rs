@@ -2,7 +2,8 @@
 //! goes through [`record`], so a row is matched the same way whoever
 //! brought it: by registrant id, then exact e-mail, then an organiser's
 //! earlier answer for the same identity; otherwise it waits for review. A
-//! check-in needs none of that: the participant signed in.
+//! check-in and an organiser's entry need none of that: the participant
+//! signed in, the organiser named them.
 
 use chrono::{DateTime, Utc};
 use diesel::QueryResult;
@@ -28,9 +29,9 @@ pub struct Observed<'a> {
     /// A total without times (a "unique users" export).
     pub minutes: Option<u32>,
     /// The registration the sighting is known to be of, with no need to
-    /// match it (a signed-in participant checking in): counted as
-    /// [`Match::CheckIn`].
-    pub registration_id: Option<&'a str>,
+    /// match it, and how that is known: a signed-in participant checking
+    /// in ([`Match::CheckIn`]), an organiser's entry ([`Match::Manual`]).
+    pub registration: Option<(&'a str, Match)>,
 }
 
 fn text(value: Option<&str>) -> Option<String> {
@@ -90,8 +91,8 @@ pub fn record(
             zoom_user_id: seen.zoom_user_id,
         };
         row.identity = stronger_identity(row.identity.clone(), merged.identity());
-        let matched = match sighting.registration_id {
-            Some(known) => Some((known.to_owned(), Match::CheckIn)),
+        let matched = match sighting.registration {
+            Some((known, how)) => Some((known.to_owned(), how)),
             None => identified(conn, session_id, &merged, &row.identity)?,
         };
         row.matched_by = matched.as_ref().map(|(_, how)| String::from(*how));

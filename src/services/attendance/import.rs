@@ -366,7 +366,7 @@ fn store(
             joined_at,
             left_at,
             minutes: None,
-            registration_id: None,
+            registration: None,
         });
         // A person listed twice in a "unique users" file: both totals.
         entry.minutes = match (entry.minutes, minutes) {

@@ -228,6 +228,6 @@ fn observed<'a>(uuid: &'a str, row: &'a Participant) -> Observed<'a> {
         joined_at: row.join_time,
         left_at: row.leave_time,
         minutes: None,
-        registration_id: None,
+        registration: None,
     }
 }

@@ -10,10 +10,11 @@ use chrono::{DateTime, Utc};
 
 use crate::db::models::{AttendeeRow, EvidenceRow};
 use crate::db::repo::{attendance as repo, sessions as sessions_repo};
+use crate::db::states::Stored;
 use crate::db::{Db, DbConnection};
 use crate::domain::attendance::{
-    EventResult, Evidence, Interval, Outcome, Override, SessionResult, Source, Status, Truth,
-    Window, event_result, session_attendance,
+    EventResult, Evidence, Interval, Match, Outcome, Override, SessionResult, Source, Status,
+    Truth, Window, event_result, session_attendance,
 };
 use crate::domain::event::Event;
 use crate::domain::region::Directory;
@@ -32,6 +33,8 @@ pub struct Proof {
     pub left_at: Option<DateTime<Utc>>,
     /// A total without times.
     pub minutes: Option<u32>,
+    /// How the row is known to be the participant's.
+    pub matched_by: Option<Match>,
 }
 
 /// One participant over the event: each session's result (in the order of
@@ -261,6 +264,7 @@ fn compute(read: Read, event: &Event, now: DateTime<Utc>) -> Sheet {
             joined_at,
             left_at,
             minutes,
+            matched_by: row.matched_by.as_deref().and_then(Match::from_stored),
         });
     }
     for (session_id, registration_id, reason) in excuses {

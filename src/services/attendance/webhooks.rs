@@ -173,7 +173,7 @@ fn record(
         joined_at: person.join_time.filter(|_| joined),
         left_at: person.leave_time.filter(|_| !joined),
         minutes: None,
-        registration_id: None,
+        registration: None,
     };
     evidence::record(conn, session_id, &[observed], now)
 }

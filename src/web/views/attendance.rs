@@ -617,7 +617,9 @@ pub fn participant_page(ctx: &PageContext, page: &ParticipantPage<'_>) -> Markup
                         ul {
                             @for proof in &standing.proofs[i] {
                                 li {
-                                    (lang.label(proof.source)) ": "
+                                    (lang.label(proof.source))
+                                    @if let Some(how) = proof.matched_by { ", " (lang.label(how)) }
+                                    ": "
                                     @match (proof.joined_at, proof.left_at, proof.minutes) {
                                         (Some(j), Some(l), _) => { (clock(lang, j, event.time_zone)) "–" (clock(lang, l, event.time_zone)) }
                                         (Some(j), None, _) => { (clock(lang, j, event.time_zone)) }
