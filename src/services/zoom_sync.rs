@@ -261,7 +261,8 @@ fn wanted(session: &Session, event: &Event) -> Option<NewMeeting> {
     })
 }
 
-fn problem(error: &ZoomError) -> ZoomProblem {
+/// Zoom's error as organisers read it, in their language.
+pub(crate) fn problem(error: &ZoomError) -> ZoomProblem {
     ZoomProblem {
         key: error.key().to_owned(),
         detail: error

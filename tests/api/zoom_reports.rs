@@ -88,7 +88,7 @@ async fn attendance_rows(db: &Db, session: &str) -> Vec<AttendanceRow> {
 /// The minutes the session's attendance page gives participant `n`.
 fn shows_minutes(page: &str, n: usize, minutes: u32) -> bool {
     page.contains(&format!(
-        "Dra. Peserta {n}, M.Hum.</a></td><td>{minutes} dari 180 menit<br>"
+        "Dra. Peserta {n}, M.Hum.</a></td><td data-label=\"Menit\">{minutes} dari 180 menit<br>"
     ))
 }
 
@@ -382,9 +382,20 @@ async fn a_report_zoom_does_not_give_is_shown_waiting_then_failed(backend: TestB
     let (status, html) = rina.text(&page).await;
     assert_eq!(status, 200, "{app}");
     assert!(
-        html.contains("Tidak dapat dibaca dari Zoom")
-            && html.contains("report:read:list_meeting_participants:admin")
-            && html.contains("type=\"file\""),
+        html.contains(
+            "Tidak dapat dibaca dari Zoom: Aplikasi Zoom tidak memiliki izin (scope) yang \
+             diperlukan: report:read:list_meeting_participants:admin."
+        ) && html.contains("type=\"file\""),
+        "{app}: {html}"
+    );
+    // Stored as a catalogue key: each organiser reads it in their language.
+    rina.get("/lang/en").await;
+    let (_, html) = rina.text(&page).await;
+    assert!(
+        html.contains(
+            "Could not be read from Zoom: The Zoom app lacks a permission (scope) it needs: \
+             report:read:list_meeting_participants:admin."
+        ),
         "{app}: {html}"
     );
 }

@@ -20,10 +20,11 @@ use crate::db::repo::sessions;
 use crate::db::{Db, DbConnection, DbError};
 use crate::domain::attendance::{Seen, Source};
 use crate::domain::job::JobStatus;
-use crate::integrations::zoom::{Instance, Participant, Zoom};
+use crate::domain::session::ZoomProblem;
+use crate::integrations::zoom::{Instance, Participant, Zoom, ZoomError};
 use crate::jobs::{self, Attempt, BackgroundJob, JobContext, JobFailure, Outcome};
 use crate::services::attendance::evidence::{self, Observed};
-use crate::services::zoom_sync::with_zoom;
+use crate::services::zoom_sync::{problem, with_zoom};
 
 /// How long after a session's scheduled end its report is first asked for
 /// when no webhook says the meeting ended: Zoom needs a while to make it,
@@ -93,14 +94,14 @@ pub enum JobState {
     /// not finish (Zoom not ready, or away).
     Planned {
         at: DateTime<Utc>,
-        waiting: Option<String>,
+        waiting: Option<ZoomProblem>,
     },
     /// Being read now.
     Running,
     /// Every run Zoom listed was read.
     Done,
     /// Given up: Zoom refused, or still had no report after the time budget.
-    Failed { reason: String },
+    Failed { reason: ZoomProblem },
 }
 
 pub async fn standing(db: &Db, session_id: &str) -> Result<Standing, DbError> {
@@ -112,12 +113,12 @@ pub async fn standing(db: &Db, session_id: &str) -> Result<Standing, DbError> {
             Some(job) => match job.status {
                 JobStatus::Queued => JobState::Planned {
                     at: job.run_at,
-                    waiting: job.last_error,
+                    waiting: job.last_error.as_deref().map(ZoomProblem::from_stored),
                 },
                 JobStatus::Running => JobState::Running,
                 JobStatus::Done => JobState::Done,
                 JobStatus::Failed => JobState::Failed {
-                    reason: job.last_error.unwrap_or_default(),
+                    reason: ZoomProblem::from_stored(&job.last_error.unwrap_or_default()),
                 },
             },
         };
@@ -158,7 +159,7 @@ async fn read(db: &Db, zoom: &Zoom, session_id: String) -> Result<Outcome, JobFa
     let Some((meeting_id, read)) = found else {
         return Ok(Outcome::from(Ok(())));
     };
-    let instances = zoom.past_instances(meeting_id).await?;
+    let instances = zoom.past_instances(meeting_id).await.map_err(failure)?;
     let mut reports = Vec::new();
     let mut stopped = None;
     for instance in instances.iter().filter(|i| !read.contains(&i.uuid)) {
@@ -172,11 +173,26 @@ async fn read(db: &Db, zoom: &Zoom, session_id: String) -> Result<Outcome, JobFa
     }
     let now = Utc::now();
     Ok(Outcome {
-        result: stopped.map_or(Ok(()), |error| Err(error.into())),
+        result: stopped.map_or(Ok(()), |error| Err(failure(error))),
         record: Some(Box::new(move |conn| {
             store(conn, &session_id, &instances, &reports, now)
         })),
     })
+}
+
+/// A call that failed, retried as Zoom's error says, with what organisers
+/// read of it stored as a catalogue key and its detail (the job's last
+/// error, which [`standing`] gives back): a page shows it in the reader's
+/// language, not in the English of the logs.
+fn failure(error: ZoomError) -> JobFailure {
+    let problem = problem(&error).to_stored();
+    match JobFailure::from(error) {
+        JobFailure::Retry { after, .. } => JobFailure::Retry {
+            error: problem,
+            after,
+        },
+        JobFailure::Permanent(_) => JobFailure::Permanent(problem),
+    }
 }
 
 /// In the transaction that finishes the job: the runs listed, and for each

@@ -99,7 +99,7 @@ fn zoom_report(lang: Lang, event: &Event, standing: &Standing) -> Markup {
                 JobState::Planned { at, waiting: None } => p { (lang.tf("zoom_report.planned", &[("time", &format::moment(lang, *at, zone))])) },
                 JobState::Planned { at, waiting: Some(_) } => p { (lang.tf("zoom_report.waiting", &[("time", &format::moment(lang, *at, zone))])) },
                 JobState::Running => p { (lang.t("zoom_report.running")) },
-                JobState::Failed { reason } => p.error { (lang.tf("zoom_report.failed", &[("reason", reason)])) },
+                JobState::Failed { reason } => p.error { (lang.tf("zoom_report.failed", &[("reason", &lang.tf(&reason.key, &[("detail", &reason.detail)]))])) },
                 JobState::Done | JobState::None => {},
             }
         }
