@@ -143,7 +143,7 @@ async fn minutes_shown(browser: &Browser, session: &Session, n: usize) -> String
     let path = format!("/manage/events/{SLUG}/sessions/{}/attendance", session.id);
     let (status, page) = browser.text(&path).await;
     assert_eq!(status, 200, "{browser}: {page}");
-    let name = format!("Dra. Peserta {n}, M.Hum.</a></td><td>");
+    let name = format!("Dra. Peserta {n}, M.Hum.</a></td><td data-label=\"Menit\">");
     page.split(&name)
         .nth(1)
         .and_then(|rest| rest.split("<br>").next())
@@ -225,6 +225,33 @@ async fn a_per_join_report_is_previewed_in_the_confirmed_zone_then_stored_once(
         done.contains("Kehadiran 4 orang dari laporan Zoom disimpan."),
         "{app}: {done}"
     );
+    // Audited like the organisers' other decisions: who, which session,
+    // which upload, how many rows and people.
+    let audit = bimtek::services::accounts::audit_log(&app.db, 100)
+        .await
+        .unwrap();
+    let line = audit
+        .iter()
+        .find(|row| row.action == "attendance.imported")
+        .unwrap_or_else(|| panic!("{app}: no audit line in {audit:#?}"));
+    let (upload_id, _) = preview
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split_once('?')
+        .unwrap_or((preview.rsplit('/').next().unwrap(), ""));
+    assert_eq!(
+        line.subject.as_deref(),
+        Some(
+            format!(
+                "{} — participants.csv ({upload_id}): 5 rows, 4 people",
+                session.plan.title
+            )
+            .as_str()
+        ),
+        "{app}"
+    );
+    assert!(line.actor_id.is_some() && line.event_id.is_some(), "{app}");
     let stored = rows(&app.db, &session.id).await;
     assert_eq!(stored.len(), 5, "{app}");
     assert!(

@@ -42,7 +42,8 @@ fn attendee(
         .ok_or(Error::NotFound)
 }
 
-fn audited(
+/// The audit line of an organiser's decision about the event's attendance.
+pub(super) fn audited(
     conn: &mut DbConnection,
     actor: &Account,
     action: &str,

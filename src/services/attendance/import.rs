@@ -30,8 +30,10 @@ use crate::domain::session::Session;
 use crate::domain::time::local_to_utc;
 use crate::error::Error;
 use crate::export::zoom_csv::{self, Mode, Presence, Report, Row};
+use crate::services::accounts::Origin;
+use crate::services::attendance::decisions::audited;
 use crate::services::attendance::evidence::{self, Observed};
-use crate::services::sessions::in_event;
+use crate::services::sessions::{in_event, may_manage};
 
 /// The zones a report may be read in: Indonesia's three, and the event's
 /// own when it is another. The exporting user's Zoom profile decides the
@@ -298,20 +300,22 @@ fn warnings(session: &Session, report: &Report, zone: Tz) -> Vec<Warning> {
     warnings
 }
 
-/// Stores upload `import_id` read in `zone`, in one transaction; how many
-/// people's rows were stored. An upload already stored is refused.
+/// Stores upload `import_id` read in `zone`, in one transaction, audited
+/// as the organiser's decision it is; how many people's rows were stored.
+/// An upload already stored is refused.
 pub async fn confirm(
     db: &Db,
+    actor: &Account,
     event: &Event,
     session_id: &str,
     import_id: &str,
     zone: Tz,
+    origin: &Origin,
 ) -> Result<usize, Error> {
-    let (event_id, session_id, import_id) = (
-        event.id.to_string(),
-        session_id.to_owned(),
-        import_id.to_owned(),
-    );
+    may_manage(actor, event)?;
+    let (actor, event, origin) = (actor.clone(), event.clone(), origin.clone());
+    let event_id = event.id.to_string();
+    let (session_id, import_id) = (session_id.to_owned(), import_id.to_owned());
     db.transaction(move |conn| {
         let session = in_event(conn, &event_id, &session_id)?;
         let import = imports::find(conn, &event_id, Some(&session_id), &import_id)?
@@ -324,6 +328,21 @@ pub async fn confirm(
         let now = Utc::now();
         let stored = store(conn, &session.id, &import.id, &report, zone, now)?;
         imports::mark_imported(conn, &import.id, now)?;
+        let subject = format!(
+            "{} — {} ({}): {} rows, {stored} people",
+            session.plan.title,
+            import.filename,
+            import.id,
+            report.rows.len(),
+        );
+        audited(
+            conn,
+            &actor,
+            "attendance.imported",
+            &event,
+            &subject,
+            &origin,
+        )?;
         Ok(stored)
     })
     .await

@@ -13,6 +13,7 @@ use crate::domain::event::{Event, FieldError};
 use crate::domain::session::Session;
 use crate::domain::time::parse_zone;
 use crate::error::Error;
+use crate::services::accounts::Origin;
 use crate::services::attendance::{import, reports};
 use crate::services::sessions;
 use crate::web::AppState;
@@ -172,7 +173,8 @@ pub async fn preview(
 pub async fn confirm(
     state: web::Data<AppState>,
     ctx: PageContext,
-    ManagedEvent { event, .. }: ManagedEvent,
+    origin: Origin,
+    ManagedEvent { account, event }: ManagedEvent,
     path: web::Path<(String, String, String)>,
     Form(form): Form<Zone>,
 ) -> Result<HttpResponse, Error> {
@@ -190,7 +192,16 @@ pub async fn confirm(
         )
         .await;
     }
-    match import::confirm(&state.db, &event, &session.id, &import_id, zone).await {
+    let confirmed = import::confirm(
+        &state.db,
+        &account,
+        &event,
+        &session.id,
+        &import_id,
+        zone,
+        &origin,
+    );
+    match confirmed.await {
         Ok(people) => Ok(see_other(&format!(
             "{}?imported={people}",
             views::path(&event, &session)
