@@ -84,17 +84,36 @@ impl Lang {
     }
 }
 
+/// Fills `{name}` placeholders in one pass over the template: what a value
+/// brings is never read as a placeholder (a name typed as "{event}" stays
+/// so), and a text is not copied again for each of its placeholders.
 pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in args {
-        let value = value.to_string();
+    use std::fmt::Write;
+    let mut out = String::with_capacity(template.len() + 32 * args.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+            Some((close, value))
+        });
+        let Some((close, value)) = value else {
+            out.push('{');
+            rest = after;
+            continue;
+        };
+        let start = out.len();
+        write!(out, "{value}").expect("writing to a String");
+        rest = &after[close + 1..];
         // A name ending in a title ("Rina, S.Sos.") already ends the
         // sentence its placeholder closes.
-        if value.ends_with('.') {
-            out = out.replace(&format!("{{{name}}}."), &value);
+        if out[start..].ends_with('.') {
+            rest = rest.strip_prefix('.').unwrap_or(rest);
         }
-        out = out.replace(&format!("{{{name}}}"), &value);
     }
+    out.push_str(rest);
     out
 }
 
@@ -386,5 +405,17 @@ mod tests {
             fill("Halo, {name}. {name}?", &[("name", &"Rina, S.Sos.")]),
             "Halo, Rina, S.Sos. Rina, S.Sos.?"
         );
+    }
+
+    #[test]
+    fn values_are_not_read_as_placeholders() {
+        assert_eq!(
+            fill(
+                "{name} mendaftar ke {event}.",
+                &[("name", &"{event}"), ("event", &"Bimtek")]
+            ),
+            "{event} mendaftar ke Bimtek."
+        );
+        assert_eq!(fill("{a} {unknown} {", &[("a", &"x")]), "x {unknown} {");
     }
 }
