@@ -13,8 +13,8 @@ use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::{Error, HttpMessage, HttpResponse, web};
 use tracing::Instrument;
 
-use super::AppState;
 use super::extract::RequestId;
+use super::{AppState, RoutePattern};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -43,8 +43,8 @@ pub async fn observe(
     let status = res.status();
     let route = res
         .request()
-        .match_pattern()
-        .unwrap_or_else(|| "(unmatched)".to_owned());
+        .app_data::<RoutePattern>()
+        .map_or("(unmatched)", |pattern| pattern.0);
     let elapsed = started.elapsed();
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID, value);
@@ -53,12 +53,12 @@ pub async fn observe(
         state
             .metrics
             .http_requests
-            .with_label_values(&[method.as_str(), &route, status.as_str()])
+            .with_label_values(&[method.as_str(), route, status.as_str()])
             .inc();
         state
             .metrics
             .http_seconds
-            .with_label_values(&[&route])
+            .with_label_values(&[route])
             .observe(elapsed.as_secs_f64());
     }
     span.in_scope(|| {

@@ -53,9 +53,19 @@ fn get() -> actix_web::Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
-fn password_link(path: &str, purpose: TokenPurpose) -> actix_web::Resource {
+/// A route's pattern, as logs and metrics name it. Each resource carries its
+/// own, so that naming a request costs nothing: asking actix for the matched
+/// pattern (`match_pattern`) matches the path against the routes again.
+#[derive(Clone, Copy, Debug)]
+pub struct RoutePattern(pub &'static str);
+
+fn resource(path: &'static str) -> actix_web::Resource {
+    web::resource(path).app_data(RoutePattern(path))
+}
+
+fn password_link(path: &'static str, purpose: TokenPurpose) -> actix_web::Resource {
     use handlers::accounts;
-    web::resource(path)
+    resource(path)
         .app_data(web::Data::new(purpose))
         .route(get().to(accounts::password_link_page))
         .route(web::post().to(accounts::use_password_link))
@@ -70,7 +80,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         accounts, action_plans, admin, attendance, attendance_import, checkin, events, ops, public,
         registration, roster, sessions, webhooks,
     };
-    use web::{post, resource};
+    use web::post;
     cfg.service(resource("/").route(get().to(public::home)))
         .service(resource("/events/{slug}").route(get().to(public::event)))
         .service(

@@ -48,6 +48,7 @@ async fn metrics_count_requests_by_route(backend: TestBackend) {
     for _ in 0..3 {
         app.get("/events/tidak-ada").await;
     }
+    app.get("/tidak/ada").await;
     let response = app
         .client
         .get(app.url("/metrics"))
@@ -67,6 +68,12 @@ async fn metrics_count_requests_by_route(backend: TestBackend) {
     assert!(
         text.contains(
             r#"bimtek_http_requests_total{method="GET",route="/events/{slug}",status="404"} 3"#
+        ),
+        "{app}: {text}"
+    );
+    assert!(
+        text.contains(
+            r#"bimtek_http_requests_total{method="GET",route="(unmatched)",status="404"} 1"#
         ),
         "{app}: {text}"
     );
