@@ -27,6 +27,7 @@ diesel::table! {
         event_percent -> Integer,
         plan_due_at -> Nullable<Timestamp>,
         plan_late_accepted -> Bool,
+        content_version -> BigInt,
     }
 }
 
