@@ -86,6 +86,7 @@ impl Application {
             cookie_key(&db, settings.secret_key.as_ref().map(SecretKey::bytes)).await?;
         let state = web::Data::new(AppState {
             db,
+            public_pages: crate::services::events::PublicPages::default(),
             metrics: Metrics::new(),
             base_url,
             behind_proxy: settings.behind_proxy,

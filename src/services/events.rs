@@ -1,4 +1,8 @@
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
 use chrono::Utc;
+use chrono_tz::Tz;
 
 use crate::db::Db;
 use crate::db::repo::{audit, events as repo, is_unique_violation, registrations, sessions, users};
@@ -6,8 +10,9 @@ use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError, NewEvent};
 use crate::domain::registration::Seats;
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::services::session_mail;
-use crate::services::sessions::{Agenda, agenda, read_agenda};
+use crate::services::sessions::{Agenda, own_zone, read_agenda, registered_province};
 
 pub async fn published(db: &Db) -> Result<Vec<Event>, Error> {
     db.run(|conn| Ok(repo::list_published(conn)?)).await
@@ -19,38 +24,120 @@ pub async fn published_by_slug(db: &Db, slug: &str) -> Result<Event, Error> {
         .await
 }
 
-/// What the public event page shows.
+/// What the public event page shows of an event, read at one version of
+/// its content (`events.content_version`, raised by the database whenever
+/// any of it changes), with what the views made of it.
 pub struct PublicPage {
     pub event: Event,
     pub seats: Seats,
     pub agenda: Agenda,
+    version: i64,
+    /// Parts of the page that depend on nothing else than this content,
+    /// the language and the viewer's zone: made once per version.
+    parts: Mutex<Parts>,
 }
 
-/// The public event page's event, seats and agenda, in one trip to the
-/// database: the page is read on every visit, and each trip is a hand-over
-/// to a blocking thread and back.
+/// A page's parts as rendered, by language and the viewer's zone.
+type Parts = HashMap<(Lang, Option<Tz>), Arc<str>>;
+
+impl PublicPage {
+    /// The part `make` renders for this language and zone, made on the
+    /// first visit that asks for it.
+    pub fn part(&self, lang: Lang, zone: Option<Tz>, make: impl FnOnce() -> String) -> Arc<str> {
+        let kept = lock(&self.parts).get(&(lang, zone)).cloned();
+        kept.unwrap_or_else(|| {
+            // Made outside the lock: two first visits may both make it.
+            let made: Arc<str> = make().into();
+            lock(&self.parts).insert((lang, zone), made.clone());
+            made
+        })
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// This instance's public event pages, by event id, each as last read. A
+/// visit reads the event's content version (one small row) and uses the
+/// page kept here only when it is of that version, so that a change made
+/// through any instance sharing the database shows at once.
+#[derive(Clone, Default)]
+pub struct PublicPages(Arc<RwLock<HashMap<String, Arc<PublicPage>>>>);
+
+impl PublicPages {
+    fn current(&self, event_id: &str, version: i64) -> Option<Arc<PublicPage>> {
+        let pages = self.0.read().unwrap_or_else(PoisonError::into_inner);
+        pages
+            .get(event_id)
+            .filter(|page| page.version == version)
+            .cloned()
+    }
+
+    fn keep(&self, page: Arc<PublicPage>) {
+        let mut pages = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        let id = page.event.id.to_string();
+        // A visit that read an older version last does not undo a newer one.
+        if pages
+            .get(&id)
+            .is_none_or(|kept| kept.version < page.version)
+        {
+            pages.insert(id, page);
+        }
+    }
+}
+
+/// The public event page for a visit: the page of the event's current
+/// content, and the viewer's own zone when they registered from a province
+/// that keeps another time than the event.
+pub struct Shown {
+    pub page: Arc<PublicPage>,
+    pub own_zone: Option<Tz>,
+}
+
+/// The public event page, in one trip to the database: the page is read on
+/// every visit, and each trip is a hand-over to a blocking thread and back.
+/// The trip reads the event's content version (and the viewer's province);
+/// the event, its seats and its agenda only when `pages` holds no page of
+/// that version.
 pub async fn public_page(
     db: &Db,
+    pages: &PublicPages,
     slug: &str,
     viewer: Option<&Account>,
-) -> Result<PublicPage, Error> {
+) -> Result<Shown, Error> {
     let slug = slug.to_owned();
     let user_id = viewer.map(|a| a.id.clone());
-    let (event, seats, read) = db
+    let pages = pages.clone();
+    let (page, province) = db
         .run(move |conn| -> Result<_, Error> {
-            let event = repo::find_published_by_slug(conn, &slug)?.ok_or(Error::NotFound)?;
-            let event_id = event.id.to_string();
+            let (event_id, version) =
+                repo::published_version(conn, &slug)?.ok_or(Error::NotFound)?;
+            let province = match user_id {
+                Some(user_id) => registered_province(conn, &event_id, &user_id)?,
+                None => None,
+            };
+            if let Some(page) = pages.current(&event_id, version) {
+                return Ok((page, province));
+            }
+            // Read after the version: what is read is of that version or
+            // newer, and a newer one is read again at the next visit.
+            let event = repo::find(conn, &event_id)?.ok_or(Error::NotFound)?;
             let (seats, _) = registrations::seats(conn, &event_id)?;
-            let read = read_agenda(conn, &event_id, user_id.as_deref())?;
-            Ok((event, seats, read))
+            let agenda = read_agenda(conn, &event_id)?;
+            let page = Arc::new(PublicPage {
+                event,
+                seats,
+                agenda,
+                version,
+                parts: Mutex::default(),
+            });
+            pages.keep(page.clone());
+            Ok((page, province))
         })
         .await?;
-    let agenda = agenda(db, &event, read).await?;
-    Ok(PublicPage {
-        event,
-        seats,
-        agenda,
-    })
+    let own_zone = own_zone(db, &page.event, province).await?;
+    Ok(Shown { page, own_zone })
 }
 
 pub async fn create(db: &Db, new: NewEvent) -> Result<Event, Error> {

@@ -30,9 +30,6 @@ use crate::services::{session_mail, zoom_sync};
 pub struct Agenda {
     pub sessions: Vec<Session>,
     pub total_jp: u32,
-    /// The signed-in participant's own zone, when their province keeps
-    /// another time than the event.
-    pub own_zone: Option<Tz>,
 }
 
 /// A session before and after an organiser changed it (a higher
@@ -68,39 +65,28 @@ pub async fn zoom_at_work(db: &Db, event: &Event) -> Result<HashSet<String>, Err
         .await
 }
 
-/// What the public agenda needs from the database: the event's sessions,
-/// and the viewer's province if they registered. Read in the caller's trip
-/// to the database; [`agenda`] makes the agenda of it.
-pub(crate) fn read_agenda(
-    conn: &mut DbConnection,
-    event_id: &str,
-    viewer: Option<&str>,
-) -> Result<(Vec<Session>, Option<String>), Error> {
-    let province = match viewer {
-        Some(user_id) => registered_province(conn, event_id, user_id)?,
-        None => None,
-    };
-    Ok((repo::of_event(conn, event_id)?, province))
+/// The public agenda: the event's sessions and their JP.
+pub(crate) fn read_agenda(conn: &mut DbConnection, event_id: &str) -> Result<Agenda, Error> {
+    let sessions = repo::of_event(conn, event_id)?;
+    Ok(Agenda {
+        total_jp: total_jp(&sessions),
+        sessions,
+    })
 }
 
-/// The public agenda, with the viewer's own zone when they registered from
-/// a province in another one (from the region list held in memory).
-pub(crate) async fn agenda(
+/// The zone of a viewer who registered from `province`, when it keeps
+/// another time than the event (from the region list held in memory).
+pub(crate) async fn own_zone(
     db: &Db,
     event: &Event,
-    (sessions, province): (Vec<Session>, Option<String>),
-) -> Result<Agenda, Error> {
-    let own_zone = match province {
+    province: Option<String>,
+) -> Result<Option<Tz>, Error> {
+    Ok(match province {
         Some(code) => crate::services::regions::directory(db)
             .await?
             .find(&code)
             .and_then(|region| other_zone(event.time_zone, region.time_zone, event.starts_at)),
         None => None,
-    };
-    Ok(Agenda {
-        total_jp: total_jp(&sessions),
-        sessions,
-        own_zone,
     })
 }
 
@@ -151,7 +137,7 @@ pub async fn of_participant(db: &Db, account: &Account) -> Result<Vec<Seat>, Err
 }
 
 /// The province someone registered from for this event.
-fn registered_province(
+pub(crate) fn registered_province(
     conn: &mut DbConnection,
     event_id: &str,
     user_id: &str,

@@ -19,6 +19,9 @@ use crate::telemetry::Metrics;
 /// What every handler may reach, shared by all server threads.
 pub struct AppState {
     pub db: Db,
+    /// The public event pages this instance made, each checked against its
+    /// event's content version on every visit.
+    pub public_pages: crate::services::events::PublicPages,
     pub metrics: Metrics,
     pub base_url: url::Url,
     /// Take the client's address from X-Forwarded-For / Forwarded (set

@@ -9,6 +9,7 @@ mod attendance_import;
 mod authorisation;
 mod checkin;
 mod cli;
+mod event_page;
 mod events;
 mod invitations;
 mod jobs;

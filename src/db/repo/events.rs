@@ -121,6 +121,20 @@ pub fn find_published_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResul
         .map(|row| row.map(into_event))
 }
 
+/// A published event's id and the version of what its public page shows
+/// (`content_version`, kept by triggers: migration 2026-12-06-054000).
+pub fn published_version(
+    conn: &mut DbConnection,
+    slug: &str,
+) -> QueryResult<Option<(String, i64)>> {
+    events::table
+        .filter(events::slug.eq(slug))
+        .filter(events::published.eq(true))
+        .select((events::id, events::content_version))
+        .first(conn)
+        .optional()
+}
+
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Event>> {
     events::table
         .find(id)

@@ -25,12 +25,17 @@ pub async fn event(
     viewer: Viewer,
     slug: web::Path<String>,
 ) -> Result<Markup, Error> {
-    let shown = services::events::public_page(&state.db, &slug, viewer.account.as_ref()).await?;
+    let shown = services::events::public_page(
+        &state.db,
+        &state.public_pages,
+        &slug,
+        viewer.account.as_ref(),
+    )
+    .await?;
     Ok(views::public::event_page(
         &page,
-        &shown.event,
-        shown.seats,
-        &shown.agenda,
+        &shown.page,
+        shown.own_zone,
         Utc::now(),
     ))
 }

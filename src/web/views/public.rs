@@ -1,12 +1,15 @@
 //! Pages anyone may see: the list of events and an event's page.
 
 use chrono::{DateTime, Utc};
-use maud::{Markup, html};
+use chrono_tz::Tz;
+use maud::{Markup, PreEscaped, html};
 
 use super::{format, layout, sessions};
 use crate::domain::event::{Event, Window};
 use crate::domain::registration::Seats;
 use crate::domain::time::zone_label;
+use crate::i18n::Lang;
+use crate::services::events::PublicPage;
 use crate::services::sessions::Agenda;
 use crate::web::extract::PageContext;
 
@@ -48,14 +51,21 @@ fn summary(ctx: &PageContext, event: &Event) -> Markup {
     }
 }
 
+/// The event's page. What depends only on the event's content, the
+/// language and the viewer's zone is made once per version of the content
+/// ([`PublicPage::part`]); the frame (who is signed in, the language
+/// switch's way back), and what depends on the time, on every visit.
 pub fn event_page(
     ctx: &PageContext,
-    event: &Event,
-    seats: Seats,
-    agenda: &Agenda,
+    page: &PublicPage,
+    own_zone: Option<Tz>,
     now: DateTime<Utc>,
 ) -> Markup {
     let lang = ctx.lang;
+    let event = &page.event;
+    let details = page.part(lang, own_zone, || {
+        details(lang, event, &page.agenda, own_zone).into_string()
+    });
     layout::page(
         ctx,
         &event.title,
@@ -66,34 +76,40 @@ pub fn event_page(
                 @if event.has_ended(now) {
                     p.notice { (lang.t("event.ended")) }
                 }
-                (registration_call(ctx, event, seats, now))
-                dl.facts {
-                    dt { (lang.t("event.when")) }
-                    dd { (format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
-                    dt { (lang.t("event.time_zone")) }
-                    dd { (zone_label(event.time_zone, event.starts_at)) " (" (event.time_zone.name()) ")" }
-                    dt { (lang.t("event.organiser")) }
-                    dd lang=[format::authored(lang)] { (event.organiser_office) }
-                    @if !agenda.sessions.is_empty() {
-                        dt { (lang.t("agenda.total_jp")) }
-                        dd { a href="#agenda" { (sessions::total_jp(lang, agenda.total_jp, agenda.sessions.len())) } }
-                    }
-                }
-                @if !event.description.is_empty() {
-                    section aria-labelledby="about" {
-                        h2 #about { (lang.t("event.about")) }
-                        div lang=[format::authored(lang)] { (format::paragraphs(&event.description)) }
-                    }
-                }
-                (sessions::agenda(ctx, event, agenda))
+                (registration_call(lang, event, page.seats, now))
+                (PreEscaped(&*details))
             }
         },
     )
 }
 
+/// The event's facts, description and agenda.
+fn details(lang: Lang, event: &Event, agenda: &Agenda, own_zone: Option<Tz>) -> Markup {
+    html! {
+        dl.facts {
+            dt { (lang.t("event.when")) }
+            dd { (format::span(lang, event.starts_at, event.ends_at, event.time_zone)) }
+            dt { (lang.t("event.time_zone")) }
+            dd { (zone_label(event.time_zone, event.starts_at)) " (" (event.time_zone.name()) ")" }
+            dt { (lang.t("event.organiser")) }
+            dd lang=[format::authored(lang)] { (event.organiser_office) }
+            @if !agenda.sessions.is_empty() {
+                dt { (lang.t("agenda.total_jp")) }
+                dd { a href="#agenda" { (sessions::total_jp(lang, agenda.total_jp, agenda.sessions.len())) } }
+            }
+        }
+        @if !event.description.is_empty() {
+            section aria-labelledby="about" {
+                h2 #about { (lang.t("event.about")) }
+                div lang=[format::authored(lang)] { (format::paragraphs(&event.description)) }
+            }
+        }
+        (sessions::agenda(lang, event, agenda, own_zone))
+    }
+}
+
 /// Register, or why not now; and how many seats are left.
-fn registration_call(ctx: &PageContext, event: &Event, seats: Seats, now: DateTime<Utc>) -> Markup {
-    let lang = ctx.lang;
+fn registration_call(lang: Lang, event: &Event, seats: Seats, now: DateTime<Utc>) -> Markup {
     let window = event.registration(now);
     html! {
         @if event.has_ended(now) {

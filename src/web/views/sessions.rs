@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
+use chrono_tz::Tz;
 use maud::{Markup, html};
 
 use super::forms::{
@@ -67,16 +68,17 @@ pub fn total_jp(lang: Lang, total: u32, sessions: usize) -> String {
     }
 }
 
-/// The agenda on the public event page.
-pub fn agenda(ctx: &PageContext, event: &Event, agenda: &Agenda) -> Markup {
-    let lang = ctx.lang;
+/// The agenda on the public event page, made once per version of the
+/// event's content: a session's column shown here must be among those its
+/// trigger counts (migration 2026-12-06-054000).
+pub fn agenda(lang: Lang, event: &Event, agenda: &Agenda, own_zone: Option<Tz>) -> Markup {
     html! {
         section #agenda aria-labelledby="agenda-title" {
             h2 #agenda-title { (lang.t("agenda.title")) }
             @if agenda.sessions.is_empty() {
                 p { (lang.t("agenda.none")) }
             } @else {
-                @if let Some(own) = agenda.own_zone {
+                @if let Some(own) = own_zone {
                     p.hint { (lang.tf("agenda.own_zone", &[("zone", &zone_label(own, event.starts_at))])) }
                 }
                 ol.agenda {
@@ -85,7 +87,7 @@ pub fn agenda(ctx: &PageContext, event: &Event, agenda: &Agenda) -> Markup {
                             h3 lang=[format::authored(lang)] { (session.plan.title) }
                             p.when {
                                 (when(lang, event, session))
-                                @if let Some(own) = agenda.own_zone {
+                                @if let Some(own) = own_zone {
                                     (format::own_clock(lang, session.plan.starts_at, session.plan.ends_at, event.time_zone, own))
                                 }
                             }
