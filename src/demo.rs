@@ -390,8 +390,16 @@ async fn plans(
         ],
         ..Content::default()
     };
-    services::action_plans::save(db, siti, siti_seat, (draft, Intent::Save), None, Vec::new())
-        .await?;
+    services::action_plans::save(
+        db,
+        siti,
+        siti_seat,
+        (draft, Intent::Save),
+        None,
+        Vec::new(),
+        &demo_origin(),
+    )
+    .await?;
     let (name, email) = crowd_person(1);
     let author = accounts::ensure_participant(db, &email, &name, crate::i18n::Lang::Id).await?;
     let submitted = Content {
@@ -429,6 +437,7 @@ async fn plans(
         (submitted, Intent::Submit),
         None,
         Vec::new(),
+        &demo_origin(),
     )
     .await?;
     Ok(())

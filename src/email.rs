@@ -23,10 +23,11 @@ pub enum Template {
     SessionInvitation,
     SessionCancelled,
     SessionReminder,
+    PlanSubmitted,
 }
 
 impl Template {
-    pub const ALL: [Template; 13] = [
+    pub const ALL: [Template; 14] = [
         Template::Invitation,
         Template::RoleGranted,
         Template::PasswordReset,
@@ -40,6 +41,7 @@ impl Template {
         Template::SessionInvitation,
         Template::SessionCancelled,
         Template::SessionReminder,
+        Template::PlanSubmitted,
     ];
 
     pub fn key(self) -> &'static str {
@@ -57,6 +59,7 @@ impl Template {
             Template::SessionInvitation => "session_invitation",
             Template::SessionCancelled => "session_cancelled",
             Template::SessionReminder => "session_reminder",
+            Template::PlanSubmitted => "plan_submitted",
         }
     }
 
@@ -75,6 +78,9 @@ impl Template {
                 "name", "event", "session", "when", "join", "page", "contact",
             ],
             Template::SessionCancelled => &["name", "event", "session", "when", "page", "contact"],
+            Template::PlanSubmitted => &[
+                "name", "event", "title", "version", "when", "late", "link", "contact",
+            ],
         }
     }
 }

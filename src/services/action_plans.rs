@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::db::models::{ActionPlanRow, ActionPlanVersionRow, RegistrationRow};
-use crate::db::repo::{action_plans as repo, audit, events, registrations};
+use crate::db::repo::{action_plans as repo, audit, events, registrations, users};
 use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::action_plan::{
@@ -16,8 +16,11 @@ use crate::domain::action_plan::{
 };
 use crate::domain::event::{Event, FieldError};
 use crate::domain::registration::Status;
+use crate::email::Template;
 use crate::error::Error;
 use crate::integrations::storage::{FileKey, FileStream, Storage};
+use crate::services::accounts::Origin;
+use crate::services::mail;
 
 /// A file attached to a plan, in storage by its key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,8 +140,9 @@ pub async fn save(
     sent: (Content, Intent),
     attachment: Option<Attachment>,
     mut errors: Vec<FieldError>,
+    origin: &Origin,
 ) -> Result<(Event, Option<Saved>), Error> {
-    let (actor, id) = (account.clone(), registration_id.to_owned());
+    let (actor, id, origin) = (account.clone(), registration_id.to_owned(), origin.clone());
     let (mut content, intent) = sent;
     db.transaction(move |conn| {
         let (registration, event) = seat(conn, &actor.id, &id)?;
@@ -219,6 +223,16 @@ pub async fn save(
                 .event(Some(&event_id))
                 .subject(&row.id)
                 .record(conn, now)?;
+            let title = serde_json::from_str::<Content>(&row.content)
+                .map(|c| c.title)
+                .unwrap_or_default();
+            tell_submitted(
+                conn,
+                (&event, &registration),
+                (&title, row.version, timing),
+                &origin,
+                now,
+            )?;
         }
         let saved = Saved {
             plan: Plan::of(row),
@@ -228,6 +242,49 @@ pub async fn save(
         Ok((event, Some(saved)))
     })
     .await
+}
+
+/// The e-mail telling a participant their plan arrived, in the outbox of
+/// the submission's transaction.
+fn tell_submitted(
+    conn: &mut DbConnection,
+    (event, registration): (&Event, &RegistrationRow),
+    (title, version, timing): (&str, i32, Submission),
+    origin: &Origin,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let lang = users::lang_of(conn, &registration.user_id)?;
+    let when = crate::i18n::dates::date(lang, &now.with_timezone(&event.time_zone));
+    let late = match timing {
+        Submission::Late => lang.t("plan.late_mail"),
+        Submission::OnTime => "",
+    };
+    let event_id = event.id.to_string();
+    mail::enqueue(
+        conn,
+        mail::Outgoing {
+            template: Template::PlanSubmitted,
+            lang,
+            to: &registration.email,
+            event_id: Some(&event_id),
+            args: &[
+                ("name", &registration.full_name),
+                ("event", &event.title),
+                ("title", &title),
+                ("version", &version),
+                ("when", &when),
+                ("late", &late),
+                (
+                    "link",
+                    &origin.link(&format!("/my/registrations/{}/plan", registration.id)),
+                ),
+                ("contact", &event.contact_or_office()),
+            ],
+            attachments: Vec::new(),
+        },
+        now,
+    )?;
+    Ok(())
 }
 
 /// Where each of the person's plans stands, by registration: its state

@@ -81,6 +81,25 @@ impl Class {
     }
 }
 
+/// The one e-mail telling the participant their plan arrived.
+async fn submitted_mail(class: &Class) -> bimtek::services::OutboxRow {
+    let sent = bimtek::services::mail::recent(&class.app.db, Some(class.event.id.to_string()), 50)
+        .await
+        .unwrap();
+    let mut submitted: Vec<_> = sent
+        .into_iter()
+        .filter(|m| m.template == "plan_submitted")
+        .collect();
+    assert_eq!(submitted.len(), 1, "{}", class.app);
+    let mail = submitted.remove(0);
+    assert_eq!(mail.recipient, "peserta1@perpusdes.example.id");
+    assert_eq!(
+        mail.subject,
+        format!("RTL Anda sudah dikirim: {}", class.event.title)
+    );
+    mail
+}
+
 /// A confirmed seat for participant `n`, added by an administrator.
 async fn seat(app: &TestApp, event: &Event, admin: &Account, n: usize) -> String {
     registrations::add_by_hand(
@@ -294,6 +313,15 @@ async fn a_draft_keeps_every_field_and_a_complete_plan_is_submitted_once(backend
     assert!(page.contains("Pojok Baca Digital Desa Sukamaju"), "{app}");
     let (_, my) = siti.text("/my").await;
     assert!(my.contains("RTL: <strong>Dikirim</strong>"), "{app}: {my}");
+    let mail = submitted_mail(&class).await;
+    assert!(
+        mail.body_text
+            .contains("\"Pojok Baca Digital Desa Sukamaju\", versi 1")
+            && mail.body_text.contains(&plan)
+            && !mail.body_text.contains("terlambat"),
+        "{app}: {}",
+        mail.body_text
+    );
 
     // The version is kept as submitted.
     let registration = class.registration.clone();
@@ -381,6 +409,12 @@ async fn the_deadline_refuses_or_marks_late_by_the_events_rule(backend: TestBack
         .text(&format!("/manage/events/{SLUG}/plans"))
         .await;
     assert!(list.contains("Dikirim · Terlambat"), "{app}: {list}");
+    let mail = submitted_mail(&class).await;
+    assert!(
+        mail.body_text.contains("ditandai terlambat"),
+        "{app}: {}",
+        mail.body_text
+    );
 }
 
 backend_tests!(attachments_are_checked_by_content_and_size_and_the_fields_are_kept);

@@ -8,6 +8,7 @@ use maud::Markup;
 use super::{page, see_other};
 use crate::domain::action_plan::read_form;
 use crate::error::Error;
+use crate::services::accounts::Origin;
 use crate::services::action_plans::{self, Attachment};
 use crate::web::AppState;
 use crate::web::extract::{ManagedEvent, Member, PageContext};
@@ -42,6 +43,7 @@ pub async fn show(
 pub async fn save(
     state: web::Data<AppState>,
     ctx: PageContext,
+    origin: Origin,
     Member(account): Member,
     id: web::Path<String>,
     upload: Upload<PlanForm>,
@@ -77,7 +79,7 @@ pub async fn save(
     };
     let sent = read_form(&form.fields);
     let (event, saved) =
-        action_plans::save(&state.db, &account, &id, sent, attachment, refused).await?;
+        action_plans::save(&state.db, &account, &id, sent, attachment, refused, &origin).await?;
     let Some(saved) = saved else {
         // Submitted meanwhile (another tab): what was submitted.
         let (event, plan) = action_plans::own(&state.db, &account, &id).await?;
