@@ -385,3 +385,106 @@ async fn a_file_that_is_not_a_report_is_refused_on_its_field(backend: TestBacken
     }
     assert!(rows(&app.db, &session.id).await.is_empty(), "{app}");
 }
+
+backend_tests!(an_upload_replaces_the_live_rows_of_its_own_run_only);
+/// A session whose meeting ran twice (09.00–10.00 and 10.30–11.30 WIB),
+/// seen live by webhooks; the organiser uploads Zoom's report of the first
+/// run. It replaces what the webhooks showed of that run, and leaves the
+/// second run's rows counting.
+async fn an_upload_replaces_the_live_rows_of_its_own_run_only(backend: TestBackend) {
+    use bimtek::db::repo::attendance as repo;
+    use bimtek::domain::attendance::Seen;
+    use bimtek::services::attendance::evidence::{self, Observed};
+
+    let app = spawn_app(&backend).await;
+    let (_, session, rina, _) = held(&app, "2020-07-27").await;
+    let wib = |h: u32, m: u32| {
+        NaiveDate::from_ymd_opt(2020, 7, 27)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap()
+            .and_utc()
+            - chrono::Duration::hours(7)
+    };
+    let id = session.id.clone();
+    app.db
+        .transaction(move |conn| -> Result<(), DbError> {
+            repo::note_instance(conn, &id, "run-1", Some(wib(9, 0)), Some(wib(10, 0)))?;
+            repo::note_instance(conn, &id, "run-2", Some(wib(10, 30)), Some(wib(11, 30)))?;
+            let seen = [
+                (
+                    "run-1",
+                    "peserta1@perpusdes.example.id",
+                    wib(9, 0),
+                    wib(10, 0),
+                ),
+                (
+                    "run-2",
+                    "peserta2@perpusdes.example.id",
+                    wib(10, 30),
+                    wib(11, 30),
+                ),
+            ];
+            let observed: Vec<Observed<'_>> = seen
+                .iter()
+                .map(|(run, email, joined, left)| Observed {
+                    source: Source::Webhook,
+                    dedup_key: format!("webhook:{run}:{email}"),
+                    meeting_uuid: Some(run),
+                    import_id: None,
+                    seen: Seen {
+                        name: email,
+                        email: Some(email),
+                        ..Seen::default()
+                    },
+                    joined_at: Some(*joined),
+                    left_at: Some(*left),
+                    minutes: None,
+                    registration: None,
+                })
+                .collect();
+            Ok(evidence::record(conn, &id, &observed, chrono::Utc::now())?)
+        })
+        .await
+        .unwrap();
+    assert!(
+        minutes_shown(&rina, &session, 1)
+            .await
+            .starts_with("60 dari 180")
+    );
+    assert!(
+        minutes_shown(&rina, &session, 2)
+            .await
+            .starts_with("60 dari 180")
+    );
+
+    let first_run = "Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants\r\n\
+        812 3456 7890,Strategi,07/27/2020 09:00:00 AM,07/27/2020 10:00:00 AM,host@dispusip.example.id,60,1\r\n\
+        \r\n\
+        Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,Recording Consent\r\n\
+        Budi,peserta1@perpusdes.example.id,07/27/2020 09:00:00 AM,07/27/2020 09:45:00 AM,45,No,\r\n";
+    let (preview, _) = previewed(&rina, &session, first_run.as_bytes().to_vec()).await;
+    let response = rina.post(&preview, &[("zone", "Asia/Jakarta")]).await;
+    assert_eq!(response.status(), 303, "{app}");
+
+    let stored = rows(&app.db, &session.id).await;
+    assert!(
+        stored
+            .iter()
+            .filter(|r| r.source == Source::Csv)
+            .all(|r| r.meeting_uuid.as_deref() == Some("run-1")),
+        "{app}: {stored:#?}"
+    );
+    let (first, second) = (
+        minutes_shown(&rina, &session, 1).await,
+        minutes_shown(&rina, &session, 2).await,
+    );
+    assert!(
+        first.starts_with("45 dari 180"),
+        "{app}: the report's 45: {first}"
+    );
+    assert!(
+        second.starts_with("60 dari 180"),
+        "{app}: the second run's rows still count: {second}"
+    );
+}

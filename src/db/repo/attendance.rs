@@ -7,7 +7,7 @@ use diesel::upsert::excluded;
 
 use crate::db::models::{AttendanceRow, AttendeeRow, EvidenceRow};
 use crate::db::schema::{
-    attendance_assignments, attendance_excuses, attendance_overrides, attendance_rows, imports,
+    attendance_assignments, attendance_excuses, attendance_overrides, attendance_rows,
     registrations, session_registrants, sessions, zoom_meeting_instances,
 };
 use crate::db::states::Stored;
@@ -315,14 +315,17 @@ pub fn matched(
     query.load(conn)
 }
 
-/// The event's sessions with an uploaded Zoom report (CSV) confirmed: its
-/// rows are the truth for the whole session.
-pub fn reported_by_upload(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<String>> {
-    imports::table
-        .filter(imports::event_id.eq(event_id))
-        .filter(imports::imported_at.is_not_null())
-        .filter(imports::session_id.is_not_null())
-        .select(imports::session_id.assume_not_null())
+/// The event's sessions with an uploaded Zoom report (CSV) confirmed, each
+/// with the run of the meeting it covers (`None`: the whole session).
+pub fn reported_by_upload(
+    conn: &mut DbConnection,
+    event_id: &str,
+) -> QueryResult<Vec<(String, Option<String>)>> {
+    attendance_rows::table
+        .inner_join(sessions::table)
+        .filter(sessions::event_id.eq(event_id))
+        .filter(attendance_rows::source.eq(Source::Csv.stored()))
+        .select((attendance_rows::session_id, attendance_rows::meeting_uuid))
         .distinct()
         .load(conn)
 }

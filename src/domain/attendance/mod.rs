@@ -24,7 +24,7 @@ pub use session::{
     Evidence, Interval, SessionAttendance, Status, Window, presence, session_attendance,
 };
 pub use similarity::rank;
-pub use sources::Truth;
+pub use sources::{Truth, covered_run};
 
 /// Where a row of evidence came from: shown beside every figure, so an
 /// organiser can say how a minute was counted.

@@ -5,6 +5,8 @@
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Duration, Utc};
+
 use super::Source;
 
 /// What a session's rows say of where the truth is.
@@ -12,8 +14,8 @@ use super::Source;
 pub struct Truth<'a> {
     /// Meeting instances whose report was read or whose report rows are in.
     reported: HashSet<&'a str>,
-    /// A report row without its instance (an uploaded CSV names none): the
-    /// organiser brought the meeting's report, which covers all of it.
+    /// A report row without its instance (an uploaded CSV whose run is not
+    /// known, see [`covered_run`]): it covers the whole session.
     whole_session: bool,
 }
 
@@ -49,9 +51,48 @@ impl<'a> Truth<'a> {
     }
 }
 
+/// How far before a run's known start an uploaded report may say its
+/// meeting began: clocks and roundings differ by a little.
+const GRACE_MINUTES: i64 = 5;
+
+/// The run of a session's meeting an uploaded report covers, from the
+/// runs known (id, start, end if known) and when the file says its meeting
+/// began (its meeting block, else its first join): the latest run started
+/// by then and not ended before. `None` when none fits: the upload then
+/// covers the whole session.
+pub fn covered_run<'a>(
+    runs: impl IntoIterator<Item = (&'a str, DateTime<Utc>, Option<DateTime<Utc>>)>,
+    file_start: DateTime<Utc>,
+) -> Option<&'a str> {
+    runs.into_iter()
+        .filter(|(_, started, ended)| {
+            *started <= file_start + Duration::minutes(GRACE_MINUTES)
+                && ended.is_none_or(|ended| file_start < ended)
+        })
+        .max_by_key(|(_, started, _)| *started)
+        .map(|(run, _, _)| run)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::attendance::at;
+
+    #[test]
+    fn an_upload_covers_the_run_its_meeting_began_in() {
+        let runs = || {
+            [
+                ("first", at(2, 0, 0), Some(at(3, 0, 0))),
+                ("second", at(3, 30, 0), None),
+            ]
+        };
+        assert_eq!(covered_run(runs(), at(1, 58, 0)), Some("first"));
+        assert_eq!(covered_run(runs(), at(2, 10, 0)), Some("first"));
+        assert_eq!(covered_run(runs(), at(3, 29, 0)), Some("second"));
+        assert_eq!(covered_run(runs(), at(3, 10, 0)), None);
+        assert_eq!(covered_run(runs(), at(1, 0, 0)), None);
+        assert_eq!(covered_run([], at(2, 0, 0)), None);
+    }
 
     #[test]
     fn webhooks_count_until_their_instance_has_its_report() {

@@ -23,7 +23,7 @@ use crate::db::repo::imports;
 use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::attendance::{
-    Evidence, Interval, Match, Roster, Rules, Seen, Source, Window, session_attendance,
+    Evidence, Interval, Match, Roster, Rules, Seen, Source, Window, covered_run, session_attendance,
 };
 use crate::domain::event::{Event, FieldError};
 use crate::domain::session::Session;
@@ -326,7 +326,15 @@ pub async fn confirm(
         let report: Report =
             serde_json::from_str(&import.rows).map_err(|e| Error::Internal(e.to_string()))?;
         let now = Utc::now();
-        let stored = store(conn, &session.id, &import.id, &report, zone, now)?;
+        let runs = repo::instances(conn, &session.id)?;
+        let run = file_start(&report, zone).and_then(|start| {
+            covered_run(
+                runs.iter()
+                    .filter_map(|r| Some((r.meeting_uuid.as_str(), r.started_at?, r.ended_at))),
+                start,
+            )
+        });
+        let stored = store(conn, &session.id, &import.id, run, &report, zone, now)?;
         imports::mark_imported(conn, &import.id, now)?;
         let subject = format!(
             "{} — {} ({}): {} rows, {stored} people",
@@ -348,12 +356,32 @@ pub async fn confirm(
     .await
 }
 
-/// The report's rows as evidence, in place of the rows an earlier import
-/// of the same file stored; how many people.
+/// When the file says its meeting began: its meeting block's start, else
+/// its first join, in `zone`; `None` for totals without a meeting block.
+fn file_start(report: &Report, zone: Tz) -> Option<DateTime<Utc>> {
+    report
+        .meeting
+        .as_ref()
+        .and_then(|m| m.start)
+        .and_then(|start| local_to_utc(zone, start))
+        .or_else(|| {
+            report
+                .rows
+                .iter()
+                .filter_map(|r| interval(r, zone))
+                .map(|i| i.joined_at)
+                .min()
+        })
+}
+
+/// The report's rows as evidence of the run of the meeting it covers
+/// (`run`; `None`: the whole session), in place of the rows an earlier
+/// import of the same file stored; how many people.
 fn store(
     conn: &mut DbConnection,
     session_id: &str,
     import_id: &str,
+    run: Option<&str>,
     report: &Report,
     zone: Tz,
     now: DateTime<Utc>,
@@ -379,7 +407,7 @@ fn store(
         let entry = observed.entry(key.clone()).or_insert_with(|| Observed {
             source: Source::Csv,
             dedup_key: key,
-            meeting_uuid: None,
+            meeting_uuid: run,
             import_id: Some(import_id),
             seen,
             joined_at,

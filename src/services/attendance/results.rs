@@ -154,7 +154,7 @@ struct Read {
     sessions: Vec<Session>,
     attendees: Vec<AttendeeRow>,
     rows: Vec<EvidenceRow>,
-    uploaded: Vec<String>,
+    uploaded: Vec<(String, Option<String>)>,
     instances: Vec<(String, repo::MeetingInstance)>,
     excuses: Vec<(String, String, String)>,
     overrides: Vec<(String, bool, String)>,
@@ -207,12 +207,13 @@ fn compute(read: Read, event: &Event, now: DateTime<Utc>) -> Sheet {
         .iter()
         .map(|session| {
             Truth::new(
-                // An upload names no instance; a report read through the
-                // API marks its instance read.
+                // An upload names the run it covers, or none (the whole
+                // session); a report read through the API marks its
+                // instance read.
                 uploaded
                     .iter()
-                    .filter(|s| **s == session.id)
-                    .map(|_| (Source::Csv, None)),
+                    .filter(|(s, _)| *s == session.id)
+                    .map(|(_, run)| (Source::Csv, run.as_deref())),
                 instances
                     .iter()
                     .filter(|(s, i)| *s == session.id && i.report_read_at.is_some())
