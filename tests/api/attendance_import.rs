@@ -487,4 +487,15 @@ async fn an_upload_replaces_the_live_rows_of_its_own_run_only(backend: TestBacke
         second.starts_with("60 dari 180"),
         "{app}: the second run's rows still count: {second}"
     );
+    let audit = bimtek::services::accounts::audit_log(&app.db, 100)
+        .await
+        .unwrap();
+    assert!(
+        audit.iter().any(|row| row.action == "attendance.imported"
+            && row
+                .subject
+                .as_deref()
+                .is_some_and(|s| s.ends_with(", run-1): 1 rows, 1 people"))),
+        "{app}: the audit line names the run: {audit:#?}"
+    );
 }

@@ -336,11 +336,13 @@ pub async fn confirm(
         });
         let stored = store(conn, &session.id, &import.id, run, &report, zone, now)?;
         imports::mark_imported(conn, &import.id, now)?;
+        // The upload, and the meeting run it covers when one is known.
+        let which = [Some(import.id.as_str()), run].into_iter().flatten();
         let subject = format!(
             "{} — {} ({}): {} rows, {stored} people",
             session.plan.title,
             import.filename,
-            import.id,
+            which.collect::<Vec<_>>().join(", "),
             report.rows.len(),
         );
         audited(
