@@ -383,7 +383,7 @@ pub fn event_page(ctx: &PageContext, page: &EventPage<'_>) -> Markup {
                     p { (lang.t("attendance.nobody")) }
                 } @else {
                     div.table tabindex="0" role="region" aria-labelledby="participants" {
-                        table {
+                        table.stack {
                             thead { tr {
                                 th scope="col" { (lang.t("registration.full_name")) }
                                 th scope="col" { (lang.t("attendance.minutes_column")) }
@@ -394,9 +394,9 @@ pub fn event_page(ctx: &PageContext, page: &EventPage<'_>) -> Markup {
                                 @for standing in shown.iter().skip(number * PAGE_SIZE).take(PAGE_SIZE) {
                                     tr {
                                         td { a href=(participant_path(event, &standing.attendee.id)) { (standing.attendee.full_name) } br; small { (region(&standing.attendee.regency_code)) } }
-                                        td { (percent_text(lang, &standing.result)) }
-                                        td { (outcome_text(lang, &standing.result)) }
-                                        td {
+                                        td data-label=(lang.t("attendance.minutes_column")) { (percent_text(lang, &standing.result)) }
+                                        td data-label=(lang.t("attendance.result_column")) { (outcome_text(lang, &standing.result)) }
+                                        td data-label=[(!standing.result.shortfalls.is_empty()).then(|| lang.t("attendance.short_column"))] {
                                             @for (n, short) in standing.result.shortfalls.iter().enumerate() {
                                                 @if n > 0 { br; }
                                                 span lang=[format::authored(lang)] { (sheet.sessions[short.session].plan.title) }

@@ -150,7 +150,9 @@ pub fn list(ctx: &PageContext, list: &ListPage<'_>) -> Markup {
                 (csrf(ctx))
                 input type="hidden" name="back" value=(here);
                 div.table tabindex="0" role="region" aria-labelledby="roster-caption" {
-                    table {
+                    // Rows stack on a phone; a row's name, institution,
+                    // region and status read without their column's name.
+                    table.stack {
                         caption #roster-caption { (lang.t("roster.title")) }
                         thead { tr {
                             th scope="col" { span.visually-hidden { (lang.t("roster.select")) } }
