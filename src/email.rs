@@ -24,10 +24,12 @@ pub enum Template {
     SessionCancelled,
     SessionReminder,
     PlanSubmitted,
+    FollowUpDue,
+    FollowUpReminder,
 }
 
 impl Template {
-    pub const ALL: [Template; 14] = [
+    pub const ALL: [Template; 16] = [
         Template::Invitation,
         Template::RoleGranted,
         Template::PasswordReset,
@@ -42,6 +44,8 @@ impl Template {
         Template::SessionCancelled,
         Template::SessionReminder,
         Template::PlanSubmitted,
+        Template::FollowUpDue,
+        Template::FollowUpReminder,
     ];
 
     pub fn key(self) -> &'static str {
@@ -60,6 +64,8 @@ impl Template {
             Template::SessionCancelled => "session_cancelled",
             Template::SessionReminder => "session_reminder",
             Template::PlanSubmitted => "plan_submitted",
+            Template::FollowUpDue => "follow_up_due",
+            Template::FollowUpReminder => "follow_up_reminder",
         }
     }
 
@@ -81,6 +87,9 @@ impl Template {
             Template::PlanSubmitted => &[
                 "name", "event", "title", "version", "when", "late", "link", "contact",
             ],
+            Template::FollowUpDue | Template::FollowUpReminder => {
+                &["name", "event", "title", "when", "link", "contact"]
+            }
         }
     }
 }

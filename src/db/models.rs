@@ -325,3 +325,38 @@ pub struct ActionPlanVersionRow {
     pub submitted_by: String,
     pub submitted_at: NaiveDateTime,
 }
+
+/// A follow-up date of an event's action plans.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::plan_follow_ups)]
+pub struct FollowUpRow {
+    pub id: String,
+    pub event_id: String,
+    pub due_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+/// A participant's report for one follow-up.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::follow_up_reports)]
+pub struct FollowUpReportRow {
+    pub id: String,
+    pub follow_up_id: String,
+    pub plan_id: String,
+    pub content: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+}
+
+/// An evidence file of a follow-up report.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::follow_up_evidence)]
+pub struct FollowUpEvidenceRow {
+    pub id: String,
+    pub report_id: String,
+    pub file_key: String,
+    pub name: String,
+    pub kind: String,
+    pub created_at: NaiveDateTime,
+}

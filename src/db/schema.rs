@@ -399,7 +399,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    plan_follow_ups (id) {
+        id -> Text,
+        event_id -> Text,
+        due_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    follow_up_reports (id) {
+        id -> Text,
+        follow_up_id -> Text,
+        plan_id -> Text,
+        content -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    follow_up_evidence (id) {
+        id -> Text,
+        report_id -> Text,
+        file_key -> Text,
+        name -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(action_plans -> registrations (registration_id));
+diesel::joinable!(follow_up_reports -> plan_follow_ups (follow_up_id));
+diesel::joinable!(follow_up_reports -> action_plans (plan_id));
+diesel::joinable!(follow_up_evidence -> follow_up_reports (report_id));
 diesel::joinable!(action_plan_versions -> action_plans (plan_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -430,4 +465,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     checkin_windows,
     action_plans,
     action_plan_versions,
+    plan_follow_ups,
+    follow_up_reports,
+    follow_up_evidence,
 );

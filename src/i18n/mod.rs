@@ -286,6 +286,19 @@ mod tests {
             "plan.error.too_many_rows",
             "plan.error.late_refused",
             "audit.action.plan.submitted",
+            "audit.action.follow_up.added",
+            "audit.action.follow_up.removed",
+            "audit.action.follow_up.reported",
+            "follow_up.error.date",
+            "follow_up.error.before_end",
+            "follow_up.error.taken",
+            "follow_up.error.has_reports",
+            "follow_up.error.progress",
+            "follow_up.error.done_date",
+            "follow_up.error.closed",
+            "follow_up.progress.done",
+            "follow_up.progress.in_progress",
+            "follow_up.progress.not_started",
         ] {
             keys.push(message.to_owned());
         }

@@ -80,8 +80,8 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
-        accounts, action_plans, admin, attendance, attendance_import, checkin, events, ops, public,
-        registration, roster, sessions, webhooks,
+        accounts, action_plans, admin, attendance, attendance_import, checkin, events, follow_ups,
+        ops, public, registration, roster, sessions, webhooks,
     };
     use web::post;
     cfg.service(resource("/").route(get().to(public::home)))
@@ -263,6 +263,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         // Action plans
         .service(resource("/manage/events/{slug}/plans").route(get().to(action_plans::list)))
+        // Follow-up of plans: before "/plans/{id}", which would take its name.
+        .service(
+            resource("/manage/events/{slug}/plans/follow-ups")
+                .route(get().to(follow_ups::dates))
+                .route(post().to(follow_ups::add)),
+        )
+        .service(
+            resource("/manage/events/{slug}/plans/follow-ups/{id}/remove")
+                .route(post().to(follow_ups::remove)),
+        )
         .service(resource("/manage/events/{slug}/plans/{id}").route(get().to(action_plans::read)))
         .service(
             resource("/manage/events/{slug}/plans/{id}/attachment")

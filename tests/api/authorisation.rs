@@ -474,6 +474,21 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             "/manage/events/bimtek-kita/plans/tidak-ada/attachment",
             staff_only(404, 404),
         ),
+        // Follow-up of the plans: its dates.
+        get(
+            "/manage/events/bimtek-kita/plans/follow-ups",
+            staff_only(200, 200),
+        ),
+        post(
+            "/manage/events/bimtek-kita/plans/follow-ups",
+            &[],
+            staff_only(422, 422),
+        ),
+        post(
+            "/manage/events/bimtek-kita/plans/follow-ups/tidak-ada/remove",
+            &[],
+            staff_only(404, 404),
+        ),
         get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200]),
         // Self check-in: the organisers' desk of an in-person session, and
         // the participant's page, refused to everyone here since nobody

@@ -11,6 +11,7 @@ mod checkin;
 mod cli;
 mod event_page;
 mod events;
+mod follow_ups;
 mod invitations;
 mod jobs;
 mod mail;

@@ -8,6 +8,7 @@ pub mod calendar_feeds;
 pub mod checkin_windows;
 pub mod events;
 pub mod failures;
+pub mod follow_ups;
 pub mod imports;
 pub mod jobs;
 pub mod outbox;

@@ -3,6 +3,7 @@
 //! A draft keeps whatever was typed; a submission must be complete.
 
 pub mod deadline;
+pub mod follow_up;
 pub mod state;
 
 pub use deadline::{LateRule, PlanRules, Refused, Submission};
@@ -300,10 +301,11 @@ pub fn parse_month(raw: &str) -> Option<(i32, u32)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    /// A form's fields as sent.
+    pub(in crate::domain::action_plan) fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

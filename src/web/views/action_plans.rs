@@ -266,6 +266,7 @@ pub fn list(ctx: &PageContext, event: &Event, plans: &[Listed]) -> Markup {
                     }
                 }
             }
+            p { a href={ (base) "/follow-ups" } { (t("follow_up.dates_link")) } }
         },
     )
 }

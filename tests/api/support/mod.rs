@@ -8,6 +8,7 @@ mod app;
 mod jobs;
 mod mail;
 mod people;
+mod plans;
 pub mod process;
 pub mod s3_server;
 pub mod smtp;
@@ -17,6 +18,7 @@ pub use app::*;
 pub use jobs::*;
 pub use mail::*;
 pub use people::*;
+pub use plans::*;
 
 /// `backend_tests!(name);` above `async fn name(backend: TestBackend)`
 /// makes the tests `name::sqlite` and `name::postgres`, so that a failure
