@@ -26,10 +26,12 @@ pub enum Template {
     PlanSubmitted,
     FollowUpDue,
     FollowUpReminder,
+    PlanRevisionAsked,
+    PlanAccepted,
 }
 
 impl Template {
-    pub const ALL: [Template; 16] = [
+    pub const ALL: [Template; 18] = [
         Template::Invitation,
         Template::RoleGranted,
         Template::PasswordReset,
@@ -46,6 +48,8 @@ impl Template {
         Template::PlanSubmitted,
         Template::FollowUpDue,
         Template::FollowUpReminder,
+        Template::PlanRevisionAsked,
+        Template::PlanAccepted,
     ];
 
     pub fn key(self) -> &'static str {
@@ -66,6 +70,8 @@ impl Template {
             Template::PlanSubmitted => "plan_submitted",
             Template::FollowUpDue => "follow_up_due",
             Template::FollowUpReminder => "follow_up_reminder",
+            Template::PlanRevisionAsked => "plan_revision_asked",
+            Template::PlanAccepted => "plan_accepted",
         }
     }
 
@@ -90,6 +96,9 @@ impl Template {
             Template::FollowUpDue | Template::FollowUpReminder => {
                 &["name", "event", "title", "when", "link", "contact"]
             }
+            Template::PlanRevisionAsked | Template::PlanAccepted => &[
+                "name", "event", "title", "version", "comments", "link", "contact",
+            ],
         }
     }
 }

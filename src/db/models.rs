@@ -360,3 +360,17 @@ pub struct FollowUpEvidenceRow {
     pub kind: String,
     pub created_at: NaiveDateTime,
 }
+
+/// A reviewer's decision on one version of a plan.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::action_plan_reviews)]
+pub struct ActionPlanReviewRow {
+    pub plan_id: String,
+    pub version: i32,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub decision: crate::domain::action_plan::review::Decision,
+    /// domain::action_plan::review::Comments as JSON.
+    pub comments: String,
+    pub reviewer_id: String,
+    pub created_at: NaiveDateTime,
+}

@@ -431,11 +431,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    action_plan_reviews (plan_id, version) {
+        plan_id -> Text,
+        version -> Integer,
+        decision -> Text,
+        comments -> Text,
+        reviewer_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(action_plans -> registrations (registration_id));
 diesel::joinable!(follow_up_reports -> plan_follow_ups (follow_up_id));
 diesel::joinable!(follow_up_reports -> action_plans (plan_id));
 diesel::joinable!(follow_up_evidence -> follow_up_reports (report_id));
 diesel::joinable!(action_plan_versions -> action_plans (plan_id));
+diesel::joinable!(action_plan_reviews -> action_plans (plan_id));
+diesel::joinable!(action_plan_reviews -> users (reviewer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     events,
@@ -468,4 +481,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_follow_ups,
     follow_up_reports,
     follow_up_evidence,
+    action_plan_reviews,
 );

@@ -3,6 +3,7 @@
 //! match on the enums; labels for people come from the i18n catalogue.
 
 use crate::domain::action_plan::State as PlanState;
+use crate::domain::action_plan::review::Decision;
 use crate::domain::attendance::{Match, Source};
 use crate::domain::job::JobStatus;
 use crate::domain::outbox::OutboxStatus;
@@ -98,6 +99,10 @@ stored_states! {
         RevisionAsked => "revision_asked",
         Accepted => "accepted",
     }
+    Decision {
+        RevisionAsked => "revision_asked",
+        Accepted => "accepted",
+    }
     Match {
         RegistrantId => "registrant_id",
         Email => "email",
@@ -133,5 +138,6 @@ mod tests {
         round_trips::<Source>();
         round_trips::<Match>();
         round_trips::<PlanState>();
+        round_trips::<Decision>();
     }
 }

@@ -10,13 +10,22 @@ use super::throttle::Allowance;
 pub enum EventRole {
     Organiser,
     Speaker,
+    /// Reads the event's action plans and decides on them.
+    Reviewer,
 }
 
 impl EventRole {
+    pub const ALL: [EventRole; 3] = [
+        EventRole::Organiser,
+        EventRole::Speaker,
+        EventRole::Reviewer,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventRole::Organiser => "organiser",
             EventRole::Speaker => "speaker",
+            EventRole::Reviewer => "reviewer",
         }
     }
 
@@ -24,6 +33,7 @@ impl EventRole {
         match s {
             "organiser" => Some(EventRole::Organiser),
             "speaker" => Some(EventRole::Speaker),
+            "reviewer" => Some(EventRole::Reviewer),
             _ => None,
         }
     }
@@ -66,6 +76,25 @@ impl Account {
     /// Staff sign in with a password and see the organiser pages.
     pub fn is_staff(&self) -> bool {
         self.is_admin || self.is_organiser || !self.memberships.is_empty()
+    }
+}
+
+#[cfg(test)]
+impl Account {
+    /// Someone signed in with a password and these roles only, for the
+    /// rules' tests.
+    pub(crate) fn with_roles(memberships: Vec<Membership>) -> Account {
+        Account {
+            id: "u".into(),
+            email: "a@b.id".into(),
+            name: "A".into(),
+            has_password: true,
+            is_admin: false,
+            is_organiser: false,
+            lang: "id".into(),
+            session_generation: 0,
+            memberships,
+        }
     }
 }
 
@@ -215,20 +244,10 @@ mod tests {
 
     #[test]
     fn who_may_manage_an_event() {
-        let mut account = Account {
-            id: "u".into(),
-            email: "a@b.id".into(),
-            name: "A".into(),
-            has_password: true,
-            is_admin: false,
-            is_organiser: false,
-            lang: "id".into(),
-            session_generation: 0,
-            memberships: vec![Membership {
-                event_id: "e1".into(),
-                role: EventRole::Speaker,
-            }],
-        };
+        let mut account = Account::with_roles(vec![Membership {
+            event_id: "e1".into(),
+            role: EventRole::Speaker,
+        }]);
         assert!(!account.may_manage("e1"));
         assert!(account.is_staff());
         account.memberships.push(Membership {

@@ -4,6 +4,8 @@
 //! that the catalogue is the one mapping pages use.
 
 use super::Lang;
+use crate::domain::account::EventRole;
+use crate::domain::action_plan::review::Section;
 use crate::domain::action_plan::{State as PlanState, Strategy};
 use crate::domain::attendance::{Match, Source};
 use crate::domain::outbox::OutboxStatus;
@@ -93,6 +95,21 @@ labels! {
         Community => "plan.strategy.community",
         Advocacy => "plan.strategy.advocacy",
     }
+    Section {
+        Title => "plan.field.title",
+        Situation => "plan.field.situation",
+        Objectives => "plan.field.objectives",
+        TargetGroup => "plan.field.target_group",
+        Strategies => "plan.field.strategies",
+        Activities => "plan.field.activities",
+        Indicators => "plan.field.indicators",
+        Attachment => "plan.field.attachment",
+    }
+    EventRole {
+        Organiser => "role.organiser",
+        Speaker => "role.speaker",
+        Reviewer => "role.reviewer",
+    }
 }
 
 #[cfg(test)]
@@ -120,5 +137,7 @@ mod tests {
         every_label::<Match>();
         every_label::<PlanState>();
         every_label::<Strategy>();
+        every_label::<Section>();
+        every_label::<EventRole>();
     }
 }

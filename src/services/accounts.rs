@@ -399,19 +399,12 @@ pub async fn invite(
     db.transaction(move |conn| {
         let now = Utc::now();
         let user = users::find_or_create(conn, &email, &name, invitation.lang.code(), now)?;
-        let (event_id, role, role_key) = match &invitation.role {
+        let (event_id, role) = match &invitation.role {
             Invited::Organiser { event_id } => {
                 users::grant(conn, &user.id, false, true, now)?;
-                (event_id.clone(), EventRole::Organiser, "role.organiser")
+                (event_id.clone(), EventRole::Organiser)
             }
-            Invited::Member { event_id, role } => (
-                Some(event_id.clone()),
-                *role,
-                match role {
-                    EventRole::Organiser => "role.organiser",
-                    EventRole::Speaker => "role.speaker",
-                },
-            ),
+            Invited::Member { event_id, role } => (Some(event_id.clone()), *role),
         };
         let lang = lang_of(&user.lang);
         let role_text = match &event_id {
@@ -420,7 +413,7 @@ pub async fn invite(
                 users::add_membership(conn, event_id, &user.id, role, now)?;
                 lang.tf(
                     "role.in_event",
-                    &[("role", &lang.t(role_key)), ("event", &event.title)],
+                    &[("role", &lang.label(role)), ("event", &event.title)],
                 )
             }
             None => lang.t("role.organiser_any").to_owned(),

@@ -11,6 +11,7 @@ use crate::db::models::{ActionPlanRow, ActionPlanVersionRow, RegistrationRow};
 use crate::db::repo::{action_plans as repo, audit, events, registrations, users};
 use crate::db::{Db, DbConnection};
 use crate::domain::account::Account;
+use crate::domain::action_plan::review::{Comments, Decision, Scope};
 use crate::domain::action_plan::{
     Content, Intent, State, Submission, check_draft, check_submission,
 };
@@ -46,6 +47,37 @@ pub struct Plan {
     pub version: i32,
     pub late: bool,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The decision on the last version decided, if any.
+    pub review: Option<Review>,
+    /// The reviewer it is assigned to; `None`: any of the event's.
+    pub reviewer_id: Option<String>,
+}
+
+/// A reviewer's decision on a version.
+#[derive(Clone, Debug)]
+pub struct Review {
+    pub version: i32,
+    pub decision: Decision,
+    pub comments: Comments,
+    pub reviewer: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A plan's decisions, the first first.
+pub(crate) fn reviews(conn: &mut DbConnection, plan_id: &str) -> Result<Vec<Review>, Error> {
+    Ok(repo::reviews(conn, plan_id)?
+        .into_iter()
+        .map(|(row, reviewer)| Review {
+            version: row.version,
+            decision: row.decision,
+            comments: serde_json::from_str(&row.comments).unwrap_or_else(|error| {
+                tracing::warn!(plan = %row.plan_id, %error, "unreadable review comments, shown empty");
+                Comments::default()
+            }),
+            reviewer,
+            at: row.created_at.and_utc(),
+        })
+        .collect())
 }
 
 impl Plan {
@@ -59,10 +91,12 @@ impl Plan {
             version: 0,
             late: false,
             submitted_at: None,
+            review: None,
+            reviewer_id: None,
         }
     }
 
-    fn of(row: ActionPlanRow) -> Plan {
+    pub(crate) fn of(row: ActionPlanRow) -> Plan {
         let content = serde_json::from_str(&row.content).unwrap_or_else(|error| {
             tracing::warn!(plan = %row.id, %error, "unreadable plan content, shown empty");
             Content::default()
@@ -80,7 +114,19 @@ impl Plan {
             version: row.version,
             late: row.late,
             submitted_at: row.submitted_at.map(|at| at.and_utc()),
+            review: None,
+            reviewer_id: row.reviewer_id,
         }
+    }
+
+    /// With its last decision, as the participant's and the reviewers'
+    /// pages show it.
+    fn reviewed(row: ActionPlanRow, conn: &mut DbConnection) -> Result<Plan, Error> {
+        let review = reviews(conn, &row.id)?.pop();
+        Ok(Plan {
+            review,
+            ..Plan::of(row)
+        })
     }
 }
 
@@ -121,8 +167,10 @@ pub async fn own(
     let (user_id, id) = (account.id.clone(), registration_id.to_owned());
     db.run(move |conn| {
         let (_, event) = seat(conn, &user_id, &id)?;
-        let plan =
-            repo::find_by_registration(conn, &id)?.map_or_else(|| Plan::empty(&id), Plan::of);
+        let plan = match repo::find_by_registration(conn, &id)? {
+            Some(row) => Plan::reviewed(row, conn)?,
+            None => Plan::empty(&id),
+        };
         Ok((event, plan))
     })
     .await
@@ -235,7 +283,7 @@ pub async fn save(
             )?;
         }
         let saved = Saved {
-            plan: Plan::of(row),
+            plan: Plan::reviewed(row, conn)?,
             errors,
             submitted,
         };
@@ -253,33 +301,75 @@ fn tell_submitted(
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let lang = users::lang_of(conn, &registration.user_id)?;
-    let when = crate::i18n::dates::date(lang, &now.with_timezone(&event.time_zone));
-    let late = match timing {
-        Submission::Late => lang.t("plan.late_mail"),
-        Submission::OnTime => "",
+    let about = Mail {
+        template: Template::PlanSubmitted,
+        event,
+        registration,
+        title,
+        version,
     };
+    tell(conn, about, origin, now, |lang| {
+        let when = crate::i18n::dates::date(lang, &now.with_timezone(&event.time_zone));
+        let late = match timing {
+            Submission::Late => lang.t("plan.late_mail"),
+            Submission::OnTime => "",
+        };
+        vec![("when", when), ("late", late.to_owned())]
+    })
+}
+
+/// A message to a plan's participant about one version of it.
+pub(crate) struct Mail<'a> {
+    pub template: Template,
+    pub event: &'a Event,
+    pub registration: &'a RegistrationRow,
+    pub title: &'a str,
+    pub version: i32,
+}
+
+/// Writes the message to the outbox in the caller's transaction, in the
+/// participant's language: the values every plan message has (name,
+/// event, title, version, link to the plan, contact) and the template's
+/// own, which `own` gives in that language.
+pub(crate) fn tell(
+    conn: &mut DbConnection,
+    about: Mail<'_>,
+    origin: &Origin,
+    now: DateTime<Utc>,
+    own: impl FnOnce(crate::i18n::Lang) -> Vec<(&'static str, String)>,
+) -> Result<(), Error> {
+    let Mail {
+        template,
+        event,
+        registration,
+        title,
+        version,
+    } = about;
+    let lang = users::lang_of(conn, &registration.user_id)?;
+    let link = origin.link(&format!("/my/registrations/{}/plan", registration.id));
+    let contact = event.contact_or_office();
+    let own = own(lang);
+    let mut args: Vec<(&str, &dyn std::fmt::Display)> = vec![
+        ("name", &registration.full_name),
+        ("event", &event.title),
+        ("title", &title),
+        ("version", &version),
+        ("link", &link),
+        ("contact", &contact),
+    ];
+    args.extend(
+        own.iter()
+            .map(|(name, value)| (*name, value as &dyn std::fmt::Display)),
+    );
     let event_id = event.id.to_string();
     mail::enqueue(
         conn,
         mail::Outgoing {
-            template: Template::PlanSubmitted,
+            template,
             lang,
             to: &registration.email,
             event_id: Some(&event_id),
-            args: &[
-                ("name", &registration.full_name),
-                ("event", &event.title),
-                ("title", &title),
-                ("version", &version),
-                ("when", &when),
-                ("late", &late),
-                (
-                    "link",
-                    &origin.link(&format!("/my/registrations/{}/plan", registration.id)),
-                ),
-                ("contact", &event.contact_or_office()),
-            ],
+            args: &args,
             attachments: Vec::new(),
         },
         now,
@@ -311,10 +401,11 @@ pub struct Listed {
     pub institution: String,
 }
 
-pub async fn of_event(db: &Db, event: &Event) -> Result<Vec<Listed>, Error> {
-    let event_id = event.id.to_string();
+/// The event's plans `scope` admits.
+pub async fn of_event(db: &Db, event: &Event, scope: &Scope) -> Result<Vec<Listed>, Error> {
+    let (event_id, scope) = (event.id.to_string(), scope.clone());
     db.run(move |conn| {
-        Ok(repo::of_event(conn, &event_id)?
+        Ok(repo::of_event(conn, (&event_id, &scope))?
             .into_iter()
             .map(|(row, participant, institution)| Listed {
                 plan: Plan::of(row),
@@ -326,35 +417,45 @@ pub async fn of_event(db: &Db, event: &Event) -> Result<Vec<Listed>, Error> {
     .await
 }
 
-/// A version as a plan's history lists it.
+/// A version as a plan's history lists it, with the decision on it.
 #[derive(Clone, Debug)]
 pub struct Version {
     pub number: i32,
     pub submitted_at: DateTime<Utc>,
     pub late: bool,
+    pub review: Option<Review>,
 }
 
-/// One plan of the event, for its organisers, with its versions.
+/// One plan of the event that `scope` admits, with its versions.
 pub async fn in_event(
     db: &Db,
-    event: &Event,
+    (event, scope): (&Event, &Scope),
     plan_id: &str,
 ) -> Result<(Listed, Vec<Version>), Error> {
-    let (event_id, id) = (event.id.to_string(), plan_id.to_owned());
+    let (event_id, scope, id) = (event.id.to_string(), scope.clone(), plan_id.to_owned());
     db.run(move |conn| {
-        let row = repo::find_in_event(conn, &event_id, &id)?.ok_or(Error::NotFound)?;
+        let row = repo::find_in_event(conn, (&event_id, &scope), &id)?.ok_or(Error::NotFound)?;
         let registration =
             registrations::find(conn, &row.registration_id)?.ok_or(Error::NotFound)?;
+        let mut reviews = reviews(conn, &row.id)?;
         let versions = repo::versions(conn, &row.id)?
             .into_iter()
             .map(|v| Version {
                 number: v.version,
                 submitted_at: v.submitted_at.and_utc(),
                 late: v.late,
+                review: reviews
+                    .iter()
+                    .position(|r| r.version == v.version)
+                    .map(|at| reviews.remove(at)),
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let last = versions.iter().rev().find_map(|v| v.review.clone());
         let listed = Listed {
-            plan: Plan::of(row),
+            plan: Plan {
+                review: last,
+                ..Plan::of(row)
+            },
             participant: registration.full_name,
             institution: registration.institution,
         };

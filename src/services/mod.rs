@@ -17,6 +17,7 @@ pub mod invitations;
 pub mod mail;
 pub mod ops;
 pub mod passwords;
+pub mod plan_reviews;
 pub mod questions;
 pub mod regions;
 pub mod registrations;

@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use super::AppState;
 use super::session::{self, SignInMethod, SignedIn};
 use crate::domain::account::Account;
+use crate::domain::action_plan::review::Scope;
 use crate::domain::event::Event;
 use crate::error::Error;
 use crate::i18n::Lang;
@@ -202,6 +203,23 @@ impl FromRequest for Staff {
     }
 }
 
+/// A staff member signed in and the event named by the path's `{slug}`,
+/// as `admit` lets them in.
+fn in_event<T: 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    admit: fn(Account, Event) -> Result<T, Error>,
+) -> LocalBoxFuture<'static, Result<T, Error>> {
+    let staff = Staff::from_request(req, payload);
+    let state = state(req);
+    let slug = req.match_info().get("slug").unwrap_or_default().to_owned();
+    Box::pin(async move {
+        let Staff(account) = staff.await?;
+        let event = events::by_slug(&state.db, &slug).await?;
+        admit(account, event)
+    })
+}
+
 /// A staff member allowed to manage the event named by the path's `{slug}`
 /// (its organisers, and administrators), with that event.
 pub struct ManagedEvent {
@@ -214,17 +232,38 @@ impl FromRequest for ManagedEvent {
     type Future = LocalBoxFuture<'static, Result<Self, Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let staff = Staff::from_request(req, payload);
-        let state = state(req);
-        let slug = req.match_info().get("slug").unwrap_or_default().to_owned();
-        Box::pin(async move {
-            let Staff(account) = staff.await?;
-            let event = events::by_slug(&state.db, &slug).await?;
+        in_event(req, payload, |account, event| {
             if account.may_manage(&event.id.to_string()) {
                 Ok(ManagedEvent { account, event })
             } else {
                 Err(Error::Forbidden)
             }
+        })
+    }
+}
+
+/// Someone who may read the action plans of the event named by the
+/// path's `{slug}`: its organisers and administrators all of them, its
+/// reviewers those their scope admits (review::Scope). Anyone else is
+/// refused, as on the event's other pages.
+pub struct PlanReader {
+    pub account: Account,
+    pub event: Event,
+    pub scope: Scope,
+}
+
+impl FromRequest for PlanReader {
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        in_event(req, payload, |account, event| {
+            let scope = Scope::of(&account, &event.id.to_string()).ok_or(Error::Forbidden)?;
+            Ok(PlanReader {
+                account,
+                event,
+                scope,
+            })
         })
     }
 }

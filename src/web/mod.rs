@@ -81,7 +81,7 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
         accounts, action_plans, admin, attendance, attendance_import, checkin, events, follow_ups,
-        ops, public, registration, roster, sessions, webhooks,
+        ops, plan_reviews, public, registration, roster, sessions, webhooks,
     };
     use web::post;
     cfg.service(resource("/").route(get().to(public::home)))
@@ -277,6 +277,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/manage/events/{slug}/plans/{id}/attachment")
                 .route(get().to(action_plans::organiser_attachment)),
+        )
+        .service(
+            resource("/manage/events/{slug}/plans/{id}/review")
+                .route(post().to(plan_reviews::decide)),
+        )
+        .service(
+            resource("/manage/events/{slug}/plans/{id}/reviewer")
+                .route(post().to(plan_reviews::assign)),
+        )
+        .service(
+            resource("/manage/events/{slug}/plans/{id}/changes")
+                .route(get().to(plan_reviews::changes)),
         )
         // Attendance
         .service(resource("/manage/events/{slug}/attendance").route(get().to(attendance::event)))

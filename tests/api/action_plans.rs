@@ -12,22 +12,26 @@ use chrono_tz::Tz;
 
 use crate::support::*;
 
-const SLUG: &str = "bimtek-rtl";
+pub(crate) const SLUG: &str = "bimtek-rtl";
 
 /// An event, a participant with a seat signed in by link, and the
 /// event's organiser signed in.
-struct Class {
-    app: TestApp,
-    event: Event,
-    admin: Account,
-    siti: Browser,
-    rina: Browser,
-    registration: String,
+pub(crate) struct Class {
+    pub(crate) app: TestApp,
+    pub(crate) event: Event,
+    pub(crate) admin: Account,
+    pub(crate) siti: Browser,
+    pub(crate) rina: Browser,
+    pub(crate) registration: String,
 }
 
 impl Class {
     async fn new(backend: &TestBackend) -> Class {
-        let app = spawn_app(backend).await;
+        Class::on(spawn_app(backend).await).await
+    }
+
+    /// The class on an application already started.
+    pub(crate) async fn on(app: TestApp) -> Class {
         let event = create_event(&app.db, event(SLUG, Tz::Asia__Jakarta, true)).await;
         let admin = staff(&app.db, "admin@dispusip.example.id", true, None).await;
         let registration = seat(&app, &event, &admin, 1).await;
@@ -43,7 +47,7 @@ impl Class {
         }
     }
 
-    fn plan(&self) -> String {
+    pub(crate) fn plan(&self) -> String {
         format!("/my/registrations/{}/plan", self.registration)
     }
 
@@ -101,7 +105,7 @@ async fn submitted_mail(class: &Class) -> bimtek::services::OutboxRow {
 }
 
 /// A confirmed seat for participant `n`, added by an administrator.
-async fn seat(app: &TestApp, event: &Event, admin: &Account, n: usize) -> String {
+pub(crate) async fn seat(app: &TestApp, event: &Event, admin: &Account, n: usize) -> String {
     registrations::add_by_hand(
         &app.db,
         event,
@@ -113,7 +117,7 @@ async fn seat(app: &TestApp, event: &Event, admin: &Account, n: usize) -> String
     .unwrap()
 }
 
-async fn signed_in_as(app: &TestApp, n: usize) -> Browser {
+pub(crate) async fn signed_in_as(app: &TestApp, n: usize) -> Browser {
     let account = participant(
         &app.db,
         &format!("peserta{n}@perpusdes.example.id"),
@@ -124,7 +128,7 @@ async fn signed_in_as(app: &TestApp, n: usize) -> Browser {
 }
 
 /// A complete plan's fields, one activity row.
-fn complete() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn complete() -> Vec<(&'static str, &'static str)> {
     vec![
         ("title", "Pojok Baca Digital Desa Sukamaju"),
         (
@@ -146,7 +150,7 @@ fn complete() -> Vec<(&'static str, &'static str)> {
 
 /// Sends the plan's form as a browser does: the fields, then the file
 /// (if any), then the button pressed.
-async fn send(
+pub(crate) async fn send(
     browser: &Browser,
     path: &str,
     fields: &[(&str, &str)],
@@ -177,8 +181,8 @@ async fn send(
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
-const SAVE: (&str, &str) = ("action", "save");
-const SUBMIT: (&str, &str) = ("action", "submit");
+pub(crate) const SAVE: (&str, &str) = ("action", "save");
+pub(crate) const SUBMIT: (&str, &str) = ("action", "submit");
 
 /// A field's value as the page shows it.
 fn has_value(page: &str, name: &str, value: &str) -> bool {
@@ -187,7 +191,7 @@ fn has_value(page: &str, name: &str, value: &str) -> bool {
 }
 
 /// A PNG's first bytes, then `size` bytes in all.
-fn png(size: usize) -> Vec<u8> {
+pub(crate) fn png(size: usize) -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     bytes.resize(size, 0);
     bytes

@@ -12,10 +12,11 @@ use crate::support::*;
 /// Sent to a sign-in page (303 to /sign-in or /my/sign-in).
 const SIGN_IN: u16 = 0;
 
-const ROLES: [&str; 6] = [
+const ROLES: [&str; 7] = [
     "anonymous",
     "participant",
     "speaker",
+    "reviewer",
     "organiser of another event",
     "organiser",
     "administrator",
@@ -27,10 +28,10 @@ struct Case {
     /// Form fields for POST (empty: the form comes back with its messages,
     /// which shows the request was let through).
     fields: Vec<(&'static str, String)>,
-    expect: [u16; 6],
+    expect: [u16; 7],
 }
 
-fn get(path: impl Into<String>, expect: [u16; 6]) -> Case {
+fn get(path: impl Into<String>, expect: [u16; 7]) -> Case {
     Case {
         method: "GET",
         path: path.into(),
@@ -39,7 +40,7 @@ fn get(path: impl Into<String>, expect: [u16; 6]) -> Case {
     }
 }
 
-fn post(path: impl Into<String>, fields: &[(&'static str, &str)], expect: [u16; 6]) -> Case {
+fn post(path: impl Into<String>, fields: &[(&'static str, &str)], expect: [u16; 7]) -> Case {
     let fields = fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
     Case {
         method: "POST",
@@ -103,6 +104,13 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
     .await;
     staff(
         &app.db,
+        "penilai@perpusnas.example.id",
+        false,
+        Some((&ours, EventRole::Reviewer)),
+    )
+    .await;
+    staff(
+        &app.db,
         "andi@perpus.example.id",
         false,
         Some((&theirs, EventRole::Organiser)),
@@ -121,6 +129,7 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
     let mut browsers = vec![app.browser(), signed_in_as_participant(&app).await];
     for email in [
         "narasumber@perpusnas.example.id",
+        "penilai@perpusnas.example.id",
         "andi@perpus.example.id",
         "rina@perpus.example.id",
         "admin@dispusip.example.id",
@@ -130,7 +139,7 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
         browsers.push(browser);
     }
     // A message of our event, to resend.
-    let rina = &browsers[4];
+    let rina = &browsers[5];
     rina.post(
         "/manage/events/bimtek-kita/invitations",
         &[
@@ -156,8 +165,9 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
         .unwrap()
         .to_owned();
 
-    let all = |status| [status; 6];
-    let staff_only = |organiser, admin| [SIGN_IN, SIGN_IN, 403, 403, organiser, admin];
+    let all = |status| [status; 7];
+    let staff_only = |organiser, admin| [SIGN_IN, SIGN_IN, 403, 403, 403, organiser, admin];
+    let plans = |status| [SIGN_IN, SIGN_IN, 403, status, 403, status, status];
     let cases = vec![
         // Public
         get("/", all(200)),
@@ -198,43 +208,43 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
         post("/my/sign-in", &[], all(422)),
         get("/my/sign-in/palsu", all(400)),
         post("/my/sign-in/palsu", &[], all(400)),
-        get("/my", [SIGN_IN, 200, 200, 200, 200, 200]),
+        get("/my", [SIGN_IN, 200, 200, 200, 200, 200, 200]),
         get(
             "/my/registrations/tidak-ada/cancel",
-            [SIGN_IN, 404, 404, 404, 404, 404],
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
         ),
         post(
             "/my/registrations/tidak-ada/cancel",
             &[],
-            [SIGN_IN, 404, 404, 404, 404, 404],
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
         ),
         get(
             "/my/registrations/tidak-ada/invitation.ics",
-            [SIGN_IN, 404, 404, 404, 404, 404],
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
         ),
         // A plan is its seat holder's alone: anyone else, whatever their
         // role, finds nothing there.
         get(
             "/my/registrations/tidak-ada/plan",
-            [SIGN_IN, 404, 404, 404, 404, 404],
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
         ),
         post(
             "/my/registrations/tidak-ada/plan",
             &[("title", "RTL")],
-            [SIGN_IN, 404, 404, 404, 404, 404],
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
         ),
         get(
             "/my/registrations/tidak-ada/plan/attachment",
-            [SIGN_IN, 404, 404, 404, 404, 404],
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
         ),
         // The private feed: nothing to show before one is made; then
         // each signed-in person makes one of their own and stops it.
-        get("/my/calendar", [SIGN_IN, 303, 303, 303, 303, 303]),
-        post("/my/calendar", &[], [SIGN_IN, 303, 303, 303, 303, 303]),
+        get("/my/calendar", [SIGN_IN, 303, 303, 303, 303, 303, 303]),
+        post("/my/calendar", &[], [SIGN_IN, 303, 303, 303, 303, 303, 303]),
         post(
             "/my/calendar/revoke",
             &[],
-            [SIGN_IN, 303, 303, 303, 303, 303],
+            [SIGN_IN, 303, 303, 303, 303, 303, 303],
         ),
         get("/calendar/tidak-ada.ics", all(404)),
         // Staff
@@ -464,14 +474,26 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             format!("/manage/events/bimtek-kita/sessions/{session}/attendance/print"),
             staff_only(200, 200),
         ),
-        // The event's action plans, read by its organisers.
-        get("/manage/events/bimtek-kita/plans", staff_only(200, 200)),
-        get(
-            "/manage/events/bimtek-kita/plans/tidak-ada",
-            staff_only(404, 404),
-        ),
+        // The event's action plans, read by its organisers and its
+        // reviewers (who may decide on them, but not choose who reviews).
+        get("/manage/events/bimtek-kita/plans", plans(200)),
+        get("/manage/events/bimtek-kita/plans/tidak-ada", plans(404)),
         get(
             "/manage/events/bimtek-kita/plans/tidak-ada/attachment",
+            plans(404),
+        ),
+        get(
+            "/manage/events/bimtek-kita/plans/tidak-ada/changes",
+            plans(404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/plans/tidak-ada/review",
+            &[("decision", "accept"), ("version", "1")],
+            plans(404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/plans/tidak-ada/reviewer",
+            &[("reviewer", "")],
             staff_only(404, 404),
         ),
         // Follow-up of the plans: its dates.
@@ -489,7 +511,7 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             &[],
             staff_only(404, 404),
         ),
-        get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200]),
+        get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200, 200]),
         // Self check-in: the organisers' desk of an in-person session, and
         // the participant's page, refused to everyone here since nobody
         // holds a seat in the event.
@@ -513,18 +535,21 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
         ),
         get(
             format!("/checkin/{session}"),
-            [SIGN_IN, 403, 403, 403, 403, 403],
+            [SIGN_IN, 403, 403, 403, 403, 403, 403],
         ),
         post(
             format!("/checkin/{session}"),
             &[("code", "123456")],
-            [SIGN_IN, 403, 403, 403, 403, 403],
+            [SIGN_IN, 403, 403, 403, 403, 403, 403],
         ),
-        get("/checkin/tidak-ada", [SIGN_IN, 404, 404, 404, 404, 404]),
+        get(
+            "/checkin/tidak-ada",
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
+        ),
         post(
             "/checkin/tidak-ada",
             &[("code", "123456")],
-            [SIGN_IN, 404, 404, 404, 404, 404],
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
         ),
         // Starting an event takes the organiser flag of the account (the
         // staff here hold event roles only) or an administrator.
@@ -539,7 +564,7 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
         ),
         get(
             "/manage/events/tidak-ada",
-            [SIGN_IN, SIGN_IN, 404, 404, 404, 404],
+            [SIGN_IN, SIGN_IN, 404, 404, 404, 404, 404],
         ),
         post(
             format!("/outbox/{message}/resend"),

@@ -2,11 +2,35 @@
 
 use diesel::prelude::*;
 
+use diesel::dsl::auto_type;
+use diesel::sql_types::Bool;
+
 use crate::db::DbConnection;
-use crate::db::models::{ActionPlanRow, ActionPlanVersionRow};
-use crate::db::schema::{action_plan_versions, action_plans, registrations};
+use crate::db::models::{ActionPlanReviewRow, ActionPlanRow, ActionPlanVersionRow};
+use crate::db::schema::{
+    action_plan_reviews, action_plan_versions, action_plans, registrations, users,
+};
 use crate::db::states::Stored;
 use crate::domain::action_plan::State;
+use crate::domain::action_plan::review::Scope;
+
+/// `Scope::admits` as SQL, for any query over action_plans: everything,
+/// or the plans assigned to the reviewer and those assigned to nobody.
+#[auto_type]
+fn admitted(all: bool, reviewer: String) -> _ {
+    all.into_sql::<Bool>()
+        .or(action_plans::reviewer_id.is_null())
+        .or(action_plans::reviewer_id.eq(reviewer))
+}
+
+/// The plans `scope` admits: the one filter every reading of plans by
+/// organisers and reviewers goes through.
+pub fn in_scope(scope: &Scope) -> admitted {
+    match scope {
+        Scope::All => admitted(true, String::new()),
+        Scope::Reviewer(id) => admitted(false, id.clone()),
+    }
+}
 
 pub fn find_by_registration(
     conn: &mut DbConnection,
@@ -19,15 +43,17 @@ pub fn find_by_registration(
         .optional()
 }
 
-/// A plan of the event; another event's plan is not found.
+/// A plan of the event that `scope` admits; another event's plan, or one
+/// outside the scope, is not found.
 pub fn find_in_event(
     conn: &mut DbConnection,
-    event_id: &str,
+    (event_id, scope): (&str, &Scope),
     id: &str,
 ) -> QueryResult<Option<ActionPlanRow>> {
     action_plans::table
         .find(id)
         .filter(action_plans::event_id.eq(event_id))
+        .filter(in_scope(scope))
         .select(ActionPlanRow::as_select())
         .first(conn)
         .optional()
@@ -74,14 +100,16 @@ pub fn versions(conn: &mut DbConnection, plan_id: &str) -> QueryResult<Vec<Actio
         .load(conn)
 }
 
-/// The event's plans with their participant's name and institution, by name.
+/// The event's plans `scope` admits, with their participant's name and
+/// institution, by name.
 pub fn of_event(
     conn: &mut DbConnection,
-    event_id: &str,
+    (event_id, scope): (&str, &Scope),
 ) -> QueryResult<Vec<(ActionPlanRow, String, String)>> {
     action_plans::table
         .inner_join(registrations::table)
         .filter(action_plans::event_id.eq(event_id))
+        .filter(in_scope(scope))
         .order(registrations::full_name.asc())
         .select((
             ActionPlanRow::as_select(),
@@ -109,4 +137,69 @@ pub fn states_of_user(
         .into_iter()
         .filter_map(|(id, state, late)| Some((id, State::from_stored(&state)?, late)))
         .collect())
+}
+
+/// One version of a plan.
+pub fn version(
+    conn: &mut DbConnection,
+    plan_id: &str,
+    number: i32,
+) -> QueryResult<Option<ActionPlanVersionRow>> {
+    action_plan_versions::table
+        .find((plan_id, number))
+        .select(ActionPlanVersionRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Assigns the plan to one reviewer, or to none (any of the event's).
+pub fn assign(conn: &mut DbConnection, plan_id: &str, reviewer: Option<&str>) -> QueryResult<()> {
+    diesel::update(action_plans::table.find(plan_id))
+        .set(action_plans::reviewer_id.eq(reviewer))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Moves the plan from `from` to `to` if it still stands there at
+/// `version`; false when someone else moved it first (the row stays
+/// locked until the transaction ends, so a second decision waits and then
+/// finds it moved).
+pub fn decide(
+    conn: &mut DbConnection,
+    (plan_id, version): (&str, i32),
+    (from, to): (State, State),
+    at: chrono::NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        action_plans::table
+            .find(plan_id)
+            .filter(action_plans::state.eq(from.stored()))
+            .filter(action_plans::version.eq(version)),
+    )
+    .set((
+        action_plans::state.eq(to.stored()),
+        action_plans::updated_at.eq(at),
+    ))
+    .execute(conn)
+    .map(|changed| changed == 1)
+}
+
+pub fn insert_review(conn: &mut DbConnection, row: &ActionPlanReviewRow) -> QueryResult<()> {
+    diesel::insert_into(action_plan_reviews::table)
+        .values(row.clone())
+        .execute(conn)
+        .map(drop)
+}
+
+/// A plan's decisions with their reviewer's name, the first first.
+pub fn reviews(
+    conn: &mut DbConnection,
+    plan_id: &str,
+) -> QueryResult<Vec<(ActionPlanReviewRow, String)>> {
+    action_plan_reviews::table
+        .inner_join(users::table)
+        .filter(action_plan_reviews::plan_id.eq(plan_id))
+        .order(action_plan_reviews::version.asc())
+        .select((ActionPlanReviewRow::as_select(), users::name))
+        .load(conn)
 }

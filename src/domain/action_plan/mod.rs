@@ -3,7 +3,9 @@
 //! A draft keeps whatever was typed; a submission must be complete.
 
 pub mod deadline;
+pub mod diff;
 pub mod follow_up;
+pub mod review;
 pub mod state;
 
 pub use deadline::{LateRule, PlanRules, Refused, Submission};

@@ -34,6 +34,11 @@ impl State {
             .ok_or(NotAllowed)
     }
 
+    /// Whether a reviewer may decide on it now.
+    pub fn awaits_review(self) -> bool {
+        self == State::Submitted
+    }
+
     /// A reviewer's answer to a submitted plan.
     pub fn ask_revision(self) -> Result<State, NotAllowed> {
         (self == State::Submitted)
@@ -62,6 +67,11 @@ mod tests {
         assert_eq!(State::Accepted.submit(), Err(NotAllowed));
         assert_eq!(State::Draft.accept(), Err(NotAllowed));
         assert_eq!(State::Accepted.ask_revision(), Err(NotAllowed));
+        let awaiting: Vec<_> = State::ALL
+            .into_iter()
+            .filter(|s| s.awaits_review())
+            .collect();
+        assert_eq!(awaiting, [State::Submitted]);
         let editable: Vec<_> = State::ALL.into_iter().filter(|s| s.editable()).collect();
         assert_eq!(editable, [State::Draft, State::RevisionAsked]);
     }

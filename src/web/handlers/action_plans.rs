@@ -5,15 +5,16 @@ use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 use maud::Markup;
 
-use super::{page, see_other};
+use super::{page, plan_reviews, see_other};
 use crate::domain::action_plan::read_form;
 use crate::error::Error;
 use crate::services::accounts::Origin;
 use crate::services::action_plans::{self, Attachment};
 use crate::web::AppState;
-use crate::web::extract::{ManagedEvent, Member, PageContext};
+use crate::web::extract::{Member, PageContext, PlanReader};
 use crate::web::upload::{Kind, Refusal, Upload, UploadPolicy};
 use crate::web::views::action_plans as views;
+use crate::web::views::plan_reviews::Draft;
 
 /// A plan's attachment: a document, a spreadsheet or a photo, 10 MB at
 /// most; the plan's fields come with it in the same form.
@@ -109,33 +110,33 @@ pub async fn attachment(
     download(&state, plan.attachment).await
 }
 
+/// The event's plans its reader may see (review::Scope).
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageContext,
-    ManagedEvent { event, .. }: ManagedEvent,
+    PlanReader { event, scope, .. }: PlanReader,
 ) -> Result<Markup, Error> {
-    let plans = action_plans::of_event(&state.db, &event).await?;
+    let plans = action_plans::of_event(&state.db, &event, &scope).await?;
     Ok(views::list(&ctx, &event, &plans))
 }
 
 pub async fn read(
     state: web::Data<AppState>,
     ctx: PageContext,
-    ManagedEvent { event, .. }: ManagedEvent,
+    reader: PlanReader,
     path: web::Path<(String, String)>,
 ) -> Result<Markup, Error> {
     let (_, plan_id) = path.into_inner();
-    let (listed, versions) = action_plans::in_event(&state.db, &event, &plan_id).await?;
-    Ok(views::organiser_page(&ctx, &event, &listed, &versions))
+    plan_reviews::page(&state, &ctx, &reader, &plan_id, Draft::default()).await
 }
 
 pub async fn organiser_attachment(
     state: web::Data<AppState>,
-    ManagedEvent { event, .. }: ManagedEvent,
+    PlanReader { event, scope, .. }: PlanReader,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Error> {
     let (_, plan_id) = path.into_inner();
-    let (listed, _) = action_plans::in_event(&state.db, &event, &plan_id).await?;
+    let (listed, _) = action_plans::in_event(&state.db, (&event, &scope), &plan_id).await?;
     download(&state, listed.plan.attachment).await
 }
 

@@ -9,6 +9,7 @@ pub mod checkin;
 pub mod events;
 pub mod follow_ups;
 pub mod ops;
+pub mod plan_reviews;
 pub mod public;
 pub mod registration;
 pub mod roster;

@@ -311,10 +311,13 @@ pub fn my_page(
                             @if !event.published { p { strong { (lang.t("manage.draft")) } } }
                             p { @for (i, role) in roles.iter().enumerate() {
                                 @if i > 0 { ", " }
-                                (lang.t(match role { EventRole::Organiser => "role.organiser", EventRole::Speaker => "role.speaker" }))
+                                (lang.label(*role))
                             } }
                             @if account.may_manage(&event.id.to_string()) {
                                 p { a href={ "/manage/events/" (event.slug) } { (lang.t("manage.open")) } }
+                            }
+                            @if roles.contains(&EventRole::Reviewer) {
+                                p { a href={ "/manage/events/" (event.slug) "/plans" } { (lang.t("plan.list_title")) } }
                             }
                         }
                     }

@@ -4,13 +4,16 @@
 use maud::{Markup, html};
 
 use super::forms::{self, Errors, Field, csrf, input, summarised, textarea_marked};
+use super::plan_reviews::{self as review, comment};
 use super::{format, layout};
+use crate::domain::action_plan::review::{Comments, Section};
 use crate::domain::action_plan::{
     Activity, Content, LateRule, State, Strategy, activity_field_name, parse_month, strategy_name,
 };
 use crate::domain::event::{Event, FieldError};
 use crate::i18n::Lang;
 use crate::services::action_plans::{Listed, Plan, Version};
+use crate::services::plan_reviews::Reviewer;
 use crate::web::extract::PageContext;
 
 /// The participant's plan: where it stands, and the form while it is
@@ -40,13 +43,23 @@ pub fn participant_page(
                 }
                 (form(ctx, &address, plan, errors))
             } @else {
-                (content(lang, &plan.content, plan.attachment.as_ref().map(|a| (format!("{address}/attachment"), a.name.as_str()))))
+                (content(lang, &plan.content, plan.attachment.as_ref().map(|a| (format!("{address}/attachment"), a.name.as_str())), current_comments(plan)))
             }
         },
     )
 }
 
-/// The state, the deadline and the late rule, in a sentence each.
+/// The comments of the decision on the plan's current version: what the
+/// participant revises, or what came with its acceptance.
+fn current_comments(plan: &Plan) -> Option<&Comments> {
+    plan.review
+        .as_ref()
+        .filter(|r| r.version == plan.version)
+        .map(|r| &r.comments)
+}
+
+/// The state, the deadline and the late rule, in a sentence each; the
+/// decision on the current version, if any.
 fn standing(lang: Lang, event: &Event, plan: &Plan) -> Markup {
     html! {
         p {
@@ -55,6 +68,11 @@ fn standing(lang: Lang, event: &Event, plan: &Plan) -> Markup {
         }
         @if let Some(at) = plan.submitted_at {
             p { (lang.tf("plan.submitted_at", &[("version", &plan.version), ("at", &format::moment(lang, at, event.time_zone))])) }
+        }
+        @if plan.state == State::Submitted { p { (lang.t("plan_review.waiting")) } }
+        @if let Some(decided) = plan.review.as_ref().filter(|r| r.version == plan.version) {
+            (review::outcome(lang, event, decided))
+            @if plan.state == State::RevisionAsked { p { (lang.t("plan_review.revise")) } }
         }
         @if let Some(due) = event.plans.due_at {
             @if plan.state.editable() {
@@ -80,6 +98,8 @@ fn form(ctx: &PageContext, address: &str, plan: &Plan, form_errors: &[FieldError
         .map(|s| strategy_name(*s).to_owned())
         .collect();
     let kinds = "PDF, DOCX, XLSX, JPG, PNG";
+    let said = current_comments(plan);
+    let note = |section| comment(lang, said, section);
     summarised(
         lang,
         errors,
@@ -89,13 +109,21 @@ fn form(ctx: &PageContext, address: &str, plan: &Plan, form_errors: &[FieldError
                 // First, so that Enter in a field saves rather than
                 // pressing a row's button.
                 p { button.secondary type="submit" name="action" value="save" { (t("plan.save")) } }
+                (note(Section::Title))
                 (input(lang, Field::new("title", t("plan.field.title"), "text", &content.title), errors))
+                (note(Section::Situation))
                 (textarea_marked(lang, ("situation", t("plan.field.situation"), true), &content.situation, Some(t("plan.hint.situation")), errors))
+                (note(Section::Objectives))
                 (textarea_marked(lang, ("objectives", t("plan.field.objectives"), true), &content.objectives, None, errors))
+                (note(Section::TargetGroup))
                 (textarea_marked(lang, ("target_group", t("plan.field.target_group"), true), &content.target_group, Some(t("plan.hint.target_group")), errors))
+                (note(Section::Strategies))
                 (forms::checkboxes(lang, "strategy", t("plan.field.strategies"), &strategies, &chosen, errors))
+                (note(Section::Activities))
                 (activities(lang, &content.activities, errors))
+                (note(Section::Indicators))
                 (textarea_marked(lang, ("indicators", t("plan.field.indicators"), true), &content.indicators, Some(t("plan.hint.indicators")), errors))
+                (note(Section::Attachment))
                 (attachment_field(lang, address, plan, kinds, errors))
                 p.hint { (t("plan.submit_hint")) }
                 button.secondary type="submit" name="action" value="save" { (t("plan.save")) }
@@ -167,25 +195,37 @@ fn attachment_field(
     }
 }
 
-/// A plan as submitted, read-only; `attachment`: its address and name.
-fn content(lang: Lang, content: &Content, attachment: Option<(String, &str)>) -> Markup {
+/// A plan as submitted, read-only, with the reviewer's comment under
+/// each section's heading; `attachment`: its address and name.
+fn content(
+    lang: Lang,
+    content: &Content,
+    attachment: Option<(String, &str)>,
+    comments: Option<&Comments>,
+) -> Markup {
     let t = |key| lang.t(key);
-    let text = |label: &str, value: &str| {
+    let heading = |section: Section| {
         html! {
-            h2 { (label) }
+            h2 { (lang.label(section)) }
+            (comment(lang, comments, section))
+        }
+    };
+    let text = |section: Section, value: &str| {
+        html! {
+            (heading(section))
             div lang=[format::authored(lang)] { (format::paragraphs(value)) }
         }
     };
     html! {
         article {
-            h2 { (t("plan.field.title")) }
+            (heading(Section::Title))
             p lang=[format::authored(lang)] { strong { (content.title) } }
-            (text(t("plan.field.situation"), &content.situation))
-            (text(t("plan.field.objectives"), &content.objectives))
-            (text(t("plan.field.target_group"), &content.target_group))
-            h2 { (t("plan.field.strategies")) }
+            (text(Section::Situation, &content.situation))
+            (text(Section::Objectives, &content.objectives))
+            (text(Section::TargetGroup, &content.target_group))
+            (heading(Section::Strategies))
             ul { @for strategy in &content.strategies { li { (lang.label(*strategy)) } } }
-            h2 { (t("plan.field.activities")) }
+            (heading(Section::Activities))
             div.table tabindex="0" role="region" aria-label=(t("plan.field.activities")) {
                 table {
                     thead { tr {
@@ -210,10 +250,12 @@ fn content(lang: Lang, content: &Content, attachment: Option<(String, &str)>) ->
                     }
                 }
             }
-            (text(t("plan.field.indicators"), &content.indicators))
+            (text(Section::Indicators, &content.indicators))
             @if let Some((href, name)) = attachment {
-                h2 { (t("plan.field.attachment")) }
+                (heading(Section::Attachment))
                 p { a href=(href) { (name) } }
+            } @else if comments.and_then(|c| c.on(Section::Attachment)).is_some() {
+                (heading(Section::Attachment))
             }
         }
     }
@@ -279,41 +321,50 @@ fn title_or_untitled(lang: Lang, content: &Content) -> &str {
     }
 }
 
-/// One plan, read-only, for the event's organisers.
+/// What the plan's page offers its reader beside the plan: the choice of
+/// reviewer (organisers only) and the review form as it was left.
+pub struct Reviewing<'a> {
+    pub reviewers: Option<&'a [Reviewer]>,
+    pub draft: review::Draft<'a>,
+}
+
+/// One plan, read-only, for the event's organisers and reviewers: its
+/// versions and decisions, and the review form while it waits for one.
 pub fn organiser_page(
     ctx: &PageContext,
     event: &Event,
-    listed: &Listed,
-    versions: &[Version],
+    (listed, versions): (&Listed, &[Version]),
+    reviewing: &Reviewing<'_>,
 ) -> Markup {
     let lang = ctx.lang;
     let t = |key| lang.t(key);
     let plan = &listed.plan;
-    let base = format!("/manage/events/{}/plans", event.slug);
+    let list = format!("/manage/events/{}/plans", event.slug);
     let id = plan.id.as_deref().unwrap_or_default();
+    let base = format!("{list}/{id}");
+    let title = format!("{} · {}", t("plan.title"), listed.participant);
     layout::page(
         ctx,
-        &format!("{} · {}", t("plan.title"), listed.participant),
+        &forms::title(lang, reviewing.draft.errors, &title),
         html! {
-            p.back { a href=(base) { (t("plan.list_title")) } }
+            p.back { a href=(list) { (t("plan.list_title")) } }
             h1 { (t("plan.title")) ": " (listed.participant) }
             p { (listed.institution) }
             (standing(lang, event, plan))
-            @if !versions.is_empty() {
-                h2 { (t("plan.versions")) }
-                ul {
-                    @for version in versions {
-                        li {
-                            (lang.tf("plan.submitted_at", &[("version", &version.number), ("at", &format::moment(lang, version.submitted_at, event.time_zone))]))
-                            @if version.late { " · " (t("plan.late")) }
-                        }
-                    }
-                }
+            @if let Some(reviewers) = reviewing.reviewers {
+                (review::assignment(ctx, &format!("{base}/reviewer"), reviewers, plan.reviewer_id.as_deref()))
             }
+            (review::versions(lang, event, &base, versions))
             @if plan.state == State::Draft {
                 p.notice { (t("plan.organiser_draft")) }
             }
-            (content(lang, &plan.content, plan.attachment.as_ref().map(|a| (format!("{base}/{id}/attachment"), a.name.as_str()))))
+            @if reviewing.draft.not_waiting {
+                p.alert role="alert" { (t("plan_review.not_waiting")) }
+            }
+            (content(lang, &plan.content, plan.attachment.as_ref().map(|a| (format!("{base}/attachment"), a.name.as_str())), current_comments(plan)))
+            @if plan.state.awaits_review() {
+                (review::form(ctx, &format!("{base}/review"), plan.version, &reviewing.draft))
+            }
         },
     )
 }

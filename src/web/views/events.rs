@@ -5,6 +5,7 @@ use maud::{Markup, html};
 use super::admin::{InviteForm, language_options, outbox_page, outbox_table};
 use super::forms::{self, Errors, Field, checkbox, csrf, input, select, summarised, textarea};
 use super::{format, layout};
+use crate::domain::account::EventRole;
 use crate::domain::action_plan::LateRule;
 use crate::domain::attendance::Rules;
 use crate::domain::event::{Event, FieldError};
@@ -38,10 +39,14 @@ pub fn manage_event(
         sessions,
         outbox,
     } = *page;
-    let roles = vec![
-        ("speaker".to_owned(), lang.t("role.speaker").to_owned()),
-        ("organiser".to_owned(), lang.t("role.organiser").to_owned()),
-    ];
+    let roles: Vec<(String, String)> = [
+        EventRole::Speaker,
+        EventRole::Reviewer,
+        EventRole::Organiser,
+    ]
+    .into_iter()
+    .map(|role| (role.as_str().to_owned(), lang.label(role).to_owned()))
+    .collect();
     let form_errors = errors;
     let errors = &Errors::new(form_errors);
     layout::page(
