@@ -24,13 +24,17 @@ pub const MAIN_EVENT_SLUG: &str = "strategi-pengembangan-perpustakaan-tik";
 /// The demo's one password, printed when it starts.
 pub const PASSWORD: &str = "bimtek-demo-2020";
 
-pub const STAFF: [(&str, &str); 4] = [
+pub const STAFF: [(&str, &str); 5] = [
     ("admin@bimtek.demo", "administrator"),
     ("panitia@bimtek.demo", "organiser of the Bengkulu bimtek"),
     ("narasumber@bimtek.demo", "speaker at the Bengkulu bimtek"),
     (
         "panitia.sulsel@bimtek.demo",
         "organiser of the Sulawesi Selatan bimtek",
+    ),
+    (
+        "penilai@bimtek.demo",
+        "action plan reviewer of the Bengkulu bimtek",
     ),
 ];
 
@@ -169,6 +173,12 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
             false,
             Some((&sulsel, EventRole::Organiser)),
         ),
+        (
+            STAFF[4].0,
+            "Dra. Wulan Sari, M.Si.",
+            false,
+            Some((&bengkulu, EventRole::Reviewer)),
+        ),
     ];
     let mut accounts = Vec::new();
     for (email, name, admin, role) in people {
@@ -194,6 +204,7 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
     let siti_seat = seat(db, &accounts[0], &created[0]).await?;
     let crowd = crowd(db, &accounts[0], &created[0]).await?;
     plans(db, (&siti, &siti_seat), &crowd).await?;
+    reviews(db, &created[0], (&accounts[0], &accounts[4]), &crowd).await?;
     // The first day's two sessions, on Zoom, are over.
     for (index, session) in sessions.iter().take(2).enumerate() {
         zoom_report(db, session, index).await?;
@@ -400,8 +411,6 @@ async fn plans(
         &demo_origin(),
     )
     .await?;
-    let (name, email) = crowd_person(1);
-    let author = accounts::ensure_participant(db, &email, &name, crate::i18n::Lang::Id).await?;
     let submitted = Content {
         title: "Perpustakaan Desa sebagai Pusat Belajar Petani Kopi".into(),
         situation:
@@ -430,16 +439,173 @@ async fn plans(
         indicators:
             "20 petani hadir tiap diskusi; 5 kelompok tani berjualan daring pada Juni 2026.".into(),
     };
-    services::action_plans::save(
+    submit_as(db, crowd, 1, submitted).await?;
+    Ok(())
+}
+
+/// Submits `content` as participant `n` of the crowd; the plan's id.
+async fn submit_as(
+    db: &Db,
+    crowd: &[String],
+    n: usize,
+    content: crate::domain::action_plan::Content,
+) -> Result<String, Error> {
+    use crate::domain::action_plan::Intent;
+    let (name, email) = crowd_person(n);
+    let author = accounts::ensure_participant(db, &email, &name, crate::i18n::Lang::Id).await?;
+    let (_, saved) = services::action_plans::save(
         db,
         &author,
-        &crowd[1],
-        (submitted, Intent::Submit),
+        &crowd[n],
+        (content, Intent::Submit),
         None,
         Vec::new(),
         &demo_origin(),
     )
     .await?;
+    saved
+        .filter(|saved| saved.errors.is_empty())
+        .and_then(|saved| saved.plan.id)
+        .ok_or_else(|| Error::Internal(format!("the demo plan of participant {n} was refused")))
+}
+
+/// Reviewed action plans, decided by the event's reviewer: one waiting
+/// for its revision, one accepted, and one in its second version after a
+/// revision with comments, given to the reviewer and waiting again.
+async fn reviews(
+    db: &Db,
+    event: &crate::domain::event::Event,
+    (admin, reviewer): (
+        &crate::domain::account::Account,
+        &crate::domain::account::Account,
+    ),
+    crowd: &[String],
+) -> Result<(), Error> {
+    use crate::domain::action_plan::review::{Comments, Decision, Scope, Section};
+    use crate::domain::action_plan::{Activity, Content, Strategy};
+    let decide = |id: String, version: i32, decision: Decision, comments: Comments| async move {
+        let sent = (Some(decision), comments);
+        let decided = services::plan_reviews::decide(
+            db,
+            reviewer,
+            (event, &Scope::All),
+            (&id, version),
+            sent,
+            &demo_origin(),
+        )
+        .await?;
+        match decided {
+            services::plan_reviews::Decided::Done(_) => Ok(()),
+            services::plan_reviews::Decided::NotWaiting => Err(Error::Internal(format!(
+                "the demo plan {id} was not waiting for review"
+            ))),
+        }
+    };
+    let comments = |sections: &[(Section, &str)], general: &str| Comments {
+        sections: sections
+            .iter()
+            .map(|(s, text)| (*s, (*text).to_owned()))
+            .collect(),
+        general: general.to_owned(),
+    };
+    let activity = |what: &str, month: &str, responsible: &str| Activity {
+        what: what.into(),
+        month: month.into(),
+        responsible: responsible.into(),
+        resources: "Anggaran perpustakaan".into(),
+        partner: String::new(),
+    };
+    let mobile = Content {
+        title: "Layanan Perpustakaan Keliling untuk Sekolah Dasar".into(),
+        situation: "Motor perpustakaan keliling ada, tetapi hanya berjalan dua kali setahun."
+            .into(),
+        objectives: "Meningkatkan minat baca.".into(),
+        target_group: "Murid SD di desa sekitar".into(),
+        strategies: vec![Strategy::Information],
+        activities: vec![activity(
+            "Kunjungan keliling ke SD",
+            "2026-03",
+            "Pengelola perpustakaan",
+        )],
+        indicators: "Minat baca naik.".into(),
+    };
+    let id = submit_as(db, crowd, 2, mobile).await?;
+    let asked = comments(
+        &[
+            (
+                Section::Objectives,
+                "Tujuan masih umum: sebutkan untuk siapa dan berapa banyak.",
+            ),
+            (
+                Section::Indicators,
+                "Tuliskan angka yang dapat diukur, misalnya jumlah peminjaman per bulan.",
+            ),
+        ],
+        "Rencana kegiatannya sudah jelas; lengkapi tujuan dan indikatornya.",
+    );
+    decide(id, 1, Decision::RevisionAsked, asked).await?;
+
+    let finance = Content {
+        title: "Kelas Literasi Keuangan bagi Ibu Rumah Tangga".into(),
+        situation: "Ruang diskusi perpustakaan kosong pada pagi hari.".into(),
+        objectives: "30 ibu rumah tangga mampu menyusun anggaran keluarga dalam 6 bulan.".into(),
+        target_group: "Ibu-ibu PKK kelurahan".into(),
+        strategies: vec![Strategy::Community],
+        activities: vec![activity(
+            "Kelas anggaran keluarga",
+            "2026-05",
+            "Kepala perpustakaan",
+        )],
+        indicators: "30 peserta menyelesaikan kelas; 20 menyusun anggaran keluarga.".into(),
+    };
+    let id = submit_as(db, crowd, 3, finance).await?;
+    decide(
+        id,
+        1,
+        Decision::Accepted,
+        comments(&[], "Terima kasih, rencana yang terukur."),
+    )
+    .await?;
+
+    let fishers = Content {
+        title: "Taman Baca Kampung Nelayan".into(),
+        situation: "Belum ada taman baca di kampung nelayan; anak-anak membaca di masjid.".into(),
+        objectives: "Anak nelayan membaca setiap sore.".into(),
+        target_group: "Anak usia sekolah di kampung nelayan".into(),
+        strategies: vec![Strategy::Community],
+        activities: vec![activity(
+            "Membuka taman baca di balai kampung",
+            "2026-02",
+            "Ketua karang taruna",
+        )],
+        indicators: "Taman baca buka setiap sore.".into(),
+    };
+    let id = submit_as(db, crowd, 4, fishers.clone()).await?;
+    services::plan_reviews::assign(db, admin, event, &id, Some(reviewer.id.clone())).await?;
+    let asked = comments(
+        &[
+            (
+                Section::Activities,
+                "Tambahkan kegiatan bersama sekolah dan jadwal buka yang tetap.",
+            ),
+            (
+                Section::Strategies,
+                "Pertimbangkan kemitraan dengan dinas perikanan.",
+            ),
+        ],
+        "",
+    );
+    decide(id, 1, Decision::RevisionAsked, asked).await?;
+    let mut revised = fishers;
+    revised.situation =
+        "Belum ada taman baca di kampung nelayan; 60 anak membaca di masjid setiap sore.".into();
+    revised.strategies.push(Strategy::Advocacy);
+    revised.activities.push(activity(
+        "Lomba bercerita bersama SD Negeri 3",
+        "2026-04",
+        "Guru SD Negeri 3",
+    ));
+    submit_as(db, crowd, 4, revised).await?;
     Ok(())
 }
 

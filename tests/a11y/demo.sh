@@ -23,13 +23,22 @@
 #     excused, an excuse form open, its printable list) and of one
 #     participant (an override without its reason), the review queue and
 #     the answers given in it, and the attendance rules out of range), the
-#     participants' action plans and a submitted one, with their errors;
+#     participants' action plans and a submitted one, with their errors,
+#     and the reviewed ones: one waiting for its revision, one accepted, one
+#     in its second version (its choice of reviewer, its versions and what
+#     changed between them);
+#   - as the reviewer: their page, the plans given to them or to nobody,
+#     the second version waiting for them and its review sent without a
+#     comment (its errors), and what changed between its versions (the last
+#     two, and one version with itself);
 #   - as the speaker: their page, their sessions and the event page;
 #   - as the participant (signed in by the e-mailed link, read from the
 #     demo's .eml folder): their page, giving up a seat, their action plan
 #     (a draft, and saved again with its month written in words), the public pages as
 #     they see them, the calendar feed's page and the page showing a new
-#     feed's address, checking in (with a wrong code) and before it opens.
+#     feed's address, checking in (with a wrong code) and before it opens;
+#   - as a participant of the crowd whose plan a reviewer sent back: their
+#     plan with the reviewer's comments beside its sections, and their page.
 # Every GET route that renders a page is here (src/web/mod.rs); the others
 # answer files (CSV, XLSX, .ics, CSS), redirects or health figures.
 # With BIMTEK_A11Y_SCREENSHOTS=DIR each page is also saved as a picture at
@@ -79,6 +88,32 @@ PY
   echo "$link"
 }
 
+# The address of the demo's mail whose subject starts with $1 and whose text
+# holds $2.
+mailed_to() {
+  python3 - "$work/mail" "$1" "$2" <<'PY'
+import email, email.policy, pathlib, sys
+folder, subject, text = sys.argv[1:]
+for path in sorted(pathlib.Path(folder).glob("*.eml")):
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    if str(message["Subject"]).startswith(subject) and text in message.get_body(("plain",)).get_content():
+        print(message["To"].addresses[0].addr_spec)
+        break
+PY
+}
+
+# A participant signs in by the link e-mailed to $1; prints the cookie.
+by_link() {
+  local jar="$work/$1.jar" token link
+  token=$(curl -sf -c "$jar" -b "$jar" "$base/my/sign-in" | csrf)
+  curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
+    --data-urlencode "email=$1" "$base/my/sign-in"
+  link=$(mailed_link "$1" "Tautan masuk" "/my/sign-in/")
+  token=$(curl -sf -c "$jar" -b "$jar" "$link" | csrf)
+  curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" "$link"
+  cookie_of "$jar"
+}
+
 # A password sign-in: prints the session cookie.
 signed_in() {
   local jar="$work/$1.jar" token
@@ -120,6 +155,7 @@ confirm=${confirm#"$base"}
 admin=$(signed_in admin@bimtek.demo)
 organiser=$(signed_in panitia@bimtek.demo)
 speaker=$(signed_in narasumber@bimtek.demo)
+reviewer=$(signed_in penilai@bimtek.demo)
 
 # An import waiting for confirmation: two good rows and two with mistakes.
 token=$(curl -sf -b "$organiser" "$base$manage/registrations" | csrf)
@@ -147,6 +183,17 @@ checkin_page=/checkin/$(echo "$desk" | cut -d/ -f6)
 attendee=$(curl -sf -b "$organiser" "$base$manage/sessions/$session/attendance" | grep -o "$manage/attendance/participants/[0-9a-f-]*" | head -n 1)
 # The crowd's submitted action plan, from the event's list of plans.
 submitted_plan=$(curl -sf -b "$organiser" "$base$manage/plans" | grep -o "$manage/plans/[0-9a-f]*" | head -n 1)
+# The reviewed plans, by their titles.
+plan_titled() { curl -sf -b "$organiser" "$base$manage/plans" | grep -o "$manage/plans/[0-9a-f]*\">$1" | cut -d'"' -f1; }
+revised_plan=$(plan_titled "Taman Baca Kampung Nelayan")
+asked_plan=$(plan_titled "Layanan Perpustakaan Keliling")
+accepted_plan=$(plan_titled "Kelas Literasi Keuangan")
+# The participant whose plan was sent back reads the reviewer's comments.
+revising=$(by_link "$(mailed_to "RTL Anda perlu diperbaiki" "Layanan Perpustakaan Keliling")")
+revising_plan=$(curl -sf -b "$revising" "$base/my" | grep -o '/my/registrations/[0-9a-f-]*/plan' | head -n 1)
+for found in revised_plan asked_plan accepted_plan revising_plan; do
+  [ -n "${!found}" ] || { echo "demo.sh: no $found in the demo" >&2; exit 1; }
+done
 
 # A Zoom participant report uploaded for the first session, waiting for
 # confirmation (the test fixture: another day, so its warnings show too).
@@ -220,10 +267,13 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "submit:$manage/edit?late_after_minutes=-1&session_percent=101"
   "$manage/attendance?show=below" "$manage/sessions/$session/attendance?excuse=${attendee##*/}"
   "submit:$attendee?decision=passed&reason="
-  "$manage/plans" "$submitted_plan"
+  "$manage/plans" "$submitted_plan" "$revised_plan" "$revised_plan/changes" "$asked_plan" "$accepted_plan"
   "submit:$manage/edit?plan_due_date=&plan_due_time=10:00"
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")
+reviewer_pages=(/my "$manage/plans" "$revised_plan" "submit:$revised_plan?general="
+  "$revised_plan/changes" "$revised_plan/changes?from=1&to=1")
+revising_pages=(/my "$revising_plan")
 participant_pages=(/my "$seat" "$plan" "submit:$plan?title=Pojok+Literasi+Digital" / "/events/$slug" "/events/$slug/register"
   "$checkin_page" "submit:$checkin_page?code=12" "/checkin/$(echo "$unopened" | cut -d/ -f6)")
 
@@ -244,9 +294,12 @@ for lang in id en; do
   check "$lang" organiser --cookie "$organiser" "$base" "${organiser_pages[@]}" || status=1
   echo "== Speaker ($lang)"
   check "$lang" speaker --cookie "$speaker" "$base" "${speaker_pages[@]}" || status=1
+  echo "== Reviewer ($lang)"
+  check "$lang" reviewer --cookie "$reviewer" "$base" "${reviewer_pages[@]}" || status=1
   echo "== Participant ($lang)"
   check "$lang" participant --cookie "$participant" "$base" "${participant_pages[@]}" || status=1
   check "$lang" participant --cookie "$feed" "$base" /my/calendar || status=1
+  check "$lang" revising --cookie "$revising" "$base" "${revising_pages[@]}" || status=1
   echo "== A fresh installation ($lang)"
   check "$lang" setup "http://127.0.0.1:$fresh_port" "$setup" || status=1
 done
