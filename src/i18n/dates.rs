@@ -8,7 +8,8 @@ use chrono_tz::Tz;
 use super::Lang;
 use crate::domain::time::zone_label;
 
-pub fn date(lang: Lang, at: &DateTime<Tz>) -> String {
+/// A day with its weekday, of a moment in its zone or of a plain date.
+pub fn date(lang: Lang, at: &impl Datelike) -> String {
     let weekday = nth_word(
         lang.t("date.weekdays"),
         at.weekday().num_days_from_monday() as usize,

@@ -296,6 +296,7 @@ mod tests {
             "follow_up.error.progress",
             "follow_up.error.done_date",
             "follow_up.error.closed",
+            "follow_up.error.too_many_files",
             "follow_up.progress.done",
             "follow_up.progress.in_progress",
             "follow_up.progress.not_started",

@@ -5,6 +5,7 @@
 
 use super::Lang;
 use crate::domain::account::EventRole;
+use crate::domain::action_plan::follow_up::Progress;
 use crate::domain::action_plan::review::Section;
 use crate::domain::action_plan::{State as PlanState, Strategy};
 use crate::domain::attendance::{Match, Source};
@@ -110,6 +111,11 @@ labels! {
         Speaker => "role.speaker",
         Reviewer => "role.reviewer",
     }
+    Progress {
+        Done => "follow_up.progress.done",
+        InProgress => "follow_up.progress.in_progress",
+        NotStarted => "follow_up.progress.not_started",
+    }
 }
 
 #[cfg(test)]
@@ -139,5 +145,6 @@ mod tests {
         every_label::<Strategy>();
         every_label::<Section>();
         every_label::<EventRole>();
+        every_label::<Progress>();
     }
 }

@@ -80,8 +80,9 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
-        accounts, action_plans, admin, attendance, attendance_import, checkin, events, follow_ups,
-        ops, plan_reviews, public, registration, roster, sessions, webhooks,
+        accounts, action_plans, admin, attendance, attendance_import, checkin, events,
+        follow_up_reports, follow_ups, ops, plan_reviews, public, registration, roster, sessions,
+        webhooks,
     };
     use web::post;
     cfg.service(resource("/").route(get().to(public::home)))
@@ -162,6 +163,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/my/registrations/{id}/plan/attachment")
                 .route(get().to(action_plans::attachment)),
+        )
+        .service(
+            resource("/my/registrations/{id}/follow-ups/{follow_up}")
+                .route(get().to(follow_up_reports::show))
+                .route(post().to(follow_up_reports::save)),
+        )
+        .service(
+            resource("/my/registrations/{id}/follow-ups/{follow_up}/evidence/{evidence}")
+                .route(get().to(follow_up_reports::evidence)),
         )
         .service(
             resource("/my/calendar")

@@ -35,7 +35,7 @@ impl Class {
         let event = create_event(&app.db, event(SLUG, Tz::Asia__Jakarta, true)).await;
         let admin = staff(&app.db, "admin@dispusip.example.id", true, None).await;
         let registration = seat(&app, &event, &admin, 1).await;
-        let siti = signed_in_as(&app, 1).await;
+        let siti = participant_signed_in(&app, 1).await;
         let rina = organiser(&app, SLUG).await;
         Class {
             app,
@@ -117,16 +117,6 @@ pub(crate) async fn seat(app: &TestApp, event: &Event, admin: &Account, n: usize
     .unwrap()
 }
 
-pub(crate) async fn signed_in_as(app: &TestApp, n: usize) -> Browser {
-    let account = participant(
-        &app.db,
-        &format!("peserta{n}@perpusdes.example.id"),
-        &format!("Peserta {n}"),
-    )
-    .await;
-    signed_in_by_link(app, &account).await
-}
-
 /// A complete plan's fields, one activity row.
 pub(crate) fn complete() -> Vec<(&'static str, &'static str)> {
     vec![
@@ -148,8 +138,7 @@ pub(crate) fn complete() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-/// Sends the plan's form as a browser does: the fields, then the file
-/// (if any), then the button pressed.
+/// Sends the plan's form with its file, as a browser does.
 pub(crate) async fn send(
     browser: &Browser,
     path: &str,
@@ -157,32 +146,8 @@ pub(crate) async fn send(
     file: Option<(&str, Vec<u8>)>,
     button: (&str, &str),
 ) -> (u16, String) {
-    let (_, page) = browser.text("/my").await;
-    let mut form = reqwest::multipart::Form::new().text("csrf_token", csrf_in(&page));
-    for (name, value) in fields {
-        form = form.text(name.to_string(), value.to_string());
-    }
-    let (file_name, bytes) = file.unwrap_or(("", Vec::new()));
-    form = form.part(
-        "attachment",
-        reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
-    );
-    form = form.text(button.0.to_owned(), button.1.to_owned());
-    // A refused upload is answered before its body is read to the end,
-    // and its connection closed: none is taken from the pool after it.
-    let response = browser
-        .client
-        .post(browser.url(path))
-        .header("connection", "close")
-        .multipart(form)
-        .send()
-        .await
-        .expect("the server answers");
-    (response.status().as_u16(), response.text().await.unwrap())
+    send_with_file(browser, path, fields, ("attachment", file), button).await
 }
-
-pub(crate) const SAVE: (&str, &str) = ("action", "save");
-pub(crate) const SUBMIT: (&str, &str) = ("action", "submit");
 
 /// A field's value as the page shows it.
 fn has_value(page: &str, name: &str, value: &str) -> bool {
@@ -497,7 +462,7 @@ async fn nobody_else_reads_or_changes_a_participants_plan(backend: TestBackend) 
 
     // Another participant of the same event, with a seat and a plan.
     let other_registration = seat(app, &class.event, &class.admin, 2).await;
-    let other = signed_in_as(app, 2).await;
+    let other = participant_signed_in(app, 2).await;
     for path in [plan.clone(), format!("{plan}/attachment")] {
         let (status, page) = other.text(&path).await;
         assert_eq!(status, 404, "{app}: {path}");

@@ -237,6 +237,19 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             "/my/registrations/tidak-ada/plan/attachment",
             [SIGN_IN, 404, 404, 404, 404, 404, 404],
         ),
+        get(
+            "/my/registrations/tidak-ada/follow-ups/tidak-ada",
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
+        ),
+        post(
+            "/my/registrations/tidak-ada/follow-ups/tidak-ada",
+            &[],
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
+        ),
+        get(
+            "/my/registrations/tidak-ada/follow-ups/tidak-ada/evidence/tidak-ada",
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
+        ),
         // The private feed: nothing to show before one is made; then
         // each signed-in person makes one of their own and stops it.
         get("/my/calendar", [SIGN_IN, 303, 303, 303, 303, 303, 303]),

@@ -302,3 +302,321 @@ async fn report_sent(app: &TestApp, follow_up: &str, plan: &str) {
         .await
         .unwrap();
 }
+
+/// Sets a follow-up's date, as if it had come (or not yet).
+async fn follow_up_at(app: &TestApp, follow_up: &str, at: chrono::DateTime<Utc>) {
+    let follow_up = follow_up.to_owned();
+    app.db
+        .transaction(move |conn| -> Result<_, DbError> {
+            use bimtek::db::schema::plan_follow_ups::dsl::*;
+            use diesel::prelude::*;
+            diesel::update(plan_follow_ups.find(follow_up))
+                .set(due_at.eq(at.naive_utc()))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+/// A JPEG's first bytes, then `size` bytes in all.
+pub fn jpeg(size: usize) -> Vec<u8> {
+    let mut bytes = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01".to_vec();
+    bytes.resize(size, 0);
+    bytes
+}
+
+/// A participant with an accepted plan, signed in, and the event's two
+/// follow-ups: October's come, January's not yet.
+struct Reporting {
+    class: Class,
+    siti: Browser,
+    registration: String,
+    follow_ups: Vec<String>,
+}
+
+impl Reporting {
+    async fn new(backend: &TestBackend) -> Reporting {
+        let class = Class::new(backend).await;
+        let registration = class.seat(1).await;
+        plan_in_state(
+            &class.app.db,
+            &registration,
+            "Pojok Baca Digital",
+            State::Accepted,
+        )
+        .await;
+        for date in ["2030-10-29", "2031-01-29"] {
+            assert_eq!(class.add_date(date).await.0, 303, "{}", class.app);
+        }
+        let follow_ups = class.follow_ups().await;
+        follow_up_at(
+            &class.app,
+            &follow_ups[0],
+            Utc::now() - chrono::Duration::days(3),
+        )
+        .await;
+        let siti = participant_signed_in(&class.app, 1).await;
+        Reporting {
+            class,
+            siti,
+            registration,
+            follow_ups,
+        }
+    }
+
+    fn report(&self) -> String {
+        format!(
+            "/my/registrations/{}/follow-ups/{}",
+            self.registration, self.follow_ups[0]
+        )
+    }
+}
+
+/// A field's value as the page shows it.
+fn has_value(page: &str, name: &str, kind: &str, value: &str) -> bool {
+    page.contains(&format!(r#"name="{name}" type="{kind}" value="{value}""#))
+}
+
+backend_tests!(a_participant_reports_each_activity_with_evidence_until_the_next_date);
+async fn a_participant_reports_each_activity_with_evidence_until_the_next_date(
+    backend: TestBackend,
+) {
+    let reporting = Reporting::new(&backend).await;
+    let (app, siti, report) = (&reporting.class.app, &reporting.siti, reporting.report());
+
+    // The e-mailed link, signed out, goes through sign-in and back.
+    let response = app.browser().get(&report).await;
+    assert_eq!(response.status(), 303, "{app}");
+    assert_eq!(
+        Browser::location(&response),
+        format!("/my/sign-in?next={}", report.replace('/', "%2F")),
+        "{app}"
+    );
+
+    let (status, page) = siti.text(&report).await;
+    assert_eq!(status, 200, "{app}: {page}");
+    assert!(
+        page.contains("Belum dilaporkan")
+            && page.contains("Pelatihan literasi digital")
+            && page.contains("Direncanakan September 2030")
+            && page.contains("sampai Rabu, 29 Januari 2031")
+            && page.contains(r#"enctype="multipart/form-data""#),
+        "{app}: {page}"
+    );
+    let (_, my) = siti.text("/my").await;
+    assert!(
+        my.contains("Belum dilaporkan") && my.contains(&format!(r#"href="{report}""#)),
+        "{app}: {my}"
+    );
+
+    // Half written, a date in words: kept, with its message.
+    let half = [
+        ("report-0-progress", "done"),
+        ("report-0-realised_on", "awal Oktober"),
+        ("report-0-obstacles", "Internet desa sering putus."),
+    ];
+    let (status, page) = send_with_file(siti, &report, &half, ("evidence", None), SAVE).await;
+    assert_eq!(status, 422, "{app}: {page}");
+    assert!(
+        page.contains("Laporan tersimpan dengan semua yang Anda tulis")
+            && page.contains("Tulis tanggal sebagai tahun-bulan-hari")
+            && has_value(&page, "report-0-realised_on", "text", "awal Oktober")
+            && page.contains(r#"value="done" checked"#)
+            && page.contains("Internet desa sering putus.</textarea>"),
+        "{app}: {page}"
+    );
+    let (_, again) = siti.text(&report).await;
+    assert!(
+        has_value(&again, "report-0-realised_on", "text", "awal Oktober"),
+        "{app}: {again}"
+    );
+    // Sending it names what is missing.
+    let dated = [
+        ("report-0-progress", "done"),
+        ("report-0-realised_on", "2030-10-05"),
+        ("report-0-obstacles", "Internet desa sering putus."),
+        ("report-0-solution", "Modem cadangan dari desa."),
+    ];
+    let (status, page) = send_with_file(siti, &report, &dated, ("evidence", None), SUBMIT).await;
+    assert_eq!(status, 422, "{app}: {page}");
+    assert!(
+        page.contains("Pilih sejauh mana kegiatan ini terlaksana.")
+            && has_value(&page, "report-0-realised_on", "date", "2030-10-05"),
+        "{app}: {page}"
+    );
+
+    // Evidence: too big and a renamed program refused, the fields kept;
+    // a photo taken.
+    let (status, page) = send_with_file(
+        siti,
+        &report,
+        &dated,
+        ("evidence", Some(("foto.jpg", jpeg(10 * 1024 * 1024 + 1)))),
+        SAVE,
+    )
+    .await;
+    assert_eq!(status, 413, "{app}: {page}");
+    assert!(
+        page.contains("Berkas lebih besar dari 10 MB")
+            && has_value(&page, "report-0-realised_on", "date", "2030-10-05"),
+        "{app}: {page}"
+    );
+    let program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".repeat(100);
+    let (status, page) = send_with_file(
+        siti,
+        &report,
+        &dated,
+        ("evidence", Some(("foto.jpg", program))),
+        SAVE,
+    )
+    .await;
+    assert_eq!(status, 422, "{app}: {page}");
+    assert!(
+        page.contains("Isi berkas ini bukan JPG/PNG/PDF")
+            && page.contains(r#"aria-invalid="true""#)
+            && !page.contains("/evidence/"),
+        "{app}: {page}"
+    );
+    let (status, page) = send_with_file(
+        siti,
+        &report,
+        &dated,
+        ("evidence", Some(("pelatihan hari 1.jpg", jpeg(4096)))),
+        SAVE,
+    )
+    .await;
+    assert_eq!(status, 200, "{app}: {page}");
+    assert!(page.contains("pelatihan hari 1.jpg"), "{app}: {page}");
+    let evidence = evidence_in(&page, &report);
+    let file = siti.get(&format!("{report}/evidence/{evidence}")).await;
+    assert_eq!(file.status(), 200, "{app}");
+    assert_eq!(file.headers()["content-type"], "image/jpeg");
+    assert_eq!(file.headers()["cache-control"], "no-store");
+    assert_eq!(file.bytes().await.unwrap().to_vec(), jpeg(4096));
+
+    // Complete: sent, and shown as reported on their pages.
+    let mut complete = dated.to_vec();
+    complete.extend([
+        ("report-1-progress", "not_started"),
+        ("report-1-obstacles", "Belum ada dana."),
+    ]);
+    let (status, page) = send_with_file(siti, &report, &complete, ("evidence", None), SUBMIT).await;
+    assert_eq!(status, 303, "{app}: {page}");
+    let (_, page) = siti.text(&report).await;
+    assert!(
+        page.contains("Laporan dikirim")
+            && page.contains("pelatihan hari 1.jpg")
+            && !page.contains(r#"value="save""#),
+        "{app}: {page}"
+    );
+    for path in [
+        "/my".to_owned(),
+        format!("/my/registrations/{}/plan", reporting.registration),
+    ] {
+        let (_, page) = siti.text(&path).await;
+        assert!(page.contains("Sudah dilaporkan"), "{app}: {path}: {page}");
+    }
+    // A sent report changes only when sent again complete.
+    let (status, page) = send_with_file(siti, &report, &half, ("evidence", None), SUBMIT).await;
+    assert_eq!(status, 422, "{app}: {page}");
+    assert!(page.contains("Laporan Anda sudah dikirim"), "{app}: {page}");
+    let (_, page) = siti.text(&report).await;
+    assert!(
+        has_value(&page, "report-0-realised_on", "date", "2030-10-05"),
+        "{app}: {page}"
+    );
+
+    // January's date come: October's report is closed, read-only.
+    follow_up_at(
+        app,
+        &reporting.follow_ups[1],
+        Utc::now() - chrono::Duration::hours(1),
+    )
+    .await;
+    let (_, page) = siti.text(&report).await;
+    assert!(
+        page.contains("sudah ditutup")
+            && page.contains("Modem cadangan dari desa.")
+            && page.contains("Sudah terlaksana")
+            && !page.contains("<form method=\"post\" action=\"/my/registrations"),
+        "{app}: {page}"
+    );
+    let (status, page) = send_with_file(siti, &report, &half, ("evidence", None), SUBMIT).await;
+    assert_eq!(status, 422, "{app}: {page}");
+    assert!(page.contains("perubahan tidak disimpan"), "{app}: {page}");
+}
+
+backend_tests!(nobody_reports_on_or_reads_another_participants_plan);
+async fn nobody_reports_on_or_reads_another_participants_plan(backend: TestBackend) {
+    let reporting = Reporting::new(&backend).await;
+    let (app, siti, report) = (&reporting.class.app, &reporting.siti, reporting.report());
+    let (status, page) = send_with_file(
+        siti,
+        &report,
+        &[("report-0-obstacles", "Rahasia Siti")],
+        ("evidence", Some(("bukti.jpg", jpeg(2048)))),
+        SAVE,
+    )
+    .await;
+    assert_eq!(status, 200, "{app}: {page}");
+    let evidence = evidence_in(&page, &report);
+
+    // Another participant of the event, with an accepted plan of their own.
+    let other_registration = reporting.class.seat(2).await;
+    plan_in_state(
+        &app.db,
+        &other_registration,
+        "Kelas Komputer",
+        State::Accepted,
+    )
+    .await;
+    let other = participant_signed_in(app, 2).await;
+    for path in [report.clone(), format!("{report}/evidence/{evidence}")] {
+        let (status, page) = other.text(&path).await;
+        assert_eq!(status, 404, "{app}: {path}");
+        assert!(!page.contains("Rahasia Siti"), "{app}");
+    }
+    let (status, _) = send_with_file(
+        &other,
+        &report,
+        &[("report-0-obstacles", "Diubah")],
+        ("evidence", None),
+        SAVE,
+    )
+    .await;
+    assert_eq!(status, 404, "{app}");
+    // Their own report with Siti's evidence id finds nothing either.
+    let theirs = format!(
+        "/my/registrations/{other_registration}/follow-ups/{}",
+        reporting.follow_ups[0]
+    );
+    assert_eq!(other.text(&theirs).await.0, 200, "{app}");
+    assert_eq!(
+        other.text(&format!("{theirs}/evidence/{evidence}")).await.0,
+        404,
+        "{app}"
+    );
+    let (_, page) = siti.text(&report).await;
+    assert!(page.contains("Rahasia Siti"), "{app}: {page}");
+    // A plan not accepted has no report.
+    let third = reporting.class.seat(3).await;
+    plan_in_state(&app.db, &third, "Taman Baca", State::Submitted).await;
+    let (status, _) = participant_signed_in(app, 3)
+        .await
+        .text(&format!(
+            "/my/registrations/{third}/follow-ups/{}",
+            reporting.follow_ups[0]
+        ))
+        .await;
+    assert_eq!(status, 404, "{app}");
+}
+
+/// The first evidence file the report's page links, by its id.
+fn evidence_in(page: &str, report: &str) -> String {
+    page.split(&format!("{report}/evidence/"))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned()
+}

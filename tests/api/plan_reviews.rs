@@ -9,7 +9,7 @@ use bimtek::db::repo::action_plans as repo;
 use bimtek::domain::account::EventRole;
 use chrono_tz::Tz;
 
-use crate::action_plans::{Class, SAVE, SLUG, SUBMIT, complete, png, seat, send, signed_in_as};
+use crate::action_plans::{Class, SLUG, complete, png, seat, send};
 use crate::support::smtp::SmtpServer;
 use crate::support::*;
 
@@ -72,7 +72,7 @@ async fn a_revision_is_asked_then_the_second_version_is_accepted(backend: TestBa
 
     // A draft is not reviewed: another participant's, never submitted.
     let draft_registration = seat(app, &class.event, &class.admin, 2).await;
-    let other = signed_in_as(app, 2).await;
+    let other = participant_signed_in(app, 2).await;
     let other_address = format!("/my/registrations/{draft_registration}/plan");
     send(&other, &other_address, &[("title", "Draf")], None, SAVE).await;
     let draft = plan_of(app, &draft_registration).await;
@@ -337,7 +337,7 @@ async fn reviewers_see_the_plans_given_to_them_or_to_nobody_in_their_event_only(
         } else {
             seat(app, &class.event, &class.admin, n).await
         };
-        let participant = signed_in_as(app, n).await;
+        let participant = participant_signed_in(app, n).await;
         let address = format!("/my/registrations/{registration}/plan");
         let (status, _) = send(&participant, &address, &complete(), None, SUBMIT).await;
         assert_eq!(status, 303, "{app}");
@@ -402,7 +402,7 @@ async fn reviewers_see_the_plans_given_to_them_or_to_nobody_in_their_event_only(
     // Another event's plan, by its own address and under this event's.
     let other = create_event(&app.db, event("bimtek-lain", Tz::Asia__Jakarta, true)).await;
     let registration = seat(app, &other, &class.admin, 4).await;
-    let participant = signed_in_as(app, 4).await;
+    let participant = participant_signed_in(app, 4).await;
     send(
         &participant,
         &format!("/my/registrations/{registration}/plan"),

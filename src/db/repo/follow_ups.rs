@@ -181,3 +181,39 @@ pub fn delete_evidence(conn: &mut DbConnection, report_id: &str, id: &str) -> Qu
     .execute(conn)
     .map(drop)
 }
+
+/// The follow-ups due by `now` of each accepted plan of a person: the
+/// plan's registration, the follow-up and whether its report was sent;
+/// the first first.
+pub fn due_of_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<Vec<(String, FollowUpRow, bool)>> {
+    let plans: Vec<(String, String, String)> = action_plans::table
+        .inner_join(registrations::table)
+        .filter(registrations::user_id.eq(user_id))
+        .filter(registrations::status.eq(Status::Confirmed.stored()))
+        .filter(action_plans::state.eq(State::Accepted.stored()))
+        .select((
+            action_plans::registration_id,
+            action_plans::id,
+            action_plans::event_id,
+        ))
+        .load(conn)?;
+    let mut due = Vec::new();
+    for (registration_id, plan_id, event_id) in plans {
+        let sent: Vec<String> = follow_up_reports::table
+            .filter(follow_up_reports::plan_id.eq(&plan_id))
+            .filter(follow_up_reports::submitted_at.is_not_null())
+            .select(follow_up_reports::follow_up_id)
+            .load(conn)?;
+        for follow_up in of_event(conn, &event_id)? {
+            if follow_up.due_at <= now {
+                let reported = sent.contains(&follow_up.id);
+                due.push((registration_id.clone(), follow_up, reported));
+            }
+        }
+    }
+    Ok(due)
+}

@@ -7,9 +7,11 @@ use maud::Markup;
 
 use super::{page, plan_reviews, see_other};
 use crate::domain::action_plan::read_form;
+use crate::domain::event::FieldError;
 use crate::error::Error;
 use crate::services::accounts::Origin;
 use crate::services::action_plans::{self, Attachment};
+use crate::services::follow_up_reports;
 use crate::web::AppState;
 use crate::web::extract::{Member, PageContext, PlanReader};
 use crate::web::upload::{Kind, Refusal, Upload, UploadPolicy};
@@ -35,7 +37,18 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<Markup, Error> {
     let (event, plan) = action_plans::own(&state.db, &account, &id).await?;
-    Ok(views::participant_page(&ctx, &event, &plan, &[], false))
+    let dues = follow_up_reports::of_account(&state.db, &account)
+        .await?
+        .remove(id.as_str())
+        .unwrap_or_default();
+    Ok(views::participant_page(
+        &ctx,
+        &event,
+        &plan,
+        &[],
+        false,
+        &dues,
+    ))
 }
 
 /// Saves what was sent, whatever it holds; submits when asked and
@@ -51,34 +64,13 @@ pub async fn save(
 ) -> Result<HttpResponse, Error> {
     // Read only once the plan is known to be theirs.
     action_plans::own(&state.db, &account, &id).await?;
-    let form = match upload.receive_form().await {
-        Ok(form) => form,
-        Err(Refusal::Csrf) => return Err(Error::Csrf),
-        Err(Refusal::Field { .. }) => return Err(Error::Invalid(Vec::new())),
-    };
-    let mut refused = Vec::new();
-    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
-    let attachment = match form.file {
-        Ok(Some(file)) => Some(
-            action_plans::store_attachment(
-                &state.storage,
-                file.bytes,
-                file.name,
-                file.kind.extension(),
-            )
-            .await?,
-        ),
-        Ok(None) | Err(Refusal::Csrf) => None,
-        Err(Refusal::Field {
-            status: refusal,
-            error,
-        }) => {
-            status = refusal;
-            refused.push(error);
-            None
-        }
-    };
-    let sent = read_form(&form.fields);
+    let Received {
+        fields,
+        file: attachment,
+        refused,
+        mut status,
+    } = receive(&state, upload).await?;
+    let sent = read_form(&fields);
     let (event, saved) =
         action_plans::save(&state.db, &account, &id, sent, attachment, refused, &origin).await?;
     let Some(saved) = saved else {
@@ -86,7 +78,7 @@ pub async fn save(
         let (event, plan) = action_plans::own(&state.db, &account, &id).await?;
         return Ok(page(
             StatusCode::CONFLICT,
-            views::participant_page(&ctx, &event, &plan, &[], false),
+            views::participant_page(&ctx, &event, &plan, &[], false, &[]),
         ));
     };
     if saved.submitted.is_some() {
@@ -97,7 +89,7 @@ pub async fn save(
     }
     Ok(page(
         status,
-        views::participant_page(&ctx, &event, &saved.plan, &saved.errors, true),
+        views::participant_page(&ctx, &event, &saved.plan, &saved.errors, true, &[]),
     ))
 }
 
@@ -140,8 +132,57 @@ pub async fn organiser_attachment(
     download(&state, listed.plan.attachment).await
 }
 
+/// A form with a file, as read: its fields, the file kept in storage
+/// when one came and was taken, else what refused it and the status to
+/// answer with (422 unless the refusal says otherwise).
+pub(super) struct Received {
+    pub fields: Vec<(String, String)>,
+    pub file: Option<Attachment>,
+    pub refused: Vec<FieldError>,
+    pub status: StatusCode,
+}
+
+pub(super) async fn receive<P: UploadPolicy>(
+    state: &AppState,
+    upload: Upload<P>,
+) -> Result<Received, Error> {
+    let form = match upload.receive_form().await {
+        Ok(form) => form,
+        Err(Refusal::Csrf) => return Err(Error::Csrf),
+        Err(Refusal::Field { .. }) => return Err(Error::Invalid(Vec::new())),
+    };
+    let mut received = Received {
+        fields: form.fields,
+        file: None,
+        refused: Vec::new(),
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    match form.file {
+        Ok(Some(file)) => {
+            received.file = Some(
+                action_plans::store_attachment(
+                    &state.storage,
+                    file.bytes,
+                    file.name,
+                    file.kind.extension(),
+                )
+                .await?,
+            );
+        }
+        Ok(None) | Err(Refusal::Csrf) => {}
+        Err(Refusal::Field { status, error }) => {
+            received.status = status;
+            received.refused.push(error);
+        }
+    }
+    Ok(received)
+}
+
 /// The file as a download, never shown in the page's origin.
-async fn download(state: &AppState, attachment: Option<Attachment>) -> Result<HttpResponse, Error> {
+pub(super) async fn download(
+    state: &AppState,
+    attachment: Option<Attachment>,
+) -> Result<HttpResponse, Error> {
     let attachment = attachment.ok_or(Error::NotFound)?;
     let kind = Kind::from_extension(&attachment.kind).ok_or(Error::NotFound)?;
     let bytes = action_plans::attachment_bytes(&state.storage, &attachment).await?;

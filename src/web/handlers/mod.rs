@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod attendance_import;
 pub mod checkin;
 pub mod events;
+pub mod follow_up_reports;
 pub mod follow_ups;
 pub mod ops;
 pub mod plan_reviews;

@@ -237,6 +237,8 @@ pub struct Participation {
     /// Where each of their action plans stands, by registration id, and
     /// whether it came late; a seat without one has not started its plan.
     pub plans: std::collections::HashMap<String, (crate::domain::action_plan::State, bool)>,
+    /// The follow-ups due of their accepted plans, by registration id.
+    pub follow_ups: std::collections::HashMap<String, Vec<crate::services::follow_up_reports::Due>>,
 }
 
 pub fn my_page(
@@ -281,6 +283,9 @@ pub fn my_page(
                                             None => strong { (lang.t("plan.not_started")) },
                                         }
                                         " · " a href={ "/my/registrations/" (registration.id) "/plan" } { (lang.t("plan.open")) }
+                                    }
+                                    @if let Some(dues) = participation.follow_ups.get(&registration.id) {
+                                        (super::follow_up_reports::dues(lang, event, &registration.id, dues))
                                     }
                                 }
                                 @if let Some(seat) = participation.seats.iter().find(|s| s.registration_id == registration.id) {

@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::forms::{self, Errors, Field, csrf, input, summarised, textarea_marked};
+use super::forms::{self, Errors, Field, input, summarised, textarea_marked};
 use super::plan_reviews::{self as review, comment};
 use super::{format, layout};
 use crate::domain::action_plan::review::{Comments, Section};
@@ -13,6 +13,7 @@ use crate::domain::action_plan::{
 use crate::domain::event::{Event, FieldError};
 use crate::i18n::Lang;
 use crate::services::action_plans::{Listed, Plan, Version};
+use crate::services::follow_up_reports::Due;
 use crate::services::plan_reviews::Reviewer;
 use crate::web::extract::PageContext;
 
@@ -24,6 +25,7 @@ pub fn participant_page(
     plan: &Plan,
     errors: &[FieldError],
     saved: bool,
+    follow_ups: &[Due],
 ) -> Markup {
     let lang = ctx.lang;
     let address = format!("/my/registrations/{}/plan", plan.registration_id);
@@ -35,6 +37,7 @@ pub fn participant_page(
             h1 { (lang.t("plan.title")) }
             p lang=[format::authored(lang)] { (event.title) }
             (standing(lang, event, plan))
+            (super::follow_up_reports::dues(lang, event, &plan.registration_id, follow_ups))
             @if plan.state.editable() {
                 @if saved && errors.is_empty() {
                     p.success role="status" { (lang.t("plan.saved")) }
@@ -104,8 +107,7 @@ fn form(ctx: &PageContext, address: &str, plan: &Plan, form_errors: &[FieldError
         lang,
         errors,
         html! {
-            form method="post" action=(address) enctype="multipart/form-data" novalidate {
-                (csrf(ctx))
+            (forms::upload_form(ctx, address, html! {
                 // First, so that Enter in a field saves rather than
                 // pressing a row's button.
                 p { button.secondary type="submit" name="action" value="save" { (t("plan.save")) } }
@@ -129,7 +131,7 @@ fn form(ctx: &PageContext, address: &str, plan: &Plan, form_errors: &[FieldError
                 button.secondary type="submit" name="action" value="save" { (t("plan.save")) }
                 " "
                 button type="submit" name="action" value="submit" { (t("plan.submit")) }
-            }
+            }))
         },
     )
 }
@@ -262,7 +264,7 @@ fn content(
 }
 
 /// "September 2026" in the reader's language; anything else as typed.
-fn month(lang: Lang, raw: &str) -> String {
+pub(super) fn month(lang: Lang, raw: &str) -> String {
     parse_month(raw).map_or_else(
         || raw.to_owned(),
         |(year, month)| crate::i18n::dates::month(lang, year, month),

@@ -354,6 +354,17 @@ pub fn csrf(ctx: &PageContext) -> Markup {
     html! { input type="hidden" name="csrf_token" value=(ctx.csrf_token()); }
 }
 
+/// A form sending a file with its fields, carrying the token; the
+/// browser's own checks off, so that the page's messages speak.
+pub fn upload_form(ctx: &PageContext, action: &str, body: Markup) -> Markup {
+    html! {
+        form method="post" action=(action) enctype="multipart/form-data" novalidate {
+            (csrf(ctx))
+            (body)
+        }
+    }
+}
+
 /// How loud a button is: a page has one primary action; what removes or
 /// withdraws something looks like a warning, never like saving.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,7 @@ pub mod attendance_import;
 pub mod checkin;
 pub mod errors;
 pub mod events;
+pub mod follow_up_reports;
 pub mod follow_ups;
 pub mod format;
 pub mod forms;
