@@ -238,7 +238,8 @@ async fn a_revision_is_asked_then_the_second_version_is_accepted(backend: TestBa
     assert!(
         activities.contains("<strong>Sama</strong>")
             && activities.contains("<strong>Ditambah</strong>")
-            && activities.contains("Kelas menulis pelajar"),
+            && activities.contains("Kelas menulis pelajar")
+            && activities.contains("Oktober 2030"),
         "{app}: {activities}"
     );
     assert!(
@@ -289,6 +290,27 @@ async fn a_revision_is_asked_then_the_second_version_is_accepted(backend: TestBa
         .unwrap();
     assert_eq!(decided.len(), 2, "{app}");
     assert_eq!((decided[0].0.version, decided[1].0.version), (1, 2));
+    // Each decision is in the audit log, by whom and on which version.
+    let audit: Vec<_> = bimtek::services::accounts::audit_log(&app.db, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|row| row.action.starts_with("plan."))
+        .map(|row| (row.action, row.actor_email, row.subject.unwrap_or_default()))
+        .collect();
+    let by_rina = Some(ORGANISER.to_owned());
+    let id = &decided[0].0.plan_id;
+    for expected in [
+        ("plan.revision_asked", &by_rina, format!("{id} v1")),
+        ("plan.accepted", &by_rina, format!("{id} v2")),
+    ] {
+        assert!(
+            audit
+                .iter()
+                .any(|(a, by, s)| a == expected.0 && by == expected.1 && *s == expected.2),
+            "{app}: {audit:?}"
+        );
+    }
 }
 
 backend_tests!(reviewers_see_the_plans_given_to_them_or_to_nobody_in_their_event_only);

@@ -186,7 +186,7 @@ fn activities(lang: Lang, rows: &[Row]) -> Markup {
     let fields = |a: &Activity| {
         [
             a.what.clone(),
-            a.month.clone(),
+            super::action_plans::month(lang, &a.month),
             a.responsible.clone(),
             a.resources.clone(),
             a.partner.clone(),
