@@ -15,31 +15,60 @@ pub struct Qr {
     pub path: String,
 }
 
+/// A QR code as runs of dark modules, for any drawing surface (SVG here,
+/// PDF in `crate::pdf`): a square `size` modules wide (border included).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Modules {
+    pub size: usize,
+    pub runs: Vec<Run>,
+}
+
+/// `length` dark modules from column `x` of row `y`, border included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Run {
+    pub x: usize,
+    pub y: usize,
+    pub length: usize,
+}
+
 /// `text` as a QR code at level M (a smudged printout still reads); `None`
 /// when it is too long for any QR code.
-pub fn qr(text: &str) -> Option<Qr> {
+pub fn modules(text: &str) -> Option<Modules> {
     let code = QrCode::with_error_correction_level(text, EcLevel::M).ok()?;
     let width = code.width();
     let colors = code.to_colors();
-    let mut path = String::new();
+    let mut runs = Vec::new();
     for (y, row) in colors.chunks(width).enumerate() {
         let mut x = 0;
         while x < width {
             if row[x] == Color::Dark {
-                let run = row[x..].iter().take_while(|&&c| c == Color::Dark).count();
-                path.push_str(&format!(
-                    "M{} {}h{run}v1h-{run}z",
-                    x + QUIET_ZONE,
-                    y + QUIET_ZONE
-                ));
-                x += run;
+                let length = row[x..].iter().take_while(|&&c| c == Color::Dark).count();
+                runs.push(Run {
+                    x: x + QUIET_ZONE,
+                    y: y + QUIET_ZONE,
+                    length,
+                });
+                x += length;
             } else {
                 x += 1;
             }
         }
     }
-    Some(Qr {
+    Some(Modules {
         size: width + 2 * QUIET_ZONE,
+        runs,
+    })
+}
+
+/// `text` as an SVG path of its dark modules (see [`modules`]).
+pub fn qr(text: &str) -> Option<Qr> {
+    let modules = modules(text)?;
+    let mut path = String::new();
+    for Run { x, y, length } in modules.runs {
+        path.push_str(&format!("M{x} {y}h{length}v1h-{length}z"));
+    }
+    Some(Qr {
+        size: modules.size,
         path,
     })
 }
