@@ -65,6 +65,19 @@ pub enum Command {
     /// Manage accounts from the shell.
     #[command(subcommand)]
     User(UserCommand),
+    /// Render the certificate layout (templates/certificate) with sample data to a PDF.
+    CertificatePreview {
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// The language of the certificate's texts.
+        #[arg(long, default_value = "id", value_parser = ["id", "en"])]
+        lang: String,
+        /// Try the layout's limits: long names with titles, a long event title, two
+        /// signatories with signatures and a stamp, a logo and a background image.
+        #[arg(long)]
+        long: bool,
+    },
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
@@ -115,9 +128,7 @@ pub async fn migrate(settings: Settings) -> Result<(), StartupError> {
 /// `bimtek user add --admin --email …`: prints the link to choose a password.
 pub async fn add_admin(settings: Settings, email: &str, name: &str) -> Result<(), StartupError> {
     let db = open(&settings).await?;
-    let base_url = settings.base_url.clone().unwrap_or_else(|| {
-        url::Url::parse(&format!("http://{}", settings.bind)).expect("an address makes a URL")
-    });
+    let base_url = base_url(&settings);
     let link = accounts::add_admin(&db, email, name, &base_url)
         .await
         .map_err(|e| match e {
@@ -127,6 +138,37 @@ pub async fn add_admin(settings: Settings, email: &str, name: &str) -> Result<()
             other => StartupError(other.to_string()),
         })?;
     println!("bimtek: {email} is an administrator; choose the password within 7 days at {link}");
+    Ok(())
+}
+
+/// The address links are made with: the configured one, else the bound one.
+fn base_url(settings: &Settings) -> url::Url {
+    settings.base_url.clone().unwrap_or_else(|| {
+        url::Url::parse(&format!("http://{}", settings.bind)).expect("an address makes a URL")
+    })
+}
+
+/// `bimtek certificate-preview --out FILE`: the layout with sample data,
+/// its QR code to this instance's verify page.
+pub fn certificate_preview(
+    settings: &Settings,
+    out: &std::path::Path,
+    lang: &str,
+    long: bool,
+) -> Result<(), StartupError> {
+    use crate::pdf::sample::{self, Sample};
+    let lang = crate::i18n::Lang::from_code(lang).unwrap_or(crate::i18n::Lang::Id);
+    let kind = if long { Sample::Long } else { Sample::Plain };
+    let certificate = sample::certificate(kind, lang, base_url(settings).as_str());
+    let layout = crate::pdf::Layout::standard().map_err(|e| StartupError(e.to_string()))?;
+    let bytes = crate::pdf::render(&layout, &certificate)
+        .map_err(|e| StartupError(format!("the certificate: {e}")))?;
+    std::fs::write(out, bytes).map_err(|e| StartupError(format!("{}: {e}", out.display())))?;
+    println!(
+        "bimtek: wrote {} ({})",
+        out.display(),
+        certificate.verify_url
+    );
     Ok(())
 }
 

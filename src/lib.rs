@@ -12,6 +12,7 @@ pub mod export;
 pub mod i18n;
 pub mod integrations;
 pub mod jobs;
+pub mod pdf;
 pub mod secret;
 pub mod services;
 pub mod telemetry;

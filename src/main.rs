@@ -59,6 +59,9 @@ fn main() -> ExitCode {
                 email,
                 name,
             }) => cli::add_admin(settings, &email, &name).await,
+            Command::CertificatePreview { out, lang, long } => {
+                cli::certificate_preview(&settings, &out, &lang, long)
+            }
         }
     });
     match outcome {

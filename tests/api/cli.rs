@@ -29,6 +29,17 @@ async fn fails(mut command: Command) -> Failure {
     }
 }
 
+/// What a command that must succeed printed.
+async fn succeeds(mut command: Command) -> String {
+    let output = command.output().await.unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
 #[tokio::test]
 async fn a_bad_setting_ends_with_one_clear_line_and_nothing_created() {
     let dir = tempfile::tempdir().unwrap();
@@ -496,7 +507,8 @@ async fn serve_prints_a_setup_link_while_there_is_no_administrator() {
 backend_tests!(user_add_makes_an_administrator_from_the_shell);
 async fn user_add_makes_an_administrator_from_the_shell(backend: TestBackend) {
     let database = TestDatabase::create(&backend);
-    let output = bimtek(database.dir())
+    let mut command = bimtek(database.dir());
+    command
         .args([
             "user",
             "add",
@@ -507,16 +519,8 @@ async fn user_add_makes_an_administrator_from_the_shell(backend: TestBackend) {
             "H. Meri Sasdi, M.Pd.",
         ])
         .env("BIMTEK_DATABASE_URL", database.env_value())
-        .env("BIMTEK_BASE_URL", "https://bimtek.example.id")
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8(output.stdout).unwrap();
+        .env("BIMTEK_BASE_URL", "https://bimtek.example.id");
+    let stdout = succeeds(command).await;
     let link = stdout.split(" at ").nth(1).expect("a link").trim();
     assert!(
         link.starts_with("https://bimtek.example.id/invitation/"),
@@ -547,6 +551,48 @@ async fn user_add_makes_an_administrator_from_the_shell(backend: TestBackend) {
     let stderr = String::from_utf8(bad.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("--email"), "{stderr}");
+}
+
+/// An organiser's preview of the certificate layout, written without a
+/// database; the PDF's own checks (qpdf, fonts, QR) are in
+/// tests/certificate/check.sh.
+#[tokio::test]
+async fn certificate_preview_writes_the_sample_certificate_as_pdf_a() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = bimtek(dir.path());
+    command
+        .args(["certificate-preview", "--out", "sample.pdf"])
+        .args(["--lang", "en", "--long"])
+        .env("BIMTEK_BASE_URL", "https://bimtek.example.id");
+    let stdout = succeeds(command).await;
+    assert!(
+        stdout.contains("https://bimtek.example.id/verify/K7M2-Q9XD-4HPA"),
+        "{stdout}"
+    );
+    let pdf = std::fs::read(dir.path().join("sample.pdf")).unwrap();
+    let has = |text: &str| pdf.windows(text.len()).any(|w| w == text.as_bytes());
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(
+        has("<pdfaid:part>2</pdfaid:part>") && has("<pdfaid:conformance>B</pdfaid:conformance>")
+    );
+    assert!(has("K7M2-Q9XD-4HPA"), "the verify code is in the metadata");
+    assert!(
+        !dir.path().join("bimtek.db").exists(),
+        "no database is made"
+    );
+
+    let bad = fails({
+        let mut command = bimtek(dir.path());
+        command.args(["certificate-preview", "--out", "no/such/folder/sample.pdf"]);
+        command
+    })
+    .await;
+    assert_eq!(bad.stderr.lines().count(), 1, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("no/such/folder/sample.pdf"),
+        "{}",
+        bad.stderr
+    );
 }
 
 /// One binary for any recent Linux: libpq and OpenSSL are compiled in, so
