@@ -20,6 +20,7 @@ use crate::domain::account::Account;
 use crate::domain::action_plan::follow_up::{
     Intent, Report, check_draft, check_submission, is_open,
 };
+use crate::domain::action_plan::review::Scope;
 use crate::domain::action_plan::{Content, State};
 use crate::domain::event::{Event, FieldError};
 use crate::domain::registration::Status;
@@ -54,6 +55,8 @@ pub const MAX_EVIDENCE: usize = 20;
 pub struct ReportView {
     pub registration_id: String,
     pub follow_up_id: String,
+    /// None: not started.
+    pub report_id: Option<String>,
     pub due_at: DateTime<Utc>,
     /// The next follow-up's date, which closes this report; none: the last.
     pub open_until: Option<DateTime<Utc>>,
@@ -101,6 +104,15 @@ fn context(
     let follow_up = repo::find(conn, follow_up_id)?
         .filter(|f| f.event_id == registration.event_id)
         .ok_or(Error::NotFound)?;
+    assemble(conn, registration, plan, follow_up)
+}
+
+fn assemble(
+    conn: &mut DbConnection,
+    registration: RegistrationRow,
+    plan: ActionPlanRow,
+    follow_up: FollowUpRow,
+) -> Result<Context, Error> {
     let event = events::find(conn, &registration.event_id)?.ok_or(Error::NotFound)?;
     let all = repo::of_event(conn, &registration.event_id)?
         .into_iter()
@@ -113,6 +125,35 @@ fn context(
         follow_up,
         all,
     })
+}
+
+/// A report of one of the event's follow-ups, for its organisers, with
+/// its participant's registration; another event's is not found.
+pub async fn in_event(
+    db: &Db,
+    event: &Event,
+    follow_up_id: &str,
+    report_id: &str,
+) -> Result<(RegistrationRow, ReportView), Error> {
+    let (event_id, follow_up_id, report_id) = (
+        event.id.to_string(),
+        follow_up_id.to_owned(),
+        report_id.to_owned(),
+    );
+    db.run(move |conn| {
+        let follow_up = repo::find(conn, &follow_up_id)?
+            .filter(|f| f.event_id == event_id)
+            .ok_or(Error::NotFound)?;
+        let report = repo::report_in(conn, &follow_up_id, &report_id)?.ok_or(Error::NotFound)?;
+        let plan = action_plans::find_in_event(conn, (&event_id, &Scope::All), &report.plan_id)?
+            .ok_or(Error::NotFound)?;
+        let registration =
+            registrations::find(conn, &plan.registration_id)?.ok_or(Error::NotFound)?;
+        let cx = assemble(conn, registration, plan, follow_up)?;
+        let view = view(conn, &cx, Some(&report), Utc::now())?;
+        Ok((cx.registration, view))
+    })
+    .await
 }
 
 fn content_of<T: serde::de::DeserializeOwned + Default>(json: &str, what: &str) -> T {
@@ -145,6 +186,7 @@ fn view(
     Ok(ReportView {
         registration_id: cx.registration.id.clone(),
         follow_up_id: cx.follow_up.id.clone(),
+        report_id: row.map(|r| r.id.clone()),
         due_at: due,
         open_until: cx.all.iter().filter(|at| **at > due).min().copied(),
         open: is_open(&cx.all, due, now),

@@ -12,6 +12,7 @@ pub mod action_plans;
 pub mod attendance;
 pub mod calendar_feeds;
 pub mod events;
+pub mod follow_up_overview;
 pub mod follow_up_reports;
 pub mod follow_ups;
 pub mod invitations;

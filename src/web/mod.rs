@@ -283,6 +283,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/manage/events/{slug}/plans/follow-ups/{id}/remove")
                 .route(post().to(follow_ups::remove)),
         )
+        .service(
+            resource("/manage/events/{slug}/plans/follow-ups/{id}")
+                .route(get().to(follow_ups::overview)),
+        )
+        .service(
+            resource("/manage/events/{slug}/plans/follow-ups/{id}/export")
+                .route(get().to(follow_ups::export)),
+        )
+        .service(
+            resource("/manage/events/{slug}/plans/follow-ups/{id}/reports/{report}")
+                .route(get().to(follow_ups::report)),
+        )
+        .service(
+            resource(
+                "/manage/events/{slug}/plans/follow-ups/{id}/reports/{report}/evidence/{evidence}",
+            )
+            .route(get().to(follow_ups::evidence)),
+        )
         .service(resource("/manage/events/{slug}/plans/{id}").route(get().to(action_plans::read)))
         .service(
             resource("/manage/events/{slug}/plans/{id}/attachment")

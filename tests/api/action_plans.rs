@@ -5,7 +5,7 @@
 
 use bimtek::db::DbError;
 use bimtek::db::repo::action_plans as repo;
-use bimtek::domain::account::{Account, EventRole};
+use bimtek::domain::account::Account;
 use bimtek::domain::event::{Event, EventForm};
 use bimtek::services::registrations;
 use chrono_tz::Tz;
@@ -498,16 +498,7 @@ async fn nobody_else_reads_or_changes_a_participants_plan(backend: TestBackend) 
             .await
             .unwrap()
     };
-    let theirs = create_event(&app.db, event("bimtek-lain", Tz::Asia__Jakarta, true)).await;
-    staff(
-        &app.db,
-        "andi@perpus.example.id",
-        false,
-        Some((&theirs, EventRole::Organiser)),
-    )
-    .await;
-    let andi = app.browser();
-    andi.sign_in("andi@perpus.example.id", PASSWORD).await;
+    let andi = organiser_elsewhere(app).await;
     let ours = format!("/manage/events/{SLUG}/plans/{ours_plan}");
     assert_eq!(andi.text(&ours).await.0, 403, "{app}");
     let guessed = format!("/manage/events/bimtek-lain/plans/{ours_plan}");

@@ -524,6 +524,22 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             &[],
             staff_only(404, 404),
         ),
+        get(
+            "/manage/events/bimtek-kita/plans/follow-ups/tidak-ada",
+            staff_only(404, 404),
+        ),
+        get(
+            "/manage/events/bimtek-kita/plans/follow-ups/tidak-ada/export?format=csv",
+            staff_only(404, 404),
+        ),
+        get(
+            "/manage/events/bimtek-kita/plans/follow-ups/tidak-ada/reports/tidak-ada",
+            staff_only(404, 404),
+        ),
+        get(
+            "/manage/events/bimtek-kita/plans/follow-ups/tidak-ada/reports/tidak-ada/evidence/tidak-ada",
+            staff_only(404, 404),
+        ),
         get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200, 200]),
         // Self check-in: the organisers' desk of an in-person session, and
         // the participant's page, refused to everyone here since nobody

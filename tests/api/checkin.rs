@@ -428,16 +428,7 @@ async fn check_in_is_refused_outside_its_window_to_outsiders_and_on_zoom(backend
     assert_eq!(room.rows(&room.zoom).await, 0, "{app}");
 
     // Another event's organiser reaches no session of this one.
-    let theirs = create_event(&app.db, event("bimtek-lain", Tz::Asia__Jakarta, true)).await;
-    staff(
-        &app.db,
-        "andi@perpus.example.id",
-        false,
-        Some((&theirs, bimtek::domain::account::EventRole::Organiser)),
-    )
-    .await;
-    let andi = app.browser();
-    andi.sign_in("andi@perpus.example.id", PASSWORD).await;
+    let andi = organiser_elsewhere(app).await;
     let (status, _) = andi
         .text(&format!(
             "/manage/events/bimtek-lain/sessions/{session}/checkin"

@@ -6,6 +6,7 @@ use bimtek::db::DbError;
 use bimtek::domain::account::Account;
 use bimtek::domain::action_plan::State;
 use bimtek::domain::event::Event;
+use bimtek::export::spreadsheet::{self, Format};
 use bimtek::services::registrations;
 use chrono::Utc;
 use chrono_tz::Tz;
@@ -619,4 +620,170 @@ fn evidence_in(page: &str, report: &str) -> String {
         .and_then(|rest| rest.split('"').next())
         .unwrap()
         .to_owned()
+}
+
+/// Moves a participant's registration to another regency.
+async fn moved_to(
+    app: &TestApp,
+    registration: &str,
+    (province, regency): (&'static str, &'static str),
+) {
+    let registration = registration.to_owned();
+    app.db
+        .transaction(move |conn| -> Result<_, DbError> {
+            use bimtek::db::schema::registrations::dsl::*;
+            use diesel::prelude::*;
+            diesel::update(registrations.find(registration))
+                .set((province_code.eq(province), regency_code.eq(regency)))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+backend_tests!(organisers_see_who_reported_by_region_read_the_reports_and_export_them);
+async fn organisers_see_who_reported_by_region_read_the_reports_and_export_them(
+    backend: TestBackend,
+) {
+    let reporting = Reporting::new(&backend).await;
+    let class = &reporting.class;
+    let (app, siti, report) = (&class.app, &reporting.siti, reporting.report());
+    let other = class.seat(2).await;
+    plan_in_state(&app.db, &other, "Kelas Komputer", State::Accepted).await;
+    moved_to(app, &other, ("73", "73.71")).await;
+    let complete = [
+        ("report-0-progress", "done"),
+        ("report-0-realised_on", "2030-10-05"),
+        ("report-0-obstacles", "Internet desa sering putus."),
+        ("report-0-solution", "Modem cadangan dari desa."),
+        ("report-1-progress", "not_started"),
+        ("report-1-obstacles", "Belum ada dana."),
+    ];
+    let (status, page) = send_with_file(
+        siti,
+        &report,
+        &complete,
+        ("evidence", Some(("pelatihan hari 1.jpg", jpeg(4096)))),
+        SUBMIT,
+    )
+    .await;
+    assert_eq!(status, 303, "{app}: {page}");
+
+    let overview = format!("{DATES}/{}", reporting.follow_ups[0]);
+    let (status, page) = class.rina.text(&overview).await;
+    assert_eq!(status, 200, "{app}: {page}");
+    assert!(
+        page.contains("Sudah melapor (1)")
+            && page.contains("Belum melapor (1)")
+            && page.contains("Dra. Peserta 2, M.Hum.")
+            && page.contains("Kota Bengkulu")
+            && !page.contains("Kota Makassar")
+            && page.contains(r#"href="?province=73#regions""#),
+        "{app}: {page}"
+    );
+    let (_, page) = class.rina.text(&format!("{overview}?province=73")).await;
+    assert!(
+        page.contains("Kota Makassar") && !page.contains("Kota Bengkulu"),
+        "{app}: {page}"
+    );
+    let (_, dates) = class.rina.text(DATES).await;
+    assert!(dates.contains("1 laporan"), "{app}: {dates}");
+
+    // The report, with its evidence.
+    let link = page
+        .split(&format!("href=\"{overview}/reports/"))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let read = format!("{overview}/reports/{link}");
+    let (status, page) = class.rina.text(&read).await;
+    assert_eq!(status, 200, "{app}: {page}");
+    assert!(
+        page.contains("Modem cadangan dari desa.")
+            && page.contains("Sudah terlaksana")
+            && page.contains("Belum dimulai")
+            && page.contains("Sabtu, 5 Oktober 2030")
+            && page.contains("pelatihan hari 1.jpg"),
+        "{app}: {page}"
+    );
+    let evidence = evidence_in(&page, &read);
+    let file = class.rina.get(&format!("{read}/evidence/{evidence}")).await;
+    assert_eq!(file.status(), 200, "{app}");
+    assert_eq!(file.headers()["content-type"], "image/jpeg");
+    assert_eq!(file.headers()["cache-control"], "no-store");
+    assert_eq!(file.bytes().await.unwrap().to_vec(), jpeg(4096));
+
+    // Both exports hold one row per activity reported.
+    let mut tables = Vec::new();
+    for (name, format) in [("csv", Format::Csv), ("xlsx", Format::Xlsx)] {
+        let response = class
+            .rina
+            .get(&format!("{overview}/export?format={name}"))
+            .await;
+        assert_eq!(response.status(), 200, "{app}: {name}");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let bytes = response.bytes().await.unwrap();
+        tables.push(spreadsheet::read(&bytes, format).unwrap());
+    }
+    assert_eq!(tables[0], tables[1], "{app}");
+    let table = &tables[0];
+    assert_eq!(
+        table.header,
+        [
+            "Peserta",
+            "E-mail",
+            "Instansi",
+            "Provinsi",
+            "Kabupaten/kota",
+            "Judul RTL",
+            "Kegiatan",
+            "Bulan rencana",
+            "Pelaksanaan",
+            "Tanggal terlaksana",
+            "Kendala",
+            "Solusi",
+            "Bukti",
+            "Dikirim"
+        ],
+        "{app}"
+    );
+    assert_eq!(table.rows.len(), 2, "{app}: {table:?}");
+    let first = &table.rows[0];
+    assert_eq!(
+        first[..13],
+        [
+            "Dra. Peserta 1, M.Hum.",
+            "peserta1@perpusdes.example.id",
+            "Perpustakaan Desa Sukamaju",
+            "Bengkulu",
+            "Kota Bengkulu",
+            "Pojok Baca Digital",
+            "Pelatihan literasi digital",
+            "2030-09",
+            "Sudah terlaksana",
+            "2030-10-05",
+            "Internet desa sering putus.",
+            "Modem cadangan dari desa.",
+            "pelatihan hari 1.jpg"
+        ],
+        "{app}"
+    );
+    assert_eq!(table.rows[1][6], "Lomba bercerita");
+    assert_eq!(table.rows[1][8], "Belum dimulai");
+    assert_eq!(table.rows[1][10], "Belum ada dana.");
+
+    // Organisers of another event find none of it under their own.
+    let andi = organiser_elsewhere(app).await;
+    assert_eq!(andi.text(&overview).await.0, 403, "{app}");
+    let guessed = overview.replace(SLUG, "bimtek-lain");
+    for path in [
+        guessed.clone(),
+        format!("{guessed}/export?format=csv"),
+        format!("{guessed}/reports/{link}"),
+        format!("{guessed}/reports/{link}/evidence/{evidence}"),
+    ] {
+        assert_eq!(andi.text(&path).await.0, 404, "{app}: {path}");
+    }
 }

@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::by_region::{self, Counted, Labels};
 use super::forms::{self, Errors, Field, csrf, input, radios, select, summarised};
 use super::{format, layout};
 use crate::domain::attendance::{
@@ -415,77 +416,33 @@ pub fn event_page(ctx: &PageContext, page: &EventPage<'_>) -> Markup {
     )
 }
 
-/// Counts by province, and by regency within one: the province asked
-/// for, or else the one most participants come from. An event drawing
-/// from several provinces of up to some forty regencies each would
-/// otherwise weigh more than its page.
+/// Participants, passed and below the minimum, by region.
 fn regions_table(
     lang: Lang,
     sheet: &Sheet,
     region: &dyn Fn(&str) -> String,
     province: &str,
 ) -> Markup {
-    let tallies = sheet.by_region();
-    let mut provinces: Vec<&str> = tallies.iter().map(|t| t.province_code.as_str()).collect();
-    provinces.dedup();
-    let largest = provinces.iter().copied().max_by_key(|code| {
-        let within = tallies.iter().filter(|t| t.province_code == *code);
-        (
-            within.map(|t| t.participants).sum::<usize>(),
-            std::cmp::Reverse(*code),
-        )
-    });
-    let open = match province {
-        "" => largest.unwrap_or_default(),
-        asked => asked,
+    let tallies: Vec<Counted> = sheet
+        .by_region()
+        .into_iter()
+        .map(|t| Counted {
+            province_code: t.province_code,
+            regency_code: t.regency_code,
+            counts: vec![t.participants, t.passed, t.below_minimum],
+        })
+        .collect();
+    let labels = Labels {
+        title: lang.t("attendance.by_region"),
+        hint: lang.t("attendance.by_region_hint"),
+        nobody: lang.t("attendance.nobody"),
+        columns: &[
+            lang.t("attendance.everyone"),
+            lang.t("attendance.outcome.passed"),
+            lang.t("attendance.outcome.below"),
+        ],
     };
-    html! {
-        section aria-labelledby="regions" {
-            h2 #regions { (lang.t("attendance.by_region")) }
-            @if tallies.is_empty() {
-                p { (lang.t("attendance.nobody")) }
-            } @else {
-                @if provinces.len() > 1 { p.hint { (lang.t("attendance.by_region_hint")) } }
-                div.table tabindex="0" role="region" aria-labelledby="regions" {
-                    table {
-                        thead { tr {
-                            th scope="col" { (lang.t("roster.region")) }
-                            th scope="col" { (lang.t("attendance.everyone")) }
-                            th scope="col" { (lang.t("attendance.outcome.passed")) }
-                            th scope="col" { (lang.t("attendance.outcome.below")) }
-                        } }
-                        tbody {
-                            @for code in &provinces {
-                                @let within: Vec<_> = tallies.iter().filter(|t| t.province_code == *code).collect();
-                                tr {
-                                    th scope="row" {
-                                        @if provinces.len() > 1 {
-                                            a href={ "?province=" (code) "#regions" } aria-current=[(*code == open).then_some("true")] { (region(code)) }
-                                        } @else {
-                                            (region(code))
-                                        }
-                                    }
-                                    td { strong { (within.iter().map(|t| t.participants).sum::<usize>()) } }
-                                    td { strong { (within.iter().map(|t| t.passed).sum::<usize>()) } }
-                                    td { strong { (within.iter().map(|t| t.below_minimum).sum::<usize>()) } }
-                                }
-                                @if *code == open {
-                                    @for tally in &within {
-                                        tr {
-                                            th scope="row" { span.indent { (region(&tally.regency_code)) } }
-                                            td { (tally.participants) }
-                                            td { (tally.passed) }
-                                            td { (tally.below_minimum) }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
+    by_region::table(lang, &labels, &tallies, region, province)
 }
 
 /// What a participant's result rests on, in words: "Hadir 212 dari 270

@@ -5,6 +5,7 @@ pub mod action_plans;
 pub mod admin;
 pub mod attendance;
 pub mod attendance_import;
+pub mod by_region;
 pub mod checkin;
 pub mod errors;
 pub mod events;

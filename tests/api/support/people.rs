@@ -193,3 +193,18 @@ pub async fn organiser_of(app: &TestApp, events: &[&Event]) -> Browser {
     browser.sign_in(ORGANISER, PASSWORD).await;
     browser
 }
+
+/// The organiser of another event, "bimtek-lain" (in WIB), signed in.
+pub async fn organiser_elsewhere(app: &TestApp) -> Browser {
+    let theirs = create_event(&app.db, event("bimtek-lain", Tz::Asia__Jakarta, true)).await;
+    staff(
+        &app.db,
+        "andi@perpus.example.id",
+        false,
+        Some((&theirs, EventRole::Organiser)),
+    )
+    .await;
+    let andi = app.browser();
+    andi.sign_in("andi@perpus.example.id", PASSWORD).await;
+    andi
+}
