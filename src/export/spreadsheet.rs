@@ -578,42 +578,50 @@ fn iso_text(text: &str) -> String {
 }
 
 fn write_xlsx(table: &Table) -> Vec<u8> {
+    write_workbook(&[("Data", table)])
+}
+
+/// An XLSX workbook of several tables, one sheet each, by name (at most
+/// 31 characters, none of `[]:*?/\`); a CSV holds one table only.
+pub fn write_workbook(sheets: &[(&str, &Table)]) -> Vec<u8> {
     use rust_xlsxwriter::{Format as CellFormat, Workbook};
 
     let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("Data").expect("a valid sheet name");
     let bold = CellFormat::new().set_bold();
-    let rows = std::iter::once(&table.header)
-        .chain(&table.rows)
-        .take(XLSX_MAX_ROWS);
-    for (r, row) in rows.enumerate() {
-        let r = u32::try_from(r).expect("bounded by XLSX_MAX_ROWS");
-        for (c, cell) in row.iter().take(XLSX_MAX_COLUMNS).enumerate() {
-            if cell.is_empty() {
-                continue;
+    for (name, table) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(*name).expect("a valid sheet name");
+        let rows = std::iter::once(&table.header)
+            .chain(&table.rows)
+            .take(XLSX_MAX_ROWS);
+        for (r, row) in rows.enumerate() {
+            let r = u32::try_from(r).expect("bounded by XLSX_MAX_ROWS");
+            for (c, cell) in row.iter().take(XLSX_MAX_COLUMNS).enumerate() {
+                if cell.is_empty() {
+                    continue;
+                }
+                let c = u16::try_from(c).expect("bounded by XLSX_MAX_COLUMNS");
+                let text = truncate_chars(cell, XLSX_MAX_CHARS);
+                // Always strings: 18-digit NIPs and "+62..." phone numbers would
+                // lose digits or their sign as numbers.
+                let written = if r == 0 {
+                    sheet.write_string_with_format(r, c, text, &bold)
+                } else {
+                    sheet.write_string(r, c, text)
+                };
+                written.expect("text, row and column are within Excel's limits");
             }
-            let c = u16::try_from(c).expect("bounded by XLSX_MAX_COLUMNS");
-            let text = truncate_chars(cell, XLSX_MAX_CHARS);
-            // Always strings: 18-digit NIPs and "+62..." phone numbers would
-            // lose digits or their sign as numbers.
-            let written = if r == 0 {
-                sheet.write_string_with_format(r, c, text, &bold)
-            } else {
-                sheet.write_string(r, c, text)
-            };
-            written.expect("text, row and column are within Excel's limits");
         }
+        sheet
+            .set_freeze_panes(1, 0)
+            .expect("row 1 is within Excel's limits");
+        // About 40 characters: long addresses stay readable without a column
+        // wider than the screen. Looking at the first rows is enough for a
+        // width and keeps big exports fast.
+        sheet.set_autofit_max_width(300);
+        sheet.set_autofit_max_row(1000);
+        sheet.autofit();
     }
-    sheet
-        .set_freeze_panes(1, 0)
-        .expect("row 1 is within Excel's limits");
-    // About 40 characters: long addresses stay readable without a column
-    // wider than the screen. Looking at the first rows is enough for a
-    // width and keeps big exports fast.
-    sheet.set_autofit_max_width(300);
-    sheet.set_autofit_max_row(1000);
-    sheet.autofit();
     workbook
         .save_to_buffer()
         .expect("saving to memory cannot fail")

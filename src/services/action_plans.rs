@@ -399,22 +399,23 @@ pub struct Listed {
     pub plan: Plan,
     pub participant: String,
     pub institution: String,
+    pub province_code: String,
+    pub regency_code: String,
 }
 
-/// The event's plans `scope` admits.
-pub async fn of_event(db: &Db, event: &Event, scope: &Scope) -> Result<Vec<Listed>, Error> {
-    let (event_id, scope) = (event.id.to_string(), scope.clone());
-    db.run(move |conn| {
-        Ok(repo::of_event(conn, (&event_id, &scope))?
-            .into_iter()
-            .map(|(row, participant, institution)| Listed {
-                plan: Plan::of(row),
-                participant,
-                institution,
-            })
-            .collect())
-    })
-    .await
+impl Listed {
+    /// A row of the overview's query.
+    pub fn of(
+        (row, participant, institution, province_code, regency_code): repo::Listed,
+    ) -> Listed {
+        Listed {
+            plan: Plan::of(row),
+            participant,
+            institution,
+            province_code,
+            regency_code,
+        }
+    }
 }
 
 /// A version as a plan's history lists it, with the decision on it.
@@ -458,6 +459,8 @@ pub async fn in_event(
             },
             participant: registration.full_name,
             institution: registration.institution,
+            province_code: registration.province_code,
+            regency_code: registration.regency_code,
         };
         Ok((listed, versions))
     })

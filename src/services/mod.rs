@@ -19,6 +19,7 @@ pub mod invitations;
 pub mod mail;
 pub mod ops;
 pub mod passwords;
+pub mod plan_overview;
 pub mod plan_reviews;
 pub mod questions;
 pub mod regions;

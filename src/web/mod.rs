@@ -81,8 +81,8 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
         accounts, action_plans, admin, attendance, attendance_import, checkin, events,
-        follow_up_reports, follow_ups, ops, plan_reviews, public, registration, roster, sessions,
-        webhooks,
+        follow_up_reports, follow_ups, ops, plan_overview, plan_reviews, public, registration,
+        roster, sessions, webhooks,
     };
     use web::post;
     cfg.service(resource("/").route(get().to(public::home)))
@@ -172,6 +172,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/my/registrations/{id}/follow-ups/{follow_up}/evidence/{evidence}")
                 .route(get().to(follow_up_reports::evidence)),
+        )
+        .service(
+            resource("/my/registrations/{id}/plan/print").route(get().to(plan_overview::print_own)),
         )
         .service(
             resource("/my/calendar")
@@ -272,7 +275,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(attendance_import::confirm)),
         )
         // Action plans
-        .service(resource("/manage/events/{slug}/plans").route(get().to(action_plans::list)))
+        .service(resource("/manage/events/{slug}/plans").route(get().to(plan_overview::overview)))
         // Follow-up of plans: before "/plans/{id}", which would take its name.
         .service(
             resource("/manage/events/{slug}/plans/follow-ups")
@@ -301,6 +304,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route(get().to(follow_ups::evidence)),
         )
+        // Before the plans by id, which would take these words for ids.
+        .service(
+            resource("/manage/events/{slug}/plans/export").route(get().to(plan_overview::export)),
+        )
+        .service(
+            resource("/manage/events/{slug}/plans/print").route(get().to(plan_overview::print_all)),
+        )
         .service(resource("/manage/events/{slug}/plans/{id}").route(get().to(action_plans::read)))
         .service(
             resource("/manage/events/{slug}/plans/{id}/attachment")
@@ -317,6 +327,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/manage/events/{slug}/plans/{id}/changes")
                 .route(get().to(plan_reviews::changes)),
+        )
+        .service(
+            resource("/manage/events/{slug}/plans/{id}/print")
+                .route(get().to(plan_overview::print_one)),
         )
         // Attendance
         .service(resource("/manage/events/{slug}/attendance").route(get().to(attendance::event)))

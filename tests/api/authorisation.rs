@@ -250,6 +250,10 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             "/my/registrations/tidak-ada/follow-ups/tidak-ada/evidence/tidak-ada",
             [SIGN_IN, 404, 404, 404, 404, 404, 404],
         ),
+        get(
+            "/my/registrations/tidak-ada/plan/print",
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
+        ),
         // The private feed: nothing to show before one is made; then
         // each signed-in person makes one of their own and stops it.
         get("/my/calendar", [SIGN_IN, 303, 303, 303, 303, 303, 303]),
@@ -488,8 +492,37 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             staff_only(200, 200),
         ),
         // The event's action plans, read by its organisers and its
-        // reviewers (who may decide on them, but not choose who reviews).
+        // reviewers (who may decide on them, but not choose who reviews):
+        // the overview (filtered), its exports and its printed plans.
         get("/manage/events/bimtek-kita/plans", plans(200)),
+        get(
+            "/manage/events/bimtek-kita/plans?state=submitted&late=1&strategy=community&province=17&regency=17.71&q=siti&page=1",
+            plans(200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/plans/export?format=csv&province=17",
+            plans(200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/plans/export?format=csv&part=activities",
+            plans(200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/plans/export?format=xlsx",
+            plans(200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/plans/export?format=pdf",
+            plans(404),
+        ),
+        get(
+            "/manage/events/bimtek-kita/plans/print?strategy=advocacy",
+            plans(200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/plans/tidak-ada/print",
+            plans(404),
+        ),
         get("/manage/events/bimtek-kita/plans/tidak-ada", plans(404)),
         get(
             "/manage/events/bimtek-kita/plans/tidak-ada/attachment",

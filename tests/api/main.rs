@@ -17,6 +17,7 @@ mod jobs;
 mod mail;
 mod ops;
 mod pages;
+mod plan_overview;
 mod plan_reviews;
 mod regions;
 mod registrations;

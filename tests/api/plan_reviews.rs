@@ -383,13 +383,34 @@ async fn reviewers_see_the_plans_given_to_them_or_to_nobody_in_their_event_only(
         list.contains(&plans[0]) && !list.contains(&plans[1]) && list.contains(&plans[2]),
         "{app}: {list}"
     );
-    assert!(list.contains("2 RTL."), "{app}: {list}");
+    assert!(list.contains("2 RTL cocok"), "{app}: {list}");
+    // The overview's exports and printed plans hold the same two; the
+    // seats without a plan are the organisers' business.
+    assert!(!list.contains("belum menulis RTL"), "{app}: {list}");
+    let csv = budi
+        .get(&format!("/manage/events/{SLUG}/plans/export?format=csv"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let table =
+        bimtek::export::spreadsheet::read(&csv, bimtek::export::spreadsheet::Format::Csv).unwrap();
+    assert_eq!(table.rows.len(), 2, "{app}: {table:?}");
+    let (_, printed) = budi
+        .text(&format!("/manage/events/{SLUG}/plans/print"))
+        .await;
+    assert_eq!(
+        printed.matches(r#"<article class="printed">"#).count(),
+        2,
+        "{app}"
+    );
     // Citra's plan, guessed: not found, whatever the page.
     let theirs = page_of(&plans[1]);
     for path in [
         theirs.clone(),
         format!("{theirs}/attachment"),
         format!("{theirs}/changes"),
+        format!("{theirs}/print"),
     ] {
         assert_eq!(budi.text(&path).await.0, 404, "{app}: {path}");
     }

@@ -213,7 +213,8 @@ fn filtered<'a>(event_id: &'a str, filter: &'a Filter) -> registrations::BoxedQu
     query
 }
 
-fn escape_like(text: &str) -> String {
+/// `text` matched as typed in a `LIKE` pattern escaped with `\`.
+pub(super) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")

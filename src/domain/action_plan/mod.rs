@@ -4,11 +4,13 @@
 
 pub mod deadline;
 pub mod diff;
+pub mod filter;
 pub mod follow_up;
 pub mod review;
 pub mod state;
 
 pub use deadline::{LateRule, PlanRules, Refused, Submission};
+pub use filter::Filter;
 pub use state::{NotAllowed, State};
 
 use std::collections::BTreeMap;
@@ -109,9 +111,7 @@ pub fn read_form(fields: &[(String, String)]) -> (Content, Intent) {
             "target_group" => content.target_group = value,
             "indicators" => content.indicators = value,
             "strategy" => {
-                if let Some(strategy) = Strategy::ALL
-                    .into_iter()
-                    .find(|s| strategy_name(*s) == value)
+                if let Some(strategy) = filter::strategy_of(&value)
                     && !content.strategies.contains(&strategy)
                 {
                     content.strategies.push(strategy);

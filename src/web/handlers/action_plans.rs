@@ -102,16 +102,6 @@ pub async fn attachment(
     download(&state, plan.attachment).await
 }
 
-/// The event's plans its reader may see (review::Scope).
-pub async fn list(
-    state: web::Data<AppState>,
-    ctx: PageContext,
-    PlanReader { event, scope, .. }: PlanReader,
-) -> Result<Markup, Error> {
-    let plans = action_plans::of_event(&state.db, &event, &scope).await?;
-    Ok(views::list(&ctx, &event, &plans))
-}
-
 pub async fn read(
     state: web::Data<AppState>,
     ctx: PageContext,

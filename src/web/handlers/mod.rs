@@ -10,6 +10,7 @@ pub mod events;
 pub mod follow_up_reports;
 pub mod follow_ups;
 pub mod ops;
+pub mod plan_overview;
 pub mod plan_reviews;
 pub mod public;
 pub mod registration;

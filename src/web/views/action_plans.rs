@@ -38,6 +38,7 @@ pub fn participant_page(
             p lang=[format::authored(lang)] { (event.title) }
             (standing(lang, event, plan))
             (super::follow_up_reports::dues(lang, event, &plan.registration_id, follow_ups))
+            @if plan.id.is_some() { p.no-print { a href={ (address) "/print" } { (lang.t("plan.print.link")) } } }
             @if plan.state.editable() {
                 @if saved && errors.is_empty() {
                     p.success role="status" { (lang.t("plan.saved")) }
@@ -46,7 +47,7 @@ pub fn participant_page(
                 }
                 (form(ctx, &address, plan, errors))
             } @else {
-                (content(lang, &plan.content, plan.attachment.as_ref().map(|a| (format!("{address}/attachment"), a.name.as_str())), current_comments(plan)))
+                (content(lang, &plan.content, plan.attachment.as_ref().map(|a| (format!("{address}/attachment"), a.name.as_str())), current_comments(plan), true))
             }
         },
     )
@@ -198,17 +199,19 @@ fn attachment_field(
 }
 
 /// A plan as submitted, read-only, with the reviewer's comment under
-/// each section's heading; `attachment`: its address and name.
-fn content(
+/// each section's heading; `attachment`: its address and name. `top`: its
+/// parts are the page's sections (h2), else a part's (h3).
+pub(super) fn content(
     lang: Lang,
     content: &Content,
     attachment: Option<(String, &str)>,
     comments: Option<&Comments>,
+    top: bool,
 ) -> Markup {
     let t = |key| lang.t(key);
     let heading = |section: Section| {
         html! {
-            h2 { (lang.label(section)) }
+            @if top { h2 { (lang.label(section)) } } @else { h3 { (lang.label(section)) } }
             (comment(lang, comments, section))
         }
     };
@@ -271,51 +274,7 @@ pub(super) fn month(lang: Lang, raw: &str) -> String {
     )
 }
 
-/// The event's plans for its organisers.
-pub fn list(ctx: &PageContext, event: &Event, plans: &[Listed]) -> Markup {
-    let lang = ctx.lang;
-    let t = |key| lang.t(key);
-    let base = format!("/manage/events/{}/plans", event.slug);
-    layout::page(
-        ctx,
-        t("plan.list_title"),
-        html! {
-            p.back { a href={ "/manage/events/" (event.slug) } lang=[format::authored(lang)] { (event.title) } }
-            h1 { (t("plan.list_title")) }
-            @if plans.is_empty() {
-                p { (t("plan.list_none")) }
-            } @else {
-                p { (lang.tf("plan.list_count", &[("n", &plans.len())])) }
-                div.table tabindex="0" role="region" aria-label=(t("plan.list_title")) {
-                    table {
-                        thead { tr {
-                            th scope="col" { (t("plan.participant")) }
-                            th scope="col" { (t("plan.field.title")) }
-                            th scope="col" { (t("plan.state_label")) }
-                            th scope="col" { (t("plan.submitted")) }
-                        } }
-                        tbody {
-                            @for listed in plans {
-                                @let plan = &listed.plan;
-                                tr {
-                                    td { (listed.participant) br; small { (listed.institution) } }
-                                    td lang=[format::authored(lang)] {
-                                        @if let Some(id) = &plan.id { a href={ (base) "/" (id) } { (title_or_untitled(lang, &plan.content)) } }
-                                    }
-                                    td { (lang.label(plan.state)) @if plan.late { " · " (t("plan.late")) } }
-                                    td { @if let Some(at) = plan.submitted_at { (format::moment(lang, at, event.time_zone)) } }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            p { a href={ (base) "/follow-ups" } { (t("follow_up.dates_link")) } }
-        },
-    )
-}
-
-fn title_or_untitled(lang: Lang, content: &Content) -> &str {
+pub(super) fn title_or_untitled(lang: Lang, content: &Content) -> &str {
     if content.title.is_empty() {
         lang.t("plan.untitled")
     } else {
@@ -363,7 +322,8 @@ pub fn organiser_page(
             @if reviewing.draft.not_waiting {
                 p.alert role="alert" { (t("plan_review.not_waiting")) }
             }
-            (content(lang, &plan.content, plan.attachment.as_ref().map(|a| (format!("{base}/attachment"), a.name.as_str())), current_comments(plan)))
+            p.no-print { a href={ (base) "/print" } { (lang.t("plan.print.link")) } }
+            (content(lang, &plan.content, plan.attachment.as_ref().map(|a| (format!("{base}/attachment"), a.name.as_str())), current_comments(plan), true))
             @if plan.state.awaits_review() {
                 (review::form(ctx, &format!("{base}/review"), plan.version, &reviewing.draft))
             }
