@@ -440,6 +440,58 @@ async fn plans(
             "20 petani hadir tiap diskusi; 5 kelompok tani berjualan daring pada Juni 2026.".into(),
     };
     submit_as(db, crowd, 1, submitted).await?;
+    more_plans(db, crowd).await
+}
+
+/// A dozen more of the crowd's plans, submitted, so that the organisers'
+/// overview counts something in each strategy and in several regencies.
+/// After the plans the reviews take (the crowd's 1 to 4).
+async fn more_plans(db: &Db, crowd: &[String]) -> Result<(), Error> {
+    use crate::domain::action_plan::{Activity, Content, Strategy};
+    const TITLES: [(&str, &str); 6] = [
+        ("Pojok Baca Anak di Balai Desa", "Anak usia sekolah dasar"),
+        ("Kelas Internet untuk Pelaku UMKM", "Pelaku UMKM desa"),
+        (
+            "Perpustakaan Keliling ke Dusun",
+            "Warga dusun yang jauh dari perpustakaan",
+        ),
+        (
+            "Kemitraan dengan Puskesmas: Pojok Informasi Kesehatan",
+            "Ibu hamil dan kader posyandu",
+        ),
+        ("Klub Baca Remaja Sepulang Sekolah", "Pelajar SMP dan SMA"),
+        (
+            "Advokasi Anggaran Perpustakaan ke Pemerintah Desa",
+            "Kepala desa dan BPD",
+        ),
+    ];
+    let strategies = [
+        vec![Strategy::Information],
+        vec![Strategy::Community],
+        vec![Strategy::Advocacy],
+        vec![Strategy::Information, Strategy::Community],
+        vec![Strategy::Community, Strategy::Advocacy],
+    ];
+    for n in 5..17 {
+        let (title, target_group) = TITLES[n % TITLES.len()];
+        let content = Content {
+            title: title.into(),
+            situation: "Koleksi sekitar 1.000 buku, dua komputer; pengunjung kebanyakan pelajar."
+                .into(),
+            objectives: format!("{target_group} memanfaatkan perpustakaan setiap bulan."),
+            target_group: target_group.into(),
+            strategies: strategies[n % strategies.len()].clone(),
+            activities: vec![Activity {
+                what: format!("Kegiatan pertama: {}", title.to_lowercase()),
+                month: format!("2026-{:02}", 2 + n % 6),
+                responsible: "Pengelola perpustakaan".into(),
+                resources: "Dana desa".into(),
+                partner: "Pemerintah desa".into(),
+            }],
+            indicators: "Jumlah peserta kegiatan dan kunjungan bertambah.".into(),
+        };
+        submit_as(db, crowd, n, content).await?;
+    }
     Ok(())
 }
 

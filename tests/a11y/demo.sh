@@ -23,7 +23,9 @@
 #     excused, an excuse form open, its printable list) and of one
 #     participant (an override without its reason), the review queue and
 #     the answers given in it, and the attendance rules out of range), the
-#     participants' action plans and a submitted one, with their errors,
+#     overview of the participants' action plans (all, and filtered), a
+#     submitted one and its printed page, and a strategy's plans printed
+#     (the demo's printed all weigh some 2 KiB a plan), with their errors,
 #     and the reviewed ones: one waiting for its revision, one accepted, one
 #     in its second version (its choice of reviewer, its versions and what
 #     changed between them);
@@ -34,7 +36,7 @@
 #   - as the speaker: their page, their sessions and the event page;
 #   - as the participant (signed in by the e-mailed link, read from the
 #     demo's .eml folder): their page, giving up a seat, their action plan
-#     (a draft, and saved again with its month written in words), the public pages as
+#     (a draft, saved again with its month written in words, and printed), the public pages as
 #     they see them, the calendar feed's page and the page showing a new
 #     feed's address, checking in (with a wrong code) and before it opens;
 #   - as a participant of the crowd whose plan a reviewer sent back: their
@@ -181,10 +183,15 @@ checkin_page=/checkin/$(echo "$desk" | cut -d/ -f6)
 # The first session's attendance, as the demo's Zoom report gave it: one
 # participant's page (someone who reconnected), from the session's list.
 attendee=$(curl -sf -b "$organiser" "$base$manage/sessions/$session/attendance" | grep -o "$manage/attendance/participants/[0-9a-f-]*" | head -n 1)
-# The crowd's submitted action plan, from the event's list of plans.
-submitted_plan=$(curl -sf -b "$organiser" "$base$manage/plans" | grep -o "$manage/plans/[0-9a-f]*" | head -n 1)
+# A submitted action plan, from the event's overview of plans (which
+# links each plan beside it: plans/ID).
+submitted_plan=$manage/$(curl -sf -b "$organiser" "$base$manage/plans?state=submitted" | grep -o 'href="plans/[0-9a-f]*"' | head -n 1 | cut -d'"' -f2)
 # The reviewed plans, by their titles.
-plan_titled() { curl -sf -b "$organiser" "$base$manage/plans" | grep -o "$manage/plans/[0-9a-f]*\">$1" | cut -d'"' -f1; }
+plan_titled() {
+  local id
+  id=$(curl -sf -b "$organiser" "$base$manage/plans" | grep -o "href=\"plans/[0-9a-f]*\">$1" | cut -d'"' -f2)
+  [ -z "$id" ] || echo "$manage/$id"
+}
 revised_plan=$(plan_titled "Taman Baca Kampung Nelayan")
 asked_plan=$(plan_titled "Layanan Perpustakaan Keliling")
 accepted_plan=$(plan_titled "Kelas Literasi Keuangan")
@@ -267,14 +274,15 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "submit:$manage/edit?late_after_minutes=-1&session_percent=101"
   "$manage/attendance?show=below" "$manage/sessions/$session/attendance?excuse=${attendee##*/}"
   "submit:$attendee?decision=passed&reason="
-  "$manage/plans" "$submitted_plan" "$revised_plan" "$revised_plan/changes" "$asked_plan" "$accepted_plan"
+  "$manage/plans" "$manage/plans?state=submitted&strategy=community&province=17" "$submitted_plan"
+  "$submitted_plan/print" "$manage/plans/print?strategy=advocacy" "$revised_plan" "$revised_plan/changes" "$asked_plan" "$accepted_plan"
   "submit:$manage/edit?plan_due_date=&plan_due_time=10:00"
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")
 reviewer_pages=(/my "$manage/plans" "$revised_plan" "submit:$revised_plan?general="
   "$revised_plan/changes" "$revised_plan/changes?from=1&to=1")
 revising_pages=(/my "$revising_plan")
-participant_pages=(/my "$seat" "$plan" "submit:$plan?title=Pojok+Literasi+Digital" / "/events/$slug" "/events/$slug/register"
+participant_pages=(/my "$seat" "$plan" "submit:$plan?title=Pojok+Literasi+Digital" "$plan/print" / "/events/$slug" "/events/$slug/register"
   "$checkin_page" "submit:$checkin_page?code=12" "/checkin/$(echo "$unopened" | cut -d/ -f6)")
 
 # check LANGUAGE ROLE [OPTIONS] BASE PATH...

@@ -2,7 +2,7 @@
 //! the printable list, the exports; and decide on it (excuses, overrides,
 //! entries by hand). Every route checks the organiser's hold on the event.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 use serde::Deserialize;
@@ -351,15 +351,5 @@ pub async fn export(
 ) -> Result<HttpResponse, Error> {
     let format = Format::from_filename(&format!("x.{}", query.format)).ok_or(Error::NotFound)?;
     let bytes = results::export(&state.db, &event, format, ctx.lang).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"{}-kehadiran.{}\"",
-                event.slug,
-                format.extension()
-            ),
-        ))
-        .body(bytes))
+    Ok(super::spreadsheet(&event.slug, "kehadiran", format, bytes))
 }

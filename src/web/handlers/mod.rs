@@ -37,6 +37,25 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
+/// A spreadsheet of the event to download: `{slug}-{name}.{csv|xlsx}`.
+pub fn spreadsheet(
+    slug: &str,
+    name: &str,
+    format: crate::export::spreadsheet::Format,
+    bytes: Vec<u8>,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"{slug}-{name}.{}\"",
+                format.extension()
+            ),
+        ))
+        .body(bytes)
+}
+
 /// Where to go back to afterwards (the language switch, signing in), from
 /// a query or a form.
 #[derive(Deserialize, Default)]

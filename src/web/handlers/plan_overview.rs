@@ -1,7 +1,6 @@
 //! The organisers' overview of an event's action plans, its exports, and
 //! the plans as printed documents (also a participant's own).
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 use serde::Deserialize;
@@ -12,7 +11,7 @@ use crate::services::plan_overview::Part;
 use crate::services::{action_plans, plan_overview};
 use crate::web::AppState;
 use crate::web::extract::{Member, PageContext, PlanReader};
-use crate::web::views::plan_overview::{self as views, OverviewPage, PlanQuery};
+use crate::web::views::plan_overview::{self as views, OverviewPage, PlanQuery, Printed};
 
 pub async fn overview(
     state: web::Data<AppState>,
@@ -70,17 +69,7 @@ pub async fn export(
         ctx.lang,
     )
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"{}-{name}.{}\"",
-                event.slug,
-                format.extension()
-            ),
-        ))
-        .body(bytes))
+    Ok(super::spreadsheet(&event.slug, name, format, bytes))
 }
 
 pub async fn print_all(
@@ -96,7 +85,12 @@ pub async fn print_all(
         event.slug,
         query.query_string(0, (&query.province, &query.regency))
     );
-    Ok(views::print_all(&ctx, &event, &plans, &regions, &back))
+    Ok(views::print(
+        &ctx,
+        (&event, &regions),
+        Printed::All(&plans),
+        &back,
+    ))
 }
 
 pub async fn print_one(
@@ -109,7 +103,12 @@ pub async fn print_one(
     let (listed, _) = action_plans::in_event(&state.db, (&event, &scope), &plan_id).await?;
     let regions = crate::services::regions::directory(&state.db).await?;
     let back = format!("/manage/events/{}/plans/{plan_id}", event.slug);
-    Ok(views::print_one(&ctx, &event, &listed, &regions, &back))
+    Ok(views::print(
+        &ctx,
+        (&event, &regions),
+        Printed::One(&listed),
+        &back,
+    ))
 }
 
 /// The participant's own plan, printed; anyone else's is not found.
@@ -121,5 +120,10 @@ pub async fn print_own(
 ) -> Result<Markup, Error> {
     let (event, listed, regions) = plan_overview::own_printable(&state.db, &account, &id).await?;
     let back = format!("/my/registrations/{id}/plan");
-    Ok(views::print_one(&ctx, &event, &listed, &regions, &back))
+    Ok(views::print(
+        &ctx,
+        (&event, &regions),
+        Printed::One(&listed),
+        &back,
+    ))
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 use serde::Deserialize;
@@ -139,17 +139,7 @@ pub async fn export(
 ) -> Result<HttpResponse, Error> {
     let format = Format::from_filename(&format!("x.{}", query.format)).ok_or(Error::NotFound)?;
     let bytes = roster::export(&state.db, &event, query.list.filter(), format, ctx.lang).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"{}-peserta.{}\"",
-                event.slug,
-                format.extension()
-            ),
-        ))
-        .body(bytes))
+    Ok(super::spreadsheet(&event.slug, "peserta", format, bytes))
 }
 
 /// A participant list: CSV or XLSX, at most 5 MB.

@@ -212,8 +212,9 @@ fn rows(lang: Lang, event: &Event, overview: &Overview) -> Markup {
         t("plan.submitted"),
     );
     html! {
+        div.table tabindex="0" role="region" aria-labelledby="plans-caption" {
         table.stack {
-            caption { (t("plan.list_title")) }
+            caption #plans-caption { (t("plan.list_title")) }
             thead { tr {
                 th scope="col" { (participant) }
                 th scope="col" { (region) }
@@ -239,6 +240,7 @@ fn rows(lang: Lang, event: &Event, overview: &Overview) -> Markup {
                     }
                 }
             }
+        }
         }
     }
 }
@@ -322,47 +324,50 @@ fn printed(lang: Lang, event: &Event, listed: &Listed, regions: &Directory, alon
     }
 }
 
-/// One participant's plan, ready to print on A4; `back`: the page it
-/// was opened from.
-pub fn print_one(
+/// Plans ready to print on A4, one participant to a printed page: one
+/// plan (`Printed::One`) or every plan the filters keep; `back`: the page
+/// they were opened from.
+pub fn print(
     ctx: &PageContext,
-    event: &Event,
-    listed: &Listed,
-    regions: &Directory,
+    (event, regions): (&Event, &Directory),
+    printed_plans: Printed<'_>,
     back: &str,
 ) -> Markup {
     let lang = ctx.lang;
+    let (title, plans) = match printed_plans {
+        Printed::One(listed) => (
+            format!("{} · {}", lang.t("plan.title"), listed.participant),
+            std::slice::from_ref(listed),
+        ),
+        Printed::All(plans) => (
+            format!("{}: {}", lang.t("plan.list_title"), event.title),
+            plans,
+        ),
+    };
+    let alone = matches!(printed_plans, Printed::One(_));
     layout::page(
         ctx,
-        &format!("{} · {}", lang.t("plan.title"), listed.participant),
+        &title,
         html! {
-            p.back { a href=(back) { (lang.t("plan.title")) } }
-            p.hint.no-print { (lang.t("plan.print.hint")) }
-            article.printed { (printed(lang, event, listed, regions, true)) }
+            @if alone {
+                p.back { a href=(back) { (lang.t("plan.title")) } }
+                p.hint.no-print { (lang.t("plan.print.hint")) }
+            } @else {
+                p.back { a href=(back) { (lang.t("plan.list_title")) } }
+                h1 { (lang.t("plan.list_title")) }
+                p.lead lang=[format::authored(lang)] { (event.title) }
+                p.hint.no-print { (lang.tf("plan.print.all_hint", &[("n", &plans.len())])) }
+            }
+            @for listed in plans {
+                article.printed { (printed(lang, event, listed, regions, alone)) }
+            }
         },
     )
 }
 
-/// Every plan the filters keep, one participant to a printed page.
-pub fn print_all(
-    ctx: &PageContext,
-    event: &Event,
-    plans: &[Listed],
-    regions: &Directory,
-    back: &str,
-) -> Markup {
-    let lang = ctx.lang;
-    layout::page(
-        ctx,
-        &format!("{}: {}", lang.t("plan.list_title"), event.title),
-        html! {
-            p.back { a href=(back) { (lang.t("plan.list_title")) } }
-            h1 { (lang.t("plan.list_title")) }
-            p.lead lang=[format::authored(lang)] { (event.title) }
-            p.hint.no-print { (lang.tf("plan.print.all_hint", &[("n", &plans.len())])) }
-            @for listed in plans {
-                article.printed { (printed(lang, event, listed, regions, false)) }
-            }
-        },
-    )
+/// What a printed document holds.
+#[derive(Clone, Copy)]
+pub enum Printed<'a> {
+    One(&'a Listed),
+    All(&'a [Listed]),
 }
