@@ -46,7 +46,7 @@ async fn start_bimtek(dir: &std::path::Path) -> String {
     settings.mail_dir = dir.join("mail");
     settings.storage = StorageConfig::Folder(dir.join("files"));
     let app = Application::build(settings).await.expect("bimtek starts");
-    bimtek::demo::seed(app.db(), None)
+    bimtek::demo::seed(app.db(), app.storage(), None)
         .await
         .expect("the demo seeds");
     let port = app.port();

@@ -60,7 +60,7 @@ async fn start_bimtek(
         settings.job_workers = workers;
     }
     let app = Application::build(settings).await.expect("bimtek starts");
-    bimtek::demo::seed(app.db(), None)
+    bimtek::demo::seed(app.db(), app.storage(), None)
         .await
         .expect("the demo seeds");
     let db = app.db().clone();

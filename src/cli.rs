@@ -190,7 +190,7 @@ pub async fn demo(mut settings: Settings, database_given: bool) -> Result<(), St
             "BIMTEK_DATABASE_URL: the demo needs an empty database, and this one already holds {existing} event(s)"
         )));
     }
-    demo::seed(app.db(), zoom_host.as_deref())
+    demo::seed(app.db(), app.storage(), zoom_host.as_deref())
         .await
         .map_err(|e| StartupError(format!("could not create the demo data: {e}")))?;
     let base = app.base_url().as_str().trim_end_matches('/').to_owned();

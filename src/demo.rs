@@ -12,6 +12,7 @@ use crate::domain::event::{NewEvent, Seating};
 use crate::domain::session::{Session, SessionForm};
 use crate::domain::time::local_to_utc;
 use crate::error::Error;
+use crate::integrations::storage::Storage;
 use crate::integrations::zoom::{Instance, Participant};
 use crate::services::accounts::Origin;
 use crate::services::attendance::reports;
@@ -72,7 +73,7 @@ fn at(zone: Tz, day: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<Utc>
 /// Fills an empty database with the demo events; its Zoom sessions are
 /// hosted by `zoom_host` (the configured `BIMTEK_ZOOM_HOST_USER`), since Zoom
 /// refuses meetings for a user its account does not have.
-pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
+pub async fn seed(db: &Db, storage: &Storage, zoom_host: Option<&str>) -> Result<(), Error> {
     let today = Utc::now().with_timezone(&Tz::Asia__Jakarta).date_naive();
     let monday = next_week_monday(today);
     // The Bengkulu bimtek is under way: its first day, held on Zoom, was
@@ -205,6 +206,7 @@ pub async fn seed(db: &Db, zoom_host: Option<&str>) -> Result<(), Error> {
     let crowd = crowd(db, &accounts[0], &created[0]).await?;
     plans(db, (&siti, &siti_seat), &crowd).await?;
     reviews(db, &created[0], (&accounts[0], &accounts[4]), &crowd).await?;
+    follow_ups(db, storage, (&created[0], &accounts[1]), &crowd).await?;
     // The first day's two sessions, on Zoom, are over.
     for (index, session) in sessions.iter().take(2).enumerate() {
         zoom_report(db, session, index).await?;
@@ -610,7 +612,7 @@ async fn reviews(
         )],
         indicators: "30 peserta menyelesaikan kelas; 20 menyusun anggaran keluarga.".into(),
     };
-    let id = submit_as(db, crowd, 3, finance).await?;
+    let id = submit_as(db, crowd, REPORTED, finance).await?;
     decide(
         id,
         1,
@@ -618,6 +620,21 @@ async fn reviews(
         comments(&[], "Terima kasih, rencana yang terukur."),
     )
     .await?;
+    let corner = Content {
+        title: "Pojok Baca Puskesmas".into(),
+        situation: "Pasien menunggu lama di puskesmas tanpa bacaan.".into(),
+        objectives: "Pengunjung puskesmas membaca 50 buku tiap bulan.".into(),
+        target_group: "Pengunjung Puskesmas Kepahiang".into(),
+        strategies: vec![Strategy::Community, Strategy::Advocacy],
+        activities: vec![activity(
+            "Rak buku dan penggantian koleksi bulanan",
+            "2026-04",
+            "Pengelola perpustakaan",
+        )],
+        indicators: "50 peminjaman tercatat tiap bulan.".into(),
+    };
+    let id = submit_as(db, crowd, REPORTING, corner).await?;
+    decide(id, 1, Decision::Accepted, Comments::default()).await?;
 
     let fishers = Content {
         title: "Taman Baca Kampung Nelayan".into(),
@@ -659,6 +676,76 @@ async fn reviews(
     ));
     submit_as(db, crowd, 4, revised).await?;
     Ok(())
+}
+
+/// Of the crowd, the author of the accepted plan who has sent the first
+/// follow-up's report, and the one whose report is still to write.
+const REPORTED: usize = 3;
+const REPORTING: usize = 17;
+
+/// A photo of a class, as evidence: drawn for the demo, 320 by 240.
+const PHOTO: &[u8] = include_bytes!("../templates/demo/kegiatan.jpg");
+
+/// The Bengkulu bimtek's follow-ups: one three months after it, added as
+/// organisers do, and one already due, whose e-mails go out when the demo
+/// starts, so that its report can be written; one of the crowd has sent
+/// theirs, with a photo.
+async fn follow_ups(
+    db: &Db,
+    storage: &Storage,
+    (event, organiser): (
+        &crate::domain::event::Event,
+        &crate::domain::account::Account,
+    ),
+    crowd: &[String],
+) -> Result<(), Error> {
+    use crate::domain::action_plan::follow_up::{
+        ActivityReport, Intent, Progress, Report, SEND_HOUR,
+    };
+    let later = (event.ends_at.with_timezone(&event.time_zone) + Duration::days(91))
+        .format("%Y-%m-%d")
+        .to_string();
+    services::follow_ups::add(db, organiser, event, &later).await?;
+    // The form takes dates after the event only; the demo's is under way.
+    let yesterday = Utc::now().with_timezone(&event.time_zone).date_naive() - Duration::days(1);
+    let due = at(event.time_zone, yesterday, SEND_HOUR, 0);
+    let follow_up = services::follow_ups::add_due(db, organiser, event, due).await?;
+    let (name, email) = crowd_person(REPORTED);
+    let author = accounts::ensure_participant(db, &email, &name, crate::i18n::Lang::Id).await?;
+    let photo = services::action_plans::store_attachment(
+        storage,
+        bytes::Bytes::from_static(PHOTO),
+        "kelas-anggaran-keluarga.jpg".into(),
+        "jpg",
+    )
+    .await?;
+    let report = Report {
+        activities: vec![ActivityReport {
+            progress: Some(Progress::Done),
+            realised_on: (Utc::now() - Duration::days(2))
+                .format("%Y-%m-%d")
+                .to_string(),
+            obstacles: "Peserta hanya bisa datang pagi hari.".into(),
+            solution: "Kelas dipindah ke pukul 08.00 dan dibagi dua kelompok.".into(),
+        }],
+    };
+    let (_, saved) = services::follow_up_reports::save(
+        db,
+        &author,
+        (&crowd[REPORTED], &follow_up),
+        (report, Intent::Submit),
+        Some(photo),
+        Vec::new(),
+    )
+    .await?;
+    if saved.sent {
+        Ok(())
+    } else {
+        Err(Error::Internal(format!(
+            "the demo follow-up report was refused: {:?}",
+            saved.errors
+        )))
+    }
 }
 
 /// In the first session, one of the crowd was excused by the organisers.

@@ -365,6 +365,30 @@ async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
 
     // The first day, on Zoom, is over: its attendance is Zoom's report.
     let manage = format!("/manage/events/{}", bimtek::demo::MAIN_EVENT_SLUG);
+    // Two follow-ups: the one already due has a report, with its photo.
+    let follow_ups = format!("{manage}/plans/follow-ups");
+    let (status, html) = organiser.text(&follow_ups).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("1 laporan") && html.contains("0 laporan"),
+        "the follow-up dates: {html}"
+    );
+    let link_after = |html: &str, prefix: &str| {
+        html.split(&format!("href=\"{prefix}/"))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(|rest| format!("{prefix}/{rest}"))
+            .unwrap_or_else(|| panic!("a link under {prefix}: {html}"))
+    };
+    let due = link_after(&html, &follow_ups);
+    let (_, html) = organiser.text(&due).await;
+    let report = link_after(&html, &format!("{due}/reports"));
+    let (status, html) = organiser.text(&report).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("Yuliana Pratiwi") && html.contains("kelas-anggaran-keluarga.jpg"),
+        "the report sent: {html}"
+    );
     let (status, html) = organiser.text(&format!("{manage}/attendance")).await;
     assert_eq!(status, 200, "{html}");
     assert!(
