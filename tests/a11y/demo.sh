@@ -28,7 +28,10 @@
 #     (the demo's printed all weigh some 2 KiB a plan), with their errors,
 #     and the reviewed ones: one waiting for its revision, one accepted, one
 #     in its second version (its choice of reviewer, its versions and what
-#     changed between them);
+#     changed between them), the follow-up dates (and a date before the
+#     event's end refused), the follow-up already due (its counts by
+#     region, with a province's regencies) and a report sent for it, with
+#     its evidence;
 #   - as the reviewer: their page, the plans given to them or to nobody,
 #     the second version waiting for them and its review sent without a
 #     comment (its errors), and what changed between its versions (the last
@@ -40,7 +43,10 @@
 #     they see them, the calendar feed's page and the page showing a new
 #     feed's address, checking in (with a wrong code) and before it opens;
 #   - as a participant of the crowd whose plan a reviewer sent back: their
-#     plan with the reviewer's comments beside its sections, and their page.
+#     plan with the reviewer's comments beside its sections, and their page;
+#   - as participants of the crowd whose plans were accepted: the follow-up
+#     report still to write (and their page), and the one already sent with
+#     its photo, sent again without the date its activity was done.
 # Every GET route that renders a page is here (src/web/mod.rs); the others
 # answer files (CSV, XLSX, .ics, CSS), redirects or health figures.
 # With BIMTEK_A11Y_SCREENSHOTS=DIR each page is also saved as a picture at
@@ -198,7 +204,17 @@ accepted_plan=$(plan_titled "Kelas Literasi Keuangan")
 # The participant whose plan was sent back reads the reviewer's comments.
 revising=$(by_link "$(mailed_to "RTL Anda perlu diperbaiki" "Layanan Perpustakaan Keliling")")
 revising_plan=$(curl -sf -b "$revising" "$base/my" | grep -o '/my/registrations/[0-9a-f-]*/plan' | head -n 1)
-for found in revised_plan asked_plan accepted_plan revising_plan; do
+# The follow-up already due (the first date), one report sent for it, and
+# the report forms of the two participants whose plans were accepted.
+follow_ups="$manage/plans/follow-ups"
+follow_up=$(curl -sf -b "$organiser" "$base$follow_ups" | grep -o "$follow_ups/[0-9a-f]*" | head -n 1)
+sent_report=$(curl -sf -b "$organiser" "$base$follow_up" | grep -o "$follow_up/reports/[0-9a-f]*" | head -n 1)
+report_form() { curl -sf -b "$1" "$base/my" | grep -o '/my/registrations/[0-9a-f-]*/follow-ups/[0-9a-f]*' | head -n 1; }
+reporting=$(by_link "$(mailed_to "RTL Anda diterima" "Pojok Baca Puskesmas")")
+reporting_form=$(report_form "$reporting")
+reported=$(by_link "$(mailed_to "RTL Anda diterima" "Kelas Literasi Keuangan")")
+reported_form=$(report_form "$reported")
+for found in revised_plan asked_plan accepted_plan revising_plan follow_up sent_report reporting_form reported_form; do
   [ -n "${!found}" ] || { echo "demo.sh: no $found in the demo" >&2; exit 1; }
 done
 
@@ -277,11 +293,14 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "$manage/plans" "$manage/plans?state=submitted&strategy=community&province=17" "$submitted_plan"
   "$submitted_plan/print" "$manage/plans/print?strategy=advocacy" "$revised_plan" "$revised_plan/changes" "$asked_plan" "$accepted_plan"
   "submit:$manage/edit?plan_due_date=&plan_due_time=10:00"
+  "$follow_ups" "submit:$follow_ups?date=2020-01-01" "$follow_up" "$follow_up?province=17" "$sent_report"
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")
 reviewer_pages=(/my "$manage/plans" "$revised_plan" "submit:$revised_plan?general="
   "$revised_plan/changes" "$revised_plan/changes?from=1&to=1")
 revising_pages=(/my "$revising_plan")
+reporting_pages=(/my "$reporting_form")
+reported_pages=("$reported_form" "submit:$reported_form?report-0-progress=done&report-0-realised_on=")
 participant_pages=(/my "$seat" "$plan" "submit:$plan?title=Pojok+Literasi+Digital" "$plan/print" / "/events/$slug" "/events/$slug/register"
   "$checkin_page" "submit:$checkin_page?code=12" "/checkin/$(echo "$unopened" | cut -d/ -f6)")
 
@@ -308,6 +327,8 @@ for lang in id en; do
   check "$lang" participant --cookie "$participant" "$base" "${participant_pages[@]}" || status=1
   check "$lang" participant --cookie "$feed" "$base" /my/calendar || status=1
   check "$lang" revising --cookie "$revising" "$base" "${revising_pages[@]}" || status=1
+  check "$lang" reporting --cookie "$reporting" "$base" "${reporting_pages[@]}" || status=1
+  check "$lang" reported --cookie "$reported" "$base" "${reported_pages[@]}" || status=1
   echo "== A fresh installation ($lang)"
   check "$lang" setup "http://127.0.0.1:$fresh_port" "$setup" || status=1
 done
