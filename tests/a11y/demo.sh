@@ -291,7 +291,7 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "$manage/attendance?show=below" "$manage/sessions/$session/attendance?excuse=${attendee##*/}"
   "submit:$attendee?decision=passed&reason="
   "$manage/plans" "$manage/plans?state=submitted&strategy=community&province=17" "$submitted_plan"
-  "$submitted_plan/print" "$manage/plans/print?strategy=advocacy" "$revised_plan" "$revised_plan/changes" "$asked_plan" "$accepted_plan"
+  "$submitted_plan/print" "$manage/plans/print" "$manage/plans/print?strategy=advocacy" "$revised_plan" "$revised_plan/changes" "$asked_plan" "$accepted_plan"
   "submit:$manage/edit?plan_due_date=&plan_due_time=10:00"
   "$follow_ups" "submit:$follow_ups?date=2020-01-01" "$follow_up" "$follow_up?province=17" "$sent_report"
   "/events/$slug")

@@ -632,4 +632,26 @@ async fn the_overview_stays_light_with_hundreds_of_plans(backend: TestBackend) {
     );
     assert_eq!(first.matches("<tr><td>Dra. Rahmawati").count(), 20, "{app}");
     assert!(first.contains(r#"rel="next""#), "{app}");
+
+    // Printed by parts of eight, each part light, its links to the others.
+    for (path, from, to) in [
+        (format!("{list}/print"), 1, 8),
+        (format!("{list}/print?page=1"), 9, 16),
+        (format!("{list}/print?province=35&page=1"), 9, 16),
+    ] {
+        let (status, page) = rina.text(&path).await;
+        assert_eq!(status, 200, "{app}: {path}");
+        let weight = page.len() + css.len();
+        println!("{app}: {path}: {weight} bytes with the stylesheet");
+        assert!(weight < 30 * 1024, "{app}: {path} weighs {weight} bytes");
+        assert_eq!(
+            page.matches("<article class=\"printed\"").count(),
+            8,
+            "{app}: {path}"
+        );
+        assert!(
+            page.contains(&format!("RTL {from}–{to} dari ")) && page.contains(r#"rel="next""#),
+            "{app}: {path}: {page}"
+        );
+    }
 }

@@ -88,7 +88,11 @@ pub async fn print_all(
     Ok(views::print(
         &ctx,
         (&event, &regions),
-        Printed::All(&plans),
+        Printed::All {
+            plans: &plans,
+            number: query.page.unwrap_or(0),
+            query: &query,
+        },
         &back,
     ))
 }

@@ -325,7 +325,7 @@ fn printed(lang: Lang, event: &Event, listed: &Listed, regions: &Directory, alon
 }
 
 /// Plans ready to print on A4, one participant to a printed page: one
-/// plan (`Printed::One`) or every plan the filters keep; `back`: the page
+/// plan (`Printed::One`) or the filtered plans by parts; `back`: the page
 /// they were opened from.
 pub fn print(
     ctx: &PageContext,
@@ -339,11 +339,16 @@ pub fn print(
             format!("{} · {}", lang.t("plan.title"), listed.participant),
             std::slice::from_ref(listed),
         ),
-        Printed::All(plans) => (
+        Printed::All { plans, .. } => (
             format!("{}: {}", lang.t("plan.list_title"), event.title),
             plans,
         ),
     };
+    let part = match printed_plans {
+        Printed::All { number, query, .. } => Some((number, query)),
+        Printed::One(_) => None,
+    };
+    let parts = plans.len().div_ceil(PRINTED_AT_ONCE).max(1);
     let alone = matches!(printed_plans, Printed::One(_));
     layout::page(
         ctx,
@@ -356,10 +361,24 @@ pub fn print(
                 p.back { a href=(back) { (lang.t("plan.list_title")) } }
                 h1 { (lang.t("plan.list_title")) }
                 p.lead lang=[format::authored(lang)] { (event.title) }
-                p.hint.no-print { (lang.tf("plan.print.all_hint", &[("n", &plans.len())])) }
             }
-            @for listed in plans {
-                article.printed { (printed(lang, event, listed, regions, alone)) }
+            @if let Some((number, query)) = part {
+                @let from = number as usize * PRINTED_AT_ONCE;
+                @let shown = plans.iter().skip(from).take(PRINTED_AT_ONCE);
+                p.hint.no-print { (lang.tf("plan.print.all_hint", &[("from", &(from + 1).min(plans.len())), ("to", &(from + PRINTED_AT_ONCE).min(plans.len())), ("n", &plans.len())])) }
+                @for listed in shown {
+                    article.printed { (printed(lang, event, listed, regions, alone)) }
+                }
+                @if parts > 1 {
+                    nav.pages.no-print aria-label=(lang.t("roster.pages")) {
+                        @if number > 0 { a rel="prev" href={ "?" (query.here(number - 1)) } { "← " (lang.t("roster.previous")) } " " }
+                        @if (number as usize) + 1 < parts { a rel="next" href={ "?" (query.here(number + 1)) } { (lang.t("roster.next")) " →" } }
+                    }
+                }
+            } @else {
+                @for listed in plans {
+                    article.printed { (printed(lang, event, listed, regions, alone)) }
+                }
             }
         },
     )
@@ -369,5 +388,15 @@ pub fn print(
 #[derive(Clone, Copy)]
 pub enum Printed<'a> {
     One(&'a Listed),
-    All(&'a [Listed]),
+    /// Every plan the filters keep, of which the `number`th part of
+    /// [`PRINTED_AT_ONCE`] is printed; its links lead to the others.
+    All {
+        plans: &'a [Listed],
+        number: u32,
+        query: &'a PlanQuery,
+    },
 }
+
+/// Plans in one printed document: every plan of a large event at once
+/// would weigh megabytes on a slow connection.
+pub const PRINTED_AT_ONCE: usize = 8;
