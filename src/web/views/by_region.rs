@@ -59,7 +59,7 @@ pub fn table(
             } @else {
                 @if provinces.len() > 1 { p.hint { (labels.hint) } }
                 div.table tabindex="0" role="region" aria-labelledby="regions" {
-                    table {
+                    table.tally {
                         thead { tr {
                             th scope="col" { (lang.t("roster.region")) }
                             @for column in labels.columns { th scope="col" { (column) } }
