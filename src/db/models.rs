@@ -374,3 +374,66 @@ pub struct ActionPlanReviewRow {
     pub reviewer_id: String,
     pub created_at: NaiveDateTime,
 }
+
+/// A certificate type of an event, with its counter.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::certificate_types)]
+pub struct CertificateTypeRow {
+    pub event_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: crate::domain::certificate::Kind,
+    pub enabled: bool,
+    pub number_pattern: String,
+    /// The number the next certificate of the type takes.
+    pub next_number: i32,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub requirement: crate::domain::certificate::eligibility::Requirement,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What an event's certificates print besides their holder.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::certificate_settings)]
+pub struct CertificateSettingsRow {
+    pub event_id: String,
+    pub event_code: String,
+    pub signing_place: String,
+    /// YYYY-MM-DD; `None`: the event's last day.
+    pub signing_date: Option<String>,
+    /// JSON: `Vec<domain::certificate::Signatory>`.
+    pub signatories: String,
+    pub logo_key: Option<String>,
+    pub background_key: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A certificate issued.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::certificates)]
+pub struct CertificateRow {
+    pub id: String,
+    pub event_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: crate::domain::certificate::Kind,
+    pub registration_id: Option<String>,
+    pub account_id: Option<String>,
+    pub holder_name: String,
+    pub holder_detail: Option<String>,
+    pub jp: i32,
+    pub sequence: i32,
+    pub number: String,
+    pub code: String,
+    pub issued_at: NaiveDateTime,
+    pub issued_by: Option<String>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub revoke_reason: Option<String>,
+    pub replaced_by: Option<String>,
+    pub unsigned_key: Option<String>,
+    pub unsigned_sha256: Option<String>,
+    pub unsigned_len: Option<i64>,
+    pub signed_key: Option<String>,
+    pub signed_at: Option<NaiveDateTime>,
+    pub signer: Option<String>,
+    pub mail_id: Option<String>,
+    pub render_error: Option<String>,
+}

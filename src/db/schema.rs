@@ -450,6 +450,65 @@ diesel::joinable!(action_plan_versions -> action_plans (plan_id));
 diesel::joinable!(action_plan_reviews -> action_plans (plan_id));
 diesel::joinable!(action_plan_reviews -> users (reviewer_id));
 
+diesel::table! {
+    certificate_types (event_id, kind) {
+        event_id -> Text,
+        kind -> Text,
+        enabled -> Bool,
+        number_pattern -> Text,
+        next_number -> Integer,
+        requirement -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificate_settings (event_id) {
+        event_id -> Text,
+        event_code -> Text,
+        signing_place -> Text,
+        signing_date -> Nullable<Text>,
+        signatories -> Text,
+        logo_key -> Nullable<Text>,
+        background_key -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificates (id) {
+        id -> Text,
+        event_id -> Text,
+        kind -> Text,
+        registration_id -> Nullable<Text>,
+        account_id -> Nullable<Text>,
+        holder_name -> Text,
+        holder_detail -> Nullable<Text>,
+        jp -> Integer,
+        sequence -> Integer,
+        number -> Text,
+        code -> Text,
+        issued_at -> Timestamp,
+        issued_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        revoke_reason -> Nullable<Text>,
+        replaced_by -> Nullable<Text>,
+        unsigned_key -> Nullable<Text>,
+        unsigned_sha256 -> Nullable<Text>,
+        unsigned_len -> Nullable<BigInt>,
+        signed_key -> Nullable<Text>,
+        signed_at -> Nullable<Timestamp>,
+        signer -> Nullable<Text>,
+        mail_id -> Nullable<Text>,
+        render_error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(certificate_types -> events (event_id));
+diesel::joinable!(certificate_settings -> events (event_id));
+diesel::joinable!(certificates -> events (event_id));
+diesel::joinable!(certificates -> registrations (registration_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     events,
     jobs,
@@ -482,4 +541,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     follow_up_reports,
     follow_up_evidence,
     action_plan_reviews,
+    certificate_types,
+    certificate_settings,
+    certificates,
 );

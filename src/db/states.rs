@@ -5,6 +5,8 @@
 use crate::domain::action_plan::State as PlanState;
 use crate::domain::action_plan::review::Decision;
 use crate::domain::attendance::{Match, Source};
+use crate::domain::certificate::Kind as CertificateKind;
+use crate::domain::certificate::eligibility::Requirement;
 use crate::domain::job::JobStatus;
 use crate::domain::outbox::OutboxStatus;
 use crate::domain::registrant::RegistrantStatus;
@@ -110,6 +112,17 @@ stored_states! {
         CheckIn => "checkin",
         Manual => "manual",
     }
+    CertificateKind {
+        Participant => "participant",
+        Speaker => "speaker",
+        Committee => "committee",
+    }
+    Requirement {
+        Attendance => "attendance",
+        Plan => "plan",
+        Both => "both",
+        None => "none",
+    }
 }
 
 #[cfg(test)]
@@ -139,5 +152,7 @@ mod tests {
         round_trips::<Match>();
         round_trips::<PlanState>();
         round_trips::<Decision>();
+        round_trips::<CertificateKind>();
+        round_trips::<Requirement>();
     }
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod action_plan;
 pub mod attendance;
+pub mod certificate;
 pub mod event;
 pub mod job;
 pub mod outbox;

@@ -3,6 +3,7 @@
 //! compiled in; a test keeps both catalogues and the code in step.
 
 pub mod attendance;
+pub mod certificates;
 pub mod dates;
 mod states;
 

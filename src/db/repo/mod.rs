@@ -5,6 +5,7 @@ pub mod action_plans;
 pub mod attendance;
 pub mod audit;
 pub mod calendar_feeds;
+pub mod certificates;
 pub mod checkin_windows;
 pub mod events;
 pub mod failures;
