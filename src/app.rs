@@ -96,6 +96,7 @@ impl Application {
             ),
             zoom,
             storage,
+            material_limit: u64::from(settings.material_limit_mb) * 1024 * 1024,
             body_timeout: settings.body_timeout,
             metrics_token: settings.metrics_token.clone(),
             zoom_webhook: settings.zoom_args.webhook(),

@@ -85,6 +85,10 @@ pub struct Settings {
     #[arg(long, global = true, env = "BIMTEK_BODY_TIMEOUT", value_name = "SECONDS", default_value = "30", value_parser = parse_body_timeout)]
     pub body_timeout: Duration,
 
+    /// Largest session material a speaker or organiser may upload, in megabytes
+    #[arg(long, global = true, env = "BIMTEK_MATERIAL_LIMIT_MB", value_name = "MB", default_value = "50", value_parser = parse_material_limit)]
+    pub material_limit_mb: u32,
+
     /// Bearer token that Prometheus sends to read /metrics (Authorization: Bearer TOKEN) [default: none: /metrics is not served]
     #[arg(long, global = true, env = "BIMTEK_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true, value_parser = parse_optional_secret)]
     pub metrics_token: Option<Secret>,
@@ -256,6 +260,10 @@ fn parse_job_retry_minutes(raw: &str) -> Result<Duration, String> {
 
 fn parse_registrations_per_minute(raw: &str) -> Result<u32, String> {
     parse_count(raw, 0, 1_000_000).map_err(|e| format!("BIMTEK_REGISTRATIONS_PER_MINUTE {e}"))
+}
+
+fn parse_material_limit(raw: &str) -> Result<u32, String> {
+    parse_count(raw, 1, 4096).map_err(|e| format!("BIMTEK_MATERIAL_LIMIT_MB {e}"))
 }
 
 fn parse_body_timeout(raw: &str) -> Result<Duration, String> {

@@ -437,3 +437,35 @@ pub struct CertificateRow {
     pub mail_id: Option<String>,
     pub render_error: Option<String>,
 }
+
+/// A material of a session: a file (its versions apart) or a link.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::materials)]
+pub struct MaterialRow {
+    pub id: String,
+    pub event_id: String,
+    pub session_id: String,
+    pub title: String,
+    pub visibility: String,
+    pub availability: String,
+    pub link: Option<String>,
+    pub hidden: bool,
+    pub downloads: i64,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// One uploaded file of a material; the highest version is the current.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = super::schema::material_versions)]
+pub struct MaterialVersionRow {
+    pub material_id: String,
+    pub version: i32,
+    pub file_key: String,
+    pub name: String,
+    pub kind: String,
+    pub size: i64,
+    pub uploaded_by: String,
+    pub created_at: NaiveDateTime,
+}

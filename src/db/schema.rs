@@ -442,6 +442,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    materials (id) {
+        id -> Text,
+        event_id -> Text,
+        session_id -> Text,
+        title -> Text,
+        visibility -> Text,
+        availability -> Text,
+        link -> Nullable<Text>,
+        hidden -> Bool,
+        downloads -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    material_versions (material_id, version) {
+        material_id -> Text,
+        version -> Integer,
+        file_key -> Text,
+        name -> Text,
+        kind -> Text,
+        size -> BigInt,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(materials -> sessions (session_id));
+diesel::joinable!(material_versions -> materials (material_id));
 diesel::joinable!(action_plans -> registrations (registration_id));
 diesel::joinable!(follow_up_reports -> plan_follow_ups (follow_up_id));
 diesel::joinable!(follow_up_reports -> action_plans (plan_id));
@@ -544,4 +576,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificate_types,
     certificate_settings,
     certificates,
+    materials,
+    material_versions,
 );

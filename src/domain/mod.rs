@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod certificate;
 pub mod event;
 pub mod job;
+pub mod material;
 pub mod outbox;
 pub mod question;
 pub mod region;

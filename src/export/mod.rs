@@ -9,4 +9,5 @@ pub mod pdf_zip;
 pub mod qr;
 pub mod signed_pdf;
 pub mod spreadsheet;
+pub mod zip;
 pub mod zoom_csv;

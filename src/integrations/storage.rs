@@ -13,7 +13,10 @@ use futures_util::stream::BoxStream;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
-use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
+use object_store::{
+    ClientOptions, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig,
+    WriteMultipart,
+};
 use sha2::{Digest, Sha256};
 
 use crate::secret::Secret;
@@ -47,6 +50,11 @@ pub struct FileKey(String);
 impl FileKey {
     pub fn of(bytes: &[u8]) -> FileKey {
         FileKey(format!("{:x}", Sha256::digest(bytes)))
+    }
+
+    /// The key of bytes hashed as they streamed by.
+    pub fn hashed(hasher: Sha256) -> FileKey {
+        FileKey(format!("{:x}", hasher.finalize()))
     }
 
     /// A key read back from the database; anything but 64 hex digits is
@@ -133,11 +141,61 @@ impl Storage {
         Ok(key)
     }
 
+    /// Stores a file already on disk under its key (the SHA-256 of its
+    /// bytes, taken as they were written), sending it in parts so that a
+    /// large file never sits whole in memory; a key already stored is not
+    /// sent again.
+    pub async fn put_file(&self, key: &FileKey, file: std::fs::File) -> Result<(), StorageError> {
+        use tokio::io::{AsyncReadExt, AsyncSeekExt};
+        let path = self.path(key);
+        if self.store.head(&path).await.is_ok() {
+            return Ok(());
+        }
+        let upload = self.store.put_multipart(&path).await.map_err(unavailable)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
+        let mut file = tokio::fs::File::from_std(file);
+        let read_error = |e: std::io::Error| StorageError::Unavailable(e.to_string());
+        file.seek(std::io::SeekFrom::Start(0))
+            .await
+            .map_err(read_error)?;
+        let mut buffer = vec![0; 256 * 1024];
+        loop {
+            let read = file.read(&mut buffer).await.map_err(read_error)?;
+            if read == 0 {
+                break;
+            }
+            // One part on its way while the next fills: two parts' worth
+            // of memory at most.
+            writer.wait_for_capacity(1).await.map_err(unavailable)?;
+            writer.write(&buffer[..read]);
+        }
+        writer.finish().await.map_err(unavailable)?;
+        Ok(())
+    }
+
     pub async fn get(&self, key: &FileKey) -> Result<FileStream, StorageError> {
-        let found = self.store.get(&self.path(key)).await.map_err(|e| match e {
-            object_store::Error::NotFound { .. } => StorageError::Missing(key.clone()),
-            e => unavailable(e),
-        })?;
+        self.get_part(key, None).await
+    }
+
+    /// The bytes `range` of a stored file (its end excluded), or all of
+    /// them.
+    pub async fn get_part(
+        &self,
+        key: &FileKey,
+        range: Option<std::ops::Range<u64>>,
+    ) -> Result<FileStream, StorageError> {
+        let options = GetOptions {
+            range: range.map(GetRange::Bounded),
+            ..GetOptions::default()
+        };
+        let found = self
+            .store
+            .get_opts(&self.path(key), options)
+            .await
+            .map_err(|e| match e {
+                object_store::Error::NotFound { .. } => StorageError::Missing(key.clone()),
+                e => unavailable(e),
+            })?;
         Ok(found
             .into_stream()
             .map(|part| part.map_err(unavailable))
@@ -178,6 +236,9 @@ impl Storage {
         Ok(())
     }
 }
+
+/// The parts a large file is sent in: S3's smallest but for the last.
+const PART_SIZE: usize = 5 * 1024 * 1024;
 
 fn unavailable(e: object_store::Error) -> StorageError {
     StorageError::Unavailable(e.to_string().replace('\n', " "))

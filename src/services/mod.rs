@@ -17,6 +17,7 @@ pub mod follow_up_reports;
 pub mod follow_ups;
 pub mod invitations;
 pub mod mail;
+pub mod materials;
 pub mod ops;
 pub mod passwords;
 pub mod plan_overview;

@@ -32,6 +32,8 @@ pub struct AppState {
     /// `None`: Zoom is not configured.
     pub zoom: Option<crate::integrations::zoom::Zoom>,
     pub storage: crate::integrations::storage::Storage,
+    /// The most a session material may weigh, in bytes.
+    pub material_limit: u64,
     /// How long a request body may send nothing (a slow body holds a
     /// connection and a worker's buffer for as long as it lasts).
     pub body_timeout: std::time::Duration,
@@ -81,12 +83,16 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
         accounts, action_plans, admin, attendance, attendance_import, checkin, events,
-        follow_up_reports, follow_ups, ops, plan_overview, plan_reviews, public, registration,
-        roster, sessions, webhooks,
+        follow_up_reports, follow_ups, materials, ops, plan_overview, plan_reviews, public,
+        registration, roster, sessions, webhooks,
     };
     use web::post;
     cfg.service(resource("/").route(get().to(public::home)))
         .service(resource("/events/{slug}").route(get().to(public::event)))
+        .service(resource("/events/{slug}/materials").route(get().to(materials::event_list)))
+        .service(resource("/events/{slug}/materials.zip").route(get().to(materials::zip)))
+        .service(resource("/materials/{id}").route(get().to(materials::download)))
+        .service(resource("/materials/{id}/versions/{version}").route(get().to(materials::version)))
         .service(
             resource("/events/{slug}/register")
                 .route(get().to(registration::register_page))
@@ -273,6 +279,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/manage/events/{slug}/sessions/{id}/attendance/import/{import_id}")
                 .route(get().to(attendance_import::preview))
                 .route(post().to(attendance_import::confirm)),
+        )
+        .service(
+            resource("/manage/events/{slug}/sessions/{id}/materials")
+                .route(get().to(materials::session_page))
+                .route(post().to(materials::upload)),
+        )
+        .service(resource("/manage/events/{slug}/materials").route(get().to(materials::overview)))
+        .service(
+            resource("/manage/events/{slug}/materials/{id}/hide").route(post().to(materials::hide)),
+        )
+        .service(
+            resource("/manage/events/{slug}/materials/{id}/remove")
+                .route(post().to(materials::remove)),
         )
         // Action plans
         .service(resource("/manage/events/{slug}/plans").route(get().to(plan_overview::overview)))

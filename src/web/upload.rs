@@ -15,8 +15,10 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, dev};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
 
 use crate::domain::event::FieldError;
+use crate::integrations::storage::FileKey;
 use crate::web::session;
 
 /// What one upload form accepts.
@@ -38,6 +40,8 @@ pub enum Kind {
     Xlsx,
     /// A zip container holding a Word document.
     Docx,
+    /// A zip container holding a PowerPoint presentation.
+    Pptx,
     /// Text: no control characters but tabs and line ends.
     Csv,
     Pdf,
@@ -46,9 +50,10 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 6] = [
+    const ALL: [Kind; 7] = [
         Kind::Xlsx,
         Kind::Docx,
+        Kind::Pptx,
         Kind::Csv,
         Kind::Pdf,
         Kind::Jpeg,
@@ -59,6 +64,7 @@ impl Kind {
         match self {
             Kind::Xlsx => "xlsx",
             Kind::Docx => "docx",
+            Kind::Pptx => "pptx",
             Kind::Csv => "csv",
             Kind::Pdf => "pdf",
             Kind::Jpeg => "jpg",
@@ -75,6 +81,9 @@ impl Kind {
         match self {
             Kind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Kind::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Kind::Pptx => {
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+            }
             Kind::Csv => "text/csv; charset=utf-8",
             Kind::Pdf => "application/pdf",
             Kind::Jpeg => "image/jpeg",
@@ -94,10 +103,7 @@ const OTHER_FIELDS: usize = 16 * 1024;
 /// which it is once the whole file is there.
 pub fn sniff(head: &[u8], kinds: &[Kind]) -> Option<Kind> {
     let kind = if head.starts_with(b"PK\x03\x04") {
-        return kinds
-            .iter()
-            .copied()
-            .find(|k| matches!(k, Kind::Xlsx | Kind::Docx));
+        return kinds.iter().copied().find(|k| k.is_office());
     } else if head.starts_with(b"%PDF-") {
         Kind::Pdf
     } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -112,17 +118,26 @@ pub fn sniff(head: &[u8], kinds: &[Kind]) -> Option<Kind> {
     kinds.contains(&kind).then_some(kind)
 }
 
-/// Which Office file a zip is, by the part every one of its kind holds;
-/// `None`: neither (any other archive).
-pub fn office_kind(bytes: &[u8]) -> Option<Kind> {
-    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+/// Which Office file a zip is, by the main part every one of its kind
+/// holds (read from the archive's directory at its end, not its content);
+/// `None`: none of them (any other archive).
+pub fn office_kind(file: impl std::io::Read + std::io::Seek) -> Option<Kind> {
+    let archive = zip::ZipArchive::new(file).ok()?;
     let names: Vec<&str> = archive.file_names().collect();
     if names.contains(&"word/document.xml") {
         Some(Kind::Docx)
     } else if names.contains(&"xl/workbook.xml") {
         Some(Kind::Xlsx)
+    } else if names.contains(&"ppt/presentation.xml") {
+        Some(Kind::Pptx)
     } else {
         None
+    }
+}
+
+impl Kind {
+    fn is_office(self) -> bool {
+        matches!(self, Kind::Xlsx | Kind::Docx | Kind::Pptx)
     }
 }
 
@@ -170,12 +185,24 @@ pub fn safe_name(sent: &str, kind: Kind) -> String {
 }
 
 /// A form with a file among its fields.
-pub struct ReceivedForm {
+pub struct ReceivedForm<F = UploadedFile> {
     /// Every other field, in the order sent (the form token among them).
     pub fields: Vec<(String, String)>,
     /// `Ok(None)`: no file was chosen. A refused file ends the reading, so
     /// a form puts its file field after everything typed.
-    pub file: Result<Option<UploadedFile>, Refusal>,
+    pub file: Result<Option<F>, Refusal>,
+}
+
+/// A file too large to hold in memory, written to a temporary file (gone
+/// when dropped) as it arrived and hashed on the way.
+pub struct SpooledFile {
+    /// Safe to store and show (see [`safe_name`]).
+    pub name: String,
+    pub kind: Kind,
+    pub size: u64,
+    /// Its key in storage.
+    pub key: FileKey,
+    pub file: std::fs::File,
 }
 
 pub struct UploadedFile {
@@ -245,7 +272,23 @@ impl<P: UploadPolicy> Upload<P> {
     /// Reads the form: its fields and at most one file, refused at the
     /// first byte over the limit or of another kind. The token is checked
     /// before anything is said about the file.
-    pub async fn receive_form(mut self) -> Result<ReceivedForm, Refusal> {
+    pub async fn receive_form(self) -> Result<ReceivedForm, Refusal> {
+        self.read_parts(async |field, sent_name| read_file::<P>(field, sent_name).await)
+            .await
+    }
+
+    /// As [`Upload::receive_form`], the file written to a temporary file
+    /// as it streams in rather than held in memory, refused at the first
+    /// byte over `limit` (set by the installation, unlike `P::LIMIT`).
+    pub async fn receive_spooled(self, limit: u64) -> Result<ReceivedForm<SpooledFile>, Refusal> {
+        self.read_parts(async |field, sent_name| spool::<P>(field, sent_name, limit).await)
+            .await
+    }
+
+    async fn read_parts<F>(
+        mut self,
+        mut read: impl AsyncFnMut(&mut Field, &str) -> Result<Option<F>, Refusal>,
+    ) -> Result<ReceivedForm<F>, Refusal> {
         let mut fields = Vec::new();
         let mut file = Ok(None);
         let mut other_bytes = 0;
@@ -258,7 +301,7 @@ impl<P: UploadPolicy> Upload<P> {
                 .map(str::to_owned);
             match sent_name {
                 Some(sent_name) if name == P::FIELD && matches!(file, Ok(None)) => {
-                    file = read_file::<P>(&mut field, &sent_name).await;
+                    file = read(&mut field, &sent_name).await;
                     if file.is_err() {
                         break;
                     }
@@ -310,8 +353,8 @@ async fn read_file<P: UploadPolicy>(
     };
     // Told apart only where both are offered: a participant list's
     // workbook is opened by its reader, which names what is wrong in it.
-    if matches!(kind, Kind::Xlsx | Kind::Docx) && P::KINDS.contains(&Kind::Docx) {
-        kind = office_kind(&bytes)
+    if kind.is_office() && P::KINDS.contains(&Kind::Docx) {
+        kind = office_kind(std::io::Cursor::new(&bytes[..]))
             .filter(|k| P::KINDS.contains(k))
             .ok_or_else(|| wrong_kind(P::FIELD, P::KINDS))?;
     }
@@ -319,6 +362,73 @@ async fn read_file<P: UploadPolicy>(
         name: safe_name(sent_name, kind),
         kind,
         bytes: bytes.freeze(),
+    }))
+}
+
+/// A file written to a temporary file as it arrives; `None` as for
+/// [`read_file`].
+async fn spool<P: UploadPolicy>(
+    field: &mut Field,
+    sent_name: &str,
+    limit: u64,
+) -> Result<Option<SpooledFile>, Refusal> {
+    use tokio::io::AsyncWriteExt;
+    let unwritable = |error: std::io::Error| {
+        tracing::error!(%error, "an upload cannot be written to a temporary file");
+        Refusal::field(
+            StatusCode::SERVICE_UNAVAILABLE,
+            FieldError::new(P::FIELD, "upload.error.unwritable"),
+        )
+    };
+    let mut file = tokio::fs::File::from_std(tempfile::tempfile().map_err(unwritable)?);
+    let mut hasher = Sha256::new();
+    let mut head = Vec::with_capacity(HEAD);
+    let mut size = 0u64;
+    let mut kind = None;
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(|_| Refusal::unreadable())?;
+        size += chunk.len() as u64;
+        if size > limit {
+            return Err(too_large(P::FIELD, limit as usize));
+        }
+        if head.len() < HEAD {
+            let wanted = (HEAD - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..wanted]);
+        }
+        if kind.is_none() && head.len() >= HEAD {
+            kind = Some(sniff(&head, P::KINDS).ok_or_else(|| wrong_kind(P::FIELD, P::KINDS))?);
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).await.map_err(unwritable)?;
+    }
+    if size == 0 && sent_name.is_empty() {
+        return Ok(None);
+    }
+    let mut kind = match kind {
+        Some(kind) => kind,
+        None => sniff(&head, P::KINDS).ok_or_else(|| wrong_kind(P::FIELD, P::KINDS))?,
+    };
+    file.flush().await.map_err(unwritable)?;
+    let mut file = file.into_std().await;
+    if kind.is_office() {
+        // The archive's directory is read from the file, not memory.
+        let (back, found) = tokio::task::spawn_blocking(move || {
+            let found = office_kind(&mut file);
+            (file, found)
+        })
+        .await
+        .map_err(|e| unwritable(std::io::Error::other(e)))?;
+        file = back;
+        kind = found
+            .filter(|k| P::KINDS.contains(k))
+            .ok_or_else(|| wrong_kind(P::FIELD, P::KINDS))?;
+    }
+    Ok(Some(SpooledFile {
+        name: safe_name(sent_name, kind),
+        kind,
+        size,
+        key: FileKey::hashed(hasher),
+        file,
     }))
 }
 
@@ -396,10 +506,12 @@ mod tests {
             std::io::Write::write_all(&mut out, b"<x/>").unwrap();
             out.finish().unwrap().into_inner()
         };
-        assert_eq!(office_kind(&zipped("word/document.xml")), Some(Kind::Docx));
-        assert_eq!(office_kind(&zipped("xl/workbook.xml")), Some(Kind::Xlsx));
-        assert_eq!(office_kind(&zipped("setup.exe")), None);
-        assert_eq!(office_kind(b"PK\x03\x04 broken"), None);
+        let kind_of = |bytes: Vec<u8>| office_kind(std::io::Cursor::new(bytes));
+        assert_eq!(kind_of(zipped("word/document.xml")), Some(Kind::Docx));
+        assert_eq!(kind_of(zipped("xl/workbook.xml")), Some(Kind::Xlsx));
+        assert_eq!(kind_of(zipped("ppt/presentation.xml")), Some(Kind::Pptx));
+        assert_eq!(kind_of(zipped("setup.exe")), None);
+        assert_eq!(kind_of(b"PK\x03\x04 broken".to_vec()), None);
         assert_eq!(Kind::from_extension("jpg"), Some(Kind::Jpeg));
     }
 

@@ -574,6 +574,39 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             staff_only(404, 404),
         ),
         get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200, 200]),
+        // Session materials: put up by the session's speakers (the
+        // speaker here has no session) and the event's organisers, read by
+        // whoever their visibility admits.
+        get(
+            format!("/manage/events/bimtek-kita/sessions/{session}/materials"),
+            staff_only(200, 200),
+        ),
+        // A form, not the upload it expects: let through, then refused.
+        post(
+            format!("/manage/events/bimtek-kita/sessions/{session}/materials"),
+            &[("title", "Slide")],
+            staff_only(422, 422),
+        ),
+        get(
+            "/manage/events/bimtek-kita/sessions/tidak-ada/materials",
+            [SIGN_IN, SIGN_IN, 404, 404, 404, 404, 404],
+        ),
+        get("/manage/events/bimtek-kita/materials", staff_only(200, 200)),
+        post(
+            "/manage/events/bimtek-kita/materials/tidak-ada/hide",
+            &[("hidden", "true")],
+            staff_only(404, 404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/materials/tidak-ada/remove",
+            &[],
+            staff_only(404, 404),
+        ),
+        get("/events/bimtek-kita/materials", all(200)),
+        get("/events/bimtek-kita/materials.zip", all(200)),
+        get("/events/tidak-ada/materials", all(404)),
+        get("/materials/tidak-ada", all(404)),
+        get("/materials/tidak-ada/versions/1", all(404)),
         // Self check-in: the organisers' desk of an in-person session, and
         // the participant's page, refused to everyone here since nobody
         // holds a seat in the event.

@@ -15,6 +15,7 @@ mod follow_ups;
 mod invitations;
 mod jobs;
 mod mail;
+mod materials;
 mod ops;
 mod pages;
 mod plan_overview;

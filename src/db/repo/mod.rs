@@ -12,6 +12,7 @@ pub mod failures;
 pub mod follow_ups;
 pub mod imports;
 pub mod jobs;
+pub mod materials;
 pub mod outbox;
 pub mod regions;
 pub mod registrations;

@@ -9,6 +9,7 @@ pub mod checkin;
 pub mod events;
 pub mod follow_up_reports;
 pub mod follow_ups;
+pub mod materials;
 pub mod ops;
 pub mod plan_overview;
 pub mod plan_reviews;

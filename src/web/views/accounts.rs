@@ -276,6 +276,7 @@ pub fn my_page(
                                 p { (lang.t("my.status")) ": " strong { (lang.label(registration.status)) } }
                                 @if registration.status == Status::Confirmed {
                                     p { a href={ "/my/registrations/" (registration.id) "/invitation.ics" } { (lang.t("my.ics")) } }
+                                    p { a href={ "/events/" (event.slug) "/materials" } { (lang.t("material.list_title")) } }
                                     p {
                                         (lang.t("plan.short")) ": "
                                         @match participation.plans.get(&registration.id) {

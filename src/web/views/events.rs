@@ -72,6 +72,7 @@ pub fn manage_event(
                     li { a href={ "/manage/events/" (event.slug) "/sessions" } { (lang.t("session.title")) } }
                     li { a href={ "/manage/events/" (event.slug) "/attendance" } { (lang.t("attendance.title")) } }
                     li { a href={ "/manage/events/" (event.slug) "/plans" } { (lang.t("plan.list_title")) } }
+                    li { a href={ "/manage/events/" (event.slug) "/materials" } { (lang.t("material.overview_title")) } }
                 }
             }
             section aria-labelledby="team" {

@@ -14,6 +14,7 @@ pub mod follow_ups;
 pub mod format;
 pub mod forms;
 pub mod layout;
+pub mod materials;
 pub mod plan_overview;
 pub mod plan_reviews;
 pub mod public;

@@ -105,6 +105,9 @@ fn details(lang: Lang, event: &Event, agenda: &Agenda, own_zone: Option<Tz>) -> 
             }
         }
         (sessions::agenda(lang, event, agenda, own_zone))
+        @if !agenda.sessions.is_empty() {
+            p { a href={ "/events/" (event.slug) "/materials" } { (lang.t("material.list_title")) } }
+        }
     }
 }
 

@@ -177,6 +177,8 @@ pub fn list(
                                         }
                                         br;
                                         a href={ (base) "/" (session.id) "/attendance" } { (lang.t("attendance.title")) span.visually-hidden { ": " (session.plan.title) } }
+                                        br;
+                                        a href={ (base) "/" (session.id) "/materials" } { (lang.t("material.for_session")) span.visually-hidden { ": " (session.plan.title) } }
                                     }
                                 }
                             }
@@ -409,6 +411,7 @@ pub fn speaking(ctx: &PageContext, sessions: &[(Session, Event)]) -> Markup {
                             @if session.plan.speakers_are_alternative_hosts && session.plan.delivery.zoom_host().is_some() {
                                 p { (lang.t("speaking.alternative_host")) }
                             }
+                            p { a href={ "/manage/events/" (event.slug) "/sessions/" (session.id) "/materials" } { (lang.t("speaking.materials")) span.visually-hidden { ": " (session.plan.title) } } }
                         }
                     }
                 }

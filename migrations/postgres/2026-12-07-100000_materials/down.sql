@@ -1,0 +1,2 @@
+DROP TABLE material_versions;
+DROP TABLE materials;
