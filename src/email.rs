@@ -28,10 +28,11 @@ pub enum Template {
     FollowUpReminder,
     PlanRevisionAsked,
     PlanAccepted,
+    CertificateIssued,
 }
 
 impl Template {
-    pub const ALL: [Template; 18] = [
+    pub const ALL: [Template; 19] = [
         Template::Invitation,
         Template::RoleGranted,
         Template::PasswordReset,
@@ -50,6 +51,7 @@ impl Template {
         Template::FollowUpReminder,
         Template::PlanRevisionAsked,
         Template::PlanAccepted,
+        Template::CertificateIssued,
     ];
 
     pub fn key(self) -> &'static str {
@@ -72,6 +74,7 @@ impl Template {
             Template::FollowUpReminder => "follow_up_reminder",
             Template::PlanRevisionAsked => "plan_revision_asked",
             Template::PlanAccepted => "plan_accepted",
+            Template::CertificateIssued => "certificate_issued",
         }
     }
 
@@ -99,6 +102,9 @@ impl Template {
             Template::PlanRevisionAsked | Template::PlanAccepted => &[
                 "name", "event", "title", "version", "comments", "link", "contact",
             ],
+            Template::CertificateIssued => {
+                &["name", "event", "number", "jp", "link", "verify", "contact"]
+            }
         }
     }
 }

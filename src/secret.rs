@@ -67,6 +67,18 @@ pub fn new_code(digits: usize) -> String {
     format!("{n:0digits$}")
 }
 
+/// A certificate's verify code: 26 characters of lower-case base32
+/// (a–z, 2–7), 130 random bits, short enough for a QR code and a link,
+/// too many to guess.
+pub fn new_verify_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut rng = rand::rng();
+    (0..26)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..32)]))
+        .collect()
+}
+
 pub fn digest(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()

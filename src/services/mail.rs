@@ -63,11 +63,45 @@ pub fn enqueue(
     mail: Outgoing<'_>,
     now: DateTime<Utc>,
 ) -> QueryResult<String> {
-    let reply_to = match mail.event_id {
-        Some(event_id) => users::first_organiser_email(conn, event_id)?,
-        None => None,
-    };
+    let reply_to = reply_to(conn, mail.event_id)?;
     store(conn, prepare(mail, reply_to, now), now)
+}
+
+/// A file already in storage (a rendered certificate), which a message
+/// attaches by its key: the row holds the key, never the bytes.
+pub struct StoredFile {
+    pub key: FileKey,
+    pub filename: String,
+    pub content_type: String,
+}
+
+/// As [`enqueue`], the message carrying `files` besides its own.
+pub fn enqueue_with_stored(
+    conn: &mut DbConnection,
+    mail: Outgoing<'_>,
+    files: Vec<StoredFile>,
+    now: DateTime<Utc>,
+) -> QueryResult<String> {
+    let reply_to = reply_to(conn, mail.event_id)?;
+    let Prepared(mut row) = prepare(mail, reply_to, now);
+    let mut all: Vec<KeptAttachment> = serde_json::from_str(&row.attachments)
+        .expect("attachments written by prepare are readable");
+    all.extend(files.into_iter().map(|file| KeptAttachment {
+        filename: file.filename,
+        content_type: file.content_type,
+        content: Content::Stored {
+            key: file.key.to_string(),
+        },
+    }));
+    row.attachments = kept_json(all);
+    store(conn, Prepared(row), now)
+}
+
+fn reply_to(conn: &mut DbConnection, event_id: Option<&str>) -> QueryResult<Option<String>> {
+    match event_id {
+        Some(event_id) => users::first_organiser_email(conn, event_id),
+        None => Ok(None),
+    }
 }
 
 /// A rendered message, ready to be stored.

@@ -5,12 +5,15 @@
 //! return as they are stored (re-exported below), but runs no query.
 
 pub use crate::db::Db;
-pub use crate::db::models::{AttendeeRow, AuditRow, OutboxRow, RegistrationRow, UserRow};
+pub use crate::db::models::{
+    AttendeeRow, AuditRow, CertificateRow, OutboxRow, RegistrationRow, UserRow,
+};
 
 pub mod accounts;
 pub mod action_plans;
 pub mod attendance;
 pub mod calendar_feeds;
+pub mod certificates;
 pub mod events;
 pub mod follow_up_overview;
 pub mod follow_up_reports;

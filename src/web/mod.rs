@@ -82,8 +82,8 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
-        accounts, action_plans, admin, attendance, attendance_import, checkin, events,
-        follow_up_reports, follow_ups, materials, ops, plan_overview, plan_reviews, public,
+        accounts, action_plans, admin, attendance, attendance_import, certificates, checkin,
+        events, follow_up_reports, follow_ups, materials, ops, plan_overview, plan_reviews, public,
         registration, roster, sessions, webhooks,
     };
     use web::post;
@@ -152,6 +152,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/my").route(get().to(accounts::my_page)))
         .service(resource("/my/sessions").route(get().to(sessions::speaking)))
+        .service(resource("/my/certificates/{id}").route(get().to(certificates::download)))
+        .service(resource("/verify/{code}").route(get().to(certificates::verify)))
         .service(
             resource("/my/registrations/{id}/cancel")
                 .route(get().to(registration::cancel_page))
@@ -294,6 +296,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(materials::remove)),
         )
         // Action plans
+        .service(
+            resource("/manage/events/{slug}/certificates").route(get().to(certificates::batch)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/settings")
+                .route(get().to(certificates::settings_page))
+                .route(post().to(certificates::save_settings)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/pictures/{picture}")
+                .route(post().to(certificates::upload_picture)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/preview")
+                .route(get().to(certificates::preview)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/dry-run")
+                .route(get().to(certificates::dry_run)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/issue")
+                .route(post().to(certificates::issue)),
+        )
         .service(resource("/manage/events/{slug}/plans").route(get().to(plan_overview::overview)))
         // Follow-up of plans: before "/plans/{id}", which would take its name.
         .service(

@@ -3,7 +3,8 @@
 # (phone) and 1280 px, in Indonesian and in English, each page held to 30 KiB
 # with its stylesheet and failed when it scrolls sideways or cuts content off
 # at the screen's edge, or draws a radio button away from its label:
-#   - signed out: the home page, the event page, the 404 page, the
+#   - signed out: the home page, the event page, the 404 page, a verify
+#     page of an unknown certificate, the
 #     registration form (empty, with a province's regencies, and sent with
 #     mistakes), the confirmation link's page, the sign-in forms (staff,
 #     participant's e-mail link, forgotten password) with their errors, and
@@ -31,7 +32,8 @@
 #     changed between them), the follow-up dates (and a date before the
 #     event's end refused), the follow-up already due (its counts by
 #     region, with a province's regencies) and a report sent for it, with
-#     its evidence;
+#     its evidence, and the certificates: the batch page, the settings
+#     (and their errors) and the dry run;
 #   - as the reviewer: their page, the plans given to them or to nobody,
 #     the second version waiting for them and its review sent without a
 #     comment (its errors), and what changed between its versions (the last
@@ -261,7 +263,7 @@ for link in sign_in_link reset_link invitation_link; do
 done
 [ -n "$setup" ] || { echo "demo.sh: a fresh serve printed no setup link" >&2; exit 1; }
 
-public=(/ "/events/$slug" /halaman-yang-tidak-ada
+public=(/ "/events/$slug" /halaman-yang-tidak-ada /verify/kode-yang-tidak-dikenal
   "/events/$slug/register"
   "submit:/events/$slug/register?full_name=Dra.+Siti+Aminah&email=siti@&whatsapp=12&nip=1985&province_code=17"
   "$confirm"
@@ -294,6 +296,8 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "$submitted_plan/print" "$manage/plans/print" "$manage/plans/print?strategy=advocacy" "$revised_plan" "$revised_plan/changes" "$asked_plan" "$accepted_plan"
   "submit:$manage/edit?plan_due_date=&plan_due_time=10:00"
   "$follow_ups" "submit:$follow_ups?date=2020-01-01" "$follow_up" "$follow_up?province=17" "$sent_report"
+  "$manage/certificates" "$manage/certificates/settings" "$manage/certificates/dry-run"
+  "submit:$manage/certificates/settings?participant_pattern=%7Bnomor%7D&signing_place="
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")
 reviewer_pages=(/my "$manage/plans" "$revised_plan" "submit:$revised_plan?general="

@@ -573,6 +573,50 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             "/manage/events/bimtek-kita/plans/follow-ups/tidak-ada/reports/tidak-ada/evidence/tidak-ada",
             staff_only(404, 404),
         ),
+        // Certificates: the organisers' pages; a holder's download, found
+        // by nobody else; the public verify page.
+        get(
+            "/manage/events/bimtek-kita/certificates",
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/certificates/settings",
+            staff_only(200, 200),
+        ),
+        post(
+            "/manage/events/bimtek-kita/certificates/settings",
+            &[],
+            staff_only(422, 422),
+        ),
+        // A form that is not a multipart upload is refused on its file field.
+        post(
+            "/manage/events/bimtek-kita/certificates/pictures/logo",
+            &[],
+            staff_only(422, 422),
+        ),
+        post(
+            "/manage/events/bimtek-kita/certificates/pictures/tidak-ada",
+            &[],
+            staff_only(404, 404),
+        ),
+        get(
+            "/manage/events/bimtek-kita/certificates/preview",
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/certificates/dry-run",
+            staff_only(200, 200),
+        ),
+        post(
+            "/manage/events/bimtek-kita/certificates/issue",
+            &[],
+            staff_only(303, 303),
+        ),
+        get(
+            "/my/certificates/tidak-ada",
+            [SIGN_IN, 404, 404, 404, 404, 404, 404],
+        ),
+        get("/verify/tidak-ada", all(404)),
         get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200, 200]),
         // Session materials: put up by the session's speakers (the
         // speaker here has no session) and the event's organisers, read by

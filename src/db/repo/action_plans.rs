@@ -101,6 +101,21 @@ pub fn versions(conn: &mut DbConnection, plan_id: &str) -> QueryResult<Vec<Actio
         .load(conn)
 }
 
+/// Where each plan of the event stands, by registration.
+pub fn states_of_event(
+    conn: &mut DbConnection,
+    event_id: &str,
+) -> QueryResult<Vec<(String, State)>> {
+    let rows: Vec<(String, String)> = action_plans::table
+        .filter(action_plans::event_id.eq(event_id))
+        .select((action_plans::registration_id, action_plans::state))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, state)| Some((id, State::from_stored(&state)?)))
+        .collect())
+}
+
 /// Where each plan of a person stands, by registration.
 pub fn states_of_user(
     conn: &mut DbConnection,

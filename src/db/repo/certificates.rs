@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::models::{CertificateRow, CertificateSettingsRow, CertificateTypeRow};
-use crate::db::schema::{certificate_settings, certificate_types, certificates};
+use crate::db::schema::{certificate_settings, certificate_types, certificates, outbox};
 use crate::db::states::Stored;
 use crate::domain::certificate::Kind;
 
@@ -129,12 +129,24 @@ pub fn by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Certif
         .optional()
 }
 
-/// The event's certificates, revoked ones too, by type and number.
-pub fn of_event(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<CertificateRow>> {
+/// A certificate's e-mail as the outbox has it: its state and the mail
+/// server's last answer; `None` while none is queued.
+pub type MailState = Option<(String, Option<String>)>;
+
+/// The event's certificates, revoked ones too, by type and number, each
+/// with its e-mail's state.
+pub fn of_event(
+    conn: &mut DbConnection,
+    event_id: &str,
+) -> QueryResult<Vec<(CertificateRow, MailState)>> {
     certificates::table
+        .left_join(outbox::table.on(certificates::mail_id.eq(outbox::id.nullable())))
         .filter(certificates::event_id.eq(event_id))
         .order((certificates::kind.asc(), certificates::sequence.asc()))
-        .select(CertificateRow::as_select())
+        .select((
+            CertificateRow::as_select(),
+            (outbox::status, outbox::last_error).nullable(),
+        ))
         .load(conn)
 }
 

@@ -329,15 +329,20 @@ fn compute(read: Read, event: &Event, now: DateTime<Utc>) -> Sheet {
     }
 }
 
+/// The event's results at `now`, inside a caller's transaction.
+pub(crate) fn sheet(
+    conn: &mut DbConnection,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<Sheet, Error> {
+    let read = read(conn, &event.id.to_string(), None)?;
+    Ok(compute(read, event, now))
+}
+
 /// The event's results now, for every confirmed participant.
 pub async fn of_event(db: &Db, event: &Event) -> Result<Sheet, Error> {
     let event = event.clone();
-    db.run(move |conn| {
-        let now = Utc::now();
-        let read = read(conn, &event.id.to_string(), None)?;
-        Ok(compute(read, &event, now))
-    })
-    .await
+    db.run(move |conn| sheet(conn, &event, Utc::now())).await
 }
 
 /// One participant's results now: the event's sessions and their standing;

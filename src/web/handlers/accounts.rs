@@ -322,6 +322,7 @@ pub async fn my_page(
             .await?,
         plans: crate::services::action_plans::of_account(&state.db, &account).await?,
         follow_ups: crate::services::follow_up_reports::of_account(&state.db, &account).await?,
+        certificates: crate::services::certificates::of_participant(&state.db, &account).await?,
     };
     Ok(views::my_page(
         &ctx,

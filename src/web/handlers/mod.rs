@@ -5,6 +5,7 @@ pub mod action_plans;
 pub mod admin;
 pub mod attendance;
 pub mod attendance_import;
+pub mod certificates;
 pub mod checkin;
 pub mod events;
 pub mod follow_up_reports;

@@ -239,6 +239,8 @@ pub struct Participation {
     pub plans: std::collections::HashMap<String, (crate::domain::action_plan::State, bool)>,
     /// The follow-ups due of their accepted plans, by registration id.
     pub follow_ups: std::collections::HashMap<String, Vec<crate::services::follow_up_reports::Due>>,
+    /// Their certificates in force, by registration id.
+    pub certificates: std::collections::HashMap<String, crate::services::CertificateRow>,
 }
 
 pub fn my_page(
@@ -287,6 +289,9 @@ pub fn my_page(
                                     }
                                     @if let Some(dues) = participation.follow_ups.get(&registration.id) {
                                         (super::follow_up_reports::dues(lang, event, &registration.id, dues))
+                                    }
+                                    @if let Some(certificate) = participation.certificates.get(&registration.id) {
+                                        (super::certificates::own(lang, certificate))
                                     }
                                 }
                                 @if let Some(seat) = participation.seats.iter().find(|s| s.registration_id == registration.id) {

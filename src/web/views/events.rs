@@ -73,6 +73,7 @@ pub fn manage_event(
                     li { a href={ "/manage/events/" (event.slug) "/attendance" } { (lang.t("attendance.title")) } }
                     li { a href={ "/manage/events/" (event.slug) "/plans" } { (lang.t("plan.list_title")) } }
                     li { a href={ "/manage/events/" (event.slug) "/materials" } { (lang.t("material.overview_title")) } }
+                    li { a href={ "/manage/events/" (event.slug) "/certificates" } { (lang.t("certificates.title")) } }
                 }
             }
             section aria-labelledby="team" {

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod attendance;
 pub mod attendance_import;
 pub mod by_region;
+pub mod certificates;
 pub mod checkin;
 pub mod errors;
 pub mod events;
