@@ -186,6 +186,39 @@ async fn the_settings_form_names_each_mistake_and_keeps_what_was_typed(backend: 
             && page.contains("Drs. H. Meri Sasdi, M.Pd."),
         "{app}: {page}"
     );
+    // Pictures, PNG or JPEG by their content; a signatory's only once saved.
+    let logo = include_bytes!("../../templates/certificate/sample/logo.png").to_vec();
+    let upload = |name: &'static str, file: (&'static str, Vec<u8>)| {
+        let rina = &held.rina;
+        async move {
+            send_with_file(
+                rina,
+                &format!("{BASE}/pictures/{name}"),
+                &[],
+                ("picture", Some(file)),
+                ("upload", "1"),
+            )
+            .await
+        }
+    };
+    let (status, page) = upload("logo", ("logo.png", logo.clone())).await;
+    assert_eq!(status, 303, "{app}: {page}");
+    let (status, page) = upload("background", ("latar.png", b"GIF89a....".to_vec())).await;
+    assert_eq!(status, 422, "{app}: {page}");
+    assert!(
+        page.contains(r#"<p class="error" id="f-picture-error">Isi berkas ini bukan"#)
+            && page.contains(r##"href="#f-picture">Gambar latar: Isi berkas ini bukan"##),
+        "{app}: the message stands by the background's field: {page}"
+    );
+    let (status, page) = upload("signature-2", ("ttd.png", logo.clone())).await;
+    assert_eq!(status, 422, "{app}: {page}");
+    assert!(
+        page.contains("Tulis dan simpan penanda tangan ini terlebih dahulu"),
+        "{app}: {page}"
+    );
+    let (_, page) = held.rina.text(&format!("{BASE}/settings")).await;
+    assert_eq!(page.matches("Sudah diunggah").count(), 1, "{app}: {page}");
+
     let preview = held.rina.get(&format!("{BASE}/preview")).await;
     assert_eq!(preview.status(), 200, "{app}");
     assert_eq!(preview.headers()["content-type"], "application/pdf");

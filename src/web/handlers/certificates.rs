@@ -55,7 +55,7 @@ pub async fn settings_page(
         &event,
         &settings,
         &settings.form(),
-        &[],
+        (&[], None),
     ))
 }
 
@@ -71,7 +71,7 @@ pub async fn save_settings(
             let settings = certificates::settings(&state.db, &event).await?;
             Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                views::settings_page(&ctx, &event, &settings, &form, &errors),
+                views::settings_page(&ctx, &event, &settings, &form, (&errors, None)),
             ))
         }
         Err(error) => Err(error),
@@ -91,7 +91,7 @@ pub async fn upload_picture(
         Ok(file) => file,
         Err(Refusal::Csrf) => return Err(Error::Csrf),
         Err(Refusal::Field { status, error }) => {
-            return refused(&state, &ctx, &event, (status, &[error])).await;
+            return refused(&state, &ctx, &event, (status, picture, &[error])).await;
         }
     };
     match certificates::set_picture(
@@ -109,7 +109,7 @@ pub async fn upload_picture(
                 &state,
                 &ctx,
                 &event,
-                (StatusCode::UNPROCESSABLE_ENTITY, &errors),
+                (StatusCode::UNPROCESSABLE_ENTITY, picture, &errors),
             )
             .await
         }
@@ -122,12 +122,12 @@ async fn refused(
     state: &AppState,
     ctx: &PageContext,
     event: &Event,
-    (status, errors): (StatusCode, &[FieldError]),
+    (status, picture, errors): (StatusCode, Picture, &[FieldError]),
 ) -> Result<HttpResponse, Error> {
     let settings = certificates::settings(&state.db, event).await?;
     Ok(page(
         status,
-        views::picture_refused(ctx, event, &settings, errors),
+        views::picture_refused(ctx, event, &settings, (picture, errors)),
     ))
 }
 

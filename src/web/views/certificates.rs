@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use super::forms::{
-    Errors, Field, Look, checkbox, csrf, input, post_button, select, summarised, textarea,
+    Errors, Field, Look, checkbox, csrf, input, message, post_button, select, summarised, textarea,
     upload_form,
 };
 use super::{format, layout};
@@ -19,6 +19,8 @@ use crate::services::certificates::{
     Candidate, Counts, Issued, Picture, Progress, Settings, Verified,
 };
 use crate::web::extract::PageContext;
+use crate::web::handlers::certificates::PictureUpload;
+use crate::web::upload::UploadPolicy;
 
 /// Where an event's certificate pages live.
 pub fn base(event: &Event) -> String {
@@ -152,7 +154,7 @@ pub fn settings_page(
     event: &Event,
     settings: &Settings,
     form: &SettingsForm,
-    errors: &[FieldError],
+    (errors, refused): (&[FieldError], Option<Picture>),
 ) -> Markup {
     let lang = ctx.lang;
     let t = |key| lang.t(key);
@@ -203,26 +205,49 @@ pub fn settings_page(
                 }
                 button type="submit" { (t("certificates.save")) }
             }
-            }))
             h2 { (t("certificates.pictures")) }
             p.hint { (t("certificates.pictures_hint")) }
             @for picture in Picture::ALL {
-                @let label = picture_label(lang, picture);
-                @let id = format!("picture-{}", picture.name());
-                section aria-labelledby=(id) {
-                    h3 id=(id) { (label) }
-                    p { (t(if picture.key(settings).is_some() { "certificates.picture_kept" } else { "certificates.picture_none" })) }
-                    (upload_form(ctx, &format!("{base}/pictures/{}", picture.name()), html! {
-                        div.field {
-                            label for={ "f-" (picture.name()) } { (lang.tf("certificates.choose_file", &[("picture", &label)])) }
-                            input id={ "f-" (picture.name()) } type="file" name="picture" accept="image/png,image/jpeg";
-                        }
-                        button.secondary type="submit" { (lang.tf("certificates.upload", &[("picture", &label)])) }
-                    }))
-                }
+                (picture_upload(ctx, (&base, settings), picture, (refused == Some(picture)).then_some(errors)))
             }
+            }))
         },
     )
+}
+
+/// One picture's upload form; `errors`: what refused this picture.
+fn picture_upload(
+    ctx: &PageContext,
+    (base, settings): (&str, &Settings),
+    picture: Picture,
+    errors: Option<&Errors<'_>>,
+) -> Markup {
+    let lang = ctx.lang;
+    let t = |key| lang.t(key);
+    let label = picture_label(lang, picture);
+    let heading = format!("picture-{}", picture.name());
+    // The refused one's file field carries the name its message links to.
+    let id = match errors {
+        Some(_) => format!("f-{}", PictureUpload::FIELD),
+        None => format!("f-{}", picture.name()),
+    };
+    let error = errors.and_then(|e| e.take(PictureUpload::FIELD, &label));
+    html! {
+        section aria-labelledby=(heading) {
+            h3 id=(heading) { (label) }
+            p { (t(if picture.key(settings).is_some() { "certificates.picture_kept" } else { "certificates.picture_none" })) }
+            (upload_form(ctx, &format!("{base}/pictures/{}", picture.name()), html! {
+                div.field.invalid[error.is_some()] {
+                    label for=(id) { (lang.tf("certificates.choose_file", &[("picture", &label)])) }
+                    input id=(id) type="file" name=(PictureUpload::FIELD) accept="image/png,image/jpeg"
+                        aria-invalid=[error.map(|_| "true")]
+                        aria-describedby=[error.map(|_| format!("{id}-error"))];
+                    @if let Some(error) = error { p.error id={ (id) "-error" } { (message(lang, error)) } }
+                }
+                button.secondary type="submit" { (lang.tf("certificates.upload", &[("picture", &label)])) }
+            }))
+        }
+    }
 }
 
 fn picture_label(lang: Lang, picture: Picture) -> String {
@@ -239,9 +264,15 @@ pub fn picture_refused(
     ctx: &PageContext,
     event: &Event,
     settings: &Settings,
-    errors: &[FieldError],
+    (picture, errors): (Picture, &[FieldError]),
 ) -> Markup {
-    settings_page(ctx, event, settings, &settings.form(), errors)
+    settings_page(
+        ctx,
+        event,
+        settings,
+        &settings.form(),
+        (errors, Some(picture)),
+    )
 }
 
 /// Who would receive a participant's certificate, who holds one, and why
