@@ -326,6 +326,17 @@ mod tests {
             "audit.action.certificate.settings_saved",
             "audit.action.certificate.picture_saved",
             "audit.action.certificate.issued",
+            "audit.action.certificate.revoked",
+            "audit.action.certificate.reissued",
+            "audit.action.certificate.resent",
+            "certificate.error.reason_missing",
+            "certificate.error.reason_long",
+            "certificate.error.revoked_already",
+            "certificate.error.resend_revoked",
+            "certificate.error.resend_not_yet",
+            "certificate.error.holds",
+            "certificate.error.not_eligible",
+            "certificate.error.none_chosen",
         ] {
             keys.push(message.to_owned());
         }

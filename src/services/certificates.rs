@@ -46,6 +46,9 @@ use crate::pdf;
 use crate::services::attendance::results;
 use crate::services::mail;
 
+pub mod changes;
+pub mod team;
+
 /// The layout, read once per process.
 static LAYOUT: LazyLock<Result<pdf::Layout, String>> =
     LazyLock::new(|| pdf::Layout::standard().map_err(|e| e.to_string()));
@@ -1055,7 +1058,7 @@ fn to_render(conn: &mut DbConnection, id: &str) -> Result<Option<ToRender>, Erro
     };
     let lang = users::lang_of(conn, &user_id)?;
     let settings = read_settings(conn, &event)?;
-    let sessions = sessions_repo::of_event(conn, &row.event_id)?;
+    let sessions = team::printed_sessions(sessions_repo::of_event(conn, &row.event_id)?, &row);
     Ok(Some(ToRender {
         delivery: Recipient {
             to,

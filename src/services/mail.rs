@@ -395,32 +395,48 @@ pub async fn resend(
     let actor = actor.clone();
     let outbox_id = outbox_id.to_owned();
     db.transaction(move |conn| {
-        let mut original = outbox::find(conn, &outbox_id)?.ok_or(Error::NotFound)?;
-        if let Some(keys) = moved {
-            outbox::set_attachments(conn, &original.id, &keys)?;
-            original.attachments = keys;
-        }
-        let now = Utc::now();
-        let copy = OutboxRow {
-            id: Uuid::now_v7().simple().to_string(),
-            status: OutboxStatus::Queued,
-            attempts: 0,
-            last_error: None,
-            created_at: now.naive_utc(),
-            sent_at: None,
-            ..original
-        };
-        outbox::insert(conn, &copy)?;
-        queue_sending(conn, &copy.id, now)?;
-        audit::Entry::new("mail.resend")
-            .by(&actor)
-            .event(copy.event_id.as_deref())
-            .subject(&copy.recipient)
-            .address(address.as_deref())
-            .record(conn, now)?;
-        Ok(copy.id)
+        queue_copy(
+            conn,
+            (&outbox_id, moved),
+            (&actor, address.as_deref()),
+            Utc::now(),
+        )
     })
     .await
+}
+
+/// The copy [`resend`] sends, queued in the caller's transaction: `moved`
+/// is the message's attachments once its inline files went to storage
+/// (`None`: they are there already). Returns the copy's id.
+pub(crate) fn queue_copy(
+    conn: &mut DbConnection,
+    (outbox_id, moved): (&str, Option<String>),
+    (actor, address): (&Account, Option<&str>),
+    now: DateTime<Utc>,
+) -> Result<String, Error> {
+    let mut original = outbox::find(conn, outbox_id)?.ok_or(Error::NotFound)?;
+    if let Some(keys) = moved {
+        outbox::set_attachments(conn, &original.id, &keys)?;
+        original.attachments = keys;
+    }
+    let copy = OutboxRow {
+        id: Uuid::now_v7().simple().to_string(),
+        status: OutboxStatus::Queued,
+        attempts: 0,
+        last_error: None,
+        created_at: now.naive_utc(),
+        sent_at: None,
+        ..original
+    };
+    outbox::insert(conn, &copy)?;
+    queue_sending(conn, &copy.id, now)?;
+    audit::Entry::new("mail.resend")
+        .by(actor)
+        .event(copy.event_id.as_deref())
+        .subject(&copy.recipient)
+        .address(address)
+        .record(conn, now)?;
+    Ok(copy.id)
 }
 
 /// The newest messages: all of them for an administrator, else one event's.

@@ -82,9 +82,9 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
-        accounts, action_plans, admin, attendance, attendance_import, certificates, checkin,
-        events, follow_up_reports, follow_ups, materials, ops, plan_overview, plan_reviews, public,
-        registration, roster, sessions, webhooks,
+        accounts, action_plans, admin, attendance, attendance_import, certificate_changes,
+        certificate_team, certificates, checkin, events, follow_up_reports, follow_ups, materials,
+        ops, plan_overview, plan_reviews, public, registration, roster, sessions, webhooks,
     };
     use web::post;
     cfg.service(resource("/").route(get().to(public::home)))
@@ -319,6 +319,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/manage/events/{slug}/certificates/issue")
                 .route(post().to(certificates::issue)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/issue/{registration}")
+                .route(post().to(certificate_changes::issue_one)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/issued/{id}")
+                .route(get().to(certificate_changes::detail)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/issued/{id}/revoke")
+                .route(post().to(certificate_changes::revoke)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/issued/{id}/resend")
+                .route(post().to(certificate_changes::resend)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/team")
+                .route(get().to(certificate_team::team_page)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/team/speakers")
+                .route(post().to(certificate_team::issue_speakers)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/team/committee")
+                .route(post().to(certificate_team::issue_committee)),
         )
         .service(resource("/manage/events/{slug}/plans").route(get().to(plan_overview::overview)))
         // Follow-up of plans: before "/plans/{id}", which would take its name.

@@ -33,7 +33,8 @@
 #     event's end refused), the follow-up already due (its counts by
 #     region, with a province's regencies) and a report sent for it, with
 #     its evidence, and the certificates: the batch page, the settings
-#     (and their errors) and the dry run;
+#     (and their errors), the dry run and the speakers' and committee
+#     certificates;
 #   - as the reviewer: their page, the plans given to them or to nobody,
 #     the second version waiting for them and its review sent without a
 #     comment (its errors), and what changed between its versions (the last
@@ -296,7 +297,7 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "$submitted_plan/print" "$manage/plans/print" "$manage/plans/print?strategy=advocacy" "$revised_plan" "$revised_plan/changes" "$asked_plan" "$accepted_plan"
   "submit:$manage/edit?plan_due_date=&plan_due_time=10:00"
   "$follow_ups" "submit:$follow_ups?date=2020-01-01" "$follow_up" "$follow_up?province=17" "$sent_report"
-  "$manage/certificates" "$manage/certificates/settings" "$manage/certificates/dry-run"
+  "$manage/certificates" "$manage/certificates/settings" "$manage/certificates/dry-run" "$manage/certificates/team"
   "submit:$manage/certificates/settings?participant_pattern=%7Bnomor%7D&signing_place="
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")

@@ -617,6 +617,42 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             [SIGN_IN, 404, 404, 404, 404, 404, 404],
         ),
         get("/verify/tidak-ada", all(404)),
+        // Certificates after issuing: one certificate's page, revoking,
+        // sending again, issuing to one participant; speakers' and
+        // committee certificates.
+        get(
+            "/manage/events/bimtek-kita/certificates/issued/tidak-ada",
+            staff_only(404, 404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/certificates/issued/tidak-ada/revoke",
+            &[("reason", "Nama salah ketik"), ("reissue", "on")],
+            staff_only(404, 404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/certificates/issued/tidak-ada/resend",
+            &[],
+            staff_only(404, 404),
+        ),
+        post(
+            "/manage/events/bimtek-kita/certificates/issue/tidak-ada",
+            &[],
+            staff_only(404, 404),
+        ),
+        get(
+            "/manage/events/bimtek-kita/certificates/team",
+            staff_only(200, 200),
+        ),
+        post(
+            "/manage/events/bimtek-kita/certificates/team/speakers",
+            &[],
+            staff_only(303, 303),
+        ),
+        post(
+            "/manage/events/bimtek-kita/certificates/team/committee",
+            &[],
+            staff_only(422, 422),
+        ),
         get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200, 200]),
         // Session materials: put up by the session's speakers (the
         // speaker here has no session) and the event's organisers, read by

@@ -16,24 +16,24 @@ use chrono_tz::Tz;
 use crate::support::smtp::SmtpServer;
 use crate::support::*;
 
-const SLUG: &str = "bimtek-sertifikat";
-const BASE: &str = "/manage/events/bimtek-sertifikat/certificates";
+pub(crate) const SLUG: &str = "bimtek-sertifikat";
+pub(crate) const BASE: &str = "/manage/events/bimtek-sertifikat/certificates";
 
 /// A bimtek held yesterday in WIB: one mandatory session in the hall,
 /// 09.00–12.00 (180 minutes, 4 JP), and its organiser signed in.
-struct Held {
-    app: TestApp,
-    event: Event,
-    admin: Account,
-    session: String,
-    rina: Browser,
+pub(crate) struct Held {
+    pub(crate) app: TestApp,
+    pub(crate) event: Event,
+    pub(crate) admin: Account,
+    pub(crate) session: String,
+    pub(crate) rina: Browser,
 }
 
-fn yesterday() -> chrono::NaiveDate {
+pub(crate) fn yesterday() -> chrono::NaiveDate {
     Utc::now().with_timezone(&Tz::Asia__Jakarta).date_naive() - chrono::Duration::days(1)
 }
 
-async fn held(app: TestApp) -> Held {
+pub(crate) async fn held(app: TestApp) -> Held {
     let zone = Tz::Asia__Jakarta;
     let at = |h: u32| {
         bimtek::domain::time::local_to_utc(
@@ -79,7 +79,12 @@ async fn held(app: TestApp) -> Held {
 impl Held {
     /// Participant `n`, confirmed, who attended from `from` to `until`
     /// (empty: the whole session) and whose plan is in `plan`.
-    async fn participant(&self, n: usize, (from, until): (&str, &str), plan: State) -> String {
+    pub(crate) async fn participant(
+        &self,
+        n: usize,
+        (from, until): (&str, &str),
+        plan: State,
+    ) -> String {
         let fields: HashMap<String, String> = person(n).into_iter().collect();
         let id = registrations::add_by_hand(
             &self.app.db,
@@ -108,7 +113,7 @@ impl Held {
 }
 
 /// The settings form, filled in as an organiser would.
-fn settings(pattern: &str, place: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn settings(pattern: &str, place: &str) -> Vec<(&'static str, String)> {
     vec![
         ("participant_enabled", "1".into()),
         ("participant_pattern", pattern.into()),
@@ -139,7 +144,7 @@ fn settings(pattern: &str, place: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn save(rina: &Browser, fields: &[(&'static str, String)]) -> (u16, String) {
+pub(crate) async fn save(rina: &Browser, fields: &[(&'static str, String)]) -> (u16, String) {
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let response = rina.post(&format!("{BASE}/settings"), &fields).await;
     (response.status().as_u16(), response.text().await.unwrap())

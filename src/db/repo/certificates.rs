@@ -199,3 +199,50 @@ pub fn set_mail(conn: &mut DbConnection, id: &str, mail_id: &str) -> QueryResult
         .execute(conn)
         .map(drop)
 }
+
+/// Revokes a certificate in force; whether this call revoked it (a second
+/// organiser finds it revoked already).
+pub fn revoke(
+    conn: &mut DbConnection,
+    id: &str,
+    (at, reason): (chrono::NaiveDateTime, &str),
+) -> QueryResult<bool> {
+    diesel::update(
+        certificates::table
+            .find(id)
+            .filter(certificates::revoked_at.is_null()),
+    )
+    .set((
+        certificates::revoked_at.eq(at),
+        certificates::revoke_reason.eq(reason),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn set_replaced_by(conn: &mut DbConnection, id: &str, new_id: &str) -> QueryResult<()> {
+    diesel::update(certificates::table.find(id))
+        .set(certificates::replaced_by.eq(new_id))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The revoked certificate `id` replaced, if any.
+pub fn replaced(conn: &mut DbConnection, id: &str) -> QueryResult<Option<CertificateRow>> {
+    certificates::table
+        .filter(certificates::replaced_by.eq(id))
+        .select(CertificateRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The speakers' and committee certificates in force of an account, the
+/// latest first.
+pub fn of_account(conn: &mut DbConnection, account_id: &str) -> QueryResult<Vec<CertificateRow>> {
+    certificates::table
+        .filter(certificates::account_id.eq(account_id))
+        .filter(certificates::revoked_at.is_null())
+        .order(certificates::issued_at.desc())
+        .select(CertificateRow::as_select())
+        .load(conn)
+}

@@ -4,6 +4,7 @@
 
 pub mod eligibility;
 pub mod number;
+pub mod revocation;
 pub mod settings;
 
 use serde::{Deserialize, Serialize};

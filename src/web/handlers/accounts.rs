@@ -323,6 +323,8 @@ pub async fn my_page(
         plans: crate::services::action_plans::of_account(&state.db, &account).await?,
         follow_ups: crate::services::follow_up_reports::of_account(&state.db, &account).await?,
         certificates: crate::services::certificates::of_participant(&state.db, &account).await?,
+        team_certificates: crate::services::certificates::team::of_member(&state.db, &account)
+            .await?,
     };
     Ok(views::my_page(
         &ctx,

@@ -5,6 +5,8 @@ pub mod action_plans;
 pub mod admin;
 pub mod attendance;
 pub mod attendance_import;
+pub mod certificate_changes;
+pub mod certificate_team;
 pub mod certificates;
 pub mod checkin;
 pub mod events;

@@ -241,6 +241,8 @@ pub struct Participation {
     pub follow_ups: std::collections::HashMap<String, Vec<crate::services::follow_up_reports::Due>>,
     /// Their certificates in force, by registration id.
     pub certificates: std::collections::HashMap<String, crate::services::CertificateRow>,
+    /// Their speakers' and committee certificates in force.
+    pub team_certificates: Vec<crate::services::CertificateRow>,
 }
 
 pub fn my_page(
@@ -329,6 +331,9 @@ pub fn my_page(
                             }
                             @if roles.contains(&EventRole::Reviewer) {
                                 p { a href={ "/manage/events/" (event.slug) "/plans" } { (lang.t("plan.list_title")) } }
+                            }
+                            @for certificate in participation.team_certificates.iter().filter(|c| c.event_id == event.id.to_string()) {
+                                (super::certificates::own(lang, certificate))
                             }
                         }
                     }

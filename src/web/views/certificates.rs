@@ -32,7 +32,7 @@ pub fn download_path(id: &str) -> String {
     format!("/my/certificates/{id}")
 }
 
-fn kind_label(lang: Lang, kind: Kind) -> &'static str {
+pub(super) fn kind_label(lang: Lang, kind: Kind) -> &'static str {
     lang.t(match kind {
         Kind::Participant => "certificates.kind.participant",
         Kind::Speaker => "certificates.kind.speaker",
@@ -49,7 +49,7 @@ fn requirement_label(lang: Lang, requirement: Requirement) -> &'static str {
     })
 }
 
-fn progress_text(lang: Lang, progress: &Progress) -> String {
+pub(super) fn progress_text(lang: Lang, progress: &Progress) -> String {
     match progress {
         Progress::Waiting => lang.t("certificates.progress.waiting").to_owned(),
         Progress::Rendered => lang.t("certificates.progress.rendered").to_owned(),
@@ -85,6 +85,7 @@ pub fn batch(
                 li { a href={ (base) "/settings" } { (t("certificates.settings_title")) } }
                 li { a href={ (base) "/dry-run" } { (t("certificates.dry_run_title")) } }
                 li { a href={ (base) "/preview" } { (t("certificates.preview")) } }
+                li { a href={ (base) "/team" } { (t("certificates.team_title")) } }
             }
             @if !settings.saved {
                 p { (t("certificates.not_set")) }
@@ -134,7 +135,7 @@ pub fn batch(
                         tbody {
                             @for issued in list {
                                 tr {
-                                    td { (issued.row.number) }
+                                    td { a href=(super::certificate_changes::detail_path(event, &issued.row.id)) { (issued.row.number) } }
                                     td { (issued.row.holder_name) }
                                     td { (kind_label(lang, issued.row.kind)) }
                                     td { (progress_text(lang, &issued.progress)) }
@@ -297,7 +298,7 @@ pub fn dry_run(
             h1 { (t("certificates.dry_run_title")) }
             p { (t("certificates.requirement_label")) ": " strong { (requirement_label(lang, settings.requirement)) } }
             h2 #eligible { (lang.tf("certificates.would_receive", &[("n", &eligible.len())])) }
-            (names(&eligible))
+            (super::certificate_changes::eligible(ctx, event, &eligible))
             h2 #refused { (lang.tf("certificates.would_not", &[("n", &refused.len())])) }
             @if !refused.is_empty() {
                 ul {
@@ -315,14 +316,6 @@ pub fn dry_run(
             }
         },
     )
-}
-
-fn names(list: &[&Candidate]) -> Markup {
-    html! {
-        @if !list.is_empty() {
-            ul { @for c in list { li { (c.name) ", " (c.institution) } } }
-        }
-    }
 }
 
 /// The participant's certificate on their page: its download once made.

@@ -6,6 +6,8 @@ pub mod admin;
 pub mod attendance;
 pub mod attendance_import;
 pub mod by_region;
+pub mod certificate_changes;
+pub mod certificate_team;
 pub mod certificates;
 pub mod checkin;
 pub mod errors;
