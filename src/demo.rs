@@ -221,6 +221,64 @@ pub async fn seed(db: &Db, storage: &Storage, zoom_host: Option<&str>) -> Result
         &demo_origin(),
     )
     .await?;
+    certificates(db, &created[0], (&accounts[0], &accounts[1].id), &siti_seat).await
+}
+
+/// Certificates of the Bengkulu bimtek, issued as organisers issue them:
+/// to every participant whose attendance so far passes, the demo
+/// participant among them (the organisers passed her attendance: she
+/// followed from the office's room), to its speaker and to its organiser.
+/// The demo participant's first certificate was revoked and reissued at
+/// her request. Each is rendered and e-mailed by its job once the
+/// demo serves.
+async fn certificates(
+    db: &Db,
+    event: &crate::domain::event::Event,
+    (admin, organiser): (&crate::domain::account::Account, &str),
+    siti_seat: &str,
+) -> Result<(), Error> {
+    use crate::domain::certificate::settings::SettingsForm;
+    use crate::services::certificates::{self as issuing, changes, team};
+    services::attendance::decisions::override_result(
+        db,
+        admin,
+        event,
+        siti_seat,
+        Some(true),
+        "Mengikuti bersama dari ruang rapat kantor; Zoom mencatat akun kantor",
+        &demo_origin(),
+    )
+    .await?;
+    let on = || Some("1".to_owned());
+    let form = SettingsForm {
+        participant_enabled: on(),
+        speaker_enabled: on(),
+        committee_enabled: on(),
+        requirement: "attendance".into(),
+        participant_pattern: "{nomor:3}/BIMTEK-{kode}/{bulan}/{tahun}".into(),
+        speaker_pattern: "{nomor:3}/NS-{kode}/{bulan}/{tahun}".into(),
+        committee_pattern: "{nomor:3}/PAN-{kode}/{bulan}/{tahun}".into(),
+        event_code: "TPBIS-BKL".into(),
+        signing_place: "Bengkulu".into(),
+        signatory1_position: "Kepala Dinas Perpustakaan dan Kearsipan Provinsi Bengkulu".into(),
+        signatory1_name: "H. Meri Sasdi, M.Pd.".into(),
+        signatory1_lines: "Pembina Utama Muda (IV/c)\nNIP 19680512 199303 1 004".into(),
+        ..SettingsForm::default()
+    };
+    issuing::save_settings(db, admin, event, &form).await?;
+    issuing::issue_eligible(db, admin, event).await?;
+    team::issue_speakers(db, admin, event).await?;
+    team::issue_committee(db, admin, event, vec![organiser.to_owned()]).await?;
+    let first = issuing::issued(db, event)
+        .await?
+        .into_iter()
+        .find(|issued| issued.row.registration_id.as_deref() == Some(siti_seat))
+        .ok_or_else(|| Error::Internal("the demo participant got no certificate".into()))?;
+    let revoke = changes::RevokeForm {
+        reason: "Diterbitkan ulang atas permintaan peserta: berkas pertama hilang".into(),
+        reissue: Some("on".into()),
+    };
+    changes::revoke(db, admin, event, &first.row.id, (&revoke, None)).await?;
     Ok(())
 }
 

@@ -33,8 +33,9 @@
 #     event's end refused), the follow-up already due (its counts by
 #     region, with a province's regencies) and a report sent for it, with
 #     its evidence, and the certificates: the batch page, the settings
-#     (and their errors), the dry run and the speakers' and committee
-#     certificates;
+#     (and their errors), the dry run, the speakers' and committee
+#     certificates (and committee issued to nobody), the demo participant's
+#     revoked certificate and its replacement (revoked without a reason);
 #   - as the reviewer: their page, the plans given to them or to nobody,
 #     the second version waiting for them and its review sent without a
 #     comment (its errors), and what changed between its versions (the last
@@ -212,6 +213,12 @@ revising_plan=$(curl -sf -b "$revising" "$base/my" | grep -o '/my/registrations/
 follow_ups="$manage/plans/follow-ups"
 follow_up=$(curl -sf -b "$organiser" "$base$follow_ups" | grep -o "$follow_ups/[0-9a-f]*" | head -n 1)
 sent_report=$(curl -sf -b "$organiser" "$base$follow_up" | grep -o "$follow_up/reports/[0-9a-f]*" | head -n 1)
+# The certificates: the demo participant's first, revoked and reissued
+# (its page links the new one), and the verify pages of both.
+revoked=$(curl -sf -b "$organiser" "$base$manage/certificates" | grep -o "$manage/certificates/issued/[0-9a-f]*\">[^<]*</a></td><td>[^<]*</td><td>[^<]*</td><td>Dicabut" | cut -d'"' -f1)
+reissued=$(curl -sf -b "$organiser" "$base$revoked" | grep -o "$manage/certificates/issued/[0-9a-f]*" | head -n 1)
+revoked_code=$(curl -sf -b "$organiser" "$base$revoked" | grep -o '/verify/[a-z2-7]*' | head -n 1)
+valid_code=$(curl -sf -b "$organiser" "$base$reissued" | grep -o '/verify/[a-z2-7]*' | head -n 1)
 report_form() { curl -sf -b "$1" "$base/my" | grep -o '/my/registrations/[0-9a-f-]*/follow-ups/[0-9a-f]*' | head -n 1; }
 reporting=$(by_link "$(mailed_to "RTL Anda diterima" "Pojok Baca Puskesmas")")
 reporting_form=$(report_form "$reporting")
@@ -265,6 +272,7 @@ done
 [ -n "$setup" ] || { echo "demo.sh: a fresh serve printed no setup link" >&2; exit 1; }
 
 public=(/ "/events/$slug" /halaman-yang-tidak-ada /verify/kode-yang-tidak-dikenal
+  "$revoked_code" "$valid_code"
   "/events/$slug/register"
   "submit:/events/$slug/register?full_name=Dra.+Siti+Aminah&email=siti@&whatsapp=12&nip=1985&province_code=17"
   "$confirm"
@@ -298,6 +306,7 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "submit:$manage/edit?plan_due_date=&plan_due_time=10:00"
   "$follow_ups" "submit:$follow_ups?date=2020-01-01" "$follow_up" "$follow_up?province=17" "$sent_report"
   "$manage/certificates" "$manage/certificates/settings" "$manage/certificates/dry-run" "$manage/certificates/team"
+  "submit:$manage/certificates/team?members=" "$revoked" "$reissued" "submit:$reissued?reason="
   "submit:$manage/certificates/settings?participant_pattern=%7Bnomor%7D&signing_place="
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")

@@ -443,6 +443,41 @@ async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
             && html.contains("Irfan Hidayat, S.IPI <small>(kemiripan nama"),
         "the guest waits for review: {html}"
     );
+
+    // Certificates, issued as organisers issue them and made by the render
+    // job once the demo serves; the demo participant's first one revoked
+    // and reissued.
+    let certificates = format!("{manage}/certificates");
+    let mut html = String::new();
+    for _ in 0..600 {
+        html = organiser.text(&certificates).await.1;
+        if html.contains("0 menunggu dibuat, 0 sudah dibuat") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        html.contains("0 menunggu dibuat, 0 sudah dibuat")
+            && html.contains("0 gagal; 1 dicabut")
+            && html.contains("001/NS-TPBIS-BKL/")
+            && html.contains("001/PAN-TPBIS-BKL/"),
+        "every certificate e-mailed: {html}"
+    );
+    let revoked = html
+        .split("href=\"")
+        .find(|link| link.contains("</td><td>Dicabut</td>"))
+        .and_then(|link| link.split('"').next())
+        .expect("a link to the revoked certificate")
+        .to_owned();
+    let (status, html) = organiser.text(&revoked).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("Siti Aminah, S.IPI") && html.contains("Diganti dengan sertifikat"),
+        "the revoked certificate: {html}"
+    );
+    let code = link_after(&html, "/verify");
+    let (_, html) = crate::support::Browser::new(&demo.url).text(&code).await;
+    assert!(html.contains("Sertifikat ini telah dicabut pada"), "{html}");
 }
 
 #[tokio::test]
