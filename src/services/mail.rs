@@ -360,6 +360,39 @@ async fn files_of(
     Ok((files, moved.then(|| kept_json(kept))))
 }
 
+/// Makes a message not sent yet carry the file `to` where it carried
+/// `from` (a certificate signed before its e-mail left): whether it will.
+/// A message sent keeps what it was sent with; a failed one is changed
+/// too, for a resend copies its files.
+pub fn attach_instead(
+    conn: &mut DbConnection,
+    outbox_id: &str,
+    (from, to): (&FileKey, &FileKey),
+) -> QueryResult<bool> {
+    let Some(row) = outbox::find(conn, outbox_id)? else {
+        return Ok(false);
+    };
+    if row.status == OutboxStatus::Sent {
+        return Ok(false);
+    }
+    let Ok(mut files) = kept(&row) else {
+        return Ok(false);
+    };
+    let mut changed = false;
+    for file in &mut files {
+        if matches!(&file.content, Content::Stored { key } if key == from.as_str()) {
+            file.content = Content::Stored {
+                key: to.to_string(),
+            };
+            changed = true;
+        }
+    }
+    if changed {
+        outbox::set_attachments(conn, outbox_id, &kept_json(files))?;
+    }
+    Ok(changed)
+}
+
 /// Sends a message again as a new message (a new Message-ID): the person
 /// asked for it, so it is not a duplicate. The copy refers to the same
 /// files in storage.

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod action_plans;
 pub mod attendance;
 pub mod calendar_feeds;
+pub mod certificate_signing;
 pub mod certificates;
 pub mod events;
 pub mod follow_up_overview;

@@ -83,8 +83,9 @@ const WEBHOOK_LIMIT: usize = 64 * 1024;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
         accounts, action_plans, admin, attendance, attendance_import, certificate_changes,
-        certificate_team, certificates, checkin, events, follow_up_reports, follow_ups, materials,
-        ops, plan_overview, plan_reviews, public, registration, roster, sessions, webhooks,
+        certificate_signing, certificate_team, certificates, checkin, events, follow_up_reports,
+        follow_ups, materials, ops, plan_overview, plan_reviews, public, registration, roster,
+        sessions, webhooks,
     };
     use web::post;
     cfg.service(resource("/").route(get().to(public::home)))
@@ -347,6 +348,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/manage/events/{slug}/certificates/team/committee")
                 .route(post().to(certificate_team::issue_committee)),
+        )
+        // The electronic signature loop (TTE).
+        .service(
+            resource("/manage/events/{slug}/certificates/unsigned.zip")
+                .route(get().to(certificate_signing::unsigned_zip)),
+        )
+        .service(
+            resource("/manage/events/{slug}/certificates/signed")
+                .route(get().to(certificate_signing::signing_page))
+                .route(post().to(certificate_signing::upload)),
         )
         .service(resource("/manage/events/{slug}/plans").route(get().to(plan_overview::overview)))
         // Follow-up of plans: before "/plans/{id}", which would take its name.

@@ -28,6 +28,9 @@ pub trait UploadPolicy {
     const KINDS: &'static [Kind];
     /// The form field that carries the file.
     const FIELD: &'static str = "file";
+    /// How many files the field may carry (an `input multiple`), all
+    /// together within [`UploadPolicy::LIMIT`].
+    const FILES: usize = 1;
     /// What the form's other fields may weigh together.
     const FIELDS_LIMIT: usize = OTHER_FIELDS;
 }
@@ -47,10 +50,13 @@ pub enum Kind {
     Pdf,
     Jpeg,
     Png,
+    /// Any other zip container (many files in one), where no Office kind
+    /// is accepted.
+    Zip,
 }
 
 impl Kind {
-    const ALL: [Kind; 7] = [
+    const ALL: [Kind; 8] = [
         Kind::Xlsx,
         Kind::Docx,
         Kind::Pptx,
@@ -58,6 +64,7 @@ impl Kind {
         Kind::Pdf,
         Kind::Jpeg,
         Kind::Png,
+        Kind::Zip,
     ];
 
     pub fn extension(self) -> &'static str {
@@ -69,6 +76,7 @@ impl Kind {
             Kind::Pdf => "pdf",
             Kind::Jpeg => "jpg",
             Kind::Png => "png",
+            Kind::Zip => "zip",
         }
     }
 
@@ -88,6 +96,7 @@ impl Kind {
             Kind::Pdf => "application/pdf",
             Kind::Jpeg => "image/jpeg",
             Kind::Png => "image/png",
+            Kind::Zip => "application/zip",
         }
     }
 }
@@ -103,7 +112,10 @@ const OTHER_FIELDS: usize = 16 * 1024;
 /// which it is once the whole file is there.
 pub fn sniff(head: &[u8], kinds: &[Kind]) -> Option<Kind> {
     let kind = if head.starts_with(b"PK\x03\x04") {
-        return kinds.iter().copied().find(|k| k.is_office());
+        return kinds
+            .iter()
+            .copied()
+            .find(|k| k.is_office() || *k == Kind::Zip);
     } else if head.starts_with(b"%PDF-") {
         Kind::Pdf
     } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -273,24 +285,54 @@ impl<P: UploadPolicy> Upload<P> {
     /// first byte over the limit or of another kind. The token is checked
     /// before anything is said about the file.
     pub async fn receive_form(self) -> Result<ReceivedForm, Refusal> {
-        self.read_parts(async |field, sent_name| read_file::<P>(field, sent_name).await)
-            .await
+        self.read_parts(1, async |field, sent_name| {
+            read_file::<P>(field, sent_name, P::LIMIT).await
+        })
+        .await
+        .map(ReceivedForm::one)
+    }
+
+    /// Reads the form: its token and the files of its file field, at most
+    /// [`UploadPolicy::FILES`] of them, together within the limit. A file
+    /// of another kind refuses them all, as one over the limit does.
+    pub async fn receive_files(self) -> Result<Vec<UploadedFile>, Refusal> {
+        let mut taken = 0;
+        let parts = self
+            .read_parts(P::FILES, async |field, sent_name| {
+                let file = read_file::<P>(field, sent_name, P::LIMIT - taken).await?;
+                taken += file.as_ref().map_or(0, |f| f.bytes.len());
+                Ok(file)
+            })
+            .await?;
+        let files = parts.files?;
+        if files.is_empty() {
+            return Err(Refusal::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FieldError::new(P::FIELD, "upload.error.none"),
+            ));
+        }
+        Ok(files)
     }
 
     /// As [`Upload::receive_form`], the file written to a temporary file
     /// as it streams in rather than held in memory, refused at the first
     /// byte over `limit` (set by the installation, unlike `P::LIMIT`).
     pub async fn receive_spooled(self, limit: u64) -> Result<ReceivedForm<SpooledFile>, Refusal> {
-        self.read_parts(async |field, sent_name| spool::<P>(field, sent_name, limit).await)
-            .await
+        self.read_parts(1, async |field, sent_name| {
+            spool::<P>(field, sent_name, limit).await
+        })
+        .await
+        .map(ReceivedForm::one)
     }
 
+    /// The fields and up to `most` files, each read by `read`.
     async fn read_parts<F>(
         mut self,
+        most: usize,
         mut read: impl AsyncFnMut(&mut Field, &str) -> Result<Option<F>, Refusal>,
-    ) -> Result<ReceivedForm<F>, Refusal> {
+    ) -> Result<Parts<F>, Refusal> {
         let mut fields = Vec::new();
-        let mut file = Ok(None);
+        let mut files = Ok(Vec::new());
         let mut other_bytes = 0;
         while let Some(field) = self.multipart.next().await {
             let mut field = field.map_err(|_| Refusal::unreadable())?;
@@ -300,10 +342,20 @@ impl<P: UploadPolicy> Upload<P> {
                 .and_then(|d| d.get_filename())
                 .map(str::to_owned);
             match sent_name {
-                Some(sent_name) if name == P::FIELD && matches!(file, Ok(None)) => {
-                    file = read(&mut field, &sent_name).await;
-                    if file.is_err() {
-                        break;
+                Some(sent_name)
+                    if name == P::FIELD && files.as_ref().is_ok_and(|f| f.len() < most) =>
+                {
+                    match read(&mut field, &sent_name).await {
+                        Ok(Some(file)) => {
+                            if let Ok(list) = &mut files {
+                                list.push(file);
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(refusal) => {
+                            files = Err(refusal);
+                            break;
+                        }
                     }
                 }
                 _ => {
@@ -320,21 +372,39 @@ impl<P: UploadPolicy> Upload<P> {
         if !session::csrf_matches(&self.session, token) {
             return Err(Refusal::Csrf);
         }
-        Ok(ReceivedForm { fields, file })
+        Ok(Parts { fields, files })
+    }
+}
+
+/// A form as read: its fields and its files, or what refused them.
+struct Parts<F> {
+    fields: Vec<(String, String)>,
+    files: Result<Vec<F>, Refusal>,
+}
+
+impl<F> ReceivedForm<F> {
+    /// A form of one file at most.
+    fn one(parts: Parts<F>) -> ReceivedForm<F> {
+        ReceivedForm {
+            fields: parts.fields,
+            file: parts.files.map(|mut files| files.pop()),
+        }
     }
 }
 
 /// `None`: the field was left empty (a browser sends no bytes and an
-/// empty name when no file was chosen).
+/// empty name when no file was chosen). `allowance`: what is left of the
+/// limit.
 async fn read_file<P: UploadPolicy>(
     field: &mut Field,
     sent_name: &str,
+    allowance: usize,
 ) -> Result<Option<UploadedFile>, Refusal> {
     let mut bytes = BytesMut::new();
     let mut kind = None;
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(|_| Refusal::unreadable())?;
-        if bytes.len() + chunk.len() > P::LIMIT {
+        if bytes.len() + chunk.len() > allowance {
             return Err(too_large(P::FIELD, P::LIMIT));
         }
         bytes.extend_from_slice(&chunk);
@@ -513,6 +583,15 @@ mod tests {
         assert_eq!(kind_of(zipped("setup.exe")), None);
         assert_eq!(kind_of(b"PK\x03\x04 broken".to_vec()), None);
         assert_eq!(Kind::from_extension("jpg"), Some(Kind::Jpeg));
+    }
+
+    #[test]
+    fn a_zip_is_a_zip_where_no_office_file_is_taken() {
+        const SIGNED: &[Kind] = &[Kind::Pdf, Kind::Zip];
+        assert_eq!(sniff(b"PK\x03\x04\x14\x00", SIGNED), Some(Kind::Zip));
+        assert_eq!(sniff(b"%PDF-1.7\n", SIGNED), Some(Kind::Pdf));
+        assert_eq!(sniff(b"PK\x03\x04\x14\x00", &[Kind::Pdf]), None);
+        assert_eq!(sniff(b"Nama;E-mail\n", SIGNED), None);
     }
 
     #[test]

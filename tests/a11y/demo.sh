@@ -308,6 +308,7 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "$manage/certificates" "$manage/certificates/settings" "$manage/certificates/dry-run" "$manage/certificates/team"
   "submit:$manage/certificates/team?members=" "$revoked" "$reissued" "submit:$reissued?reason="
   "submit:$manage/certificates/settings?participant_pattern=%7Bnomor%7D&signing_place="
+  "$manage/certificates/signed"
   "/events/$slug")
 speaker_pages=(/my /my/sessions "/events/$slug")
 reviewer_pages=(/my "$manage/plans" "$revised_plan" "submit:$revised_plan?general="

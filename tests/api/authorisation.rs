@@ -687,6 +687,25 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
         get("/events/tidak-ada/materials", all(404)),
         get("/materials/tidak-ada", all(404)),
         get("/materials/tidak-ada/versions/1", all(404)),
+        // The electronic signature loop: out as a ZIP, back as uploads (a
+        // form that is not a multipart upload is refused on its file field).
+        get(
+            "/manage/events/bimtek-kita/certificates/unsigned.zip",
+            staff_only(200, 200),
+        ),
+        get(
+            "/manage/events/bimtek-kita/certificates/unsigned.zip?kind=tamu",
+            staff_only(404, 404),
+        ),
+        get(
+            "/manage/events/bimtek-kita/certificates/signed",
+            staff_only(200, 200),
+        ),
+        post(
+            "/manage/events/bimtek-kita/certificates/signed",
+            &[],
+            staff_only(422, 422),
+        ),
         // Self check-in: the organisers' desk of an in-person session, and
         // the participant's page, refused to everyone here since nobody
         // holds a seat in the event.

@@ -34,6 +34,11 @@ check() {
     echo "$name: the QR code reads \"$read\", not \"$expected\"" >&2
     exit 1
   fi
+  # The footer signed documents carry is for the signatory's tool to add.
+  if pdftotext "$dir/$name.pdf" - | tr -s ' \n' '  ' | grep -Eqi 'BSrE|ditandatangani secara elektronik'; then
+    echo "$name: the unsigned certificate carries the electronic signature's footer" >&2
+    exit 1
+  fi
   local pages
   pages=$(qpdf --show-npages "$dir/$name.pdf")
   echo "$name: $pages pages, $(stat -c %s "$dir/$name.pdf") bytes, $(echo "$fonts" | wc -l) fonts embedded, QR reads $read"

@@ -19,6 +19,7 @@ pub mod registrations;
 pub mod secrets;
 pub mod session_registrants;
 pub mod sessions;
+pub mod signed_certificates;
 pub mod tokens;
 pub mod users;
 pub mod zoom_webhooks;

@@ -6,6 +6,7 @@ pub mod eligibility;
 pub mod number;
 pub mod revocation;
 pub mod settings;
+pub mod signing;
 
 use serde::{Deserialize, Serialize};
 

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod attendance;
 pub mod attendance_import;
 pub mod certificate_changes;
+pub mod certificate_signing;
 pub mod certificate_team;
 pub mod certificates;
 pub mod checkin;

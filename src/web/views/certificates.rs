@@ -86,6 +86,7 @@ pub fn batch(
                 li { a href={ (base) "/dry-run" } { (t("certificates.dry_run_title")) } }
                 li { a href={ (base) "/preview" } { (t("certificates.preview")) } }
                 li { a href={ (base) "/team" } { (t("certificates.team_title")) } }
+                li { a href={ (base) "/signed" } { (t("signing.title")) } }
             }
             @if !settings.saved {
                 p { (t("certificates.not_set")) }
@@ -360,8 +361,8 @@ pub fn verified(ctx: &PageContext, found: &Verified) -> Markup {
                 dt { (t("verify.organiser")) } dd { (event.organiser_office) }
                 dt { (t("verify.issued")) } dd { (crate::i18n::dates::date(lang, &row.issued_at.and_utc().with_timezone(&event.time_zone))) }
             }
-            @if row.signed_at.is_some() {
-                p { (t("verify.signed")) }
+            @if let Some(at) = row.signed_at {
+                p { (signed_text(lang, row.signer.as_deref(), &format::moment(lang, at.and_utc(), event.time_zone))) }
             }
         },
     )
@@ -379,4 +380,16 @@ pub fn unknown(ctx: &PageContext) -> Markup {
             p { (lang.t("verify.unknown_hint")) }
         },
     )
+}
+
+/// "Signed electronically by … on …": the signers and time as the
+/// signature states them.
+fn signed_text(lang: Lang, signer: Option<&str>, moment: &str) -> String {
+    match signer {
+        Some(signer) => lang.tf(
+            "verify.signed_by",
+            &[("signer", &signer), ("moment", &moment)],
+        ),
+        None => lang.tf("verify.signed", &[("moment", &moment)]),
+    }
 }

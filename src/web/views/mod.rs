@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod attendance_import;
 pub mod by_region;
 pub mod certificate_changes;
+pub mod certificate_signing;
 pub mod certificate_team;
 pub mod certificates;
 pub mod checkin;
