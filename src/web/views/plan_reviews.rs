@@ -192,8 +192,10 @@ fn activities(lang: Lang, rows: &[Row]) -> Markup {
             a.partner.clone(),
         ]
     };
+    // Five columns of free text outgrow the page at any width: the box
+    // scrolls (its rows stack on a phone), not the page.
     html! {
-        table.stack {
+        div.table tabindex="0" role="region" aria-label=(t("plan.field.activities")) { table.stack {
             thead { tr {
                 th scope="col" { (t("plan_review.row")) }
                 @for column in columns { th scope="col" { (column) } }
@@ -216,7 +218,7 @@ fn activities(lang: Lang, rows: &[Row]) -> Markup {
                     }
                 }
             }
-        }
+        } }
     }
 }
 
