@@ -441,6 +441,49 @@ async fn signed_certificates_come_back_each_file_taken_or_refused_with_its_reaso
     );
 }
 
+backend_tests!(a_certificate_signed_after_its_e_mail_left_is_sent_again_signed);
+/// The e-mail went out with the unsigned file; the signed one came back
+/// later: sending the e-mail again sends the signed file.
+async fn a_certificate_signed_after_its_e_mail_left_is_sent_again_signed(backend: TestBackend) {
+    let issued = issued(spawn_app(&backend).await).await;
+    let app = &issued.app;
+    let mail_id = issued.mail_id.clone();
+    app.db
+        .run(move |conn| -> Result<(), bimtek::db::DbError> {
+            Ok(outbox::mark_sent(conn, &mail_id, Utc::now())?)
+        })
+        .await
+        .unwrap();
+    let signed = fixture("signed-id.pdf");
+    let (status, page) = upload(&issued.organiser, vec![("signed-id.pdf", signed.clone())]).await;
+    assert_eq!(status, 200, "{app}: {page}");
+    assert!(
+        result_of(&page, "signed-id.pdf").contains("Diterima"),
+        "{app}: {page}"
+    );
+
+    let page = format!("{BASE}/issued/{}", issued.certificate.id);
+    let response = issued.organiser.post(&format!("{page}/resend"), &[]).await;
+    assert_eq!(response.status(), 303, "{app}");
+    let id = issued.certificate.id.clone();
+    let copy = app
+        .db
+        .run(move |conn| -> Result<_, bimtek::db::DbError> {
+            let row = certificates::find(conn, &id)?.expect("the certificate");
+            Ok(outbox::find(conn, &row.mail_id.expect("its e-mail"))?)
+        })
+        .await
+        .unwrap()
+        .expect("the copy");
+    assert_ne!(copy.id, issued.mail_id, "{app}: a new message");
+    let files = outbox_files(app, &copy).await;
+    assert_eq!(files.len(), 1, "{app}");
+    assert_eq!(
+        files[0].2, signed,
+        "{app}: the copy carries the signed file"
+    );
+}
+
 backend_tests!(a_file_that_is_neither_pdf_nor_zip_is_refused_on_the_form);
 async fn a_file_that_is_neither_pdf_nor_zip_is_refused_on_the_form(backend: TestBackend) {
     let issued = issued(spawn_app(&backend).await).await;

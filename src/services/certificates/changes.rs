@@ -21,6 +21,7 @@ use crate::domain::certificate::revocation::check_reason;
 use crate::domain::event::{Event, FieldError};
 use crate::domain::session::total_jp;
 use crate::error::Error;
+use crate::integrations::storage::FileKey;
 use crate::services::mail;
 
 /// One certificate, with the one it replaced and the one replacing it.
@@ -174,6 +175,13 @@ pub async fn resend(
         // A certificate's e-mail refers to its PDF in storage by key: no
         // inline file to move first.
         let copy = mail::queue_copy(conn, (&mail_id, None), (&actor, address.as_deref()), now)?;
+        // The last e-mail may have left before the certificate was signed:
+        // the copy carries the signed file.
+        let keys =
+            [&row.unsigned_key, &row.signed_key].map(|k| k.as_deref().and_then(FileKey::parse));
+        if let [Some(unsigned), Some(signed)] = keys {
+            mail::attach_instead(conn, &copy, (&unsigned, &signed))?;
+        }
         repo::set_mail(conn, &row.id, &copy)?;
         audit::Entry::new("certificate.resent")
             .by(&actor)
