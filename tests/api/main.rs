@@ -8,6 +8,7 @@ mod attendance;
 mod attendance_import;
 mod authorisation;
 mod certificate_changes;
+mod certificate_issuing;
 mod certificate_signing;
 mod certificates;
 mod checkin;
