@@ -341,7 +341,14 @@ async fn main() {
 
         let (mut ends, mut references) = (Vec::new(), Vec::new());
         for round in 0..rounds {
-            let event = event(&db, &organiser, &base_url, &format!("r{round}"), holders).await;
+            let event = event(
+                &db,
+                &organiser,
+                &base_url,
+                &format!("putaran-{round}"),
+                holders,
+            )
+            .await;
             let reference_first = round % 2 == 1;
             if reference_first {
                 references.push(plain_messages(&db, &smtp, holders).await);
