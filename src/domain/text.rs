@@ -10,6 +10,11 @@ use std::borrow::Cow;
 
 use super::event::FieldError;
 
+/// A filter as typed in a list's address: trimmed, or `None` when blank.
+pub fn given(raw: &str) -> Option<String> {
+    Some(raw.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
 /// The kind of field: how long it may be and whether it has lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Text {

@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::by_region::{self, Counted, Labels};
-use super::forms::{self, Errors, Field, csrf, input, radios, select, summarised};
+use super::forms::{self, Errors, Field, csrf, input, pages_of, radios, select, summarised};
 use super::{format, layout};
 use crate::domain::attendance::{
     EntryForm, EventResult, Outcome, SessionAttendance, SessionResult, Status,
@@ -920,26 +920,4 @@ pub fn answers_page(
             (pages_of(lang, (&base, ""), number, answers.answered.len(), ANSWERS_PAGE))
         },
     )
-}
-
-/// Links to the pages of a list; `query` is the rest of its address
-/// (ending in `&` when not empty).
-fn pages_of(
-    lang: Lang,
-    (base, query): (&str, &str),
-    number: usize,
-    total: usize,
-    size: usize,
-) -> Markup {
-    let pages = total.div_ceil(size).max(1);
-    let at = |n: usize| format!("{base}?{query}page={n}");
-    html! {
-        @if pages > 1 {
-            nav.pages aria-label=(lang.t("roster.pages")) {
-                @if number > 0 { a rel="prev" href=(at(number - 1)) { "← " (lang.t("roster.previous")) } }
-                span { (lang.tf("attendance.page", &[("page", &(number + 1)), ("pages", &pages)])) }
-                @if number + 1 < pages { a rel="next" href=(at(number + 1)) { (lang.t("roster.next")) " →" } }
-            }
-        }
-    }
 }

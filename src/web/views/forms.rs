@@ -407,6 +407,28 @@ pub fn post_button(
     }
 }
 
+/// Links to the pages of a list; `query` is the rest of its address
+/// (ending in `&` when not empty).
+pub(super) fn pages_of(
+    lang: Lang,
+    (base, query): (&str, &str),
+    number: usize,
+    total: usize,
+    size: usize,
+) -> Markup {
+    let pages = total.div_ceil(size).max(1);
+    let at = |n: usize| format!("{base}?{query}page={n}");
+    html! {
+        @if pages > 1 {
+            nav.pages aria-label=(lang.t("roster.pages")) {
+                @if number > 0 { a rel="prev" href=(at(number - 1)) { "← " (lang.t("roster.previous")) } }
+                span { (lang.tf("attendance.page", &[("page", &(number + 1)), ("pages", &pages)])) }
+                @if number + 1 < pages { a rel="next" href=(at(number + 1)) { (lang.t("roster.next")) " →" } }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::shown_value;

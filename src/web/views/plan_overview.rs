@@ -10,6 +10,7 @@ use crate::domain::action_plan::filter::{state_name, strategy_of};
 use crate::domain::action_plan::{Filter, State, Strategy, strategy_name};
 use crate::domain::event::Event;
 use crate::domain::region::{Directory, Region};
+use crate::domain::text::given;
 use crate::i18n::Lang;
 use crate::services::action_plans::Listed;
 use crate::services::plan_overview::{Overview, PAGE_SIZE};
@@ -36,16 +37,15 @@ pub struct PlanQuery {
 
 impl PlanQuery {
     pub fn filter(&self) -> Filter {
-        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         Filter {
-            text: some(&self.q),
+            text: given(&self.q),
             state: State::ALL
                 .into_iter()
                 .find(|s| state_name(*s) == self.state.trim()),
             late: !self.late.trim().is_empty(),
             strategy: strategy_of(self.strategy.trim()),
-            province_code: some(&self.province),
-            regency_code: some(&self.regency).filter(|_| !self.province.trim().is_empty()),
+            province_code: given(&self.province),
+            regency_code: given(&self.regency).filter(|_| !self.province.trim().is_empty()),
         }
     }
 

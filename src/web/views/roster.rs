@@ -9,6 +9,7 @@ use crate::domain::event::{Event, FieldError};
 use crate::domain::question::{Kind, Question, QuestionForm};
 use crate::domain::region::Region;
 use crate::domain::registration::{Decision, Filter, Status};
+use crate::domain::text::given;
 use crate::i18n::Labelled;
 use crate::services::roster::{ImportLine, PAGE_SIZE, Page, Preview};
 use crate::web::extract::PageContext;
@@ -40,12 +41,11 @@ pub struct ListQuery {
 
 impl ListQuery {
     pub fn filter(&self) -> Filter {
-        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         Filter {
-            text: some(&self.q),
+            text: given(&self.q),
             status: Status::from_name(self.status.trim()),
-            province_code: some(&self.province),
-            regency_code: some(&self.regency).filter(|_| !self.province.trim().is_empty()),
+            province_code: given(&self.province),
+            regency_code: given(&self.regency).filter(|_| !self.province.trim().is_empty()),
         }
     }
 
