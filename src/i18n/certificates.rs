@@ -35,6 +35,19 @@ pub fn reasons_text(lang: Lang, reasons: &[Reason]) -> String {
         .join("; ")
 }
 
+/// Why a certificate could not be rendered, as the render job keeps it
+/// ("glyph:王", "picture:…"), in words; any other reason (a mail server's
+/// answer) as it came.
+pub fn render_reason(lang: Lang, stored: &str) -> String {
+    if let Some(text) = stored.strip_prefix("glyph:") {
+        lang.tf("certificate.error.glyph", &[("text", &text)])
+    } else if stored.starts_with("picture:") {
+        lang.t("certificate.error.picture").to_owned()
+    } else {
+        stored.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,21 +143,44 @@ fn decode(bytes: &Picture) -> Result<Image, RenderError> {
     image.map_err(RenderError::Picture)
 }
 
+/// Whether `bytes` print: decoded and written into a page as a
+/// certificate would be, so that a damaged file (a PNG or JPEG by its
+/// first bytes alone) or a 16-bit one is refused on upload, not found out
+/// when a thousand certificates fail to render.
+pub fn check_picture(bytes: Picture) -> Result<(), RenderError> {
+    let image = decode(&bytes)?;
+    let mut document = Document::new();
+    let mut page = document.start_page_with(
+        krilla::page::PageSettings::from_wh(100.0, 100.0).expect("a page of 100 pt"),
+    );
+    let mut surface = page.surface();
+    let size = krilla::geom::Size::from_wh(100.0, 100.0).expect("a size of 100 pt");
+    surface.draw_image(image, size);
+    surface.finish();
+    page.finish();
+    document.finish().map(drop).map_err(failure)
+}
+
 /// The certificate as a PDF/A-2b file.
 pub fn render(layout: &Layout, certificate: &Certificate) -> Result<Vec<u8>, RenderError> {
     let pictures = Pictures::decode(certificate)?;
-    let configuration = ConfigurationBuilder::new()
-        .with_archival_validator(Archival::A2_B)
-        .finish()
-        .map_err(|e| RenderError::Pdf(format!("{e:?}")))?;
-    let mut document = Document::new_with(SerializeSettings {
-        configuration,
-        ..SerializeSettings::default()
-    });
+    let mut document = archival_document()?;
     document.set_metadata(metadata(certificate));
     front::draw(&mut document, layout, certificate, &pictures);
     back::draw(&mut document, layout, certificate);
     document.finish().map_err(failure)
+}
+
+/// A document that krilla checks against PDF/A-2b as it writes.
+fn archival_document() -> Result<Document, RenderError> {
+    let configuration = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A2_B)
+        .finish()
+        .map_err(|e| RenderError::Pdf(format!("{e:?}")))?;
+    Ok(Document::new_with(SerializeSettings {
+        configuration,
+        ..SerializeSettings::default()
+    }))
 }
 
 fn metadata(certificate: &Certificate) -> Metadata {

@@ -11,7 +11,7 @@ pub mod layout;
 pub mod sample;
 mod text;
 
-pub use certificate::{Certificate, RenderError, render};
+pub use certificate::{Certificate, RenderError, check_picture, render};
 pub use layout::Layout;
 
 #[cfg(test)]

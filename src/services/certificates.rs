@@ -128,6 +128,11 @@ pub fn requirement_value(requirement: Requirement) -> &'static str {
     requirement.stored()
 }
 
+/// A certificate type as a form or an address names it.
+pub fn kind_value(kind: Kind) -> &'static str {
+    kind.stored()
+}
+
 fn read_settings(conn: &mut DbConnection, event: &Event) -> Result<Settings, Error> {
     let event_id = event.id.to_string();
     let saved_types = repo::types_of(conn, &event_id)?;
@@ -323,6 +328,16 @@ pub async fn set_picture(
     picture: Picture,
     bytes: bytes::Bytes,
 ) -> Result<(), Error> {
+    let printable = std::sync::Arc::new(bytes.to_vec());
+    tokio::task::spawn_blocking(move || pdf::check_picture(printable))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?
+        .map_err(|_| {
+            Error::Invalid(vec![FieldError::new(
+                "picture",
+                "certificate.error.picture_unreadable",
+            )])
+        })?;
     // Stored first: a file nobody refers to is harmless, a key to no file
     // is not. Storing is idempotent (the key is the content's hash).
     let key = storage
@@ -542,13 +557,16 @@ pub fn issue_one(
 
 /// Issues a participant's certificate to everyone eligible who holds
 /// none, in the order of the dry run (by name), in one transaction; how
-/// many were issued.
+/// many were issued. Two organisers (or two instances) issuing at once
+/// take turns: the second finds the first one's holders served and
+/// issues to nobody twice.
 pub async fn issue_eligible(db: &Db, actor: &Account, event: &Event) -> Result<usize, Error> {
     let (actor, event) = (actor.clone(), event.clone());
     db.transaction(move |conn| {
         let now = Utc::now();
-        let settings = read_settings(conn, &event)?;
         let event_id = event.id.to_string();
+        repo::lock_numbering(conn, &event_id, Kind::Participant)?;
+        let settings = read_settings(conn, &event)?;
         let (candidates, sessions) = candidates(conn, &event, &settings, now)?;
         let jp = total_jp(&sessions);
         let seats: HashMap<String, RegistrationRow> =
@@ -601,11 +619,54 @@ pub enum Progress {
     Revoked,
 }
 
+impl Progress {
+    /// The names the batch page filters by.
+    pub const NAMES: [&'static str; 5] = ["waiting", "rendered", "emailed", "failed", "revoked"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Progress::Waiting => "waiting",
+            Progress::Rendered => "rendered",
+            Progress::Emailed => "emailed",
+            Progress::Failed(_) => "failed",
+            Progress::Revoked => "revoked",
+        }
+    }
+}
+
 /// A certificate on the batch page.
 #[derive(Clone, Debug)]
 pub struct Issued {
     pub row: CertificateRow,
     pub progress: Progress,
+}
+
+/// Which certificates of the batch page are shown.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    /// Part of a holder's name or of a number, in any case.
+    pub text: Option<String>,
+    /// One of [`Progress::NAMES`].
+    pub progress: Option<String>,
+    /// A type's [`kind_value`].
+    pub kind: Option<String>,
+}
+
+impl ListFilter {
+    pub fn keeps(&self, issued: &Issued) -> bool {
+        let text = self.text.as_deref().map(str::to_lowercase);
+        text.is_none_or(|text| {
+            issued.row.holder_name.to_lowercase().contains(&text)
+                || issued.row.number.to_lowercase().contains(&text)
+        }) && self
+            .progress
+            .as_deref()
+            .is_none_or(|name| issued.progress.name() == name)
+            && self
+                .kind
+                .as_deref()
+                .is_none_or(|kind| issued.row.kind.stored() == kind)
+    }
 }
 
 fn progress(row: &CertificateRow, mail: repo::MailState) -> Progress {
@@ -909,13 +970,25 @@ fn compose(
 }
 
 /// Renders on the blocking pool: a certificate takes milliseconds of CPU.
-async fn render(certificate: pdf::Certificate) -> Result<Vec<u8>, String> {
+async fn render(certificate: pdf::Certificate) -> Result<Vec<u8>, pdf::RenderError> {
     tokio::task::spawn_blocking(move || {
-        let layout = LAYOUT.as_ref().map_err(Clone::clone)?;
-        pdf::render(layout, &certificate).map_err(|e| e.to_string())
+        let layout = LAYOUT
+            .as_ref()
+            .map_err(|e| pdf::RenderError::Pdf(e.clone()))?;
+        pdf::render(layout, &certificate)
     })
     .await
-    .map_err(|e| e.to_string())?
+    .map_err(|e| pdf::RenderError::Pdf(e.to_string()))?
+}
+
+/// A render failure as a certificate keeps it, for the pages to put in
+/// the reader's words ([`crate::i18n::certificates::render_reason`]).
+fn stored_reason(error: &pdf::RenderError) -> String {
+    match error {
+        pdf::RenderError::MissingGlyph(text) => format!("glyph:{text}"),
+        pdf::RenderError::Picture(detail) => format!("picture:{detail}"),
+        pdf::RenderError::Pdf(detail) => detail.clone(),
+    }
 }
 
 /// The layout with this event's settings and a sample holder: what the
@@ -965,7 +1038,19 @@ pub async fn preview(
         pictures,
         base_url,
     );
-    render(certificate).await.map_err(Error::Internal)
+    // What the organisers can mend is said on the settings page.
+    render(certificate).await.map_err(|error| {
+        let refused = |message, args| {
+            Error::Invalid(vec![FieldError::new("preview", message).with_args(args)])
+        };
+        match error {
+            pdf::RenderError::MissingGlyph(text) => {
+                refused("certificate.error.glyph", vec![("text", text)])
+            }
+            pdf::RenderError::Picture(_) => refused("certificate.error.picture", Vec::new()),
+            pdf::RenderError::Pdf(detail) => Error::Internal(detail),
+        }
+    })
 }
 
 /// Renders one certificate, stores it, and queues its e-mail.
@@ -1018,7 +1103,7 @@ impl BackgroundJob for Render {
                 return Outcome {
                     result: Err(JobFailure::Permanent(reason)),
                     record: Some(Box::new(move |conn| {
-                        repo::set_render_error(conn, &id, &recorded)
+                        repo::set_render_error(conn, &id, Some(&recorded))
                     })),
                 };
             }
@@ -1113,7 +1198,9 @@ async fn stored_file(context: &JobContext, r: &ToRender) -> Result<StoredPdf, Fa
         pictures,
         &context.base_url,
     );
-    let bytes = render(certificate).await.map_err(Failure::Refused)?;
+    let bytes = render(certificate)
+        .await
+        .map_err(|e| Failure::Refused(stored_reason(&e)))?;
     let sha256 = format!("{:x}", Sha256::digest(&bytes));
     let len = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     let key = context.storage.put(bytes.into()).await.map_err(later)?;

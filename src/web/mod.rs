@@ -322,6 +322,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(certificates::issue)),
         )
         .service(
+            resource("/manage/events/{slug}/certificates/retry")
+                .route(post().to(certificates::retry)),
+        )
+        .service(
             resource("/manage/events/{slug}/certificates/issue/{registration}")
                 .route(post().to(certificate_changes::issue_one)),
         )

@@ -612,6 +612,11 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             &[],
             staff_only(303, 303),
         ),
+        post(
+            "/manage/events/bimtek-kita/certificates/retry",
+            &[],
+            staff_only(303, 303),
+        ),
         get(
             "/my/certificates/tidak-ada",
             [SIGN_IN, 404, 404, 404, 404, 404, 404],

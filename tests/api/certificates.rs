@@ -77,6 +77,20 @@ pub(crate) async fn held(app: TestApp) -> Held {
 }
 
 impl Held {
+    /// Participant `n`, added by the organisers: a confirmed seat.
+    pub(crate) async fn seat(&self, n: usize) -> String {
+        let fields: HashMap<String, String> = person(n).into_iter().collect();
+        registrations::add_by_hand(
+            &self.app.db,
+            &self.event,
+            fields,
+            &self.admin,
+            &origin(&self.app.address),
+        )
+        .await
+        .expect("the participant is added")
+    }
+
     /// Participant `n`, confirmed, who attended from `from` to `until`
     /// (empty: the whole session) and whose plan is in `plan`.
     pub(crate) async fn participant(
@@ -85,16 +99,7 @@ impl Held {
         (from, until): (&str, &str),
         plan: State,
     ) -> String {
-        let fields: HashMap<String, String> = person(n).into_iter().collect();
-        let id = registrations::add_by_hand(
-            &self.app.db,
-            &self.event,
-            fields,
-            &self.admin,
-            &origin(&self.app.address),
-        )
-        .await
-        .expect("the participant is added");
+        let id = self.seat(n).await;
         let response = self
             .rina
             .post(
@@ -214,6 +219,14 @@ async fn the_settings_form_names_each_mistake_and_keeps_what_was_typed(backend: 
         page.contains(r#"<p class="error" id="f-picture-error">Isi berkas ini bukan"#)
             && page.contains(r##"href="#f-picture">Gambar latar: Isi berkas ini bukan"##),
         "{app}: the message stands by the background's field: {page}"
+    );
+    // A PNG by its first bytes that does not print: refused on upload, not
+    // when every certificate fails to render.
+    let (status, page) = upload("logo", ("rusak.png", logo[..logo.len() / 2].to_vec())).await;
+    assert_eq!(status, 422, "{app}: {page}");
+    assert!(
+        page.contains("Gambar ini tidak dapat dibaca: berkasnya rusak"),
+        "{app}: {page}"
     );
     let (status, page) = upload("signature-2", ("ttd.png", logo.clone())).await;
     assert_eq!(status, 422, "{app}: {page}");

@@ -7,6 +7,7 @@ mod action_plans;
 mod attendance;
 mod attendance_import;
 mod authorisation;
+mod certificate_batch;
 mod certificate_changes;
 mod certificate_issuing;
 mod certificate_signing;

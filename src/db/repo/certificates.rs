@@ -40,6 +40,20 @@ pub fn save_type(conn: &mut DbConnection, row: &CertificateTypeRow) -> QueryResu
     Ok(())
 }
 
+/// Waits for every other issuer of the type (PostgreSQL's row lock, held
+/// to the end of this transaction) without taking a number: what this
+/// transaction reads afterwards includes what they committed.
+pub fn lock_numbering(conn: &mut DbConnection, event_id: &str, kind: Kind) -> QueryResult<()> {
+    diesel::update(
+        certificate_types::table
+            .filter(certificate_types::event_id.eq(event_id))
+            .filter(certificate_types::kind.eq(kind.stored())),
+    )
+    .set(certificate_types::next_number.eq(certificate_types::next_number))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Takes the type's next number: the counter goes up by one in this
 /// transaction, whose row lock (PostgreSQL) holds every other issuer of
 /// the type until it ends; rolled back, the number is free again.
@@ -186,7 +200,9 @@ pub fn set_rendered(
     .map(|n| n == 1)
 }
 
-pub fn set_render_error(conn: &mut DbConnection, id: &str, error: &str) -> QueryResult<()> {
+/// Records why the certificate cannot be rendered; `None` when it is to be
+/// tried again.
+pub fn set_render_error(conn: &mut DbConnection, id: &str, error: Option<&str>) -> QueryResult<()> {
     diesel::update(certificates::table.find(id))
         .set(certificates::render_error.eq(error))
         .execute(conn)

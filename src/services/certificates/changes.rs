@@ -4,10 +4,12 @@
 //! Each runs in one transaction; the new certificate is rendered and
 //! e-mailed by the same job as every other ([`super::Render`]).
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::{Holder, Issued, candidates, issue_one, progress, read_settings, team};
+use super::{
+    Holder, Issued, Progress, Render, candidates, issue_one, progress, read_settings, team,
+};
 use crate::db::Db;
 use crate::db::DbConnection;
 use crate::db::models::CertificateRow;
@@ -22,6 +24,7 @@ use crate::domain::event::{Event, FieldError};
 use crate::domain::session::total_jp;
 use crate::error::Error;
 use crate::integrations::storage::FileKey;
+use crate::jobs;
 use crate::services::mail;
 
 /// One certificate, with the one it replaced and the one replacing it.
@@ -169,20 +172,10 @@ pub async fn resend(
         if row.revoked_at.is_some() {
             return Err(refused("certificate", "certificate.error.resend_revoked"));
         }
-        let Some(mail_id) = row.mail_id else {
+        if row.mail_id.is_none() {
             return Err(refused("certificate", "certificate.error.resend_not_yet"));
-        };
-        // A certificate's e-mail refers to its PDF in storage by key: no
-        // inline file to move first.
-        let copy = mail::queue_copy(conn, (&mail_id, None), (&actor, address.as_deref()), now)?;
-        // The last e-mail may have left before the certificate was signed:
-        // the copy carries the signed file.
-        let keys =
-            [&row.unsigned_key, &row.signed_key].map(|k| k.as_deref().and_then(FileKey::parse));
-        if let [Some(unsigned), Some(signed)] = keys {
-            mail::attach_instead(conn, &copy, (&unsigned, &signed))?;
         }
-        repo::set_mail(conn, &row.id, &copy)?;
+        send_again(conn, &row, (&actor, address.as_deref()), now)?;
         audit::Entry::new("certificate.resent")
             .by(&actor)
             .event(Some(&event.id.to_string()))
@@ -190,6 +183,76 @@ pub async fn resend(
             .address(address.as_deref())
             .record(conn, now)?;
         Ok(())
+    })
+    .await
+}
+
+/// Queues a copy of the certificate's last e-mail, which its delivery then
+/// follows. Nothing for a certificate whose e-mail was never queued.
+fn send_again(
+    conn: &mut DbConnection,
+    row: &CertificateRow,
+    by: (&Account, Option<&str>),
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let Some(mail_id) = &row.mail_id else {
+        return Ok(());
+    };
+    // A certificate's e-mail refers to its PDF in storage by key: no
+    // inline file to move first.
+    let copy = mail::queue_copy(conn, (mail_id, None), by, now)?;
+    // The last e-mail may have left before the certificate was signed:
+    // the copy carries the signed file.
+    let keys = [&row.unsigned_key, &row.signed_key].map(|k| k.as_deref().and_then(FileKey::parse));
+    if let [Some(unsigned), Some(signed)] = keys {
+        mail::attach_instead(conn, &copy, (&unsigned, &signed))?;
+    }
+    repo::set_mail(conn, &row.id, &copy)?;
+    Ok(())
+}
+
+/// Tries every failed certificate of the event in force again: one that
+/// could not be rendered is rendered anew (after the organisers mended
+/// what stopped it: a picture, a character the fonts lack), one whose
+/// e-mail the mail server refused is sent again. How many were retried.
+pub async fn retry_failed(
+    db: &Db,
+    actor: &Account,
+    event: &Event,
+    address: Option<String>,
+) -> Result<usize, Error> {
+    let (actor, event) = (actor.clone(), event.clone());
+    db.transaction(move |conn| {
+        let now = Utc::now();
+        let event_id = event.id.to_string();
+        let mut retried = 0;
+        for (row, mail) in repo::of_event(conn, &event_id)? {
+            if !matches!(progress(&row, mail), Progress::Failed(_)) {
+                continue;
+            }
+            if row.render_error.is_some() {
+                repo::set_render_error(conn, &row.id, None)?;
+                jobs::enqueue_or_rerun(
+                    conn,
+                    &Render {
+                        certificate_id: row.id.clone(),
+                    },
+                    now,
+                )?;
+            } else {
+                send_again(conn, &row, (&actor, address.as_deref()), now)?;
+            }
+            retried += 1;
+        }
+        if retried > 0 {
+            audit::Entry::new("certificate.retried")
+                .by(&actor)
+                .event(Some(&event_id))
+                .subject(&retried.to_string())
+                .address(address.as_deref())
+                .record(conn, now)?;
+        }
+        Ok(retried)
     })
     .await
 }

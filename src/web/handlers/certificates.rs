@@ -11,8 +11,10 @@ use super::accounts::NoFields;
 use super::{page, see_other};
 use crate::domain::certificate::settings::SettingsForm;
 use crate::domain::event::{Event, FieldError};
+use crate::domain::text::given;
 use crate::error::Error;
-use crate::services::certificates::{self, Picture};
+use crate::services::accounts::Origin;
+use crate::services::certificates::{self, ListFilter, Picture, Progress};
 use crate::web::AppState;
 use crate::web::extract::{Form, ManagedEvent, Member, PageContext};
 use crate::web::upload::{Kind, Refusal, Upload, UploadPolicy};
@@ -27,10 +29,51 @@ impl UploadPolicy for PictureUpload {
     const FIELD: &'static str = "picture";
 }
 
-#[derive(Deserialize, Default)]
+/// The batch page's filters and page, as they travel in its address.
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(default)]
 pub struct BatchQuery {
+    /// Part of a holder's name or of a number.
+    pub q: String,
+    /// One of the progress names, or empty for all.
+    pub status: String,
+    /// A certificate type, or empty for all.
+    pub kind: String,
+    /// 0-based.
+    pub page: usize,
     /// How many were issued by the action that led here.
-    issued: Option<usize>,
+    pub issued: Option<usize>,
+    /// How many failed ones were tried again.
+    pub retried: Option<usize>,
+}
+
+impl BatchQuery {
+    pub fn filter(&self) -> ListFilter {
+        ListFilter {
+            text: given(&self.q),
+            progress: given(&self.status).filter(|s| Progress::NAMES.contains(&s.as_str())),
+            kind: given(&self.kind),
+        }
+    }
+
+    /// The same list's address without its page: the rest of a link to
+    /// one of its pages (ending in `&` when not empty).
+    pub fn filter_query(&self) -> String {
+        let fields = [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("kind", &self.kind),
+        ];
+        let kept: Vec<_> = fields
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect();
+        if kept.is_empty() {
+            String::new()
+        } else {
+            serde_urlencoded::to_string(kept).unwrap_or_default() + "&"
+        }
+    }
 }
 
 pub async fn batch(
@@ -41,7 +84,23 @@ pub async fn batch(
 ) -> Result<Markup, Error> {
     let settings = certificates::settings(&state.db, &event).await?;
     let list = certificates::issued(&state.db, &event).await?;
-    Ok(views::batch(&ctx, &event, &settings, &list, query.issued))
+    Ok(views::batch(&ctx, (&event, &settings), &list, &query))
+}
+
+/// Renders again every certificate that could not be rendered, and sends
+/// again every e-mail the mail server refused.
+pub async fn retry(
+    state: web::Data<AppState>,
+    ManagedEvent { account, event }: ManagedEvent,
+    origin: Origin,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, Error> {
+    let retried =
+        certificates::changes::retry_failed(&state.db, &account, &event, origin.address).await?;
+    Ok(see_other(&format!(
+        "{}?retried={retried}",
+        views::base(&event)
+    )))
 }
 
 pub async fn settings_page(
@@ -137,14 +196,28 @@ pub async fn preview(
     ctx: PageContext,
     ManagedEvent { event, .. }: ManagedEvent,
 ) -> Result<HttpResponse, Error> {
-    let bytes = certificates::preview(
+    let preview = certificates::preview(
         &state.db,
         &state.storage,
         &event,
         (ctx.lang, &state.base_url),
     )
-    .await?;
-    Ok(pdf_response(&format!("{}-contoh-sertifikat.pdf", event.slug), "inline").body(bytes))
+    .await;
+    match preview {
+        Ok(bytes) => Ok(
+            pdf_response(&format!("{}-contoh-sertifikat.pdf", event.slug), "inline").body(bytes),
+        ),
+        // A character the fonts lack, a picture that does not print: the
+        // settings page says which, where it can be mended.
+        Err(Error::Invalid(errors)) => {
+            let settings = certificates::settings(&state.db, &event).await?;
+            Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::settings_page(&ctx, &event, &settings, &settings.form(), (&errors, None)),
+            ))
+        }
+        Err(error) => Err(error),
+    }
 }
 
 pub async fn dry_run(

@@ -4,8 +4,8 @@
 use maud::{Markup, html};
 
 use super::forms::{
-    Errors, Field, Look, checkbox, csrf, input, message, post_button, select, summarised, textarea,
-    upload_form,
+    Errors, Field, Look, checkbox, csrf, input, message, pages_of, post_button, select, summarised,
+    textarea, upload_form,
 };
 use super::{format, layout};
 use crate::domain::certificate::Kind;
@@ -13,13 +13,13 @@ use crate::domain::certificate::eligibility::{Eligibility, Requirement};
 use crate::domain::certificate::settings::SettingsForm;
 use crate::domain::event::{Event, FieldError};
 use crate::i18n::Lang;
-use crate::i18n::certificates::reasons_text;
+use crate::i18n::certificates::{reasons_text, render_reason};
 use crate::services::CertificateRow;
 use crate::services::certificates::{
     Candidate, Counts, Issued, Picture, Progress, Settings, Verified,
 };
 use crate::web::extract::PageContext;
-use crate::web::handlers::certificates::PictureUpload;
+use crate::web::handlers::certificates::{BatchQuery, PictureUpload};
 use crate::web::upload::UploadPolicy;
 
 /// Where an event's certificate pages live.
@@ -54,32 +54,63 @@ pub(super) fn progress_text(lang: Lang, progress: &Progress) -> String {
         Progress::Waiting => lang.t("certificates.progress.waiting").to_owned(),
         Progress::Rendered => lang.t("certificates.progress.rendered").to_owned(),
         Progress::Emailed => lang.t("certificates.progress.emailed").to_owned(),
-        Progress::Failed(reason) => lang.tf("certificates.progress.failed", &[("reason", reason)]),
+        Progress::Failed(reason) => lang.tf(
+            "certificates.progress.failed",
+            &[("reason", &render_reason(lang, reason))],
+        ),
         Progress::Revoked => lang.t("certificates.progress.revoked").to_owned(),
     }
 }
 
+/// Certificates shown on one page of the batch page.
+pub const BATCH_PAGE: usize = 50;
+
 /// The batch page: the settings in short, counts, the issue button and
-/// every certificate with where its delivery stands.
+/// the certificates with where their delivery stands, found by name or
+/// number and by status, a page at a time.
 pub fn batch(
     ctx: &PageContext,
-    event: &Event,
-    settings: &Settings,
+    (event, settings): (&Event, &Settings),
     list: &[Issued],
-    issued_now: Option<usize>,
+    query: &BatchQuery,
 ) -> Markup {
     let lang = ctx.lang;
     let t = |key| lang.t(key);
     let base = base(event);
     let counts = Counts::of(list);
+    let filter = query.filter();
+    let shown: Vec<&Issued> = list.iter().filter(|i| filter.keeps(i)).collect();
+    let pages = shown.len().div_ceil(BATCH_PAGE).max(1);
+    let number = query.page.min(pages - 1);
+    let statuses: Vec<(String, String)> =
+        std::iter::once((String::new(), t("certificates.all_states").to_owned()))
+            .chain(Progress::NAMES.iter().map(|&name| {
+                (
+                    name.to_owned(),
+                    lang.t(&format!("certificates.state.{name}")).to_owned(),
+                )
+            }))
+            .collect();
+    let kinds: Vec<(String, String)> =
+        std::iter::once((String::new(), t("certificates.all_kinds").to_owned()))
+            .chain(Kind::ALL.iter().map(|&kind| {
+                (
+                    crate::services::certificates::kind_value(kind).to_owned(),
+                    kind_label(lang, kind).to_owned(),
+                )
+            }))
+            .collect();
     layout::page(
         ctx,
         t("certificates.title"),
         html! {
             p.back { a href={ "/manage/events/" (event.slug) } lang=[format::authored(lang)] { (event.title) } }
             h1 { (t("certificates.title")) }
-            @if let Some(n) = issued_now {
+            @if let Some(n) = query.issued {
                 p.success role="status" { (lang.tf("certificates.issued_now", &[("n", &n)])) }
+            }
+            @if let Some(n) = query.retried {
+                p.success role="status" { (lang.tf("certificates.retried", &[("n", &n)])) }
             }
             ul.links {
                 li { a href={ (base) "/settings" } { (t("certificates.settings_title")) } }
@@ -121,30 +152,44 @@ pub fn batch(
             @if settings.saved && settings.of(Kind::Participant).enabled {
                 (post_button(ctx, &format!("{base}/issue"), t("certificates.issue_all"), &[], Look::Primary))
             }
+            @if counts.failed > 0 {
+                p.hint { (t("certificates.retry_hint")) }
+                (post_button(ctx, &format!("{base}/retry"), &lang.tf("certificates.retry", &[("n", &counts.failed)]), &[], Look::Secondary))
+            }
             h2 #list { (t("certificates.list")) }
             @if list.is_empty() {
                 p { (t("certificates.none")) }
             } @else {
-                div.table tabindex="0" role="region" aria-labelledby="list" {
-                    table.stack {
-                        thead { tr {
-                            th scope="col" { (t("certificates.number")) }
-                            th scope="col" { (t("certificates.holder")) }
-                            th scope="col" { (t("certificates.kind_label")) }
-                            th scope="col" { (t("certificates.status")) }
-                        } }
-                        tbody {
-                            @for issued in list {
-                                tr {
-                                    td { a href=(super::certificate_changes::detail_path(event, &issued.row.id)) { (issued.row.number) } }
-                                    td { (issued.row.holder_name) }
-                                    td { (kind_label(lang, issued.row.kind)) }
-                                    td { (progress_text(lang, &issued.progress)) }
+                form.filters method="get" action=(base) role="search" aria-label=(t("certificates.find")) {
+                    (input(lang, Field::new("q", t("certificates.find_label"), "search", &query.q).optional(), &Errors::none()))
+                    (select(lang, "status", t("certificates.status"), &statuses, &query.status, &Errors::none()))
+                    (select(lang, "kind", t("certificates.kind_label"), &kinds, &query.kind, &Errors::none()))
+                    button.secondary type="submit" { (t("certificates.show")) }
+                }
+                p role="status" { (lang.tf("certificates.shown", &[("n", &shown.len()), ("all", &list.len())])) }
+                @if !shown.is_empty() {
+                    div.table tabindex="0" role="region" aria-labelledby="list" {
+                        table.stack {
+                            thead { tr {
+                                th scope="col" { (t("certificates.number")) }
+                                th scope="col" { (t("certificates.holder")) }
+                                th scope="col" { (t("certificates.kind_label")) }
+                                th scope="col" { (t("certificates.status")) }
+                            } }
+                            tbody {
+                                @for issued in shown.iter().skip(number * BATCH_PAGE).take(BATCH_PAGE) {
+                                    tr {
+                                        td { a href=(super::certificate_changes::detail_path(event, &issued.row.id)) { (issued.row.number) } }
+                                        td { (issued.row.holder_name) }
+                                        td { (kind_label(lang, issued.row.kind)) }
+                                        td { (progress_text(lang, &issued.progress)) }
+                                    }
                                 }
                             }
                         }
                     }
                 }
+                (pages_of(lang, (&base, &query.filter_query()), number, shown.len(), BATCH_PAGE))
             }
         },
     )
