@@ -13,6 +13,8 @@
 //! first.
 
 mod common;
+#[path = "common/plain_mail.rs"]
+mod plain_mail;
 #[path = "common/seed.rs"]
 mod seed;
 #[path = "../tests/api/support/smtp.rs"]
@@ -28,10 +30,9 @@ use bimtek::domain::account::Account;
 use bimtek::domain::certificate::settings::SettingsForm;
 use bimtek::domain::event::{Event, NewEvent};
 use bimtek::domain::session::SessionForm;
-use bimtek::email::Template;
 use bimtek::i18n::Lang;
 use bimtek::integrations::storage::StorageConfig;
-use bimtek::services::{self, accounts, certificates, mail};
+use bimtek::services::{self, accounts, certificates};
 use chrono::{NaiveTime, Utc};
 use chrono_tz::Tz;
 use common::number;
@@ -272,28 +273,7 @@ async fn issue_all(
 async fn plain_messages(db: &Db, smtp: &smtp::SmtpServer, count: usize) -> f64 {
     let already = smtp.received().len();
     let started = Instant::now();
-    db.transaction(move |conn| -> Result<(), DbError> {
-        for i in 0..count {
-            let to = format!("peserta{i}@perpusdes.example.id");
-            let args: [(&str, &dyn std::fmt::Display); 3] = [
-                ("name", &"Peserta Bimtek"),
-                ("link", &"https://bimtek.example.id/my/sign-in/x"),
-                ("minutes", &30),
-            ];
-            let outgoing = mail::Outgoing {
-                template: Template::SignIn,
-                lang: Lang::Id,
-                to: &to,
-                event_id: None,
-                args: &args,
-                attachments: Vec::new(),
-            };
-            mail::enqueue(conn, outgoing, Utc::now())?;
-        }
-        Ok(())
-    })
-    .await
-    .unwrap();
+    plain_mail::queue(db, count).await;
     smtp.wait_for(already + count, Duration::from_secs(600))
         .await;
     started.elapsed().as_secs_f64()

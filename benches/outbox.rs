@@ -7,6 +7,8 @@
 //! MESSAGES (default 5000) and WORKERS (job workers, default 32 as in production) change the run.
 
 mod common;
+#[path = "common/plain_mail.rs"]
+mod plain_mail;
 #[path = "../tests/api/support/smtp.rs"]
 mod smtp;
 
@@ -14,12 +16,7 @@ use std::time::{Duration, Instant};
 
 use bimtek::app::Application;
 use bimtek::config::Settings;
-use bimtek::db::DbError;
-use bimtek::email::Template;
-use bimtek::i18n::Lang;
 use bimtek::integrations::storage::StorageConfig;
-use bimtek::services::mail;
-use chrono::Utc;
 use common::number;
 
 #[tokio::main]
@@ -46,28 +43,7 @@ async fn main() {
         tokio::spawn(app.run_until_stopped());
 
         let started = Instant::now();
-        db.transaction(move |conn| -> Result<(), DbError> {
-            for i in 0..messages {
-                let to = format!("peserta{i}@perpusdes.example.id");
-                let args: [(&str, &dyn std::fmt::Display); 3] = [
-                    ("name", &"Peserta Bimtek"),
-                    ("link", &"https://bimtek.example.id/my/sign-in/x"),
-                    ("minutes", &30),
-                ];
-                let outgoing = mail::Outgoing {
-                    template: Template::SignIn,
-                    lang: Lang::Id,
-                    to: &to,
-                    event_id: None,
-                    args: &args,
-                    attachments: Vec::new(),
-                };
-                mail::enqueue(conn, outgoing, Utc::now())?;
-            }
-            Ok(())
-        })
-        .await
-        .unwrap();
+        plain_mail::queue(&db, messages).await;
         let queued = started.elapsed();
         let delivered = Instant::now();
         smtp.wait_for(messages, Duration::from_secs(600)).await;
