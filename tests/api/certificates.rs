@@ -307,6 +307,11 @@ async fn everyone_eligible_gets_a_numbered_certificate_by_mail_and_to_download(
     // Issuing again issues nobody twice.
     let response = held.rina.post(&format!("{BASE}/issue"), &[]).await;
     assert_eq!(Browser::location(&response), format!("{BASE}?issued=0"));
+    let (_, page) = held.rina.text(&format!("{BASE}?issued=0")).await;
+    assert!(
+        page.contains("Tidak ada sertifikat baru: setiap peserta yang memenuhi syarat sudah memegang sertifikat."),
+        "{app}: {page}"
+    );
 
     let mut to: Vec<&str> = received.iter().map(|m| m.rcpt_to[0].as_str()).collect();
     to.sort();

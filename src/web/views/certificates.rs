@@ -106,8 +106,10 @@ pub fn batch(
         html! {
             p.back { a href={ "/manage/events/" (event.slug) } lang=[format::authored(lang)] { (event.title) } }
             h1 { (t("certificates.title")) }
-            @if let Some(n) = query.issued {
-                p.success role="status" { (lang.tf("certificates.issued_now", &[("n", &n)])) }
+            @match query.issued {
+                Some(0) => p role="status" { (t("certificates.issued_none")) },
+                Some(n) => p.success role="status" { (lang.tf("certificates.issued_now", &[("n", &n)])) },
+                None => {},
             }
             @if let Some(n) = query.retried {
                 p.success role="status" { (lang.tf("certificates.retried", &[("n", &n)])) }
