@@ -469,3 +469,20 @@ pub struct MaterialVersionRow {
     pub uploaded_by: String,
     pub created_at: NaiveDateTime,
 }
+
+/// A speaker's profile beside their account; the name is the account's.
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Debug, Clone)]
+#[diesel(table_name = super::schema::speaker_profiles)]
+#[diesel(treat_none_as_null = true)]
+pub struct SpeakerProfileRow {
+    pub user_id: String,
+    pub institution: String,
+    pub position: String,
+    pub bio: String,
+    pub photo_key: Option<String>,
+    pub photo_width: Option<i32>,
+    pub photo_height: Option<i32>,
+    pub time_zone: Option<String>,
+    pub updated_by: String,
+    pub updated_at: NaiveDateTime,
+}

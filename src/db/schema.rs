@@ -541,6 +541,23 @@ diesel::joinable!(certificate_settings -> events (event_id));
 diesel::joinable!(certificates -> events (event_id));
 diesel::joinable!(certificates -> registrations (registration_id));
 
+diesel::table! {
+    speaker_profiles (user_id) {
+        user_id -> Text,
+        institution -> Text,
+        position -> Text,
+        bio -> Text,
+        photo_key -> Nullable<Text>,
+        photo_width -> Nullable<Integer>,
+        photo_height -> Nullable<Integer>,
+        time_zone -> Nullable<Text>,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(speaker_profiles -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     events,
     jobs,
@@ -578,4 +595,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificates,
     materials,
     material_versions,
+    speaker_profiles,
 );

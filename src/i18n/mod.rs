@@ -337,6 +337,11 @@ mod tests {
             "certificate.error.holds",
             "certificate.error.not_eligible",
             "certificate.error.none_chosen",
+            "profile.error.name",
+            "profile.error.time_zone",
+            "profile.error.photo_unreadable",
+            "profile.error.photo_dimensions",
+            "audit.action.speaker.profile_updated",
         ] {
             keys.push(message.to_owned());
         }

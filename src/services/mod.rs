@@ -26,6 +26,7 @@ pub mod ops;
 pub mod passwords;
 pub mod plan_overview;
 pub mod plan_reviews;
+pub mod profiles;
 pub mod questions;
 pub mod regions;
 pub mod registrations;

@@ -23,6 +23,7 @@ use crate::error::Error;
 use crate::i18n::{Lang, dates};
 use crate::services::accounts::Origin;
 use crate::services::attendance::reports;
+use crate::services::profiles::{self, SpeakerProfile};
 use crate::services::{session_mail, zoom_sync};
 
 /// What the event page shows of its sessions.
@@ -30,6 +31,8 @@ use crate::services::{session_mail, zoom_sync};
 pub struct Agenda {
     pub sessions: Vec<Session>,
     pub total_jp: u32,
+    /// The profiles of the sessions' speakers, by account.
+    pub profiles: HashMap<String, SpeakerProfile>,
 }
 
 /// A session before and after an organiser changed it (a higher
@@ -68,8 +71,15 @@ pub async fn zoom_at_work(db: &Db, event: &Event) -> Result<HashSet<String>, Err
 /// The public agenda: the event's sessions and their JP.
 pub(crate) fn read_agenda(conn: &mut DbConnection, event_id: &str) -> Result<Agenda, Error> {
     let sessions = repo::of_event(conn, event_id)?;
+    let mut speakers: Vec<(String, String)> = Vec::new();
+    for speaker in sessions.iter().flat_map(|s| &s.speakers) {
+        if !speakers.iter().any(|(id, _)| *id == speaker.id) {
+            speakers.push((speaker.id.clone(), speaker.name.clone()));
+        }
+    }
     Ok(Agenda {
         total_jp: total_jp(&sessions),
+        profiles: profiles::of_users(conn, &speakers)?,
         sessions,
     })
 }

@@ -84,8 +84,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::{
         accounts, action_plans, admin, attendance, attendance_import, certificate_changes,
         certificate_signing, certificate_team, certificates, checkin, events, follow_up_reports,
-        follow_ups, materials, ops, plan_overview, plan_reviews, public, registration, roster,
-        sessions, webhooks,
+        follow_ups, materials, ops, plan_overview, plan_reviews, profiles, public, registration,
+        roster, sessions, webhooks,
     };
     use web::post;
     cfg.service(resource("/").route(get().to(public::home)))
@@ -153,6 +153,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/my").route(get().to(accounts::my_page)))
         .service(resource("/my/sessions").route(get().to(sessions::speaking)))
+        .service(
+            resource("/my/profile")
+                .route(get().to(profiles::own_page))
+                .route(post().to(profiles::save_own)),
+        )
+        .service(resource("/speakers/{user_id}/photo/{key}").route(get().to(profiles::photo)))
         .service(resource("/my/certificates/{id}").route(get().to(certificates::download)))
         .service(resource("/verify/{code}").route(get().to(certificates::verify)))
         .service(
@@ -289,6 +295,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(materials::upload)),
         )
         .service(resource("/manage/events/{slug}/materials").route(get().to(materials::overview)))
+        .service(
+            resource("/manage/events/{slug}/speakers/{user_id}")
+                .route(get().to(profiles::speaker_page))
+                .route(post().to(profiles::save_speaker)),
+        )
         .service(
             resource("/manage/events/{slug}/materials/{id}/hide").route(post().to(materials::hide)),
         )

@@ -95,7 +95,7 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
     .await;
     let ours = create_event(&app.db, event("bimtek-kita", Tz::Asia__Jakarta, true)).await;
     let theirs = create_event(&app.db, event("bimtek-mereka", Tz::Asia__Jakarta, true)).await;
-    staff(
+    let speaker = staff(
         &app.db,
         "narasumber@perpusnas.example.id",
         false,
@@ -659,6 +659,32 @@ async fn every_route_answers_each_role_as_it_should(backend: TestBackend) {
             staff_only(422, 422),
         ),
         get("/my/sessions", [SIGN_IN, SIGN_IN, 200, 200, 200, 200, 200]),
+        // Profiles: staff keep their own; the organisers of an event keep
+        // those of its speakers (a form that is not a multipart upload is
+        // let through, then refused); photos are anyone's to see.
+        get("/my/profile", [SIGN_IN, SIGN_IN, 200, 200, 200, 200, 200]),
+        post(
+            "/my/profile",
+            &[("name", "Nama")],
+            [SIGN_IN, SIGN_IN, 422, 422, 422, 422, 422],
+        ),
+        get(
+            format!("/manage/events/bimtek-kita/speakers/{}", speaker.id),
+            staff_only(200, 200),
+        ),
+        post(
+            format!("/manage/events/bimtek-kita/speakers/{}", speaker.id),
+            &[("name", "Nama")],
+            staff_only(422, 422),
+        ),
+        get(
+            "/manage/events/bimtek-kita/speakers/tidak-ada",
+            staff_only(404, 404),
+        ),
+        get(
+            format!("/speakers/{}/photo/tidak-ada", speaker.id),
+            all(404),
+        ),
         // Session materials: put up by the session's speakers (the
         // speaker here has no session) and the event's organisers, read by
         // whoever their visibility admits.

@@ -327,7 +327,8 @@ async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
     );
     assert!(
         html.contains("Strategi pengembangan perpustakaan berbasis inklusi sosial")
-            && html.contains("Narasumber: Dr. Ahmad Fauzi, M.Hum.")
+            && html.contains("Narasumber:</p>")
+            && html.contains(r#"<span class="name">Dr. Ahmad Fauzi, M.Hum.</span>"#)
             && html.contains(r##"<a href="#agenda">11 JP</a>"##),
         "the agenda: {html}"
     );

@@ -25,6 +25,7 @@ mod ops;
 mod pages;
 mod plan_overview;
 mod plan_reviews;
+mod profiles;
 mod regions;
 mod registrations;
 mod security;

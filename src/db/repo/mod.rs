@@ -20,6 +20,7 @@ pub mod secrets;
 pub mod session_registrants;
 pub mod sessions;
 pub mod signed_certificates;
+pub mod speaker_profiles;
 pub mod tokens;
 pub mod users;
 pub mod zoom_webhooks;

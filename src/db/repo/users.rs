@@ -138,6 +138,19 @@ pub fn set_password(
         .map(drop)
 }
 
+/// The name someone is shown by, with its titles.
+pub fn rename(
+    conn: &mut DbConnection,
+    id: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::name.eq(name), users::updated_at.eq(now.naive_utc())))
+        .execute(conn)
+        .map(drop)
+}
+
 /// Ends every session of the account: their cookies carry the old value.
 pub fn end_sessions(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
     diesel::update(users::table.find(id))

@@ -17,6 +17,7 @@ pub mod materials;
 pub mod ops;
 pub mod plan_overview;
 pub mod plan_reviews;
+pub mod profiles;
 pub mod public;
 pub mod registration;
 pub mod roster;

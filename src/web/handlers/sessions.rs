@@ -10,7 +10,7 @@ use crate::domain::event::{Event, FieldError};
 use crate::domain::session::SessionForm;
 use crate::error::Error;
 use crate::services::accounts::Origin;
-use crate::services::sessions;
+use crate::services::{profiles, sessions};
 use crate::web::AppState;
 use crate::web::extract::{Form, ManagedEvent, PageContext, Staff};
 use crate::web::views::sessions::{self as views, FormPage, list_path};
@@ -193,5 +193,6 @@ pub async fn speaking(
     Staff(account): Staff,
 ) -> Result<Markup, Error> {
     let sessions = sessions::of_speaker(&state.db, &account).await?;
-    Ok(views::speaking(&ctx, &sessions))
+    let profile = profiles::own(&state.db, &account).await?;
+    Ok(views::speaking(&ctx, &sessions, profile.time_zone))
 }

@@ -268,6 +268,7 @@ pub fn my_page(
             }
             @if account.memberships.iter().any(|m| m.role == EventRole::Speaker) {
                 p { a href="/my/sessions" { (lang.t("speaking.title")) } }
+                p { a href="/my/profile" { (lang.t("profile.own_title")) } }
             }
             @if !registrations.is_empty() {
                 section aria-labelledby="registrations" {

@@ -83,7 +83,12 @@ pub fn manage_event(
                 } @else {
                     ul {
                         @for (role, user) in team {
-                            li { (user.name) " <" (user.email) "> — " (lang.t(&format!("role.{role}"))) }
+                            li {
+                                (user.name) " <" (user.email) "> — " (lang.t(&format!("role.{role}")))
+                                @if role == EventRole::Speaker.as_str() {
+                                    " · " a href=(super::profiles::speaker_path(event, &user.id)) { (lang.t("profile.link")) span.visually-hidden { ": " (user.name) } }
+                                }
+                            }
                         }
                     }
                 }

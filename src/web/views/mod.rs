@@ -21,6 +21,7 @@ pub mod layout;
 pub mod materials;
 pub mod plan_overview;
 pub mod plan_reviews;
+pub mod profiles;
 pub mod public;
 pub mod registration;
 pub mod roster;

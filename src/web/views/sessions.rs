@@ -14,6 +14,7 @@ use super::{format, layout};
 use crate::domain::event::{Event, FieldError};
 use crate::domain::registrant::LinkStanding;
 use crate::domain::session::{Delivery, Session, SessionForm, Speaker, ZoomStatus, derived_jp};
+use crate::domain::speaker::shown_zone;
 use crate::domain::time::zone_label;
 use crate::i18n::{Labelled, Lang};
 use crate::services::sessions::Agenda;
@@ -92,7 +93,12 @@ pub fn agenda(lang: Lang, event: &Event, agenda: &Agenda, own_zone: Option<Tz>) 
                                 }
                             }
                             @if !session.speakers.is_empty() {
-                                p { (lang.t("agenda.speakers")) ": " (speaker_names(session)) }
+                                p.label { (lang.t("agenda.speakers")) ":" }
+                                ul.speakers {
+                                    @for speaker in &session.speakers {
+                                        li { (super::profiles::card(lang, &speaker.name, agenda.profiles.get(&speaker.id))) }
+                                    }
+                                }
                             }
                             p.meta {
                                 (lang.tf("agenda.jp", &[("n", &session.plan.jp())]))
@@ -383,9 +389,10 @@ pub fn delete_page(ctx: &PageContext, event: &Event, session: &Session) -> Marku
     )
 }
 
-/// A speaker's sessions across events, each in its event's zone, with the
-/// link to join (never the host's start link).
-pub fn speaking(ctx: &PageContext, sessions: &[(Session, Event)]) -> Markup {
+/// A speaker's sessions across events, in the zone they chose (each in its
+/// event's zone when they chose none), with the link to join (never the
+/// host's start link), their materials and their profile.
+pub fn speaking(ctx: &PageContext, sessions: &[(Session, Event)], own_zone: Option<Tz>) -> Markup {
     let lang = ctx.lang;
     layout::page(
         ctx,
@@ -393,6 +400,13 @@ pub fn speaking(ctx: &PageContext, sessions: &[(Session, Event)]) -> Markup {
         html! {
             p.back { a href="/my" { (lang.t("my.title")) } }
             h1 { (lang.t("speaking.title")) }
+            p {
+                @match own_zone {
+                    Some(zone) => (lang.tf("speaking.own_zone", &[("zone", &zone_label(zone, Utc::now()))])),
+                    None => (lang.t("speaking.event_zone")),
+                }
+                " " a href="/my/profile" { (lang.t("speaking.profile")) }
+            }
             @if sessions.is_empty() {
                 p { (lang.t("speaking.none")) }
             } @else {
@@ -401,7 +415,7 @@ pub fn speaking(ctx: &PageContext, sessions: &[(Session, Event)]) -> Markup {
                         li.event {
                             h2 lang=[format::authored(lang)] { (session.plan.title) }
                             p.office { a href={ "/events/" (event.slug) "#agenda" } lang=[format::authored(lang)] { (event.title) } }
-                            p.when { (when(lang, event, session)) }
+                            p.when { (format::span(lang, session.plan.starts_at, session.plan.ends_at, shown_zone(own_zone, event.time_zone))) }
                             p { (held(lang, session)) }
                             @if let Some(link) = session.join_link() {
                                 p { a href=(link) { (lang.t("speaking.join")) } br; code { (link) } }
