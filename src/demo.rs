@@ -199,6 +199,7 @@ pub async fn seed(db: &Db, storage: &Storage, zoom_host: Option<&str>) -> Result
         first_day,
     )
     .await?;
+    speaker(db, storage, &accounts[2], &created[0], &sessions[3]).await?;
     let siti =
         accounts::ensure_participant(db, PARTICIPANT, "Siti Aminah, S.IPI", crate::i18n::Lang::Id)
             .await?;
@@ -933,6 +934,149 @@ fn demo_origin() -> Origin {
         address: None,
         lang: crate::i18n::Lang::Id,
     }
+}
+
+/// The speaker's profile, kept as they keep it on /my/profile (their
+/// photo sent as a PNG and made a small JPEG there), and the materials of
+/// their workshop, put up as they put them up: the plan's template to read
+/// now, its worked example once the workshop is over.
+async fn speaker(
+    db: &Db,
+    storage: &Storage,
+    speaker: &crate::domain::account::Account,
+    event: &crate::domain::event::Event,
+    workshop: &Session,
+) -> Result<(), Error> {
+    use crate::domain::material::MaterialForm;
+    use crate::services::materials::{self, Addition, StoredFile};
+    use crate::services::profiles::{self, Whose};
+
+    let profile = crate::domain::speaker::ProfileForm {
+        name: "Dr. Ahmad Fauzi, M.Hum.".into(),
+        institution: "Perpustakaan Nasional Republik Indonesia".into(),
+        position: "Pustakawan Ahli Utama".into(),
+        bio: "Pendamping program Transformasi Perpustakaan Berbasis Inklusi Sosial sejak 2018 \
+              di Sumatera dan Sulawesi. Menulis tentang layanan perpustakaan desa dan kemitraan \
+              perpustakaan dengan pemerintah daerah."
+            .into(),
+        time_zone: Some(String::new()),
+        remove_photo: false,
+    }
+    .check()
+    .map_err(Error::Invalid)?;
+    profiles::save(
+        (db, storage),
+        speaker,
+        Whose::Own,
+        profile,
+        Some(bytes::Bytes::from(portrait())),
+        &demo_origin(),
+    )
+    .await?;
+    for (title, availability, name, text) in [
+        (
+            "Templat Rencana Tindak Lanjut (RTL)",
+            "now",
+            "Templat RTL.pdf",
+            "Templat Rencana Tindak Lanjut: kegiatan, sasaran, jadwal, mitra.",
+        ),
+        (
+            "Contoh RTL yang dibahas dalam praktik",
+            "session_end",
+            "Contoh RTL.pdf",
+            "Contoh RTL perpustakaan desa: kelas literasi digital bersama karang taruna.",
+        ),
+    ] {
+        let bytes = handout(text);
+        let size = bytes.len() as u64;
+        let key = storage
+            .put(bytes::Bytes::from(bytes))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let form = MaterialForm {
+            title: title.into(),
+            visibility: "registered".into(),
+            availability: availability.into(),
+            link: String::new(),
+        };
+        let checked = form.check(true).map_err(Error::Invalid)?;
+        let file = StoredFile {
+            key: key.to_string(),
+            name: name.into(),
+            kind: "pdf".into(),
+            size,
+        };
+        materials::add(
+            db,
+            speaker,
+            event,
+            &workshop.id,
+            Addition::New(checked, Some(file)),
+            &demo_origin(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A portrait drawn for the demo: a head and shoulders on blue, as a PNG.
+fn portrait() -> Vec<u8> {
+    let (width, height) = (480u32, 600u32);
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        let (x, y) = (f64::from(x), f64::from(y));
+        let head = ((x - 240.0) / 95.0).powi(2) + ((y - 230.0) / 120.0).powi(2) <= 1.0;
+        let shoulders = ((x - 240.0) / 210.0).powi(2) + ((y - 600.0) / 190.0).powi(2) <= 1.0;
+        if head {
+            image::Rgb([196, 150, 118])
+        } else if shoulders {
+            image::Rgb([38, 56, 90])
+        } else {
+            image::Rgb([200, 220, 238])
+        }
+    });
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("a drawn picture encodes");
+    png
+}
+
+/// A one-page PDF of one line of text, as a handout stands in the demo.
+fn handout(text: &str) -> Vec<u8> {
+    let content = format!("BT /F1 14 Tf 56 780 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
+         /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
+            .to_owned(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
 }
 
 /// The Bengkulu bimtek's sessions: an opening, talks by the speaker on

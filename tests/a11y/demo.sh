@@ -40,7 +40,11 @@
 #     the second version waiting for them and its review sent without a
 #     comment (its errors), and what changed between its versions (the last
 #     two, and one version with itself);
-#   - as the speaker: their page, their sessions and the event page;
+#   - as the speaker: their page, their sessions, the event page, their
+#     profile (and its errors) and their workshop's materials; the
+#     organiser also sees the event's materials, the workshop's and the
+#     speaker's profile as organisers keep it (and its errors); the event's
+#     materials signed out and as the participant;
 #   - as the participant (signed in by the e-mailed link, read from the
 #     demo's .eml folder): their page, giving up a seat, their action plan
 #     (a draft, saved again with its month written in words, and printed), the public pages as
@@ -180,6 +184,11 @@ import=$(curl -sf -o /dev/null -w '%{redirect_url}' -b "$organiser" -F "csrf_tok
   -F "file=@$work/import.csv;type=text/csv" "$base$manage/registrations/import")
 import=${import#"$base"}
 session=$(curl -sf -b "$organiser" "$base$manage/sessions" | grep -o "/sessions/[0-9a-f-]*/edit" | head -n 1 | cut -d/ -f3)
+# The speaker's workshop, with its two materials (one open now, one after
+# the workshop), as the speaker reaches it; their profile as organisers
+# keep it, from the event's team.
+workshop=$(curl -sf -b "$speaker" "$base/my/sessions" | grep -o "$manage/sessions/[0-9a-f-]*/materials" | tail -n 1)
+speaker_profile=$(curl -sf -b "$organiser" "$base$manage" | grep -o "$manage/speakers/[0-9a-f-]*" | head -n 1)
 # Self check-in: the two sessions not on Zoom; the last one's window opened
 # (its code and QR code shown), the other's not yet.
 checkins=$(curl -sf -b "$organiser" "$base$manage/sessions" | grep -o "$manage/sessions/[0-9a-f-]*/checkin" | uniq)
@@ -271,7 +280,7 @@ for link in sign_in_link reset_link invitation_link; do
 done
 [ -n "$setup" ] || { echo "demo.sh: a fresh serve printed no setup link" >&2; exit 1; }
 
-public=(/ "/events/$slug" /halaman-yang-tidak-ada /verify/kode-yang-tidak-dikenal
+public=(/ "/events/$slug" "/events/$slug/materials" /halaman-yang-tidak-ada /verify/kode-yang-tidak-dikenal
   "$revoked_code" "$valid_code"
   "/events/$slug/register"
   "submit:/events/$slug/register?full_name=Dra.+Siti+Aminah&email=siti@&whatsapp=12&nip=1985&province_code=17"
@@ -309,14 +318,17 @@ organiser_pages=(/my "$manage" "submit:$manage?name=&email=salah@" "$manage/edit
   "submit:$manage/certificates/team?members=" "$revoked" "$reissued" "submit:$reissued?reason="
   "submit:$manage/certificates/settings?participant_pattern=%7Bnomor%7D&signing_place="
   "$manage/certificates/signed"
+  "$manage/materials" "$workshop" "$speaker_profile" "submit:$speaker_profile?name=&bio=Pustakawan"
   "/events/$slug")
-speaker_pages=(/my /my/sessions "/events/$slug")
+speaker_pages=(/my /my/sessions "/events/$slug" /my/profile "submit:/my/profile?name=&time_zone=Asia/Makassar"
+  "$workshop")
 reviewer_pages=(/my "$manage/plans" "$revised_plan" "submit:$revised_plan?general="
   "$revised_plan/changes" "$revised_plan/changes?from=1&to=1")
 revising_pages=(/my "$revising_plan")
 reporting_pages=(/my "$reporting_form")
 reported_pages=("$reported_form" "submit:$reported_form?report-0-progress=done&report-0-realised_on=")
 participant_pages=(/my "$seat" "$plan" "submit:$plan?title=Pojok+Literasi+Digital" "$plan/print" / "/events/$slug" "/events/$slug/register"
+  "/events/$slug/materials"
   "$checkin_page" "submit:$checkin_page?code=12" "/checkin/$(echo "$unopened" | cut -d/ -f6)")
 
 # check LANGUAGE ROLE [OPTIONS] BASE PATH...

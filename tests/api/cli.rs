@@ -363,6 +363,27 @@ async fn the_demo_serves_the_bengkulu_bimtek_in_indonesian() {
         html.contains("Dr. Ahmad Fauzi, M.Hum."),
         "the demo speaker is in the team: {html}"
     );
+    // Their profile is on the agenda, with their photo; their workshop has
+    // two materials, one open now and one once it is over.
+    let (_, html) = organiser
+        .text(&format!("/events/{}", bimtek::demo::MAIN_EVENT_SLUG))
+        .await;
+    assert!(
+        html.contains("Pustakawan Ahli Utama, Perpustakaan Nasional Republik Indonesia")
+            && html.contains("src=\"/speakers/"),
+        "the speaker's profile: {html}"
+    );
+    let (_, html) = organiser
+        .text(&format!(
+            "/manage/events/{}/materials",
+            bimtek::demo::MAIN_EVENT_SLUG
+        ))
+        .await;
+    assert!(
+        html.contains("Templat Rencana Tindak Lanjut (RTL)")
+            && html.contains("Contoh RTL yang dibahas dalam praktik"),
+        "the workshop's materials: {html}"
+    );
 
     // The first day, on Zoom, is over: its attendance is Zoom's report.
     let manage = format!("/manage/events/{}", bimtek::demo::MAIN_EVENT_SLUG);
