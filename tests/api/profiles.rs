@@ -205,6 +205,11 @@ async fn a_speaker_keeps_their_profile_and_the_agenda_shows_it(backend: TestBack
         event_page.contains("Pustakawan Ahli Utama, Perpustakaan Nasional RI"),
         "{app}: {event_page}"
     );
+    assert!(
+        event_page.contains("<summary>Riwayat singkat<span class=\"visually-hidden\">: Dr. Ahmad Fauzi, M.Hum.</span></summary>")
+            && event_page.contains("Pustakawan sejak 1998.\nMenulis tentang TPBIS."),
+        "{app}: the biography, folded: {event_page}"
+    );
     let photo = event_page
         .split("src=\"/speakers/")
         .nth(1)

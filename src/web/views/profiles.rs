@@ -110,7 +110,7 @@ pub fn form_page(ctx: &PageContext, page: &FormPage<'_>) -> Markup {
 }
 
 /// A speaker as the agenda shows them: a small photo, the name, the
-/// position and institution.
+/// position and institution, and their short biography folded under it.
 pub fn card(lang: Lang, name: &str, profile: Option<&SpeakerProfile>) -> Markup {
     let about = profile
         .map(|p| {
@@ -129,6 +129,12 @@ pub fn card(lang: Lang, name: &str, profile: Option<&SpeakerProfile>) -> Markup 
         }
         span.name { (name) }
         @if !about.is_empty() { br; small lang=[format::authored(lang)] { (about) } }
+        @if let Some(bio) = profile.map(|p| p.bio.as_str()).filter(|b| !b.is_empty()) {
+            details.bio {
+                summary { (lang.t("profile.bio")) span.visually-hidden { ": " (name) } }
+                p lang=[format::authored(lang)] { (bio) }
+            }
+        }
     }
 }
 
