@@ -33,6 +33,10 @@ pub trait UploadPolicy {
     const FILES: usize = 1;
     /// What the form's other fields may weigh together.
     const FIELDS_LIMIT: usize = OTHER_FIELDS;
+    /// Whether a sent name that is no plain file name (see [`plain_name`])
+    /// is refused rather than cleaned: for files offered to others under
+    /// the name they were sent with.
+    const PLAIN_NAMES_ONLY: bool = false;
 }
 
 /// A file's kind, as its content shows it.
@@ -194,6 +198,27 @@ pub fn safe_name(sent: &str, kind: Kind) -> String {
         cleaned
     };
     format!("{stem}.{}", kind.extension())
+}
+
+/// Whether `sent` is a file name and nothing more: no folders (`/` or
+/// `\`), not `.` or `..`, no control characters (NUL among them), and
+/// something left once trimmed.
+pub fn plain_name(sent: &str) -> bool {
+    let name = sent.trim();
+    !matches!(name, "" | "." | "..")
+        && !name.contains(['/', '\\'])
+        && !sent.chars().any(char::is_control)
+}
+
+/// Refuses a sent name that is no plain name, where `P` says so.
+fn check_name<P: UploadPolicy>(sent: &str) -> Result<(), Refusal> {
+    if P::PLAIN_NAMES_ONLY && !plain_name(sent) {
+        return Err(Refusal::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldError::new(P::FIELD, "upload.error.name"),
+        ));
+    }
+    Ok(())
 }
 
 /// A form with a file among its fields.
@@ -417,6 +442,7 @@ async fn read_file<P: UploadPolicy>(
     if bytes.is_empty() && sent_name.is_empty() {
         return Ok(None);
     }
+    check_name::<P>(sent_name)?;
     let mut kind = match kind {
         Some(kind) => kind,
         None => sniff(&bytes, P::KINDS).ok_or_else(|| wrong_kind(P::FIELD, P::KINDS))?,
@@ -474,6 +500,7 @@ async fn spool<P: UploadPolicy>(
     if size == 0 && sent_name.is_empty() {
         return Ok(None);
     }
+    check_name::<P>(sent_name)?;
     let mut kind = match kind {
         Some(kind) => kind,
         None => sniff(&head, P::KINDS).ok_or_else(|| wrong_kind(P::FIELD, P::KINDS))?,
@@ -612,5 +639,31 @@ mod tests {
         assert_eq!(safe_name("...", Kind::Csv), "berkas.csv");
         assert_eq!(safe_name("laporan.pdf", Kind::Xlsx), "laporan.xlsx");
         assert_eq!(safe_name(&"x".repeat(500), Kind::Csv).len(), 104);
+    }
+
+    #[test]
+    fn a_plain_name_has_no_folders_and_nothing_hidden() {
+        for plain in [
+            "Strategi TPBIS.pdf",
+            "a..b.pdf",
+            "..slide.pptx",
+            "Modul (v2).docx",
+        ] {
+            assert!(plain_name(plain), "{plain}");
+        }
+        for not_plain in [
+            "../../etc/x.pdf",
+            "slide/../x.pdf",
+            "C:\\Users\\rina\\slide.pdf",
+            "..",
+            " . ",
+            "",
+            "   ",
+            "slide\u{0}.pdf",
+            "slide.pdf\n",
+            "sli\u{1b}de.pdf",
+        ] {
+            assert!(!plain_name(not_plain), "{not_plain:?}");
+        }
     }
 }

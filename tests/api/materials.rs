@@ -16,13 +16,13 @@ use crate::support::process::{bimtek, memory_mib, reset_peak, start};
 use crate::support::s3_server::S3Server;
 use crate::support::*;
 
-const SLUG: &str = "bimtek-materi";
-const SPEAKER: &str = "sari@perpusnas.example.id";
+pub const SLUG: &str = "bimtek-materi";
+pub const SPEAKER: &str = "sari@perpusnas.example.id";
 const OTHER_SPEAKER: &str = "budi@perpusnas.example.id";
 
 /// A session of the event on `date` (09.00 to 10.00 in the event's zone)
 /// with these speakers; its id.
-async fn session_on(
+pub async fn session_on(
     db: &Db,
     admin: &Account,
     event: &Event,
@@ -45,12 +45,12 @@ async fn session_on(
         .id
 }
 
-fn materials_path(session: &str) -> String {
+pub fn materials_path(session: &str) -> String {
     format!("/manage/events/{SLUG}/sessions/{session}/materials")
 }
 
 /// Sends the material form as a browser does: the fields, then the file.
-async fn send(
+pub async fn send(
     browser: &Browser,
     session: &str,
     fields: &[(&str, &str)],
@@ -78,7 +78,7 @@ async fn send(
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
-fn pdf(text: &str, size: usize) -> Vec<u8> {
+pub fn pdf(text: &str, size: usize) -> Vec<u8> {
     let mut bytes = format!("%PDF-1.7\n% {text}\n").into_bytes();
     bytes.resize(size.max(bytes.len()), b'.');
     bytes
@@ -111,7 +111,7 @@ fn material_ids(page: &str) -> Vec<String> {
 }
 
 /// The material titled `title` on a page listing materials.
-fn material_titled(page: &str, title: &str) -> String {
+pub fn material_titled(page: &str, title: &str) -> String {
     page.split("href=\"/materials/")
         .skip(1)
         .find(|part| {
@@ -202,17 +202,16 @@ async fn scene(backend: &TestBackend, storage: Option<&S3Server>) -> Scene {
     }
 }
 
-const NOW: [(&str, &str); 2] = [("visibility", "registered"), ("availability", "now")];
+pub const NOW: [(&str, &str); 2] = [("visibility", "registered"), ("availability", "now")];
 
 async fn materials_are_put_up_refused_and_read_as_allowed(s: &Scene) {
     let app = &s.app;
-    // The speaker puts up slides under a name with folders in it: kept
-    // under its last part alone.
+    // The speaker puts up slides.
     let (status, page) = send(
         &s.sari,
         &s.past,
         &[("title", "Strategi TPBIS"), NOW[0], NOW[1]],
-        Some(("../../etc/Strategi TPBIS.pdf", pdf("versi 1", 3000))),
+        Some(("Strategi TPBIS.pdf", pdf("versi 1", 3000))),
     )
     .await;
     assert_eq!(status, 303, "{app}: {page}");
@@ -262,6 +261,31 @@ async fn materials_are_put_up_refused_and_read_as_allowed(s: &Scene) {
     assert_eq!(status, 303, "{app}: {page}");
 
     // Refused, each with its message and what was typed kept.
+    for name in [
+        "../../etc/Strategi TPBIS.pdf",
+        "..\\..\\windows\\slide.pdf",
+        "C:\\Users\\sari\\slide.pdf",
+        "..",
+        "   ",
+        "slide\u{9b}.pdf",
+    ] {
+        let (status, page) = send(
+            &s.sari,
+            &s.past,
+            &[("title", "Nama aneh"), NOW[0], NOW[1]],
+            Some((name, pdf("nama", 300))),
+        )
+        .await;
+        assert_eq!(status, 422, "{app}: {name:?}: {page}");
+        assert!(
+            page.contains("Nama berkas tidak boleh berisi folder"),
+            "{app}: {name:?}: {page}"
+        );
+        assert!(
+            page.contains("value=\"Nama aneh\""),
+            "{app}: {name:?}: the title is kept"
+        );
+    }
     let program = b"MZ\x90\x00\x03\x00\x00\x00".repeat(200);
     let (status, page) = send(
         &s.sari,
@@ -406,7 +430,7 @@ async fn materials_are_put_up_refused_and_read_as_allowed(s: &Scene) {
     assert_eq!(
         first.headers()["content-disposition"],
         "attachment; filename=\"Strategi TPBIS.pdf\"; filename*=UTF-8''Strategi%20TPBIS.pdf",
-        "{app}: the folders of the sent name are gone"
+        "{app}: the name it was sent with"
     );
     assert_eq!(
         first.bytes().await.unwrap().to_vec(),

@@ -39,6 +39,8 @@ impl UploadPolicy for MaterialUpload {
         Kind::Jpeg,
         Kind::Png,
     ];
+    /// Participants download it under the name it was sent with.
+    const PLAIN_NAMES_ONLY: bool = true;
 }
 
 pub async fn session_page(
