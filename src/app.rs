@@ -24,7 +24,9 @@ use crate::integrations::storage::Storage;
 use crate::integrations::zoom::Zoom;
 use crate::jobs::{self, InstanceName, JobContext, Registry, WorkerConfig};
 use crate::secret::SecretKey;
-use crate::services::{attendance, certificates, follow_ups, mail, session_mail, zoom_sync};
+use crate::services::{
+    attendance, certificates, follow_ups, mail, material_digests, session_mail, zoom_sync,
+};
 use crate::telemetry::Metrics;
 use crate::web::{self as http, AppState, middleware};
 
@@ -297,4 +299,5 @@ fn job_registry(context: JobContext) -> Registry<JobContext> {
         .register::<follow_ups::Reminder>()
         .register::<certificates::Render>()
         .register::<attendance::webhooks::ReadWebhook>()
+        .register::<material_digests::Digest>()
 }

@@ -29,10 +29,11 @@ pub enum Template {
     PlanRevisionAsked,
     PlanAccepted,
     CertificateIssued,
+    MaterialsAvailable,
 }
 
 impl Template {
-    pub const ALL: [Template; 19] = [
+    pub const ALL: [Template; 20] = [
         Template::Invitation,
         Template::RoleGranted,
         Template::PasswordReset,
@@ -52,6 +53,7 @@ impl Template {
         Template::PlanRevisionAsked,
         Template::PlanAccepted,
         Template::CertificateIssued,
+        Template::MaterialsAvailable,
     ];
 
     pub fn key(self) -> &'static str {
@@ -75,6 +77,7 @@ impl Template {
             Template::PlanRevisionAsked => "plan_revision_asked",
             Template::PlanAccepted => "plan_accepted",
             Template::CertificateIssued => "certificate_issued",
+            Template::MaterialsAvailable => "materials_available",
         }
     }
 
@@ -105,6 +108,7 @@ impl Template {
             Template::CertificateIssued => {
                 &["name", "event", "number", "jp", "link", "verify", "contact"]
             }
+            Template::MaterialsAvailable => &["name", "event", "materials", "link", "contact"],
         }
     }
 }

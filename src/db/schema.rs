@@ -472,6 +472,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    material_digests (material_id) {
+        material_id -> Text,
+        event_id -> Text,
+        day -> Text,
+        announced_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(materials -> sessions (session_id));
 diesel::joinable!(material_versions -> materials (material_id));
 diesel::joinable!(action_plans -> registrations (registration_id));
@@ -596,4 +605,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     materials,
     material_versions,
     speaker_profiles,
+    material_digests,
 );

@@ -2,9 +2,11 @@
 //! read one and from when, what a material form may hold, and which part
 //! of a file a download asks for.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
+use chrono_tz::Tz;
 
 use super::event::FieldError;
+use super::time::local_to_utc;
 
 /// Who may see a material, beside the event's organisers and the
 /// session's speakers, who always may.
@@ -148,6 +150,45 @@ impl Terms {
             _ => Ok(()),
         }
     }
+}
+
+impl Terms {
+    /// When the material opens (or opened) to the event's registered
+    /// participants, put up at `added`; `None`: it never does (hidden, or
+    /// for organisers only).
+    pub fn opens_to_participants(&self, added: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if self.hidden || self.visibility == Visibility::Organisers {
+            return None;
+        }
+        Some(
+            self.availability
+                .from(self.session_start, self.session_end)
+                .map_or(added, |at| at.max(added)),
+        )
+    }
+}
+
+/// The hour of the day, in the event's zone, at which its registered
+/// participants are told in one e-mail of the materials that opened to
+/// them since the day before.
+pub const DIGEST_HOUR: u32 = 18;
+
+/// The day (in `zone`) whose digest tells of a material that opens at
+/// `at`: that day's when it opens before [`DIGEST_HOUR`], else the next.
+pub fn digest_day(at: DateTime<Utc>, zone: Tz) -> NaiveDate {
+    let local = at.with_timezone(&zone);
+    let day = local.date_naive();
+    if local.hour() < DIGEST_HOUR {
+        day
+    } else {
+        day.succ_opt().unwrap_or(day)
+    }
+}
+
+/// When the digest of `day` is sent: at [`DIGEST_HOUR`] in `zone`.
+pub fn digest_at(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
+    let local = day.and_time(chrono::NaiveTime::MIN) + chrono::Duration::hours(DIGEST_HOUR.into());
+    local_to_utc(zone, local).unwrap_or_else(|| local.and_utc())
 }
 
 /// A material as its form sends it.
@@ -365,6 +406,43 @@ mod tests {
         };
         assert_eq!(hidden.may_read(Anonymous, at(5)), Err(Refusal::Unknown));
         assert_eq!(hidden.may_read(Organiser, at(5)), Ok(()));
+    }
+
+    #[test]
+    fn participants_are_told_of_what_opens_to_them_once_a_day() {
+        use Availability::*;
+        use Visibility::*;
+        let added = at(1);
+        assert_eq!(
+            terms(Registered, Now).opens_to_participants(added),
+            Some(at(1))
+        );
+        assert_eq!(
+            terms(Public, SessionEnd).opens_to_participants(added),
+            Some(at(4))
+        );
+        // Put up after its session ended: it opens as it is put up.
+        assert_eq!(
+            terms(Registered, SessionStart).opens_to_participants(at(6)),
+            Some(at(6))
+        );
+        assert_eq!(terms(Organisers, Now).opens_to_participants(added), None);
+        let hidden = Terms {
+            hidden: true,
+            ..terms(Registered, Now)
+        };
+        assert_eq!(hidden.opens_to_participants(added), None);
+
+        // 29 July 2030 in WITA (UTC+8): up to 17.59 that day's digest,
+        // from 18.00 the next day's; each sent at 18.00 WITA (10.00 UTC).
+        let zone = Tz::Asia__Makassar;
+        let day = NaiveDate::from_ymd_opt(2030, 7, 29).unwrap();
+        assert_eq!(digest_day(at(9), zone), day);
+        assert_eq!(digest_day(at(10), zone), day.succ_opt().unwrap());
+        assert_eq!(digest_at(day, zone), at(10));
+        // 23.00 UTC on the 28th is already the 29th in WITA.
+        let late = Utc.with_ymd_and_hms(2030, 7, 28, 23, 0, 0).unwrap();
+        assert_eq!(digest_day(late, zone), day);
     }
 
     fn form(title: &str, link: &str) -> MaterialForm {

@@ -39,7 +39,8 @@ fn attendee(registration: &RegistrationRow) -> Person {
     }
 }
 
-fn page(base_url: &Url, path: &str) -> String {
+/// An address of the site, for an e-mail.
+pub(crate) fn page(base_url: &Url, path: &str) -> String {
     base_url
         .join(path)
         .map_or_else(|_| String::new(), String::from)

@@ -16,6 +16,7 @@ use crate::domain::material::{Availability, Checked, Reader, Refusal, Terms, Vis
 use crate::domain::session::Session;
 use crate::error::Error;
 use crate::services::accounts::Origin;
+use crate::services::material_digests;
 
 /// A file as stored: by its key, under the sender's name made safe.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +46,8 @@ pub struct Material {
     pub link: Option<String>,
     pub hidden: bool,
     pub downloads: i64,
+    /// When it was put up.
+    pub added_at: DateTime<Utc>,
     /// The newest first; empty for a link.
     pub versions: Vec<Version>,
     pub terms: Terms,
@@ -110,6 +113,7 @@ fn assemble(
                 link: row.link,
                 hidden: row.hidden,
                 downloads: row.downloads,
+                added_at: row.created_at.and_utc(),
                 versions: own,
             })
         })
@@ -117,7 +121,10 @@ fn assemble(
 }
 
 /// The event's sessions, each with its materials (all of them).
-fn of_event(conn: &mut DbConnection, event_id: &str) -> Result<Vec<SessionMaterials>, Error> {
+pub(crate) fn of_event(
+    conn: &mut DbConnection,
+    event_id: &str,
+) -> diesel::QueryResult<Vec<SessionMaterials>> {
     let sessions = sessions::of_event(conn, event_id)?;
     let rows = repo::of_event(conn, event_id)?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
@@ -217,8 +224,8 @@ pub async fn add(
     addition: Addition,
     origin: &Origin,
 ) -> Result<(), Error> {
-    let (actor, event_id, session_id) =
-        (account.clone(), event.id.to_string(), session_id.to_owned());
+    let (actor, event, session_id) = (account.clone(), event.clone(), session_id.to_owned());
+    let event_id = event.id.to_string();
     let address = origin.address.clone();
     db.transaction(move |conn| {
         kept_session(conn, &actor, &event_id, &session_id)?;
@@ -275,6 +282,7 @@ pub async fn add(
             .subject(&title)
             .address(address.as_deref())
             .record(conn, now)?;
+        material_digests::plan(conn, &event, now)?;
         Ok(())
     })
     .await
@@ -286,7 +294,7 @@ pub async fn of_event_for_organisers(
     event: &Event,
 ) -> Result<Vec<SessionMaterials>, Error> {
     let event_id = event.id.to_string();
-    db.run(move |conn| of_event(conn, &event_id)).await
+    db.run(move |conn| Ok(of_event(conn, &event_id)?)).await
 }
 
 /// A material as one reader may see it listed.
@@ -415,6 +423,7 @@ pub async fn set_hidden(
     hidden: bool,
     origin: &Origin,
 ) -> Result<(), Error> {
+    let shown_in = event.clone();
     change(
         db,
         account,
@@ -423,6 +432,9 @@ pub async fn set_hidden(
         origin,
         move |conn, row, now| {
             repo::set_hidden(conn, &row.id, hidden, now.naive_utc())?;
+            if !hidden {
+                material_digests::plan(conn, &shown_in, now)?;
+            }
             Ok(if hidden {
                 "material.hidden"
             } else {

@@ -21,6 +21,7 @@ pub mod follow_up_reports;
 pub mod follow_ups;
 pub mod invitations;
 pub mod mail;
+pub mod material_digests;
 pub mod materials;
 pub mod ops;
 pub mod passwords;

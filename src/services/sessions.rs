@@ -24,7 +24,7 @@ use crate::i18n::{Lang, dates};
 use crate::services::accounts::Origin;
 use crate::services::attendance::reports;
 use crate::services::profiles::{self, SpeakerProfile};
-use crate::services::{session_mail, zoom_sync};
+use crate::services::{material_digests, session_mail, zoom_sync};
 
 /// What the event page shows of its sessions.
 #[derive(Clone, Debug)]
@@ -323,6 +323,12 @@ pub async fn update(
         // the meeting is made.
         if after.zoom.meeting_id.is_some() && after.plan.ends_at != before.plan.ends_at {
             reports::plan(conn, &id, after.plan.ends_at, now)?;
+        }
+        // Its materials may open earlier: their digest too.
+        if after.plan.starts_at != before.plan.starts_at
+            || after.plan.ends_at != before.plan.ends_at
+        {
+            material_digests::plan(conn, &event, now)?;
         }
         record(conn, &actor, "session.updated", &after, &origin)?;
         if after.sequence > before.sequence {

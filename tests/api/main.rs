@@ -20,6 +20,7 @@ mod follow_ups;
 mod invitations;
 mod jobs;
 mod mail;
+mod material_digests;
 mod materials;
 mod ops;
 mod pages;

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::models::{MaterialRow, MaterialVersionRow};
-use crate::db::schema::{material_versions, materials, registrations, session_speakers, sessions};
+use crate::db::schema::{
+    material_digests, material_versions, materials, registrations, session_speakers, sessions,
+};
 use crate::db::states::Stored;
 use crate::domain::registration::Status;
 
@@ -143,4 +145,33 @@ pub fn holds_seat(conn: &mut DbConnection, event_id: &str, user_id: &str) -> Que
             .filter(registrations::status.eq(Status::Confirmed.stored())),
     ))
     .get_result(conn)
+}
+
+/// The event's materials its participants were told of in a digest.
+pub fn announced(conn: &mut DbConnection, event_id: &str) -> QueryResult<Vec<String>> {
+    material_digests::table
+        .filter(material_digests::event_id.eq(event_id))
+        .select(material_digests::material_id)
+        .load(conn)
+}
+
+/// Records that the digest of `day` told of these materials of the event.
+pub fn record_announced(
+    conn: &mut DbConnection,
+    event_id: &str,
+    material_ids: &[String],
+    day: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    for id in material_ids {
+        diesel::insert_into(material_digests::table)
+            .values((
+                material_digests::material_id.eq(id),
+                material_digests::event_id.eq(event_id),
+                material_digests::day.eq(day),
+                material_digests::announced_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }

@@ -1,0 +1,1 @@
+DROP TABLE material_digests;
