@@ -20,6 +20,8 @@
 //! the acceptance alone. Needs `wrk`; it runs on the same cores.
 
 mod common;
+// Not every figure of a run: this bench reports rates and latencies.
+#[allow(dead_code)]
 #[path = "common/reference.rs"]
 mod reference;
 #[path = "common/seed.rs"]

@@ -88,6 +88,8 @@ pub struct Run {
     pub requests: u64,
     /// 99th percentile latency, milliseconds.
     pub p99_ms: f64,
+    /// Bytes read in the run, headers and unfinished answers included.
+    pub bytes: f64,
 }
 
 /// One wrk run (`-t1 --latency`) of `seconds` over `connections`, with
@@ -124,11 +126,33 @@ pub fn wrk(url: &str, seconds: usize, connections: usize, extra: &[String]) -> R
         .find_map(|l| l.trim().strip_prefix("99%"))
         .and_then(|v| milliseconds(v.trim()))
         .ok_or_else(missing)?;
+    // "  1234 requests in 5.00s, 12.05GB read"
+    let bytes = text
+        .lines()
+        .find_map(|l| l.trim().strip_suffix(" read")?.rsplit(' ').next())
+        .and_then(size_in_bytes)
+        .ok_or_else(missing)?;
     Ok(Run {
         rate,
         requests,
         p99_ms,
+        bytes,
     })
+}
+
+/// wrk's `850.00KB`, `12.05GB` (powers of 1024), `512B`.
+fn size_in_bytes(text: &str) -> Option<f64> {
+    let units = [
+        ("TB", 1u64 << 40),
+        ("GB", 1 << 30),
+        ("MB", 1 << 20),
+        ("KB", 1 << 10),
+        ("B", 1),
+    ];
+    let (number, scale) = units
+        .iter()
+        .find_map(|(unit, scale)| Some((text.strip_suffix(unit)?, *scale)))?;
+    number.parse::<f64>().ok().map(|n| n * scale as f64)
 }
 
 /// wrk's `12.34ms`, `850.00us`, `1.02s`.
