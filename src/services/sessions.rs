@@ -6,13 +6,17 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::db::repo::{audit, events, registrations, session_registrants, sessions as repo, users};
+use crate::db::repo::{
+    audit, events, materials as materials_repo, registrations, session_registrants,
+    sessions as repo, users,
+};
 use crate::db::{Db, DbConnection};
 use crate::domain::account::{Account, EventRole};
 use crate::domain::event::{Event, FieldError};
+use crate::domain::material::{Availability, Visibility};
 use crate::domain::registrant::LinkStanding;
 use crate::domain::registration::Status;
 use crate::domain::session::{
@@ -33,6 +37,20 @@ pub struct Agenda {
     pub total_jp: u32,
     /// The profiles of the sessions' speakers, by account.
     pub profiles: HashMap<String, SpeakerProfile>,
+    /// What participants may read of each session, by session id.
+    pub materials: HashMap<String, Vec<AgendaMaterial>>,
+}
+
+/// A session's material as the agenda lists it: neither hidden nor for
+/// organisers only. Who may open it is the download's to say.
+#[derive(Clone, Debug)]
+pub struct AgendaMaterial {
+    pub id: String,
+    pub title: String,
+    /// For registered participants only, not public.
+    pub registered_only: bool,
+    /// When it opens, if not from the start.
+    pub opens_at: Option<DateTime<Utc>>,
 }
 
 /// A session before and after an organiser changed it (a higher
@@ -77,9 +95,34 @@ pub(crate) fn read_agenda(conn: &mut DbConnection, event_id: &str) -> Result<Age
             speakers.push((speaker.id.clone(), speaker.name.clone()));
         }
     }
+    let mut materials: HashMap<String, Vec<AgendaMaterial>> = HashMap::new();
+    for row in materials_repo::of_event(conn, event_id)? {
+        let (Some(visibility), Some(availability)) = (
+            Visibility::parse(&row.visibility),
+            Availability::parse(&row.availability),
+        ) else {
+            continue;
+        };
+        let Some(session) = sessions.iter().find(|s| s.id == row.session_id) else {
+            continue;
+        };
+        if row.hidden || visibility == Visibility::Organisers {
+            continue;
+        }
+        materials
+            .entry(row.session_id)
+            .or_default()
+            .push(AgendaMaterial {
+                id: row.id,
+                title: row.title,
+                registered_only: visibility == Visibility::Registered,
+                opens_at: availability.from(session.plan.starts_at, session.plan.ends_at),
+            });
+    }
     Ok(Agenda {
         total_jp: total_jp(&sessions),
         profiles: profiles::of_users(conn, &speakers)?,
+        materials,
         sessions,
     })
 }

@@ -549,6 +549,26 @@ async fn materials_are_put_up_refused_and_read_as_allowed(s: &Scene) {
     assert_eq!(material_ids(&page), vec![public.clone()], "{app}: {page}");
     assert!(page.contains("masuk untuk melihatnya"), "{app}: {page}");
 
+    // The agenda lists under each session what participants may read,
+    // and when what opens later opens.
+    let (status, agenda) = anonymous.text(&format!("/events/{SLUG}")).await;
+    assert_eq!(status, 200, "{app}");
+    for id in [&slides, &public, &video, &later] {
+        assert!(
+            agenda.contains(&format!("href=\"/materials/{id}\"")),
+            "{app}: {id}: {agenda}"
+        );
+    }
+    assert!(
+        !agenda.contains(&format!("href=\"/materials/{internal}\""))
+            && !agenda.contains("Catatan panitia"),
+        "{app}: organisers only: {agenda}"
+    );
+    assert!(
+        agenda.contains("Modul lanjutan</a> · tersedia mulai Senin, 29 Juli 2030, 10.00 WIB · untuk peserta terdaftar"),
+        "{app}: {agenda}"
+    );
+
     // All of it as one ZIP: the files readable now, by session.
     let response = s
         .participant
@@ -612,6 +632,11 @@ async fn materials_are_put_up_refused_and_read_as_allowed(s: &Scene) {
         s.sari.get(&format!("/materials/{slides}")).await.status(),
         200,
         "{app}: its speaker still sees it"
+    );
+    let (_, agenda) = anonymous.text(&format!("/events/{SLUG}")).await;
+    assert!(
+        !agenda.contains(&format!("href=\"/materials/{slides}\"")),
+        "{app}: the agenda no longer lists it: {agenda}"
     );
     let response = andi
         .post(

@@ -100,6 +100,22 @@ pub fn agenda(lang: Lang, event: &Event, agenda: &Agenda, own_zone: Option<Tz>) 
                                     }
                                 }
                             }
+                            @if let Some(materials) = agenda.materials.get(&session.id) {
+                                p.label { (lang.t("agenda.materials")) ":" }
+                                ul {
+                                    @for material in materials {
+                                        li {
+                                            a href={ "/materials/" (material.id) } lang=[format::authored(lang)] { (material.title) }
+                                            // Made once per version of the content, not per
+                                            // visit: when it opens is said, not whether it has.
+                                            @if let Some(at) = material.opens_at {
+                                                " · " (lang.tf("material.opens", &[("when", &format::moment(lang, at, event.time_zone))]))
+                                            }
+                                            @if material.registered_only { " · " (lang.t("agenda.registered_only")) }
+                                        }
+                                    }
+                                }
+                            }
                             p.meta {
                                 (lang.tf("agenda.jp", &[("n", &session.plan.jp())]))
                                 " · " (mandatory(lang, session))
